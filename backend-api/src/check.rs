@@ -1,0 +1,282 @@
+//! Argument checks shared by every backend, so that all of them reject the
+//! same inputs with the same [`DeviceError::InvalidArgument`]. A backend calls
+//! the check for a method before doing any work.
+
+use crate::deep::DeepOpening;
+use crate::device::MerkleShape;
+use crate::domain::Coset;
+use crate::error::{DeviceError, DeviceResult};
+use crate::field::{DeviceElem, Fp, Fp3, TWO_ADICITY};
+use crate::logup::Interaction;
+use crate::matrix::{Buffer, Matrix};
+
+fn invalid<T>(argument: &'static str, reason: impl Into<String>) -> DeviceResult<T> {
+    Err(DeviceError::invalid(argument, reason))
+}
+
+/// A height that is a power of two `<= 2^32`; returns its log.
+pub fn height(argument: &'static str, height: usize) -> DeviceResult<u32> {
+    if height == 0 {
+        return invalid(argument, "height is 0");
+    }
+    if !height.is_power_of_two() {
+        return invalid(argument, format!("height {height} is not a power of two"));
+    }
+    let log = height.trailing_zeros();
+    if log > TWO_ADICITY {
+        return invalid(
+            argument,
+            format!("height 2^{log} exceeds the two-adicity 2^{TWO_ADICITY}"),
+        );
+    }
+    Ok(log)
+}
+
+/// At least one column and a valid height; returns log2(height).
+pub fn matrix<B: Buffer>(argument: &'static str, m: &Matrix<B>) -> DeviceResult<u32> {
+    if m.width() == 0 {
+        return invalid(argument, "matrix has no columns");
+    }
+    height(argument, m.height())
+}
+
+/// Exactly one column.
+pub fn single_column(argument: &'static str, width: usize) -> DeviceResult<()> {
+    if width != 1 {
+        return invalid(argument, format!("expected one column, got {width}"));
+    }
+    Ok(())
+}
+
+/// A non-zero coset shift.
+pub fn shift(shift: Fp) -> DeviceResult<()> {
+    if shift.is_zero() {
+        return invalid("shift", "coset shift must be non-zero");
+    }
+    Ok(())
+}
+
+/// Checks an NTT call; returns log2(height).
+pub fn ntt<B: Buffer>(m: &Matrix<B>, s: Fp) -> DeviceResult<u32> {
+    let log_n = matrix("matrix", m)?;
+    shift(s)?;
+    Ok(log_n)
+}
+
+/// Checks an LDE call; returns `(log_n, log_blowup)`.
+pub fn lde<B: Buffer>(m: &Matrix<B>, blowup: usize, s: Fp) -> DeviceResult<(u32, u32)> {
+    let log_n = matrix("evals", m)?;
+    shift(s)?;
+    if blowup == 0 {
+        return invalid("blowup", "blowup is 0");
+    }
+    if !blowup.is_power_of_two() {
+        return invalid("blowup", format!("blowup {blowup} is not a power of two"));
+    }
+    let log_b = blowup.trailing_zeros();
+    if log_n + log_b > TWO_ADICITY {
+        return invalid(
+            "blowup",
+            format!(
+                "blowup {blowup} too large: LDE height 2^{} exceeds 2^{TWO_ADICITY}",
+                log_n + log_b
+            ),
+        );
+    }
+    Ok((log_n, log_b))
+}
+
+/// Checks a Merkle commit; returns the tree's shape.
+pub fn merkle_commit<T: DeviceElem, B: Buffer>(
+    matrices: &[&Matrix<B>],
+    rows_per_leaf: usize,
+) -> DeviceResult<MerkleShape> {
+    let first = matrices
+        .first()
+        .ok_or_else(|| DeviceError::invalid("matrices", "no matrices to commit"))?;
+    let h = first.height();
+    for (i, m) in matrices.iter().enumerate() {
+        matrix("matrices", m)?;
+        if m.height() != h {
+            return invalid(
+                "matrices",
+                format!("matrix {i} has height {}, matrix 0 has {h}", m.height()),
+            );
+        }
+    }
+    if rows_per_leaf == 0 || !rows_per_leaf.is_power_of_two() || rows_per_leaf > h {
+        return invalid(
+            "rows_per_leaf",
+            format!("{rows_per_leaf} must be a power of two no larger than the height {h}"),
+        );
+    }
+    Ok(MerkleShape {
+        kind: T::KIND,
+        height: h,
+        widths: matrices.iter().map(|m| m.width()).collect(),
+        rows_per_leaf,
+    })
+}
+
+/// Checks a Merkle opening request against the tree's shape.
+pub fn merkle_open<T: DeviceElem, B: Buffer>(
+    shape: &MerkleShape,
+    matrices: &[&Matrix<B>],
+    leaf_indices: &[usize],
+) -> DeviceResult<()> {
+    if T::KIND != shape.kind {
+        return invalid(
+            "matrices",
+            format!(
+                "tree holds {:?} elements, matrices are {:?}",
+                shape.kind,
+                T::KIND
+            ),
+        );
+    }
+    let widths: Vec<usize> = matrices.iter().map(|m| m.width()).collect();
+    if widths != shape.widths || matrices.iter().any(|m| m.height() != shape.height) {
+        return invalid(
+            "matrices",
+            format!(
+                "shapes (widths {widths:?}) differ from the committed ones (widths {:?}, height {})",
+                shape.widths, shape.height
+            ),
+        );
+    }
+    let leaves = shape.num_leaves();
+    if let Some(&bad) = leaf_indices.iter().find(|&&i| i >= leaves) {
+        return invalid(
+            "leaf_indices",
+            format!("index {bad} out of range for {leaves} leaves"),
+        );
+    }
+    Ok(())
+}
+
+/// Checks a FRI fold; returns log2(N).
+pub fn fri_fold<B: Buffer>(codeword: &Matrix<B>, s: Fp) -> DeviceResult<u32> {
+    let log_n = matrix("codeword", codeword)?;
+    single_column("codeword", codeword.width())?;
+    if log_n == 0 {
+        return invalid("codeword", "a codeword of length 1 cannot be folded");
+    }
+    shift(s)?;
+    Ok(log_n)
+}
+
+/// Checks a LogUp call; returns log2(n).
+pub fn logup<B: Buffer>(main: &Matrix<B>, interactions: &[Interaction]) -> DeviceResult<u32> {
+    let log_n = matrix("main", main)?;
+    if interactions.is_empty() {
+        return invalid("interactions", "no interactions");
+    }
+    for (k, it) in interactions.iter().enumerate() {
+        if let Some(c) = it.max_column() {
+            if c >= main.width() {
+                return invalid(
+                    "interactions",
+                    format!(
+                        "interaction {k} reads column {c}, main trace has {} columns",
+                        main.width()
+                    ),
+                );
+            }
+        }
+    }
+    Ok(log_n)
+}
+
+/// Checks a grinding difficulty.
+pub fn grind_bits(bits: u32) -> DeviceResult<()> {
+    if bits > 64 {
+        return invalid("bits", format!("{bits} bits of grinding exceed 64"));
+    }
+    Ok(())
+}
+
+/// Checks an OOD evaluation; returns log2(n).
+pub fn ood<B: Buffer>(evals: &Matrix<B>, points: &[Fp3]) -> DeviceResult<u32> {
+    let log_n = matrix("evals", evals)?;
+    for (i, z) in points.iter().enumerate() {
+        if z.pow(1u64 << log_n) == Fp3::ONE {
+            return invalid(
+                "points",
+                format!(
+                    "point {i} lies in the evaluation domain H_{}",
+                    1u64 << log_n
+                ),
+            );
+        }
+    }
+    Ok(log_n)
+}
+
+/// Checks a DEEP composition call.
+pub fn deep<BB: Buffer, BE: Buffer>(
+    domain: &Coset,
+    points: &[Fp3],
+    base: &[DeepOpening<'_, BB>],
+    ext: &[DeepOpening<'_, BE>],
+) -> DeviceResult<()> {
+    height("domain", 1usize.checked_shl(domain.log_n).unwrap_or(0))?;
+    shift(domain.shift)?;
+    let n = domain.size();
+    let shift_inv = domain.shift.inverse().expect("shift checked non-zero");
+    for (i, z) in points.iter().enumerate() {
+        if (z.mul_base(shift_inv)).pow(n as u64) == Fp3::ONE {
+            return invalid("points", format!("point {i} lies in the domain"));
+        }
+    }
+    if base.is_empty() && ext.is_empty() {
+        return invalid("openings", "nothing to compose");
+    }
+    let shapes = base
+        .iter()
+        .map(|o| (o.matrix.width(), o.matrix.height(), &o.evaluations))
+        .chain(
+            ext.iter()
+                .map(|o| (o.matrix.width(), o.matrix.height(), &o.evaluations)),
+        );
+    for (k, (width, height, evaluations)) in shapes.enumerate() {
+        if width == 0 {
+            return invalid("openings", format!("opening {k} has no columns"));
+        }
+        if height != n {
+            return invalid(
+                "openings",
+                format!("opening {k} has height {height}, the domain has {n} points"),
+            );
+        }
+        for (p, values) in evaluations {
+            if *p >= points.len() {
+                return invalid(
+                    "openings",
+                    format!("opening {k} names point {p}, only {} given", points.len()),
+                );
+            }
+            if values.len() != width {
+                return invalid(
+                    "openings",
+                    format!(
+                        "opening {k} gives {} values at point {p} for {width} columns",
+                        values.len()
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A download returned the length the buffer has.
+pub fn downloaded_len(got: usize, expected: usize) -> DeviceResult<()> {
+    if got != expected {
+        return Err(DeviceError::Backend {
+            code: -1,
+            name: "ShortDownload".into(),
+            message: format!("downloaded {got} elements of {expected}"),
+        });
+    }
+    Ok(())
+}

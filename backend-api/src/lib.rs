@@ -1,0 +1,32 @@
+//! Field types, canonical encodings, and the [`ProverDevice`] trait that every
+//! backend implements.
+//!
+//! * [`Fp`]: Goldilocks, p = 2^64 - 2^32 + 1; [`Fp3`] = Fp[w]/(w^3 - 2).
+//! * Bytes: an `Fp` is its canonical value as 8 bytes big-endian; an `Fp3` is
+//!   c0 || c1 || c2. Hashes, transcripts and proofs use these bytes only.
+//! * [`ProverDevice`]: NTT, coset LDE, Keccak Merkle trees, batch inverse,
+//!   FRI fold, LogUp, grinding, OOD evaluation and DEEP composition, each
+//!   with its contract in its doc comment.
+
+pub mod check;
+mod deep;
+mod device;
+mod domain;
+mod error;
+pub mod field;
+mod hash;
+pub mod logup;
+mod matrix;
+pub mod rng;
+
+pub use deep::DeepOpening;
+pub use device::{DeviceMatrix, LogUpTrace, MerkleShape, MerkleTree, ProverDevice};
+pub use domain::{bit_reverse, bit_reverse_permute, Coset, NttDirection, Order};
+pub use error::{DeviceError, DeviceResult};
+pub use field::{elems_to_bytes, DeviceElem, ElemKind, Fp, Fp3};
+pub use hash::{
+    hash_leaf, hash_node, keccak256, leading_zero_bits, pow_digest, pow_is_valid,
+    verify_merkle_path, verify_opening, Digest, MerkleOpening, MerklePathError,
+};
+pub use logup::{Interaction, InteractionKind, LinearCombination, LogUpChallenges};
+pub use matrix::{Buffer, HostMatrix, Matrix};
