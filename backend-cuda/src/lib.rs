@@ -1,1 +1,1 @@
-//! CUDA backend (in progress).
+//! CUDA backend (in progress): see issue 4.

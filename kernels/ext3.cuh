@@ -1,0 +1,57 @@
+// The cubic extension Fp3 = Fp[w] / (w^3 - 2), matching backend_api::Fp3:
+// an element is (c0, c1, c2) = c0 + c1 w + c2 w^2, laid out as three u64s.
+#pragma once
+#include "goldilocks.cuh"
+
+namespace gl {
+
+struct Fp3 {
+    uint64_t c0, c1, c2;
+};
+
+GL_FN Fp3 fp3(uint64_t c0, uint64_t c1, uint64_t c2) { return Fp3{c0, c1, c2}; }
+GL_FN Fp3 fp3_zero() { return Fp3{0, 0, 0}; }
+GL_FN Fp3 fp3_one() { return Fp3{1, 0, 0}; }
+GL_FN Fp3 fp3_from_base(uint64_t x) { return Fp3{x, 0, 0}; }
+GL_FN bool fp3_is_zero(Fp3 a) { return (a.c0 | a.c1 | a.c2) == 0; }
+
+GL_FN Fp3 add(Fp3 a, Fp3 b) { return Fp3{add(a.c0, b.c0), add(a.c1, b.c1), add(a.c2, b.c2)}; }
+GL_FN Fp3 sub(Fp3 a, Fp3 b) { return Fp3{sub(a.c0, b.c0), sub(a.c1, b.c1), sub(a.c2, b.c2)}; }
+GL_FN Fp3 neg(Fp3 a) { return Fp3{neg(a.c0), neg(a.c1), neg(a.c2)}; }
+
+// Multiplication by a base-field element.
+GL_FN Fp3 mul(Fp3 a, uint64_t k) { return Fp3{mul(a.c0, k), mul(a.c1, k), mul(a.c2, k)}; }
+
+// c0 = a0 b0 + 2 (a1 b2 + a2 b1), c1 = a0 b1 + a1 b0 + 2 a2 b2,
+// c2 = a0 b2 + a1 b1 + a2 b0.
+GL_FN Fp3 mul(Fp3 a, Fp3 b) {
+    uint64_t c0 = add(mul(a.c0, b.c0), dbl(add(mul(a.c1, b.c2), mul(a.c2, b.c1))));
+    uint64_t c1 = add(add(mul(a.c0, b.c1), mul(a.c1, b.c0)), dbl(mul(a.c2, b.c2)));
+    uint64_t c2 = add(add(mul(a.c0, b.c2), mul(a.c1, b.c1)), mul(a.c2, b.c0));
+    return Fp3{c0, c1, c2};
+}
+
+GL_FN Fp3 sqr(Fp3 a) { return mul(a, a); }
+
+// Inverse with 0 -> 0, via the adjugate: A0 = a0^2 - 2 a1 a2,
+// A1 = 2 a2^2 - a0 a1, A2 = a1^2 - a0 a2, N = a0 A0 + 2 (a2 A1 + a1 A2).
+GL_FN Fp3 inv(Fp3 a) {
+    uint64_t b0 = sub(sqr(a.c0), dbl(mul(a.c1, a.c2)));
+    uint64_t b1 = sub(dbl(sqr(a.c2)), mul(a.c0, a.c1));
+    uint64_t b2 = sub(sqr(a.c1), mul(a.c0, a.c2));
+    uint64_t norm = add(mul(a.c0, b0), dbl(add(mul(a.c2, b1), mul(a.c1, b2))));
+    uint64_t ninv = inv(norm);
+    return Fp3{mul(b0, ninv), mul(b1, ninv), mul(b2, ninv)};
+}
+
+GL_FN Fp3 pow(Fp3 base, uint64_t e) {
+    Fp3 acc = fp3_one();
+    while (e) {
+        if (e & 1) acc = mul(acc, base);
+        base = sqr(base);
+        e >>= 1;
+    }
+    return acc;
+}
+
+}  // namespace gl
