@@ -13,6 +13,7 @@ mod deep;
 mod device;
 mod domain;
 mod error;
+pub mod expr;
 pub mod field;
 mod hash;
 pub mod logup;

@@ -1,0 +1,353 @@
+//! Symbolic constraint expressions: how an AIR states its constraints once,
+//! so that every backend can evaluate them (primitive 9, constraint
+//! evaluation) without AIR authors writing device code.
+//!
+//! A [`ConstraintSystem`] is an arena of [`Node`]s in topological order (a
+//! node only refers to nodes with smaller indices, so one pass in index order
+//! evaluates the whole DAG) plus a list of [`Constraint`]s, each a node that
+//! must vanish on a set of rows ([`RowSet`]).
+//!
+//! Leaves read, on the current row `r` or the next row `r + 1` (cyclically):
+//! main columns (base field), auxiliary columns (Fp3); and values fixed for
+//! the whole table: challenges (Fp3 values known to the verifier, e.g. LogUp
+//! challenges and claimed sums), public inputs (Fp) and constants (Fp).
+
+use crate::field::{Fp, Fp3};
+
+/// Index of a node in its [`ConstraintSystem`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExprId(pub u32);
+
+impl ExprId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One node of the expression DAG.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    Const(Fp),
+    /// Main column `col` on the current row (`next == false`) or the next.
+    Main {
+        col: usize,
+        next: bool,
+    },
+    /// Auxiliary (Fp3) column `col` on the current row or the next.
+    Aux {
+        col: usize,
+        next: bool,
+    },
+    /// Challenge slot `i` (an Fp3 value fixed for the table).
+    Challenge(usize),
+    /// Public input `i` (an Fp value).
+    Public(usize),
+    Add(ExprId, ExprId),
+    Sub(ExprId, ExprId),
+    Mul(ExprId, ExprId),
+    Neg(ExprId),
+}
+
+/// The rows on which a constraint must vanish, for a trace of `n` rows over
+/// `H_n = <g>` (row `r` is the point `g^r`), and the zerofier dividing it:
+///
+/// * `FirstRow`: row 0, zerofier `x - 1`;
+/// * `LastRow`: row `n - 1`, zerofier `x - g^(n-1)`;
+/// * `Transition`: rows `0 .. n - 2` (the constraint relates row `r` and
+///   `r + 1`), zerofier `(x^n - 1) / (x - g^(n-1))`;
+/// * `EveryRow`: all rows, zerofier `x^n - 1`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RowSet {
+    FirstRow,
+    LastRow,
+    Transition,
+    EveryRow,
+}
+
+impl RowSet {
+    /// Degree of the zerofier for a trace of `n` rows.
+    pub fn zerofier_degree(self, n: usize) -> usize {
+        match self {
+            RowSet::FirstRow | RowSet::LastRow => 1,
+            RowSet::Transition => n - 1,
+            RowSet::EveryRow => n,
+        }
+    }
+
+    /// Stable byte tag used in canonical encodings.
+    pub fn tag(self) -> u8 {
+        match self {
+            RowSet::FirstRow => 0,
+            RowSet::LastRow => 1,
+            RowSet::Transition => 2,
+            RowSet::EveryRow => 3,
+        }
+    }
+}
+
+/// A node that must vanish on `rows`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Constraint {
+    pub expr: ExprId,
+    pub rows: RowSet,
+}
+
+/// The constraints of one table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConstraintSystem {
+    /// Topologically ordered: operands of node `i` have indices `< i`.
+    pub nodes: Vec<Node>,
+    pub constraints: Vec<Constraint>,
+    /// Width of the main trace the leaves may read.
+    pub main_width: usize,
+    /// Width of the auxiliary trace (0 if the table has none).
+    pub aux_width: usize,
+    pub num_challenges: usize,
+    pub num_public: usize,
+}
+
+/// Why a [`ConstraintSystem`] is malformed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ExprError {
+    #[error("node {node} refers to node {operand}, which is not before it")]
+    NotTopological { node: usize, operand: usize },
+    #[error("node {node} reads {what} {index}, only {available} exist")]
+    LeafOutOfRange {
+        node: usize,
+        what: &'static str,
+        index: usize,
+        available: usize,
+    },
+    #[error("constraint {constraint} names node {node}, only {nodes} exist")]
+    ConstraintOutOfRange {
+        constraint: usize,
+        node: usize,
+        nodes: usize,
+    },
+}
+
+impl ConstraintSystem {
+    /// An empty system over the given leaves.
+    pub fn new(
+        main_width: usize,
+        aux_width: usize,
+        num_challenges: usize,
+        num_public: usize,
+    ) -> Self {
+        ConstraintSystem {
+            nodes: Vec::new(),
+            constraints: Vec::new(),
+            main_width,
+            aux_width,
+            num_challenges,
+            num_public,
+        }
+    }
+
+    fn push(&mut self, node: Node) -> ExprId {
+        self.nodes.push(node);
+        ExprId((self.nodes.len() - 1) as u32)
+    }
+
+    pub fn constant(&mut self, k: Fp) -> ExprId {
+        self.push(Node::Const(k))
+    }
+    pub fn main(&mut self, col: usize) -> ExprId {
+        self.push(Node::Main { col, next: false })
+    }
+    pub fn main_next(&mut self, col: usize) -> ExprId {
+        self.push(Node::Main { col, next: true })
+    }
+    pub fn aux(&mut self, col: usize) -> ExprId {
+        self.push(Node::Aux { col, next: false })
+    }
+    pub fn aux_next(&mut self, col: usize) -> ExprId {
+        self.push(Node::Aux { col, next: true })
+    }
+    pub fn challenge(&mut self, i: usize) -> ExprId {
+        self.push(Node::Challenge(i))
+    }
+    pub fn public(&mut self, i: usize) -> ExprId {
+        self.push(Node::Public(i))
+    }
+    pub fn add(&mut self, a: ExprId, b: ExprId) -> ExprId {
+        self.push(Node::Add(a, b))
+    }
+    pub fn sub(&mut self, a: ExprId, b: ExprId) -> ExprId {
+        self.push(Node::Sub(a, b))
+    }
+    pub fn mul(&mut self, a: ExprId, b: ExprId) -> ExprId {
+        self.push(Node::Mul(a, b))
+    }
+    pub fn neg(&mut self, a: ExprId) -> ExprId {
+        self.push(Node::Neg(a))
+    }
+
+    /// Sum of several terms (the constant 0 if there are none).
+    pub fn sum(&mut self, terms: &[ExprId]) -> ExprId {
+        match terms.split_first() {
+            None => self.constant(Fp::ZERO),
+            Some((&first, rest)) => rest.iter().fold(first, |acc, &t| self.add(acc, t)),
+        }
+    }
+
+    /// Requires `expr` to vanish on `rows`.
+    pub fn constrain(&mut self, expr: ExprId, rows: RowSet) {
+        self.constraints.push(Constraint { expr, rows });
+    }
+
+    /// Checks topological order and that every leaf and constraint is in range.
+    pub fn validate(&self) -> Result<(), ExprError> {
+        for (i, node) in self.nodes.iter().enumerate() {
+            let operands: &[ExprId] = match node {
+                Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) => &[*a, *b],
+                Node::Neg(a) => &[*a][..],
+                _ => &[],
+            };
+            for op in operands {
+                if op.index() >= i {
+                    return Err(ExprError::NotTopological {
+                        node: i,
+                        operand: op.index(),
+                    });
+                }
+            }
+            let leaf = match *node {
+                Node::Main { col, .. } => Some(("main column", col, self.main_width)),
+                Node::Aux { col, .. } => Some(("aux column", col, self.aux_width)),
+                Node::Challenge(c) => Some(("challenge", c, self.num_challenges)),
+                Node::Public(p) => Some(("public input", p, self.num_public)),
+                _ => None,
+            };
+            if let Some((what, index, available)) = leaf {
+                if index >= available {
+                    return Err(ExprError::LeafOutOfRange {
+                        node: i,
+                        what,
+                        index,
+                        available,
+                    });
+                }
+            }
+        }
+        for (k, c) in self.constraints.iter().enumerate() {
+            if c.expr.index() >= self.nodes.len() {
+                return Err(ExprError::ConstraintOutOfRange {
+                    constraint: k,
+                    node: c.expr.index(),
+                    nodes: self.nodes.len(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Degree of every node as a polynomial in the trace columns (leaves
+    /// reading columns have degree 1, other leaves 0). Assumes
+    /// [`validate`](Self::validate) passed.
+    pub fn degrees(&self) -> Vec<usize> {
+        let mut deg = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let d = match *node {
+                Node::Const(_) | Node::Challenge(_) | Node::Public(_) => 0,
+                Node::Main { .. } | Node::Aux { .. } => 1,
+                Node::Add(a, b) | Node::Sub(a, b) => deg[a.index()].max(deg[b.index()]),
+                Node::Mul(a, b) => deg[a.index()] + deg[b.index()],
+                Node::Neg(a) => deg[a.index()],
+            };
+            deg.push(d);
+        }
+        deg
+    }
+
+    /// Whether each node's value always lies in the base field (it reads no
+    /// aux column and no challenge). Lets evaluators use cheaper arithmetic.
+    pub fn base_field_nodes(&self) -> Vec<bool> {
+        let mut base = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let b = match *node {
+                Node::Const(_) | Node::Main { .. } | Node::Public(_) => true,
+                Node::Aux { .. } | Node::Challenge(_) => false,
+                Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) => {
+                    base[a.index()] && base[b.index()]
+                }
+                Node::Neg(a) => base[a.index()],
+            };
+            base.push(b);
+        }
+        base
+    }
+
+    /// The number `q` of composition parts of degree `< n` for a trace of `n`
+    /// rows: the smallest power of two with `q * n > deg(C_k) - deg(Z_k)` for
+    /// every constraint `k`, where `deg(C_k) = d_k * (n - 1)` for expression
+    /// degree `d_k`. At least 1. Assumes `n >= 2` and a valid system.
+    pub fn composition_parts(&self, n: usize) -> usize {
+        let deg = self.degrees();
+        let mut parts = 1usize;
+        for c in &self.constraints {
+            let num = deg[c.expr.index()] * (n - 1);
+            let quotient = num.saturating_sub(c.rows.zerofier_degree(n));
+            parts = parts.max((quotient + 1).div_ceil(n));
+        }
+        parts.next_power_of_two()
+    }
+
+    /// Evaluates every node on one point. `main(col, next)` and
+    /// `aux(col, next)` read the trace. Returns the value of each node.
+    /// This is the definition every evaluator must agree with.
+    pub fn eval_nodes(
+        &self,
+        main: impl Fn(usize, bool) -> Fp,
+        aux: impl Fn(usize, bool) -> Fp3,
+        challenges: &[Fp3],
+        public: &[Fp],
+    ) -> Vec<Fp3> {
+        let mut v: Vec<Fp3> = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let x = match *node {
+                Node::Const(k) => Fp3::from_base(k),
+                Node::Main { col, next } => Fp3::from_base(main(col, next)),
+                Node::Aux { col, next } => aux(col, next),
+                Node::Challenge(i) => challenges[i],
+                Node::Public(i) => Fp3::from_base(public[i]),
+                Node::Add(a, b) => v[a.index()] + v[b.index()],
+                Node::Sub(a, b) => v[a.index()] - v[b.index()],
+                Node::Mul(a, b) => v[a.index()] * v[b.index()],
+                Node::Neg(a) => -v[a.index()],
+            };
+            v.push(x);
+        }
+        v
+    }
+}
+
+/// The inverse zerofiers of the four [`RowSet`]s at one point `x` outside
+/// `H_n`, indexed by [`RowSet::tag`]: `1/(x - 1)`, `1/(x - g^(n-1))`,
+/// `(x - g^(n-1)) / (x^n - 1)`, `1/(x^n - 1)`.
+pub fn zerofier_inverses(x: Fp3, log_n: u32) -> Option<[Fp3; 4]> {
+    let g = Fp::root_of_unity(log_n)?;
+    let g_last = g.pow((1u64 << log_n) - 1);
+    let x_n = x.pow(1u64 << log_n);
+    let first = (x - Fp3::ONE).inverse()?;
+    let last_factor = x - Fp3::from_base(g_last);
+    let last = last_factor.inverse()?;
+    let every = (x_n - Fp3::ONE).inverse()?;
+    Some([first, last, last_factor * every, every])
+}
+
+impl ConstraintSystem {
+    /// The composition value at one point: `sum_k alpha^k * C_k * zinv[rows_k]`
+    /// over the constraints in order, from the node values of
+    /// [`eval_nodes`](Self::eval_nodes) and the inverse zerofiers of
+    /// [`zerofier_inverses`].
+    pub fn combine(&self, node_values: &[Fp3], alpha: Fp3, zinv: &[Fp3; 4]) -> Fp3 {
+        let mut acc = Fp3::ZERO;
+        let mut power = Fp3::ONE;
+        for c in &self.constraints {
+            acc += power * node_values[c.expr.index()] * zinv[c.rows.tag() as usize];
+            power *= alpha;
+        }
+        acc
+    }
+}
