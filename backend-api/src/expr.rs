@@ -246,7 +246,7 @@ impl ConstraintSystem {
     /// reading columns have degree 1, other leaves 0). Assumes
     /// [`validate`](Self::validate) passed.
     pub fn degrees(&self) -> Vec<usize> {
-        let mut deg = Vec::with_capacity(self.nodes.len());
+        let mut deg: Vec<usize> = Vec::with_capacity(self.nodes.len());
         for node in &self.nodes {
             let d = match *node {
                 Node::Const(_) | Node::Challenge(_) | Node::Public(_) => 0,
@@ -263,7 +263,7 @@ impl ConstraintSystem {
     /// Whether each node's value always lies in the base field (it reads no
     /// aux column and no challenge). Lets evaluators use cheaper arithmetic.
     pub fn base_field_nodes(&self) -> Vec<bool> {
-        let mut base = Vec::with_capacity(self.nodes.len());
+        let mut base: Vec<bool> = Vec::with_capacity(self.nodes.len());
         for node in &self.nodes {
             let b = match *node {
                 Node::Const(_) | Node::Main { .. } | Node::Public(_) => true,
