@@ -1,0 +1,275 @@
+//! Device memory: untyped stream-ordered allocations and typed buffers.
+
+use crate::ctx::CudaCtx;
+use crate::error::{check, too_large};
+use backend_api::{Buffer, DeviceElem, DeviceResult, Fp, Fp3};
+use cust::sys as cu;
+use std::marker::PhantomData;
+
+// The device layout of Fp / Fp3 is the host layout: 1 or 3 canonical u64s.
+const _: () = assert!(std::mem::size_of::<Fp>() == 8 && std::mem::align_of::<Fp>() == 8);
+const _: () = assert!(std::mem::size_of::<Fp3>() == 24 && std::mem::align_of::<Fp3>() == 8);
+
+/// A stream-ordered device allocation of `bytes` bytes. Allocated on, and
+/// freed in order on, the stream of the context that made it; a buffer used
+/// on another context must not be dropped before that context's work on it
+/// is finished (synchronize it, or use it only on its own context).
+pub struct DeviceAlloc {
+    ptr: cu::CUdeviceptr,
+    bytes: usize,
+    ctx: CudaCtx,
+}
+
+impl DeviceAlloc {
+    /// `bytes` uninitialized bytes on `ctx`'s stream. Errors: `OutOfMemory`
+    /// if the device cannot hold them (checked against `cuMemGetInfo` first).
+    pub fn new(ctx: &CudaCtx, bytes: usize) -> DeviceResult<DeviceAlloc> {
+        let ptr = if bytes == 0 {
+            0
+        } else {
+            ctx.inner.dev.alloc_async(bytes, ctx.stream())?
+        };
+        Ok(DeviceAlloc {
+            ptr,
+            bytes,
+            ctx: ctx.clone(),
+        })
+    }
+
+    /// `bytes` zero bytes (memset on the stream).
+    pub fn zeroed(ctx: &CudaCtx, bytes: usize) -> DeviceResult<DeviceAlloc> {
+        let a = DeviceAlloc::new(ctx, bytes)?;
+        a.memset(ctx, 0)?;
+        Ok(a)
+    }
+
+    /// Sets every byte to `value`, on `ctx`'s stream.
+    pub fn memset(&self, ctx: &CudaCtx, value: u8) -> DeviceResult<()> {
+        if self.bytes == 0 {
+            return Ok(());
+        }
+        ctx.make_current()?;
+        // SAFETY: the range is this allocation.
+        check(
+            unsafe { cu::cuMemsetD8Async(self.ptr, value, self.bytes, ctx.stream()) },
+            "cuMemsetD8Async",
+        )
+    }
+
+    /// The device address (0 for an empty allocation).
+    pub fn as_raw(&self) -> cu::CUdeviceptr {
+        self.ptr
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Device address `offset` bytes in; `None` past the end.
+    pub fn offset(&self, offset: usize) -> Option<cu::CUdeviceptr> {
+        (offset <= self.bytes).then(|| self.ptr + offset as u64)
+    }
+}
+
+impl Drop for DeviceAlloc {
+    fn drop(&mut self) {
+        if self.bytes != 0 {
+            // An error cannot be reported from drop; the memory then stays
+            // with the context until it is destroyed.
+            let _ = self
+                .ctx
+                .inner
+                .dev
+                .free_async(self.ptr, self.bytes, self.ctx.stream());
+        }
+    }
+}
+
+/// Owning device memory holding `len` elements `T` ([`Fp`]: one u64 each,
+/// [`Fp3`]: three u64 `c0, c1, c2`), canonical at every API boundary.
+pub struct CudaBuffer<T: DeviceElem> {
+    alloc: DeviceAlloc,
+    len: usize,
+    _elem: PhantomData<T>,
+}
+
+impl<T: DeviceElem> std::fmt::Debug for CudaBuffer<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "CudaBuffer<{:?}>({} at {:#x})",
+            T::KIND,
+            self.len,
+            self.alloc.ptr
+        )
+    }
+}
+
+/// Bytes of `len` elements `T`, or an error if that overflows.
+pub(crate) fn bytes_of<T: DeviceElem>(len: usize) -> DeviceResult<usize> {
+    len.checked_mul(std::mem::size_of::<T>())
+        .ok_or_else(|| too_large("alloc", format!("{len} elements overflow usize bytes")))
+}
+
+impl<T: DeviceElem> CudaBuffer<T> {
+    /// `len` uninitialized elements (the caller fills them before reading).
+    pub fn uninit(ctx: &CudaCtx, len: usize) -> DeviceResult<Self> {
+        Ok(CudaBuffer {
+            alloc: DeviceAlloc::new(ctx, bytes_of::<T>(len)?)?,
+            len,
+            _elem: PhantomData,
+        })
+    }
+
+    /// `len` zeros.
+    pub fn zeroed(ctx: &CudaCtx, len: usize) -> DeviceResult<Self> {
+        Ok(CudaBuffer {
+            alloc: DeviceAlloc::zeroed(ctx, bytes_of::<T>(len)?)?,
+            len,
+            _elem: PhantomData,
+        })
+    }
+
+    /// Copies `data` to a new buffer (pinned staging, on `ctx`'s stream).
+    pub fn from_host(ctx: &CudaCtx, data: &[T]) -> DeviceResult<Self> {
+        let buf = Self::uninit(ctx, data.len())?;
+        // SAFETY: T is Fp or Fp3, plain u64 data without padding (asserted
+        // above), so its bytes may be read; the destination has that size.
+        unsafe {
+            let bytes = std::slice::from_raw_parts(data.as_ptr() as *const u8, buf.alloc.bytes);
+            ctx.copy_to_device(bytes, buf.alloc.ptr)?;
+        }
+        Ok(buf)
+    }
+
+    /// Copies the buffer to the host; waits for the work queued before it.
+    pub fn to_host(&self, ctx: &CudaCtx) -> DeviceResult<Vec<T>> {
+        let mut out = vec![T::ZERO; self.len];
+        // SAFETY: every bit pattern written is a canonical element that the
+        // device stored (kernels store canonical values only); sizes match.
+        unsafe {
+            let bytes =
+                std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut u8, self.alloc.bytes);
+            ctx.copy_to_host(self.alloc.ptr, bytes)?;
+        }
+        Ok(out)
+    }
+
+    /// Copies elements `start .. start + count` to the host.
+    pub fn range_to_host(&self, ctx: &CudaCtx, start: usize, count: usize) -> DeviceResult<Vec<T>> {
+        let end = start
+            .checked_add(count)
+            .filter(|&e| e <= self.len)
+            .ok_or_else(|| {
+                backend_api::DeviceError::invalid(
+                    "range",
+                    format!("{start}+{count} past {}", self.len),
+                )
+            })?;
+        let mut out = vec![T::ZERO; end - start];
+        let size = std::mem::size_of::<T>();
+        // SAFETY: as in `to_host`; the range is inside the allocation.
+        unsafe {
+            let bytes = std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut u8, count * size);
+            ctx.copy_to_host(self.alloc.ptr + (start * size) as u64, bytes)?;
+        }
+        Ok(out)
+    }
+
+    /// Device address of element 0.
+    pub fn as_raw(&self) -> cu::CUdeviceptr {
+        self.alloc.ptr
+    }
+
+    /// Device address of element `i` (`i <= len`).
+    pub fn elem_ptr(&self, i: usize) -> cu::CUdeviceptr {
+        self.alloc.ptr + (i.min(self.len) * std::mem::size_of::<T>()) as u64
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.alloc.bytes
+    }
+}
+
+impl<T: DeviceElem> Buffer for CudaBuffer<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// Pinned (page-locked) host memory, for transfers at full bus speed.
+pub struct PinnedHost {
+    ptr: *mut u8,
+    bytes: usize,
+    ctx: CudaCtx,
+}
+
+// SAFETY: plain host memory owned by this value.
+unsafe impl Send for PinnedHost {}
+// SAFETY: shared access is read-only through &self.
+unsafe impl Sync for PinnedHost {}
+
+impl PinnedHost {
+    /// `bytes` zeroed pinned bytes.
+    pub fn new(ctx: &CudaCtx, bytes: usize) -> DeviceResult<PinnedHost> {
+        ctx.make_current()?;
+        let mut p = std::ptr::null_mut();
+        // SAFETY: out-pointer; freed in Drop.
+        check(
+            unsafe { cu::cuMemHostAlloc(&mut p, bytes.max(1), 0) },
+            "cuMemHostAlloc",
+        )?;
+        // SAFETY: freshly allocated, `bytes` long.
+        unsafe { std::ptr::write_bytes(p as *mut u8, 0, bytes) };
+        Ok(PinnedHost {
+            ptr: p as *mut u8,
+            bytes,
+            ctx: ctx.clone(),
+        })
+    }
+
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        // SAFETY: owned, `bytes` long, initialized in `new`.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.bytes) }
+    }
+
+    /// Queues a copy of the first `dst.bytes()` bytes to `dst` on `ctx`'s
+    /// stream (no staging). The memory must not change until the copy ran.
+    pub fn copy_to(&self, ctx: &CudaCtx, dst: &DeviceAlloc) -> DeviceResult<()> {
+        if dst.bytes() > self.bytes {
+            return Err(backend_api::DeviceError::invalid(
+                "dst",
+                "larger than the pinned buffer",
+            ));
+        }
+        ctx.make_current()?;
+        // SAFETY: both ranges are valid for dst.bytes() bytes.
+        check(
+            unsafe {
+                cu::cuMemcpyHtoDAsync_v2(
+                    dst.as_raw(),
+                    self.ptr as *const _,
+                    dst.bytes(),
+                    ctx.stream(),
+                )
+            },
+            "cuMemcpyHtoDAsync",
+        )
+    }
+}
+
+impl Drop for PinnedHost {
+    fn drop(&mut self) {
+        // Copies from this memory may still be queued.
+        let _ = self.ctx.synchronize();
+        // SAFETY: allocated by cuMemHostAlloc, freed once.
+        unsafe { cu::cuMemFreeHost(self.ptr as *mut _) };
+    }
+}
+
+impl<T: DeviceElem> CudaBuffer<T> {
+    /// The underlying allocation.
+    pub fn alloc(&self) -> &DeviceAlloc {
+        &self.alloc
+    }
+}

@@ -1,0 +1,18 @@
+//! Launchers of the non-NTT primitives, one module per kernel family.
+
+pub(crate) mod deep;
+pub(crate) mod fri;
+pub(crate) mod grind;
+pub(crate) mod inverse;
+pub(crate) mod logup;
+pub(crate) mod merkle;
+pub(crate) mod ood;
+
+use backend_api::DeviceError;
+
+pub(crate) fn pending(primitive: &'static str) -> DeviceError {
+    DeviceError::Unsupported {
+        primitive,
+        reason: "not implemented on CUDA yet".into(),
+    }
+}
