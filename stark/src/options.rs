@@ -1,0 +1,143 @@
+//! Proof parameters, presets and the conjectured security they give.
+
+use backend_api::Fp;
+
+/// Field-size cap on the conjectured security, in bits.
+///
+/// `|Fp3| ~ 2^192`; the out-of-domain and DEEP steps lose at most
+/// `log2(max LDE size) = 32` bits to the degree of the polynomials checked
+/// (Schwartz-Zippel), leaving `192 - 32 = 160`.
+pub const FIELD_SECURITY_CAP: u32 = 160;
+
+/// Everything that parametrizes a proof. All of it is written into the proof
+/// and absorbed into the transcript.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// `log2` of the blowup factor (LDE size / trace size), `1..=6`.
+    pub log_blowup: u32,
+    /// Number of FRI queries, `1..=255`.
+    pub num_queries: usize,
+    /// Proof-of-work bits before the queries are drawn, `0..=32`.
+    pub grinding_bits: u32,
+    /// FRI folds until the polynomial has at most `2^fri_final_log_degree`
+    /// coefficients, which are then sent in the clear; `0..=10`.
+    pub fri_final_log_degree: u32,
+    /// The coset shift of every LDE domain; must lie outside the two-adic
+    /// subgroup of order `2^32` so that LDE domains avoid the trace domain.
+    pub shift: Fp,
+}
+
+/// Why an [`Options`] value is rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid option `{field}`: {reason}")]
+pub struct OptionsError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl Options {
+    /// Preset for a blowup of `2^log_blowup` (1..=4) targeting 100
+    /// conjectured bits with 16 grinding bits:
+    /// `num_queries = ceil(84 / log_blowup)`.
+    pub fn preset(log_blowup: u32) -> Options {
+        Options {
+            log_blowup,
+            num_queries: 84usize.div_ceil(log_blowup.max(1) as usize),
+            grinding_bits: 16,
+            fri_final_log_degree: 3,
+            shift: Fp::GENERATOR,
+        }
+    }
+
+    /// Blowup 2: 84 queries, 16 grinding bits, 100 bits.
+    pub fn blowup2() -> Options {
+        Self::preset(1)
+    }
+    /// Blowup 4: 42 queries, 16 grinding bits, 100 bits. The default.
+    pub fn blowup4() -> Options {
+        Self::preset(2)
+    }
+    /// Blowup 8: 28 queries, 16 grinding bits, 100 bits.
+    pub fn blowup8() -> Options {
+        Self::preset(3)
+    }
+    /// Blowup 16: 21 queries, 16 grinding bits, 100 bits.
+    pub fn blowup16() -> Options {
+        Self::preset(4)
+    }
+
+    /// A preset by name: `blowup2`, `blowup4` (= `default`), `blowup8`,
+    /// `blowup16`, or `test` (insecure, for fast tests).
+    pub fn by_name(name: &str) -> Option<Options> {
+        match name {
+            "blowup2" => Some(Self::blowup2()),
+            "blowup4" | "default" => Some(Self::blowup4()),
+            "blowup8" => Some(Self::blowup8()),
+            "blowup16" => Some(Self::blowup16()),
+            "test" => Some(Self::insecure_test()),
+            _ => None,
+        }
+    }
+
+    /// Few queries and 4 grinding bits: only for tests (16 bits).
+    pub fn insecure_test() -> Options {
+        Options {
+            log_blowup: 2,
+            num_queries: 6,
+            grinding_bits: 4,
+            fri_final_log_degree: 1,
+            shift: Fp::GENERATOR,
+        }
+    }
+
+    pub fn blowup(&self) -> usize {
+        1 << self.log_blowup
+    }
+
+    /// Conjectured security in bits:
+    /// `min(num_queries * log_blowup + grinding_bits, FIELD_SECURITY_CAP)`.
+    ///
+    /// Each query of a codeword at rate `1 / blowup` is conjectured to catch
+    /// a far word with probability `1 - 1/blowup` (the "conjectured
+    /// soundness" of FRI over Reed-Solomon codes), and grinding multiplies
+    /// the cost of every attempt by `2^grinding_bits`.
+    pub fn security_bits(&self) -> u32 {
+        let q = self.num_queries.min(u32::MAX as usize) as u32;
+        q.saturating_mul(self.log_blowup)
+            .saturating_add(self.grinding_bits)
+            .min(FIELD_SECURITY_CAP)
+    }
+
+    /// Checks every field's range.
+    pub fn validate(&self) -> Result<(), OptionsError> {
+        let err = |field, reason: String| Err(OptionsError { field, reason });
+        if !(1..=6).contains(&self.log_blowup) {
+            return err("log_blowup", format!("{} not in 1..=6", self.log_blowup));
+        }
+        if !(1..=255).contains(&self.num_queries) {
+            return err("num_queries", format!("{} not in 1..=255", self.num_queries));
+        }
+        if self.grinding_bits > 32 {
+            return err("grinding_bits", format!("{} > 32", self.grinding_bits));
+        }
+        if self.fri_final_log_degree > 10 {
+            return err(
+                "fri_final_log_degree",
+                format!("{} > 10", self.fri_final_log_degree),
+            );
+        }
+        if self.shift.is_zero() || self.shift.pow(1u64 << 32) == Fp::ONE {
+            return err(
+                "shift",
+                "lies in the two-adic subgroup (or is zero)".to_string(),
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self::blowup4()
+    }
+}

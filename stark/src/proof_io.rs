@@ -1,0 +1,416 @@
+//! The proof's byte format.
+//!
+//! All integers are big-endian; field elements use the canonical encodings
+//! of `backend_api` (decoding rejects non-canonical values). Layout, in
+//! order (each named part is a *section*, see [`SECTIONS`]):
+//!
+//! ```text
+//! magic      "STRK" (4 bytes)
+//! version    u16 = 1
+//! air        name: u8 len + UTF-8; params: u32 len + u64s; public: u32 len + Fp
+//! options    log_blowup u8, num_queries u16, grinding_bits u8,
+//!            fri_final_log_degree u8, shift Fp
+//! main_roots, aux_roots, parts_roots:   u32 len + digests (32 bytes)
+//! totals     u32 len + Fp3
+//! ood        u32 tables; per table five vectors (u32 len + Fp3):
+//!            main_z, main_zg, aux_z, aux_zg, parts_z
+//! fri_roots  u32 tables; per table u32 len + digests
+//! fri_final  u32 tables; per table u32 len + Fp3
+//! pow_nonce  u64
+//! main_openings, aux_openings, parts_openings:
+//!            u32 tables; per table u32 queries; per query an opening
+//! fri_openings  u32 tables; per table u32 layers; per layer u32 queries;
+//!            per query an opening
+//! opening    leaf_index u32, u32 len + values, u8 len + digests
+//! ```
+//!
+//! Every length is checked against the bytes left before anything is
+//! allocated, and trailing bytes are an error.
+
+use crate::air::AirInstance;
+use crate::options::Options;
+use crate::proof::{Proof, TableFri, TableOod};
+use backend_api::{DeviceElem, Digest, Fp, MerkleOpening};
+use std::ops::Range;
+
+pub const MAGIC: &[u8; 4] = b"STRK";
+pub const VERSION: u16 = 1;
+
+/// Names of the sections, in byte order.
+pub const SECTIONS: [&str; 16] = [
+    "magic",
+    "version",
+    "air",
+    "options",
+    "main_roots",
+    "aux_roots",
+    "totals",
+    "parts_roots",
+    "ood",
+    "fri_roots",
+    "fri_final",
+    "pow_nonce",
+    "main_openings",
+    "aux_openings",
+    "parts_openings",
+    "fri_openings",
+];
+
+/// Why bytes are not a well-formed proof.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProofFormatError {
+    #[error("bad magic bytes")]
+    BadMagic,
+    #[error("unsupported proof version {0} (this build reads {VERSION})")]
+    UnsupportedVersion(u16),
+    #[error("proof truncated while reading {0}")]
+    Truncated(&'static str),
+    #[error("{what}: length {len} exceeds what the remaining bytes can hold")]
+    LengthTooLarge { what: &'static str, len: usize },
+    #[error("{0}: non-canonical field element")]
+    NonCanonical(&'static str),
+    #[error("{0}: value out of range")]
+    OutOfRange(&'static str),
+    #[error("air name is not UTF-8")]
+    BadName,
+    #[error("{0} trailing bytes after the proof")]
+    TrailingBytes(usize),
+}
+
+struct Writer {
+    buf: Vec<u8>,
+    sections: Vec<(&'static str, Range<usize>)>,
+}
+
+impl Writer {
+    fn section(&mut self, name: &'static str, f: impl FnOnce(&mut Writer)) {
+        let start = self.buf.len();
+        f(self);
+        let end = self.buf.len();
+        self.sections.push((name, start..end));
+    }
+    fn u8(&mut self, v: u8) {
+        self.buf.push(v);
+    }
+    fn u16(&mut self, v: u16) {
+        self.buf.extend_from_slice(&v.to_be_bytes());
+    }
+    fn u32(&mut self, v: usize) {
+        self.buf.extend_from_slice(&(v as u32).to_be_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.buf.extend_from_slice(&v.to_be_bytes());
+    }
+    fn elems<T: DeviceElem>(&mut self, v: &[T]) {
+        self.u32(v.len());
+        for x in v {
+            x.write_bytes(&mut self.buf);
+        }
+    }
+    fn digests(&mut self, v: &[Digest]) {
+        self.u32(v.len());
+        for d in v {
+            self.buf.extend_from_slice(d);
+        }
+    }
+    fn opening<T: DeviceElem>(&mut self, o: &MerkleOpening<T>) {
+        self.u32(o.leaf_index);
+        self.elems(&o.values);
+        self.u8(o.path.len() as u8);
+        for d in &o.path {
+            self.buf.extend_from_slice(d);
+        }
+    }
+    fn openings<T: DeviceElem>(&mut self, v: &[Vec<MerkleOpening<T>>]) {
+        self.u32(v.len());
+        for per_table in v {
+            self.u32(per_table.len());
+            for o in per_table {
+                self.opening(o);
+            }
+        }
+    }
+}
+
+/// Canonical bytes of an AIR instance (the `air` section).
+pub fn air_bytes(air: &AirInstance) -> Vec<u8> {
+    let mut w = Writer {
+        buf: Vec::new(),
+        sections: Vec::new(),
+    };
+    write_air(&mut w, air);
+    w.buf
+}
+
+/// Canonical bytes of options (the `options` section).
+pub fn options_bytes(o: &Options) -> Vec<u8> {
+    let mut w = Writer {
+        buf: Vec::new(),
+        sections: Vec::new(),
+    };
+    write_options(&mut w, o);
+    w.buf
+}
+
+fn write_air(w: &mut Writer, air: &AirInstance) {
+    w.u8(air.name.len() as u8);
+    w.buf.extend_from_slice(air.name.as_bytes());
+    w.u32(air.params.len());
+    for p in &air.params {
+        w.u64(*p);
+    }
+    w.elems(&air.public_inputs);
+}
+
+fn write_options(w: &mut Writer, o: &Options) {
+    w.u8(o.log_blowup as u8);
+    w.u16(o.num_queries as u16);
+    w.u8(o.grinding_bits as u8);
+    w.u8(o.fri_final_log_degree as u8);
+    o.shift.write_bytes(&mut w.buf);
+}
+
+impl Proof {
+    /// The proof's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.to_bytes_with_sections().0
+    }
+
+    /// The proof's bytes and the byte range of each of [`SECTIONS`].
+    pub fn to_bytes_with_sections(&self) -> (Vec<u8>, Vec<(&'static str, Range<usize>)>) {
+        let mut w = Writer {
+            buf: Vec::new(),
+            sections: Vec::new(),
+        };
+        w.section("magic", |w| w.buf.extend_from_slice(MAGIC));
+        w.section("version", |w| w.u16(VERSION));
+        w.section("air", |w| write_air(w, &self.air));
+        w.section("options", |w| write_options(w, &self.options));
+        w.section("main_roots", |w| w.digests(&self.main_roots));
+        w.section("aux_roots", |w| w.digests(&self.aux_roots));
+        w.section("totals", |w| w.elems(&self.totals));
+        w.section("parts_roots", |w| w.digests(&self.parts_roots));
+        w.section("ood", |w| {
+            w.u32(self.ood.len());
+            for t in &self.ood {
+                for v in [&t.main_z, &t.main_zg, &t.aux_z, &t.aux_zg, &t.parts_z] {
+                    w.elems(v);
+                }
+            }
+        });
+        w.section("fri_roots", |w| {
+            w.u32(self.fri.len());
+            for t in &self.fri {
+                w.digests(&t.layer_roots);
+            }
+        });
+        w.section("fri_final", |w| {
+            w.u32(self.fri.len());
+            for t in &self.fri {
+                w.elems(&t.final_poly);
+            }
+        });
+        w.section("pow_nonce", |w| w.u64(self.pow_nonce));
+        w.section("main_openings", |w| w.openings(&self.main_openings));
+        w.section("aux_openings", |w| w.openings(&self.aux_openings));
+        w.section("parts_openings", |w| w.openings(&self.parts_openings));
+        w.section("fri_openings", |w| {
+            w.u32(self.fri_openings.len());
+            for t in &self.fri_openings {
+                w.openings(t);
+            }
+        });
+        (w.buf, w.sections)
+    }
+
+    /// Parses a proof; any malformation is an error, never a panic.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Proof, ProofFormatError> {
+        let mut r = Reader { bytes, pos: 0 };
+        if r.take(4, "magic")? != MAGIC {
+            return Err(ProofFormatError::BadMagic);
+        }
+        let version = r.u16("version")?;
+        if version != VERSION {
+            return Err(ProofFormatError::UnsupportedVersion(version));
+        }
+        let air = r.air()?;
+        let options = r.options()?;
+        let main_roots = r.digests("main_roots")?;
+        let aux_roots = r.digests("aux_roots")?;
+        let totals = r.elems("totals")?;
+        let parts_roots = r.digests("parts_roots")?;
+        let n = r.len("ood", 5 * 4)?;
+        let mut ood = Vec::with_capacity(n);
+        for _ in 0..n {
+            ood.push(TableOod {
+                main_z: r.elems("ood")?,
+                main_zg: r.elems("ood")?,
+                aux_z: r.elems("ood")?,
+                aux_zg: r.elems("ood")?,
+                parts_z: r.elems("ood")?,
+            });
+        }
+        let n = r.len("fri_roots", 4)?;
+        let mut layer_roots = Vec::with_capacity(n);
+        for _ in 0..n {
+            layer_roots.push(r.digests("fri_roots")?);
+        }
+        let n_final = r.len("fri_final", 4)?;
+        if n_final != n {
+            return Err(ProofFormatError::OutOfRange("fri_final table count"));
+        }
+        let mut fri = Vec::with_capacity(n);
+        for roots in layer_roots {
+            fri.push(TableFri {
+                layer_roots: roots,
+                final_poly: r.elems("fri_final")?,
+            });
+        }
+        let pow_nonce = r.u64("pow_nonce")?;
+        let main_openings = r.openings("main_openings")?;
+        let aux_openings = r.openings("aux_openings")?;
+        let parts_openings = r.openings("parts_openings")?;
+        let n = r.len("fri_openings", 4)?;
+        let mut fri_openings = Vec::with_capacity(n);
+        for _ in 0..n {
+            fri_openings.push(r.openings("fri_openings")?);
+        }
+        if r.pos != bytes.len() {
+            return Err(ProofFormatError::TrailingBytes(bytes.len() - r.pos));
+        }
+        Ok(Proof {
+            air,
+            options,
+            main_roots,
+            aux_roots,
+            totals,
+            parts_roots,
+            ood,
+            fri,
+            pow_nonce,
+            main_openings,
+            aux_openings,
+            parts_openings,
+            fri_openings,
+        })
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], ProofFormatError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or(ProofFormatError::Truncated(what))?;
+        let s = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self, what: &'static str) -> Result<u8, ProofFormatError> {
+        Ok(self.take(1, what)?[0])
+    }
+    fn u16(&mut self, what: &'static str) -> Result<u16, ProofFormatError> {
+        Ok(u16::from_be_bytes(self.take(2, what)?.try_into().unwrap()))
+    }
+    fn u32(&mut self, what: &'static str) -> Result<u32, ProofFormatError> {
+        Ok(u32::from_be_bytes(self.take(4, what)?.try_into().unwrap()))
+    }
+    fn u64(&mut self, what: &'static str) -> Result<u64, ProofFormatError> {
+        Ok(u64::from_be_bytes(self.take(8, what)?.try_into().unwrap()))
+    }
+    /// A u32 count of items of at least `min_item_bytes` each, bounded by
+    /// the bytes left so that no allocation exceeds the input's size.
+    fn len(&mut self, what: &'static str, min_item_bytes: usize) -> Result<usize, ProofFormatError> {
+        let len = self.u32(what)? as usize;
+        let left = self.bytes.len() - self.pos;
+        if len.saturating_mul(min_item_bytes.max(1)) > left {
+            return Err(ProofFormatError::LengthTooLarge { what, len });
+        }
+        Ok(len)
+    }
+    fn elem<T: DeviceElem>(&mut self, what: &'static str) -> Result<T, ProofFormatError> {
+        let b = self.take(T::BYTES, what)?;
+        let mut limbs = [Fp::ZERO; 3];
+        for (i, chunk) in b.chunks_exact(8).enumerate() {
+            limbs[i] = Fp::from_bytes(chunk.try_into().unwrap())
+                .ok_or(ProofFormatError::NonCanonical(what))?;
+        }
+        Ok(T::from_limbs(&limbs))
+    }
+    fn elems<T: DeviceElem>(&mut self, what: &'static str) -> Result<Vec<T>, ProofFormatError> {
+        let n = self.len(what, T::BYTES)?;
+        (0..n).map(|_| self.elem(what)).collect()
+    }
+    fn digest(&mut self, what: &'static str) -> Result<Digest, ProofFormatError> {
+        Ok(self.take(32, what)?.try_into().unwrap())
+    }
+    fn digests(&mut self, what: &'static str) -> Result<Vec<Digest>, ProofFormatError> {
+        let n = self.len(what, 32)?;
+        (0..n).map(|_| self.digest(what)).collect()
+    }
+    fn opening<T: DeviceElem>(
+        &mut self,
+        what: &'static str,
+    ) -> Result<MerkleOpening<T>, ProofFormatError> {
+        let leaf_index = self.u32(what)? as usize;
+        let values = self.elems(what)?;
+        let depth = self.u8(what)? as usize;
+        if depth.saturating_mul(32) > self.bytes.len() - self.pos {
+            return Err(ProofFormatError::LengthTooLarge { what, len: depth });
+        }
+        let path = (0..depth)
+            .map(|_| self.digest(what))
+            .collect::<Result<_, _>>()?;
+        Ok(MerkleOpening {
+            leaf_index,
+            values,
+            path,
+        })
+    }
+    fn openings<T: DeviceElem>(
+        &mut self,
+        what: &'static str,
+    ) -> Result<Vec<Vec<MerkleOpening<T>>>, ProofFormatError> {
+        let tables = self.len(what, 4)?;
+        let mut out = Vec::with_capacity(tables);
+        for _ in 0..tables {
+            // An opening takes at least 9 bytes (index, value count, depth).
+            let n = self.len(what, 9)?;
+            let mut v = Vec::with_capacity(n);
+            for _ in 0..n {
+                v.push(self.opening(what)?);
+            }
+            out.push(v);
+        }
+        Ok(out)
+    }
+    fn air(&mut self) -> Result<AirInstance, ProofFormatError> {
+        let len = self.u8("air")? as usize;
+        let name = std::str::from_utf8(self.take(len, "air")?)
+            .map_err(|_| ProofFormatError::BadName)?
+            .to_string();
+        let n = self.len("air", 8)?;
+        let params = (0..n).map(|_| self.u64("air")).collect::<Result<_, _>>()?;
+        let public_inputs = self.elems("air")?;
+        Ok(AirInstance {
+            name,
+            params,
+            public_inputs,
+        })
+    }
+    fn options(&mut self) -> Result<Options, ProofFormatError> {
+        Ok(Options {
+            log_blowup: self.u8("options")? as u32,
+            num_queries: self.u16("options")? as usize,
+            grinding_bits: self.u8("options")? as u32,
+            fri_final_log_degree: self.u8("options")? as u32,
+            shift: self.elem("options")?,
+        })
+    }
+}
