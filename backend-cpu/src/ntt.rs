@@ -1,0 +1,66 @@
+//! The batched NTT of [`ProverDevice::ntt`](backend_api::ProverDevice::ntt).
+//!
+//! Forward (coefficients `c_j` to `e_i = sum_j c_j (s w^i)^j`): scale
+//! `c_j *= s^j`, then DIF (natural input) or DIT (bit-reversed input); each
+//! yields the other order, and a final permutation fixes the order only when
+//! the caller asked for the same order on both sides.
+//!
+//! Inverse (`e_i` to `c_j = s^-j / n sum_i e_i w^-ij`): DIF or DIT with
+//! `w^-1`, then one pass multiplying by `s^-j / n` (the coset and the `1/n`
+//! scalings fused), then the optional permutation.
+
+use crate::arith::{canonical, mul};
+use crate::radix2::{dif, dit};
+use crate::twiddles::{scaled_powers, stage_twiddles};
+use backend_api::{bit_reverse, bit_reverse_permute, Fp, NttDirection, Order};
+
+/// `x[p] *= table[index(p)]` where `index(p)` is `p` or `bit_reverse(p)`.
+pub fn scale(x: &mut [u64], table: &[u64], bit_reversed: bool, log_n: u32) {
+    if bit_reversed {
+        for (p, v) in x.iter_mut().enumerate() {
+            *v = canonical(mul(*v, table[bit_reverse(p, log_n)]));
+        }
+    } else {
+        for (v, &t) in x.iter_mut().zip(table) {
+            *v = canonical(mul(*v, t));
+        }
+    }
+}
+
+/// Transforms one raw column of length `2^log_n` in place (see module docs).
+pub fn ntt_column(
+    x: &mut [u64],
+    log_n: u32,
+    direction: NttDirection,
+    shift: Fp,
+    input: Order,
+    output: Order,
+    parallel: bool,
+) {
+    let inverse = direction == NttDirection::Inverse;
+    let tw = stage_twiddles(log_n, inverse);
+    if !inverse && shift != Fp::ONE {
+        let table = scaled_powers(log_n, shift, Fp::ONE);
+        scale(x, &table, input == Order::BitReversed, log_n);
+    }
+    // DIF turns natural into bit-reversed, DIT the reverse.
+    let produced = match input {
+        Order::Natural => {
+            dif(x, &tw, parallel);
+            Order::BitReversed
+        }
+        Order::BitReversed => {
+            dit(x, &tw, parallel);
+            Order::Natural
+        }
+    };
+    if inverse {
+        let s_inv = shift.inverse().expect("shift checked non-zero");
+        let n_inv = Fp::new(1u64 << log_n).inverse().expect("2^k is invertible");
+        let table = scaled_powers(log_n, s_inv, n_inv);
+        scale(x, &table, produced == Order::BitReversed, log_n);
+    }
+    if produced != output {
+        bit_reverse_permute(x);
+    }
+}
