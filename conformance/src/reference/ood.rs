@@ -1,0 +1,30 @@
+//! OOD evaluation the long way: interpolate the coefficients with the naive
+//! inverse DFT, then Horner at each point. It does not use the barycentric
+//! formula, so it cross-checks a backend that does.
+
+use super::ntt::inverse_column;
+use backend_api::{check, DeviceElem, DeviceResult, Fp, Fp3, HostMatrix};
+
+pub(crate) fn evaluate<T: DeviceElem>(
+    evals: &HostMatrix<T>,
+    points: &[Fp3],
+) -> DeviceResult<Vec<Vec<Fp3>>> {
+    check::ood(evals, points)?;
+    let coeffs: Vec<Vec<T>> = evals
+        .columns()
+        .map(|col| inverse_column(col, Fp::ONE))
+        .collect();
+    Ok(points
+        .iter()
+        .map(|&z| {
+            coeffs
+                .iter()
+                .map(|cs| {
+                    cs.iter()
+                        .rev()
+                        .fold(Fp3::ZERO, |acc, c| acc * z + c.to_ext())
+                })
+                .collect()
+        })
+        .collect())
+}

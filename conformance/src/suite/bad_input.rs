@@ -1,0 +1,368 @@
+//! Bad input: each invalid argument is rejected with
+//! `DeviceError::InvalidArgument` naming it, before any work (in-place
+//! methods leave the buffer as it was). One function per case.
+
+use super::util::{ok, Harness};
+use super::SuiteConfig;
+use backend_api::{
+    Coset, DeepOpening, DeviceElem, DeviceMatrix, DeviceResult, Digest, Fp, Fp3, Interaction,
+    InteractionKind, LinearCombination, LogUpChallenges, Matrix, NttDirection, Order, ProverDevice,
+};
+
+#[track_caller]
+fn expect_invalid<T>(r: DeviceResult<T>, argument: &str) {
+    match r {
+        Ok(_) => panic!("expected InvalidArgument `{argument}`, got Ok"),
+        Err(e) => assert_eq!(
+            e.invalid_argument(),
+            Some(argument),
+            "expected InvalidArgument `{argument}`, got: {e}"
+        ),
+    }
+}
+
+/// A device matrix of `width x height` counting 1, 2, 3, ... (any shape,
+/// including invalid ones).
+fn matrix<T: DeviceElem, D: ProverDevice>(
+    h: &Harness<D>,
+    width: usize,
+    height: usize,
+) -> DeviceMatrix<D, T> {
+    let data: Vec<T> = (1..=width * height)
+        .map(|i| T::from_base(Fp::new(i as u64)))
+        .collect();
+    let buf = ok(h.dev.upload(&h.ctx, &data), "upload");
+    Matrix::new(buf, width, height).expect("sized")
+}
+
+fn ntt_case<D: ProverDevice>(dev: &D, width: usize, height: usize, shift: Fp, argument: &str) {
+    let h = Harness::new(dev);
+    let mut m = matrix::<Fp, D>(&h, width, height);
+    let before = ok(h.dev.download(&h.ctx, m.buffer()), "download");
+    expect_invalid(
+        h.dev.ntt(
+            &h.ctx,
+            &mut m,
+            NttDirection::Forward,
+            shift,
+            Order::Natural,
+            Order::Natural,
+        ),
+        argument,
+    );
+    let after = ok(h.dev.download(&h.ctx, m.buffer()), "download");
+    assert!(before == after, "a rejected ntt changed its buffer");
+}
+
+/// ntt of height 3.
+pub fn bad_ntt_height_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    ntt_case(dev, 2, 3, Fp::ONE, "matrix");
+}
+/// ntt of height 0.
+pub fn bad_ntt_height_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    ntt_case(dev, 1, 0, Fp::ONE, "matrix");
+}
+/// ntt of a matrix with no columns.
+pub fn bad_ntt_zero_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    ntt_case(dev, 0, 4, Fp::ONE, "matrix");
+}
+/// ntt with shift 0 (and the buffer is left as it was).
+pub fn bad_ntt_shift_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    ntt_case(dev, 2, 4, Fp::ZERO, "shift");
+}
+
+fn lde_case<D: ProverDevice>(
+    dev: &D,
+    coeffs: bool,
+    width: usize,
+    height: usize,
+    blowup: usize,
+    shift: Fp,
+    argument: &str,
+) {
+    let h = Harness::new(dev);
+    let m = matrix::<Fp3, D>(&h, width, height);
+    let (i, o) = (Order::Natural, Order::BitReversed);
+    if coeffs {
+        expect_invalid(
+            h.dev.coeffs_to_coset(&h.ctx, &m, i, blowup, shift, o),
+            argument,
+        );
+    } else {
+        expect_invalid(h.dev.coset_lde(&h.ctx, &m, i, blowup, shift, o), argument);
+    }
+}
+
+/// coset_lde with blowup 0.
+pub fn bad_lde_blowup_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    lde_case(dev, false, 1, 4, 0, Fp::ONE, "blowup");
+}
+/// coset_lde with blowup 3.
+pub fn bad_lde_blowup_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    lde_case(dev, false, 1, 4, 3, Fp::ONE, "blowup");
+}
+/// coset_lde of 2 rows with blowup 2^32: the LDE would have 2^33 rows,
+/// beyond the two-adicity (checked without allocating anything large).
+pub fn bad_lde_log_n_over_32<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    lde_case(dev, false, 1, 2, 1usize << 32, Fp::ONE, "blowup");
+}
+/// coeffs_to_coset of 4 rows with blowup 2^31 (2^33 rows).
+pub fn bad_coeffs_to_coset_blowup_too_large<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    lde_case(dev, true, 2, 4, 1usize << 31, Fp::ONE, "blowup");
+}
+/// coeffs_to_coset with blowup 0.
+pub fn bad_coeffs_to_coset_blowup_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    lde_case(dev, true, 1, 4, 0, Fp::ONE, "blowup");
+}
+/// coset_lde of height 6.
+pub fn bad_lde_height_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    lde_case(dev, false, 1, 6, 2, Fp::ONE, "evals");
+}
+/// coset_lde of a matrix with no columns.
+pub fn bad_lde_zero_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    lde_case(dev, false, 0, 4, 2, Fp::ONE, "evals");
+}
+/// coset_lde with shift 0.
+pub fn bad_lde_shift_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    lde_case(dev, false, 1, 4, 2, Fp::ZERO, "shift");
+}
+
+fn commit_case<D: ProverDevice>(
+    dev: &D,
+    shapes: &[(usize, usize)],
+    rows_per_leaf: usize,
+    argument: &str,
+) {
+    let h = Harness::new(dev);
+    let ms: Vec<_> = shapes
+        .iter()
+        .map(|&(w, ht)| matrix::<Fp, D>(&h, w, ht))
+        .collect();
+    let refs: Vec<_> = ms.iter().collect();
+    expect_invalid(h.dev.merkle_commit(&h.ctx, &refs, rows_per_leaf), argument);
+}
+
+/// merkle_commit of no matrices.
+pub fn bad_merkle_no_matrices<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    commit_case(dev, &[], 1, "matrices");
+}
+/// merkle_commit of matrices of heights 4 and 8.
+pub fn bad_merkle_mismatched_heights<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    commit_case(dev, &[(2, 4), (1, 8)], 1, "matrices");
+}
+/// merkle_commit with a matrix of no columns.
+pub fn bad_merkle_zero_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    commit_case(dev, &[(2, 4), (0, 4)], 1, "matrices");
+}
+/// merkle_commit of height 5.
+pub fn bad_merkle_height_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    commit_case(dev, &[(1, 5)], 1, "matrices");
+}
+/// rows_per_leaf 0.
+pub fn bad_merkle_rows_per_leaf_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    commit_case(dev, &[(1, 8)], 0, "rows_per_leaf");
+}
+/// rows_per_leaf 3.
+pub fn bad_merkle_rows_per_leaf_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    commit_case(dev, &[(1, 8)], 3, "rows_per_leaf");
+}
+/// rows_per_leaf 16 above height 8.
+pub fn bad_merkle_rows_per_leaf_above_height<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    commit_case(dev, &[(1, 8)], 16, "rows_per_leaf");
+}
+
+/// merkle_open of leaf 4 of a 4-leaf tree.
+pub fn bad_merkle_open_index_out_of_range<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let m = matrix::<Fp, D>(&h, 2, 8);
+    let tree = ok(h.dev.merkle_commit(&h.ctx, &[&m], 2), "commit");
+    expect_invalid(
+        h.dev.merkle_open(&h.ctx, &tree, &[&m], &[1, 4]),
+        "leaf_indices",
+    );
+}
+/// merkle_open with matrices of another width than committed.
+pub fn bad_merkle_open_shape_mismatch<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let m = matrix::<Fp, D>(&h, 2, 8);
+    let other = matrix::<Fp, D>(&h, 3, 8);
+    let tree = ok(h.dev.merkle_commit(&h.ctx, &[&m], 1), "commit");
+    expect_invalid(
+        h.dev.merkle_open(&h.ctx, &tree, &[&other], &[0]),
+        "matrices",
+    );
+}
+
+/// fri_fold of a codeword with two columns.
+pub fn bad_fri_fold_two_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let cw = matrix::<Fp3, D>(&h, 2, 8);
+    expect_invalid(h.dev.fri_fold(&h.ctx, &cw, Fp::ONE, Fp3::ONE), "codeword");
+}
+/// fri_fold of a codeword of length 1.
+pub fn bad_fri_fold_length_one<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let cw = matrix::<Fp3, D>(&h, 1, 1);
+    expect_invalid(h.dev.fri_fold(&h.ctx, &cw, Fp::ONE, Fp3::ONE), "codeword");
+}
+/// fri_fold with shift 0.
+pub fn bad_fri_fold_shift_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let cw = matrix::<Fp3, D>(&h, 1, 8);
+    expect_invalid(h.dev.fri_fold(&h.ctx, &cw, Fp::ZERO, Fp3::ONE), "shift");
+}
+/// fri_commit_layer of a codeword with two columns.
+pub fn bad_fri_commit_layer_two_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let cw = matrix::<Fp3, D>(&h, 2, 8);
+    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw), "codeword");
+}
+/// fri_commit_layer of a codeword of length 1 (a leaf needs two values).
+pub fn bad_fri_commit_layer_length_one<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let cw = matrix::<Fp3, D>(&h, 1, 1);
+    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw), "rows_per_leaf");
+}
+
+fn logup_case<D: ProverDevice>(
+    dev: &D,
+    width: usize,
+    height: usize,
+    interactions: &[Interaction],
+    argument: &str,
+) {
+    let h = Harness::new(dev);
+    let main = matrix::<Fp, D>(&h, width, height);
+    let ch = LogUpChallenges {
+        z: Fp3::new(Fp::new(5), Fp::ONE, Fp::TWO),
+        alpha: Fp3::new(Fp::new(3), Fp::ZERO, Fp::ONE),
+    };
+    expect_invalid(
+        h.dev.logup_fingerprints(&h.ctx, &main, interactions, &ch),
+        argument,
+    );
+    expect_invalid(
+        h.dev.logup_aux_trace(&h.ctx, &main, interactions, &ch),
+        argument,
+    );
+}
+
+fn reads(column: usize) -> Interaction {
+    Interaction {
+        bus: 0,
+        kind: InteractionKind::Send,
+        values: vec![LinearCombination::column(0)],
+        multiplicity: LinearCombination::column(column),
+    }
+}
+
+/// An interaction reading column 3 of a 3-column trace (fingerprints and aux trace).
+pub fn bad_logup_column_out_of_range<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    logup_case(dev, 3, 8, &[reads(0), reads(3)], "interactions");
+}
+/// No interactions.
+pub fn bad_logup_no_interactions<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    logup_case(dev, 3, 8, &[], "interactions");
+}
+/// A main trace of height 6.
+pub fn bad_logup_main_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    logup_case(dev, 2, 6, &[reads(0)], "main");
+}
+/// A main trace with no columns.
+pub fn bad_logup_main_zero_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    logup_case(dev, 0, 8, &[reads(0)], "main");
+}
+
+/// grind with 65 bits.
+pub fn bad_grind_bits_65<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let seed: Digest = [7; 32];
+    expect_invalid(h.dev.grind(&h.ctx, &seed, 65), "bits");
+    expect_invalid(h.dev.grind(&h.ctx, &seed, u32::MAX), "bits");
+}
+
+/// ood_evaluate at a point of H_8 (omega_8^3, and 1).
+pub fn bad_ood_point_in_domain<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let m = matrix::<Fp, D>(&h, 2, 8);
+    let inside = Fp3::from_base(Fp::root_of_unity(3).expect("2^3 | 2^32").pow(3));
+    let outside = Fp3::new(Fp::new(3), Fp::ONE, Fp::ZERO);
+    expect_invalid(h.dev.ood_evaluate(&h.ctx, &m, &[outside, inside]), "points");
+    expect_invalid(h.dev.ood_evaluate(&h.ctx, &m, &[Fp3::ONE]), "points");
+}
+/// ood_evaluate of a matrix of height 3.
+pub fn bad_ood_height_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let m = matrix::<Fp3, D>(&h, 1, 3);
+    expect_invalid(
+        h.dev
+            .ood_evaluate(&h.ctx, &m, &[Fp3::new(Fp::new(3), Fp::ONE, Fp::ZERO)]),
+        "evals",
+    );
+}
+
+/// A DEEP call over `7 * H_8` with two base matrices of the given heights,
+/// opened at the given point index with `values` values each.
+fn deep_case<D: ProverDevice>(
+    dev: &D,
+    heights: [usize; 2],
+    point: usize,
+    values: usize,
+    points: &[Fp3],
+    argument: &str,
+) {
+    let h = Harness::new(dev);
+    let ms = [
+        matrix::<Fp, D>(&h, 2, heights[0]),
+        matrix::<Fp, D>(&h, 2, heights[1]),
+    ];
+    let base: Vec<_> = ms
+        .iter()
+        .map(|m| DeepOpening {
+            matrix: m,
+            evaluations: vec![(point, vec![Fp3::ONE; values])],
+        })
+        .collect();
+    let domain = Coset::new(3, Fp::GENERATOR, Order::Natural);
+    let gamma = Fp3::new(Fp::new(11), Fp::ONE, Fp::ZERO);
+    expect_invalid(
+        h.dev
+            .deep_composition(&h.ctx, domain, points, gamma, &base, &[]),
+        argument,
+    );
+}
+
+fn off_domain() -> Vec<Fp3> {
+    vec![
+        Fp3::new(Fp::new(3), Fp::ONE, Fp::ZERO),
+        Fp3::new(Fp::new(4), Fp::ZERO, Fp::ONE),
+    ]
+}
+
+/// DEEP with a matrix of height 4 over a domain of 8 points.
+pub fn bad_deep_height_mismatch<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    deep_case(dev, [8, 4], 0, 2, &off_domain(), "openings");
+}
+/// DEEP naming point 2 of two.
+pub fn bad_deep_point_index_out_of_range<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    deep_case(dev, [8, 8], 2, 2, &off_domain(), "openings");
+}
+/// DEEP with three values for a two-column matrix.
+pub fn bad_deep_value_count<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    deep_case(dev, [8, 8], 1, 3, &off_domain(), "openings");
+}
+/// DEEP at a point of the domain `7 * H_8` (7 * omega_8^5).
+pub fn bad_deep_point_in_domain<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let inside = Fp3::from_base(Coset::new(3, Fp::GENERATOR, Order::Natural).point(5));
+    deep_case(dev, [8, 8], 0, 2, &[off_domain()[0], inside], "points");
+}
+/// DEEP with no openings at all.
+pub fn bad_deep_no_openings<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let domain = Coset::new(3, Fp::GENERATOR, Order::Natural);
+    expect_invalid(
+        h.dev
+            .deep_composition(&h.ctx, domain, &off_domain(), Fp3::ONE, &[], &[]),
+        "openings",
+    );
+}

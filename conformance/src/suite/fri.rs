@@ -1,0 +1,107 @@
+//! FRI fold and layer commitment checks.
+
+use super::util::{assert_same, ok, random_matrix, rng, Harness, SHIFTS};
+use super::SuiteConfig;
+use backend_api::{verify_opening, Fp, Fp3, HostMatrix, MerkleTree, Order, ProverDevice};
+
+/// Folds of lengths 2 .. 2^(ref+1) with shifts 1 and 7 equal the reference's.
+pub fn check_fri_fold<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let mut rng = rng(cfg.seed, 501);
+    for log in 1..=cfg.ref_log_height + 1 {
+        for shift in SHIFTS {
+            let cw = random_matrix::<Fp3>(&mut rng, 1, 1 << log);
+            let beta = rng.fp3();
+            let case = format!("fri_fold N 2^{log} shift {shift}");
+            let got = ok(h.dev.fri_fold(&h.ctx, &h.up(&cw), shift, beta), &case);
+            let want = ok(h.rf.fri_fold(&(), &cw, shift, beta), &case);
+            assert_eq!(
+                (got.width(), got.height()),
+                (1, 1 << (log - 1)),
+                "{case}: shape"
+            );
+            assert_same(&case, h.down(&got).buffer(), want.buffer());
+        }
+    }
+}
+
+/// The largest size: folding the codeword of `f = f_e(x^2) + x f_o(x^2)`
+/// over `7 * H_N` gives the codeword of `f_e + beta f_o` over `49 * H_{N/2}`
+/// (codewords made with `coeffs_to_coset`, bit-reversed).
+pub fn check_fri_fold_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let mut rng = rng(cfg.seed, 502);
+    let n = 1usize << cfg.max_log_height;
+    let coeffs = random_matrix::<Fp3>(&mut rng, 1, n);
+    let beta = rng.fp3();
+    let shift = Fp::GENERATOR;
+    let codeword = ok(
+        h.dev.coeffs_to_coset(
+            &h.ctx,
+            &h.up(&coeffs),
+            Order::Natural,
+            1,
+            shift,
+            Order::BitReversed,
+        ),
+        "fri codeword",
+    );
+    let folded = ok(
+        h.dev.fri_fold(&h.ctx, &codeword, shift, beta),
+        "fri_fold large",
+    );
+    let c = coeffs.column(0);
+    let g: Vec<Fp3> = (0..n / 2).map(|j| c[2 * j] + beta * c[2 * j + 1]).collect();
+    let g = HostMatrix::from_columns(&[g]).expect("one column");
+    let expected = ok(
+        h.dev.coeffs_to_coset(
+            &h.ctx,
+            &h.up(&g),
+            Order::Natural,
+            1,
+            shift * shift,
+            Order::BitReversed,
+        ),
+        "folded codeword",
+    );
+    assert_same(
+        format!(
+            "fri_fold of a 2^{} codeword vs f_e + beta f_o",
+            cfg.max_log_height
+        ),
+        h.down(&folded).buffer(),
+        h.down(&expected).buffer(),
+    );
+}
+
+/// `fri_commit_layer`: the root equals the reference's Merkle tree with two
+/// values per leaf, and opening leaf `i` yields positions `2i, 2i+1`.
+pub fn check_fri_commit_layer<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let mut rng = rng(cfg.seed, 503);
+    for log in [1, 2, cfg.ref_log_height + 1] {
+        let cw = random_matrix::<Fp3>(&mut rng, 1, 1 << log);
+        let case = format!("fri_commit_layer N 2^{log}");
+        let dm = h.up(&cw);
+        let tree = ok(h.dev.fri_commit_layer(&h.ctx, &dm), &case);
+        let rtree = ok(h.rf.merkle_commit(&(), &[&cw], 2), &case);
+        assert_eq!(tree.root(), rtree.root(), "{case}: root");
+        assert_eq!(tree.shape(), rtree.shape(), "{case}: shape");
+        let leaves = cw.height() / 2;
+        let indices: Vec<usize> = (0..leaves).collect();
+        let openings = ok(h.dev.merkle_open(&h.ctx, &tree, &[&dm], &indices), &case);
+        for (i, o) in openings.iter().enumerate() {
+            let col = cw.column(0);
+            assert_eq!(
+                o.values,
+                vec![col[2 * i], col[2 * i + 1]],
+                "{case}: leaf {i} values"
+            );
+            assert_eq!(
+                verify_opening(&tree.root(), leaves, o),
+                Ok(()),
+                "{case}: leaf {i}"
+            );
+        }
+    }
+}
