@@ -1,50 +1,467 @@
-//! NTT and coset LDE on the GPU (owned by the NTT work; placeholders until it lands).
+//! NTT, coset LDE and coefficients-to-coset on the GPU: planning and launches
+//! of `kernels/ntt.cu` (its header states the math and index conventions).
+//!
+//! * `ntt`: natural -> bit-reversed is a chain of DIF passes, bit-reversed ->
+//!   natural a chain of DIT passes; the two other order combinations add one
+//!   in-place bit-reversal permutation. The coset powers `s^j` (forward, on
+//!   load) and `s^-j / n` (inverse, on store) ride on the first / last pass.
+//! * `coset_lde`: the unscaled inverse transform of size `n` into a scratch
+//!   buffer of coefficients, then one forward transform of size `n * blowup`
+//!   whose first pass reads the `n` coefficients as a zero-extended vector
+//!   (prefix for DIF, spread by `blowup` for DIT) and multiplies by
+//!   `s^j / n`. Output bit-reversed uses DIF (natural coefficients), output
+//!   natural uses DIT (bit-reversed coefficients); a mismatch with the order
+//!   the inverse transform produces costs one permutation of the `n`-row
+//!   coefficients.
+//! * `coeffs_to_coset`: the second half of `coset_lde`.
+//!
+//! Twiddle and power tables are built on the device per call (a few small
+//! launches, see `NttTables`), on the call's stream.
 
-use crate::{CudaCtx, CudaDevice, CudaMatrix};
-use backend_api::{DeviceElem, DeviceError, DeviceResult, Fp, NttDirection, Order};
+#[path = "ntt_plan.rs"]
+mod plan;
 
-fn unsupported(primitive: &'static str) -> DeviceError {
-    DeviceError::Unsupported {
-        primitive,
-        reason: "the CUDA NTT kernels are not implemented yet".into(),
+use crate::error::check as check_cu;
+use crate::launch::{kernel, Grid, Kernel};
+use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
+use backend_api::{check, DeviceElem, DeviceError, DeviceResult, Fp, Matrix, NttDirection, Order};
+use cust::sys as cu;
+use plan::dif_passes;
+
+const MODULE: &str = "ntt";
+const THREADS: u32 = 256;
+
+/// `NttPass` of `kernels/ntt.cu`, field for field.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, Default)]
+struct NttPassParams {
+    dst: u64,
+    src: u64,
+    w12: u64,
+    tw_lo: u64,
+    tw_hi: u64,
+    scale_lo: u64,
+    scale_hi: u64,
+    columns: u64,
+    log_n: u32,
+    log_m: u32,
+    log_g: u32,
+    log_c: u32,
+    log_tw: u32,
+    dif: u32,
+    inverse: u32,
+    src_mode: u32,
+    src_log_n: u32,
+    scale_load: u32,
+    scale_store: u32,
+    pad: u32,
+}
+
+/// Where the first pass reads from (`SrcMode` of the kernel).
+#[derive(Copy, Clone, Debug)]
+enum Source {
+    /// Columns of the transform's own size at this address (may be the destination).
+    Same(u64),
+    /// Columns of `2^log` at this address: the transform's input is each
+    /// column followed by zeros.
+    Prefix(u64, u32),
+    /// Columns of `2^log` at this address: element `j` at position `j * B`,
+    /// zeros elsewhere (`B = 2^(log_n - log)`).
+    Spread(u64, u32),
+}
+
+/// Which index the coefficient-side factor `k * s^j` uses (`ScaleMode`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Scale {
+    None = 0,
+    Natural = 1,
+    BitReversed = 2,
+}
+
+/// Device tables for one call: `w12[e] = omega_12^e`, the two-level powers
+/// of `omega_{log_tw}` and, optionally, two-level powers `k * s^j`.
+struct NttTables {
+    _buf: CudaBuffer<Fp>,
+    log_tw: u32,
+    w12: u64,
+    tw_lo: u64,
+    tw_hi: u64,
+    scale_lo: u64,
+    scale_hi: u64,
+}
+
+/// Entries of a two-level table covering exponents `< 2^log`: 2048 low
+/// powers and `2^(log - 11)` (at least 1) high ones.
+fn hi_len(log: u32) -> usize {
+    1usize << log.saturating_sub(11)
+}
+
+/// Launches `out[i] = scale * base^i` for `i < count`.
+fn powers(dev: &CudaDevice, ctx: &CudaCtx, out: u64, base: Fp, scale: Fp, count: usize) -> DeviceResult<()> {
+    let k = kernel(dev, MODULE, "ntt_powers")?;
+    let grid = Grid::linear(count, THREADS, dev)?;
+    let (base, scale, count) = (base.value(), scale.value(), count as u64);
+    // SAFETY: matches `ntt_powers(uint64_t*, uint64_t, uint64_t, uint64_t)`;
+    // `out` has room for `count` u64 and lives until the caller's work is done
+    // (stream order).
+    unsafe { crate::launch!(ctx, k, grid; out, base, scale, count) }
+}
+
+impl NttTables {
+    /// Tables for transforms up to `2^log_tw`, plus `k * s^j` for `j < 2^log_j`
+    /// when `scale = Some((s, k))`.
+    fn build(
+        dev: &CudaDevice,
+        ctx: &CudaCtx,
+        log_tw: u32,
+        scale: Option<(Fp, Fp)>,
+        log_j: u32,
+    ) -> DeviceResult<NttTables> {
+        let omega_12 = root(12)?;
+        let omega = root(log_tw)?;
+        let tw_hi_len = hi_len(log_tw);
+        let s_hi_len = if scale.is_some() { hi_len(log_j) } else { 0 };
+        let s_lo_len = if scale.is_some() { 2048 } else { 0 };
+        let len = 4096 + 2048 + tw_hi_len + s_lo_len + s_hi_len;
+        let buf = CudaBuffer::<Fp>::uninit(ctx, len)?;
+        let w12 = buf.elem_ptr(0);
+        let tw_lo = buf.elem_ptr(4096);
+        let tw_hi = buf.elem_ptr(4096 + 2048);
+        let scale_lo = buf.elem_ptr(4096 + 2048 + tw_hi_len);
+        let scale_hi = buf.elem_ptr(4096 + 2048 + tw_hi_len + s_lo_len);
+        powers(dev, ctx, w12, omega_12, Fp::ONE, 4096)?;
+        powers(dev, ctx, tw_lo, omega, Fp::ONE, 2048)?;
+        powers(dev, ctx, tw_hi, omega.pow(2048), Fp::ONE, tw_hi_len)?;
+        if let Some((s, k)) = scale {
+            powers(dev, ctx, scale_lo, s, k, 2048)?;
+            powers(dev, ctx, scale_hi, s.pow(2048), Fp::ONE, s_hi_len)?;
+        }
+        Ok(NttTables {
+            _buf: buf,
+            log_tw,
+            w12,
+            tw_lo,
+            tw_hi,
+            scale_lo,
+            scale_hi,
+        })
+    }
+}
+
+fn root(log: u32) -> DeviceResult<Fp> {
+    Fp::root_of_unity(log).ok_or_else(|| DeviceError::invalid("height", format!("2^{log} exceeds the two-adicity")))
+}
+
+/// `1 / 2^log`.
+fn inv_pow2(log: u32) -> Fp {
+    Fp::new(1u64 << log).inverse_or_zero()
+}
+
+/// The per-element-type kernels and tile size.
+struct Kernels {
+    pass: Kernel,
+    bitrev: Kernel,
+    limbs: u32,
+    /// log2 of the elements per block tile.
+    tile_log: u32,
+}
+
+impl Kernels {
+    fn for_elem<T: DeviceElem>(dev: &CudaDevice) -> DeviceResult<Kernels> {
+        let (pass, bitrev, limbs, tile_log) = match T::LIMBS {
+            1 => ("ntt_pass_fp", "ntt_bitrev_fp", 1, 12),
+            3 => ("ntt_pass_fp3", "ntt_bitrev_fp3", 3, 11),
+            other => {
+                return Err(DeviceError::Unsupported {
+                    primitive: "ntt",
+                    reason: format!("elements of {other} limbs"),
+                })
+            }
+        };
+        let k = Kernels {
+            pass: kernel(dev, MODULE, pass)?,
+            bitrev: kernel(dev, MODULE, bitrev)?,
+            limbs,
+            tile_log,
+        };
+        // The largest tile needs more than the default 48 KiB of dynamic
+        // shared memory for Fp3: raise the kernel's limit to what we use.
+        let max = k.shared_bytes(tile_log, 0).max(k.shared_bytes(5, tile_log - 5));
+        // SAFETY: a valid function handle and attribute; the context is current.
+        dev.inner.make_current()?;
+        check_cu(
+            unsafe {
+                cu::cuFuncSetAttribute(
+                    k.pass.func,
+                    cu::CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    max as i32,
+                )
+            },
+            "cuFuncSetAttribute(ntt_pass)",
+        )?;
+        Ok(k)
+    }
+
+    /// Dynamic shared memory of a tile of `2^log_c` lines of `2^log_g`
+    /// (lines of 32 or more padded by one element, as in the kernel).
+    fn shared_bytes(&self, log_g: u32, log_c: u32) -> u32 {
+        let n1 = 1u32 << log_g;
+        let line = if n1 >= 32 { n1 + 1 } else { n1 };
+        self.limbs * (line << log_c) * 8
+    }
+}
+
+/// One transform of `columns` columns of `2^log_n` at `dst`.
+struct Transform<'a> {
+    dev: &'a CudaDevice,
+    ctx: &'a CudaCtx,
+    kernels: &'a Kernels,
+    tables: &'a NttTables,
+    columns: usize,
+}
+
+impl Transform<'_> {
+    /// Runs the passes: DIF (natural -> bit-reversed) or DIT (bit-reversed ->
+    /// natural). The first pass reads `src`, the others work in place on
+    /// `dst`; `load` applies on the first pass, `store` on the last.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        dst: u64,
+        src: Source,
+        log_n: u32,
+        dif: bool,
+        inverse: bool,
+        load: Scale,
+        store: Scale,
+    ) -> DeviceResult<()> {
+        let mut passes = dif_passes(log_n, self.kernels.tile_log);
+        if !dif {
+            passes.reverse();
+        }
+        let last = passes.len() - 1;
+        for (i, pass) in passes.iter().enumerate() {
+            let (src_ptr, src_mode, src_log_n) = match (i, src) {
+                (0, Source::Same(p)) => (p, 0, log_n),
+                (0, Source::Prefix(p, l)) => (p, 1, l),
+                (0, Source::Spread(p, l)) => (p, 2, l),
+                _ => (dst, 0, log_n),
+            };
+            let params = NttPassParams {
+                dst,
+                src: src_ptr,
+                w12: self.tables.w12,
+                tw_lo: self.tables.tw_lo,
+                tw_hi: self.tables.tw_hi,
+                scale_lo: self.tables.scale_lo,
+                scale_hi: self.tables.scale_hi,
+                columns: self.columns as u64,
+                log_n,
+                log_m: pass.log_m,
+                log_g: pass.log_g,
+                log_c: pass.log_c,
+                log_tw: self.tables.log_tw,
+                dif: u32::from(dif),
+                inverse: u32::from(inverse),
+                src_mode,
+                src_log_n,
+                scale_load: if i == 0 { load as u32 } else { 0 },
+                scale_store: if i == last { store as u32 } else { 0 },
+                pad: 0,
+            };
+            let lines = (self.columns as u128) << (log_n - pass.log_g);
+            let blocks = usize::try_from(lines.div_ceil(1u128 << pass.log_c))
+                .map_err(|_| crate::error::too_large("ntt", format!("{lines} lines")))?;
+            let grid = Grid::blocks(blocks, THREADS, self.dev)?
+                .with_shared(self.kernels.shared_bytes(pass.log_g, pass.log_c));
+            // SAFETY: matches `ntt_pass_*(NttPass)` (repr(C) mirror); every
+            // pointer covers what the pass touches (`columns` columns of the
+            // stated heights) and stays alive in stream order.
+            unsafe { crate::launch!(self.ctx, self.kernels.pass, grid; params) }?;
+        }
+        Ok(())
+    }
+
+    /// `dst[bitrev(i)] = src[i]` within each column of `2^log_n` (in place
+    /// when `dst == src`).
+    fn bit_reverse(&self, dst: u64, src: u64, log_n: u32) -> DeviceResult<()> {
+        let total = (self.columns as u64) << log_n;
+        let blocks = (total.div_ceil(THREADS as u64)).clamp(1, 1 << 20) as usize;
+        let grid = Grid::blocks(blocks, THREADS, self.dev)?;
+        // SAFETY: matches `ntt_bitrev_*(uint64_t*, const uint64_t*, uint32_t,
+        // uint64_t)`; both buffers hold `total` elements.
+        unsafe { crate::launch!(self.ctx, self.kernels.bitrev, grid; dst, src, log_n, total) }
     }
 }
 
 /// Batched in-place NTT; see `ProverDevice::ntt`.
 pub fn ntt<T: DeviceElem>(
-    _dev: &CudaDevice,
-    _ctx: &CudaCtx,
-    _matrix: &mut CudaMatrix<T>,
-    _direction: NttDirection,
-    _shift: Fp,
-    _input: Order,
-    _output: Order,
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    matrix: &mut CudaMatrix<T>,
+    direction: NttDirection,
+    shift: Fp,
+    input: Order,
+    output: Order,
 ) -> DeviceResult<()> {
-    Err(unsupported("ntt"))
+    let log_n = check::ntt(matrix, shift)?;
+    if log_n == 0 {
+        // One point: e_0 = c_0 * s^0 and back; nothing moves.
+        return Ok(());
+    }
+    let inverse = direction == NttDirection::Inverse;
+    let scale = if inverse {
+        let s_inv = shift.inverse().ok_or_else(|| DeviceError::invalid("shift", "not invertible"))?;
+        Some((s_inv, inv_pow2(log_n)))
+    } else {
+        (shift != Fp::ONE).then_some((shift, Fp::ONE))
+    };
+    let kernels = Kernels::for_elem::<T>(dev)?;
+    let tables = NttTables::build(dev, ctx, log_n, scale, log_n)?;
+    let t = Transform {
+        dev,
+        ctx,
+        kernels: &kernels,
+        tables: &tables,
+        columns: matrix.width(),
+    };
+    let data = matrix.buffer().as_raw();
+    match (input, output) {
+        (Order::Natural, Order::BitReversed) => {
+            let (l, s) = scales(inverse, scale.is_some(), true, false);
+            t.run(data, Source::Same(data), log_n, true, inverse, l, s)
+        }
+        (Order::BitReversed, Order::Natural) => {
+            let (l, s) = scales(inverse, scale.is_some(), false, true);
+            t.run(data, Source::Same(data), log_n, false, inverse, l, s)
+        }
+        (Order::Natural, Order::Natural) => {
+            let (l, s) = scales(inverse, scale.is_some(), true, false);
+            t.run(data, Source::Same(data), log_n, true, inverse, l, s)?;
+            t.bit_reverse(data, data, log_n)
+        }
+        (Order::BitReversed, Order::BitReversed) => {
+            t.bit_reverse(data, data, log_n)?;
+            let (l, s) = scales(inverse, scale.is_some(), true, false);
+            t.run(data, Source::Same(data), log_n, true, inverse, l, s)
+        }
+    }
+}
+
+/// Load and store scale modes of a transform whose input / output are in
+/// natural order or not: the factor belongs to the coefficients, i.e. the
+/// input of a forward and the output of an inverse transform.
+fn scales(inverse: bool, scaled: bool, natural_in: bool, natural_out: bool) -> (Scale, Scale) {
+    let mode = |natural: bool| match (scaled, natural) {
+        (false, _) => Scale::None,
+        (true, true) => Scale::Natural,
+        (true, false) => Scale::BitReversed,
+    };
+    if inverse {
+        (Scale::None, mode(natural_out))
+    } else {
+        (mode(natural_in), Scale::None)
+    }
 }
 
 /// Coset LDE from evaluations; see `ProverDevice::coset_lde`.
 pub fn coset_lde<T: DeviceElem>(
-    _dev: &CudaDevice,
-    _ctx: &CudaCtx,
-    _evals: &CudaMatrix<T>,
-    _input: Order,
-    _blowup: usize,
-    _shift: Fp,
-    _output: Order,
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    evals: &CudaMatrix<T>,
+    input: Order,
+    blowup: usize,
+    shift: Fp,
+    output: Order,
 ) -> DeviceResult<CudaMatrix<T>> {
-    Err(unsupported("coset_lde"))
+    let (log_n, log_b) = check::lde(evals, blowup, shift)?;
+    extend(dev, ctx, evals, input, log_n, log_b, shift, output, true)
 }
 
 /// Coset evaluations from coefficients; see `ProverDevice::coeffs_to_coset`.
 pub fn coeffs_to_coset<T: DeviceElem>(
-    _dev: &CudaDevice,
-    _ctx: &CudaCtx,
-    _coeffs: &CudaMatrix<T>,
-    _input: Order,
-    _blowup: usize,
-    _shift: Fp,
-    _output: Order,
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    coeffs: &CudaMatrix<T>,
+    input: Order,
+    blowup: usize,
+    shift: Fp,
+    output: Order,
 ) -> DeviceResult<CudaMatrix<T>> {
-    Err(unsupported("coeffs_to_coset"))
+    let (log_n, log_b) = check::lde(coeffs, blowup, shift)?;
+    extend(dev, ctx, coeffs, input, log_n, log_b, shift, output, false)
+}
+
+/// `coset_lde` (`from_evals`) or `coeffs_to_coset`, arguments checked.
+#[allow(clippy::too_many_arguments)]
+fn extend<T: DeviceElem>(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    m: &CudaMatrix<T>,
+    input: Order,
+    log_n: u32,
+    log_b: u32,
+    shift: Fp,
+    output: Order,
+    from_evals: bool,
+) -> DeviceResult<CudaMatrix<T>> {
+    let width = m.width();
+    let log_big = log_n + log_b;
+    let big = 1usize << log_big;
+    let out_len = width
+        .checked_mul(big)
+        .ok_or_else(|| crate::error::too_large("coset_lde", format!("{width} x 2^{log_big} elements")))?;
+    let out = CudaBuffer::<T>::uninit(ctx, out_len)?;
+    let kernels = Kernels::for_elem::<T>(dev)?;
+    // k * s^j with k = 1/n for evaluations (the inverse transform is unscaled).
+    let k = if from_evals { inv_pow2(log_n) } else { Fp::ONE };
+    let tables = NttTables::build(dev, ctx, log_big, Some((shift, k)), log_n)?;
+    let t = Transform {
+        dev,
+        ctx,
+        kernels: &kernels,
+        tables: &tables,
+        columns: width,
+    };
+    let dst = out.as_raw();
+    if log_big == 0 {
+        // One point, one coefficient: e_0 = c_0.
+        t.bit_reverse(dst, m.buffer().as_raw(), 0)?;
+        return into_matrix(out, width, big);
+    }
+    // DIF wants natural coefficients, DIT bit-reversed ones.
+    let dif = output == Order::BitReversed;
+    let want = if dif { Order::Natural } else { Order::BitReversed };
+    let src = m.buffer().as_raw();
+    let scratch;
+    let coeffs = if log_n == 0 {
+        src // one element: evaluation = coefficient, both orders alike
+    } else if from_evals {
+        scratch = CudaBuffer::<T>::uninit(ctx, m.buffer().len())?;
+        let c = scratch.as_raw();
+        // natural evaluations -> DIF -> bit-reversed coefficients, and back.
+        let inv_dif = input == Order::Natural;
+        t.run(c, Source::Same(src), log_n, inv_dif, true, Scale::None, Scale::None)?;
+        let got = if inv_dif { Order::BitReversed } else { Order::Natural };
+        if got != want {
+            t.bit_reverse(c, c, log_n)?;
+        }
+        c
+    } else if input != want {
+        scratch = CudaBuffer::<T>::uninit(ctx, m.buffer().len())?;
+        t.bit_reverse(scratch.as_raw(), src, log_n)?;
+        scratch.as_raw()
+    } else {
+        src
+    };
+    if dif {
+        t.run(dst, Source::Prefix(coeffs, log_n), log_big, true, false, Scale::Natural, Scale::None)?;
+    } else {
+        t.run(dst, Source::Spread(coeffs, log_n), log_big, false, false, Scale::BitReversed, Scale::None)?;
+    }
+    into_matrix(out, width, big)
+}
+
+fn into_matrix<T: DeviceElem>(buf: CudaBuffer<T>, width: usize, height: usize) -> DeviceResult<CudaMatrix<T>> {
+    Matrix::new(buf, width, height).ok_or_else(|| crate::shape_lost("coset_lde"))
 }

@@ -1,0 +1,358 @@
+// Batched NTTs over Goldilocks with many radix-2 stages fused per pass.
+//
+// Notation: a column holds N = 2^log_n elements; omega_k is the primitive
+// 2^k-th root of unity of backend_api (omega_k = omega_32^(2^(32-k)), so the
+// roots are consistent: omega_k^2 = omega_{k-1}).
+//
+// Decomposition (four-step, applied recursively). A sub-problem of size
+// m = n1 * stride (log m = log_m) over indices i = i1 * stride + i2 is split
+// as follows; with k = k2 * n1 + k1,
+//   X[k] = sum_{i2} omega_m^{i2 k1} omega_{m/n1}^{i2 k2} sum_{i1} x[i] omega_{n1}^{i1 k1}.
+// One *pass* does, for every i2 ("line") at once, the size-n1 DFT over i1 in
+// shared memory and the twiddle omega_m^{i2 k1}; the remaining size-stride
+// DFTs over i2 are the next passes (rows of `stride` contiguous elements).
+//
+// * DIF pass (natural -> bit-reversed): load line, radix-2 DIF over i1
+//   (slot s then holds k1 = bitrev_g(s)), multiply slot s by
+//   omega_m^{i2 * bitrev_g(s)}, store in place. Passes run from the top
+//   group of index bits down; the final positions are bitrev_n(k).
+// * DIT pass (bit-reversed -> natural): the transpose of the DIF pass:
+//   multiply slot s by the same twiddle, then radix-2 DIT over i1. Passes run
+//   from the bottom group of bits up.
+// The inverse transform uses omega^-1 everywhere (no 1/n here: that and the
+// coset powers shift^j are folded into the load or store of a pass through
+// the `scale_*` tables).
+//
+// Within a pass, a block holds a tile of C lines of n1 = 2^g elements in
+// shared memory (limb-planar, each line padded by one element against bank
+// conflicts) and runs the g stages in chunks of up to 4 stages: each thread
+// takes 2^r elements into registers, does r stages there, writes them back.
+//
+// Twiddles come from tables built on the device by `ntt_powers`:
+// * w12[e] = omega_12^e (e < 4096): every in-tile stage (g <= 12),
+// * tw_lo[c] = omega_T^c (c < 2048), tw_hi[a] = omega_T^(2048 a): the
+//   inter-pass twiddles, omega_T^E = tw_lo[E & 2047] * tw_hi[E >> 11],
+//   T = log_tw >= log_n,
+// * scale_lo[c] = k * s^c, scale_hi[a] = s^(2048 a): the coefficient-side
+//   factor k * s^j of coset transforms (k = 1 or 1/n).
+//
+// Stored values are canonical (gl:: arithmetic is canonical throughout).
+#include "goldilocks.cuh"
+
+namespace {
+
+constexpr uint32_t THREADS = 256;
+constexpr uint32_t MAX_CHUNK = 4;
+
+// Where a pass reads element p (of a column of 2^log_n) from.
+enum SrcMode : uint32_t {
+    SRC_SAME = 0,    // src has the same shape as dst: element p
+    SRC_PREFIX = 1,  // src columns of 2^src_log_n: element p if p < 2^src_log_n, else 0
+    SRC_SPREAD = 2,  // src columns of 2^src_log_n: element p / B if B | p, else 0
+                     // (B = 2^(log_n - src_log_n))
+};
+
+// Which index j of the column the coefficient-side factor k * s^j uses.
+enum ScaleMode : uint32_t {
+    SCALE_NONE = 0,
+    SCALE_NATURAL = 1,   // j = p
+    SCALE_BITREV = 2,    // j = bitrev_{log_n}(p)
+};
+
+}  // namespace
+
+// Parameters of one pass; mirrored by `NttPassParams` in backend-cuda/src/ntt.rs.
+struct NttPass {
+    uint64_t dst;       // uint64_t*: columns of 2^log_n elements of LIMBS u64
+    uint64_t src;       // const uint64_t*: see src_mode (may equal dst)
+    uint64_t w12;       // const uint64_t*
+    uint64_t tw_lo;     // const uint64_t*
+    uint64_t tw_hi;     // const uint64_t*
+    uint64_t scale_lo;  // const uint64_t* (unused when both scale modes are NONE)
+    uint64_t scale_hi;  // const uint64_t*
+    uint64_t columns;
+    uint32_t log_n;
+    uint32_t log_m;       // this pass's sub-problem size
+    uint32_t log_g;       // this pass's group size n1 = 2^log_g (1 <= log_g <= 12)
+    uint32_t log_c;       // lines per tile C = 2^log_c
+    uint32_t log_tw;      // tw tables are powers of omega_{log_tw}, log_tw >= log_n
+    uint32_t dif;         // 1: DIF pass, 0: DIT pass
+    uint32_t inverse;     // 1: use omega^-1
+    uint32_t src_mode;    // SrcMode
+    uint32_t src_log_n;   // column height of src (SRC_PREFIX / SRC_SPREAD)
+    uint32_t scale_load;  // ScaleMode applied right after the load
+    uint32_t scale_store; // ScaleMode applied right before the store
+    uint32_t pad_;
+};
+
+namespace {
+
+__device__ __forceinline__ uint64_t two_level(const uint64_t* lo, const uint64_t* hi, uint64_t e) {
+    const uint64_t a = lo[e & 2047];
+    const uint64_t h = e >> 11;
+    // hi[0] = 1; skipping it keeps the result identical and saves a product.
+    return h == 0 ? a : gl::mul(a, hi[h]);
+}
+
+// omega_{log_m}^e (or its inverse) through the omega_{log_tw} tables.
+__device__ __forceinline__ uint64_t pass_twiddle(const NttPass& P, uint64_t e) {
+    const uint64_t mask = (1ull << P.log_tw) - 1;  // log_tw <= 32
+    uint64_t E = (e << (P.log_tw - P.log_m)) & mask;
+    if (P.inverse) E = (0 - E) & mask;
+    return two_level((const uint64_t*)P.tw_lo, (const uint64_t*)P.tw_hi, E);
+}
+
+// omega_{g}^e for an in-tile stage of a size-2^g DFT (e < 2^(g-1)).
+__device__ __forceinline__ uint64_t tile_twiddle(const uint64_t* w12, uint32_t idx, bool inverse) {
+    if (inverse) idx = (4096u - idx) & 4095u;
+    return __ldg(w12 + idx);
+}
+
+__device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode, uint64_t p) {
+    const uint64_t j = (mode == SCALE_BITREV) ? (uint64_t)gl::bit_reverse((uint32_t)p, P.log_n) : p;
+    return two_level((const uint64_t*)P.scale_lo, (const uint64_t*)P.scale_hi, j);
+}
+
+// One chunk of r stages (bits b_lo .. b_lo + r - 1 of i1) over the whole tile.
+template <int LIMBS, int R, bool DIF>
+__device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t ls, uint32_t g,
+                                          uint32_t log_c, uint32_t b_lo, uint32_t s0,
+                                          const uint64_t* w12, bool inverse) {
+    const uint32_t tasks = 1u << (g + log_c - R);
+    const uint32_t lo_mask = (1u << b_lo) - 1;
+    const uint32_t c_mask = (1u << log_c) - 1;
+    for (uint32_t q = threadIdx.x; q < tasks; q += THREADS) {
+        const uint32_t lo = q & lo_mask;
+        const uint32_t rest = q >> b_lo;
+        const uint32_t l = rest & c_mask;
+        const uint32_t hiu = rest >> log_c;
+        const uint32_t u = (hiu << (b_lo + R)) | lo;
+        const uint32_t base = l * ls + u;
+        uint64_t x[LIMBS][1 << R];
+#pragma unroll
+        for (int t = 0; t < (1 << R); ++t)
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) x[c][t] = sh[c * plane + base + (t << b_lo)];
+        if (DIF) {
+#pragma unroll
+            for (int k = 0; k < R; ++k) {
+                const uint32_t s = s0 + k;                 // stage within the size-2^g DFT
+                const int half = 1 << (R - 1 - k);         // partner distance in t
+                const uint32_t span_mask = (1u << (b_lo + R - 1 - k)) - 1;
+#pragma unroll
+                for (int t = 0; t < (1 << R); ++t) {
+                    if (t & half) continue;
+                    const uint32_t a = u + ((uint32_t)t << b_lo);
+                    const uint32_t idx = ((a & span_mask) << s) << (12 - g);
+                    const uint64_t w = tile_twiddle(w12, idx, inverse);
+#pragma unroll
+                    for (int c = 0; c < LIMBS; ++c) {
+                        const uint64_t y0 = x[c][t], y1 = x[c][t + half];
+                        x[c][t] = gl::add(y0, y1);
+                        x[c][t + half] = gl::mul(gl::sub(y0, y1), w);
+                    }
+                }
+            }
+        } else {
+#pragma unroll
+            for (int k = 0; k < R; ++k) {
+                const uint32_t s = s0 + k;                 // stage: pairs differ in bit s
+                const int half = 1 << k;
+                const uint32_t span_mask = (1u << s) - 1;
+#pragma unroll
+                for (int t = 0; t < (1 << R); ++t) {
+                    if (t & half) continue;
+                    const uint32_t a = u + ((uint32_t)t << b_lo);
+                    const uint32_t idx = (a & span_mask) << (11 - s);
+                    const uint64_t w = tile_twiddle(w12, idx, inverse);
+#pragma unroll
+                    for (int c = 0; c < LIMBS; ++c) {
+                        const uint64_t y0 = x[c][t], y1 = gl::mul(x[c][t + half], w);
+                        x[c][t] = gl::add(y0, y1);
+                        x[c][t + half] = gl::sub(y0, y1);
+                    }
+                }
+            }
+        }
+#pragma unroll
+        for (int t = 0; t < (1 << R); ++t)
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) sh[c * plane + base + (t << b_lo)] = x[c][t];
+    }
+}
+
+template <int LIMBS, bool DIF>
+__device__ __forceinline__ void chunk_dispatch(uint32_t r, uint64_t* sh, uint32_t plane, uint32_t ls,
+                                               uint32_t g, uint32_t log_c, uint32_t b_lo, uint32_t s0,
+                                               const uint64_t* w12, bool inverse) {
+    switch (r) {
+        case 1: run_chunk<LIMBS, 1, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12, inverse); break;
+        case 2: run_chunk<LIMBS, 2, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12, inverse); break;
+        case 3: run_chunk<LIMBS, 3, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12, inverse); break;
+        default: run_chunk<LIMBS, 4, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12, inverse); break;
+    }
+}
+
+// Position of tile element q: line l and slot i1 (coalesced global access:
+// along i1 when lines are contiguous, along lines otherwise).
+struct Slot {
+    uint32_t l, i1;
+};
+
+__device__ __forceinline__ Slot slot_of(uint32_t q, uint32_t g, uint32_t log_c, bool contiguous) {
+    if (contiguous) return Slot{q >> g, q & ((1u << g) - 1)};
+    return Slot{q & ((1u << log_c) - 1), q >> log_c};
+}
+
+template <int LIMBS>
+__device__ void ntt_pass(const NttPass& P) {
+    extern __shared__ uint64_t sh[];
+    const uint32_t g = P.log_g;
+    const uint32_t n1 = 1u << g;
+    const uint32_t log_c = P.log_c;
+    const uint32_t ls = n1 >= 32 ? n1 + 1 : n1;
+    const uint32_t plane = ls << log_c;
+    const uint32_t tile = n1 << log_c;
+    const uint32_t log_stride = P.log_m - g;
+    const uint64_t stride_mask = (1ull << log_stride) - 1;
+    const uint32_t lines_log = P.log_n - g;
+    const uint64_t line_mask = (1ull << lines_log) - 1;
+    const uint64_t total_lines = P.columns << lines_log;
+    const uint64_t line0 = (uint64_t)blockIdx.x << log_c;
+    const bool contiguous = log_stride == 0;
+    const bool dif = P.dif != 0;
+    const bool inverse = P.inverse != 0;
+    const uint64_t* w12 = (const uint64_t*)P.w12;
+
+    // ---- load (plus coefficient scaling, plus the DIT twiddle)
+    for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
+        const Slot sl = slot_of(q, g, log_c, contiguous);
+        const uint64_t line = line0 + sl.l;
+        if (line >= total_lines) continue;
+        const uint64_t col = line >> lines_log;
+        const uint64_t o = line & line_mask;
+        const uint64_t i2 = o & stride_mask;
+        const uint64_t p = ((o >> log_stride) << P.log_m) + ((uint64_t)sl.i1 << log_stride) + i2;
+        uint64_t v[LIMBS];
+        bool present = true;
+        uint64_t si = p;
+        if (P.src_mode == SRC_PREFIX) {
+            present = (p >> P.src_log_n) == 0;
+        } else if (P.src_mode == SRC_SPREAD) {
+            const uint32_t log_b = P.log_n - P.src_log_n;
+            present = (p & ((1ull << log_b) - 1)) == 0;
+            si = p >> log_b;
+        }
+        if (present) {
+            const uint32_t src_log = P.src_mode == SRC_SAME ? P.log_n : P.src_log_n;
+            const uint64_t* s = (const uint64_t*)P.src + ((col << src_log) + si) * LIMBS;
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) v[c] = s[c];
+            if (P.scale_load != SCALE_NONE) {
+                const uint64_t f = scale_factor(P, P.scale_load, p);
+#pragma unroll
+                for (int c = 0; c < LIMBS; ++c) v[c] = gl::mul(v[c], f);
+            }
+            if (!dif && !contiguous) {
+                const uint64_t w = pass_twiddle(P, i2 * gl::bit_reverse(sl.i1, g));
+#pragma unroll
+                for (int c = 0; c < LIMBS; ++c) v[c] = gl::mul(v[c], w);
+            }
+        } else {
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) v[c] = 0;
+        }
+#pragma unroll
+        for (int c = 0; c < LIMBS; ++c) sh[c * plane + sl.l * ls + sl.i1] = v[c];
+    }
+    __syncthreads();
+
+    // ---- the g radix-2 stages, in chunks of up to MAX_CHUNK
+    for (uint32_t done = 0; done < g;) {
+        const uint32_t left = g - done;
+        const uint32_t r = left < MAX_CHUNK ? left : MAX_CHUNK;
+        if (dif) {
+            // stages done .. done + r - 1 touch bits g-1-done down to g-done-r
+            chunk_dispatch<LIMBS, true>(r, sh, plane, ls, g, log_c, g - done - r, done, w12, inverse);
+        } else {
+            chunk_dispatch<LIMBS, false>(r, sh, plane, ls, g, log_c, done, done, w12, inverse);
+        }
+        done += r;
+        __syncthreads();
+    }
+
+    // ---- store (plus the DIF twiddle, plus coefficient scaling)
+    uint64_t* dst = (uint64_t*)P.dst;
+    for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
+        const Slot sl = slot_of(q, g, log_c, contiguous);
+        const uint64_t line = line0 + sl.l;
+        if (line >= total_lines) continue;
+        const uint64_t col = line >> lines_log;
+        const uint64_t o = line & line_mask;
+        const uint64_t i2 = o & stride_mask;
+        const uint64_t p = ((o >> log_stride) << P.log_m) + ((uint64_t)sl.i1 << log_stride) + i2;
+        uint64_t v[LIMBS];
+#pragma unroll
+        for (int c = 0; c < LIMBS; ++c) v[c] = sh[c * plane + sl.l * ls + sl.i1];
+        if (dif && !contiguous) {
+            const uint64_t w = pass_twiddle(P, i2 * gl::bit_reverse(sl.i1, g));
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) v[c] = gl::mul(v[c], w);
+        }
+        if (P.scale_store != SCALE_NONE) {
+            const uint64_t f = scale_factor(P, P.scale_store, p);
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) v[c] = gl::mul(v[c], f);
+        }
+        uint64_t* d = dst + ((col << P.log_n) + p) * LIMBS;
+#pragma unroll
+        for (int c = 0; c < LIMBS; ++c) d[c] = v[c];
+    }
+}
+
+// Bit-reversal permutation of every column (2^log_n elements of LIMBS u64):
+// dst[bitrev(i)] = src[i]. In place when dst == src (each pair swapped once).
+template <int LIMBS>
+__device__ void bitrev(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t total) {
+    const uint64_t mask = (1ull << log_n) - 1;
+    const bool in_place = dst == src;
+    for (uint64_t t = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; t < total;
+         t += (uint64_t)gridDim.x * blockDim.x) {
+        const uint64_t base = t & ~mask;
+        const uint64_t i = t & mask;
+        const uint64_t j = gl::bit_reverse((uint32_t)i, log_n);
+        if (in_place) {
+            if (i < j) {
+#pragma unroll
+                for (int c = 0; c < LIMBS; ++c) {
+                    const uint64_t a = dst[(base + i) * LIMBS + c];
+                    dst[(base + i) * LIMBS + c] = dst[(base + j) * LIMBS + c];
+                    dst[(base + j) * LIMBS + c] = a;
+                }
+            }
+        } else {
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) dst[(base + j) * LIMBS + c] = src[(base + i) * LIMBS + c];
+        }
+    }
+}
+
+}  // namespace
+
+extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp(const NttPass p) { ntt_pass<1>(p); }
+extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3(const NttPass p) { ntt_pass<3>(p); }
+
+extern "C" __global__ void ntt_bitrev_fp(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t total) {
+    bitrev<1>(dst, src, log_n, total);
+}
+extern "C" __global__ void ntt_bitrev_fp3(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t total) {
+    bitrev<3>(dst, src, log_n, total);
+}
+
+// out[i] = scale * base^i for i < count.
+extern "C" __global__ void ntt_powers(uint64_t* out, uint64_t base, uint64_t scale, uint64_t count) {
+    for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < count;
+         i += (uint64_t)gridDim.x * blockDim.x) {
+        out[i] = gl::mul(scale, gl::pow(base, i));
+    }
+}
