@@ -30,22 +30,25 @@ pub(crate) fn aux_trace(
     check::logup(main, interactions)?;
     let n = main.height();
     let mut columns = vec![vec![Fp3::ZERO; n]; logup_term_columns(interactions.len())];
-    for r in 0..n {
-        for (k, it) in interactions.iter().enumerate() {
+    // Interaction k adds s m / f to term column k / 2 on every row.
+    for (k, it) in interactions.iter().enumerate() {
+        for (r, term) in columns[k / 2].iter_mut().enumerate() {
             let f = it.fingerprint(|c| main.get(r, c), ch);
             let m = it.signed_multiplicity(|c| main.get(r, c));
-            columns[k / 2][r] += f.inverse_or_zero() * m;
+            *term += f.inverse_or_zero() * m;
         }
     }
-    let mut running = Vec::with_capacity(n);
-    let mut acc = Fp3::ZERO;
-    for r in 0..n {
-        acc += columns.iter().map(|col| col[r]).sum::<Fp3>();
-        running.push(acc);
-    }
+    // Inclusive prefix sums of the per-row totals.
+    let running: Vec<Fp3> = (0..n)
+        .scan(Fp3::ZERO, |acc, r| {
+            *acc += columns.iter().map(|col| col[r]).sum::<Fp3>();
+            Some(*acc)
+        })
+        .collect();
+    let total = *running.last().expect("height checked >= 1");
     columns.push(running);
     Ok(LogUpTrace {
         aux: HostMatrix::from_columns(&columns).expect("columns of height n"),
-        total: acc,
+        total,
     })
 }

@@ -1,0 +1,409 @@
+//! `Dual` runs the suite with two devices side by side, and detects a
+//! device that differs from the other in a single element.
+
+use backend_api::{
+    Coset, DeepOpening, DeviceElem, DeviceError, DeviceMatrix, DeviceResult, Digest, Fp, Fp3,
+    HostMatrix, Interaction, InteractionKind, LinearCombination, LogUpChallenges, LogUpTrace,
+    MerkleOpening, NttDirection, Order, ProverDevice,
+};
+use backend_cpu::CpuDevice;
+use conformance::{Dual, ReferenceDevice, ReferenceTree, SuiteConfig};
+
+conformance::conformance_suite!(
+    reference_vs_cpu,
+    Dual::new(ReferenceDevice::new(), CpuDevice::new()),
+    SuiteConfig::naive()
+);
+
+// Exercises Dual itself (reshapes, pairs of contexts, threads) at the small
+// configuration's sizes, where the naive reference would be too slow.
+conformance::conformance_suite!(
+    cpu_vs_cpu,
+    Dual::new(CpuDevice::new(), CpuDevice::new()),
+    SuiteConfig::small()
+);
+
+/// Which primitive the faulty device gets wrong.
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Fault {
+    Ntt,
+    Lde,
+    BatchInverse,
+    Merkle,
+    FriFold,
+    LogUp,
+    Ood,
+    Deep,
+    Grind,
+    AcceptsBadBits,
+}
+
+/// The reference device, except that one output element of the chosen
+/// primitive is off by one (element `FLIPPED`).
+struct Faulty(Fault);
+
+const FLIPPED: usize = 5;
+
+fn flip<T: DeviceElem>(v: &mut [T]) {
+    v[FLIPPED] += T::ONE;
+}
+
+impl ProverDevice for Faulty {
+    type DeviceCtx = ();
+    type Buffer<T: DeviceElem> = Vec<T>;
+    type MerkleTree = ReferenceTree;
+
+    fn name(&self) -> String {
+        format!("faulty({:?})", self.0)
+    }
+    fn new_ctx(&self) -> DeviceResult<()> {
+        Ok(())
+    }
+    fn alloc_zeroed<T: DeviceElem>(&self, c: &(), len: usize) -> DeviceResult<Vec<T>> {
+        ReferenceDevice.alloc_zeroed(c, len)
+    }
+    fn upload<T: DeviceElem>(&self, c: &(), data: &[T]) -> DeviceResult<Vec<T>> {
+        ReferenceDevice.upload(c, data)
+    }
+    fn download<T: DeviceElem>(&self, c: &(), buf: &Vec<T>) -> DeviceResult<Vec<T>> {
+        ReferenceDevice.download(c, buf)
+    }
+    fn ntt<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &mut HostMatrix<T>,
+        d: NttDirection,
+        s: Fp,
+        i: Order,
+        o: Order,
+    ) -> DeviceResult<()> {
+        ReferenceDevice.ntt(c, m, d, s, i, o)?;
+        if self.0 == Fault::Ntt {
+            flip(m.buffer_mut());
+        }
+        Ok(())
+    }
+    fn coset_lde<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &HostMatrix<T>,
+        i: Order,
+        b: usize,
+        s: Fp,
+        o: Order,
+    ) -> DeviceResult<HostMatrix<T>> {
+        let mut out = ReferenceDevice.coset_lde(c, m, i, b, s, o)?;
+        if self.0 == Fault::Lde {
+            flip(out.buffer_mut());
+        }
+        Ok(out)
+    }
+    fn coeffs_to_coset<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &HostMatrix<T>,
+        i: Order,
+        b: usize,
+        s: Fp,
+        o: Order,
+    ) -> DeviceResult<HostMatrix<T>> {
+        ReferenceDevice.coeffs_to_coset(c, m, i, b, s, o)
+    }
+    fn merkle_commit<T: DeviceElem>(
+        &self,
+        c: &(),
+        ms: &[&HostMatrix<T>],
+        rpl: usize,
+    ) -> DeviceResult<ReferenceTree> {
+        if self.0 != Fault::Merkle {
+            return ReferenceDevice.merkle_commit(c, ms, rpl);
+        }
+        // Hash a copy of the first matrix with one element changed.
+        let mut first = ms[0].clone();
+        flip(first.buffer_mut());
+        let mut changed: Vec<&HostMatrix<T>> = ms.to_vec();
+        changed[0] = &first;
+        ReferenceDevice.merkle_commit(c, &changed, rpl)
+    }
+    fn merkle_open<T: DeviceElem>(
+        &self,
+        c: &(),
+        t: &ReferenceTree,
+        ms: &[&HostMatrix<T>],
+        idx: &[usize],
+    ) -> DeviceResult<Vec<MerkleOpening<T>>> {
+        ReferenceDevice.merkle_open(c, t, ms, idx)
+    }
+    fn batch_inverse<T: DeviceElem>(&self, c: &(), v: &mut Vec<T>) -> DeviceResult<()> {
+        ReferenceDevice.batch_inverse(c, v)?;
+        if self.0 == Fault::BatchInverse {
+            flip(v);
+        }
+        Ok(())
+    }
+    fn fri_fold(
+        &self,
+        c: &(),
+        cw: &HostMatrix<Fp3>,
+        s: Fp,
+        beta: Fp3,
+    ) -> DeviceResult<HostMatrix<Fp3>> {
+        let mut out = ReferenceDevice.fri_fold(c, cw, s, beta)?;
+        if self.0 == Fault::FriFold {
+            flip(out.buffer_mut());
+        }
+        Ok(out)
+    }
+    fn logup_fingerprints(
+        &self,
+        c: &(),
+        m: &HostMatrix<Fp>,
+        its: &[Interaction],
+        ch: &LogUpChallenges,
+    ) -> DeviceResult<HostMatrix<Fp3>> {
+        ReferenceDevice.logup_fingerprints(c, m, its, ch)
+    }
+    fn logup_aux_trace(
+        &self,
+        c: &(),
+        m: &HostMatrix<Fp>,
+        its: &[Interaction],
+        ch: &LogUpChallenges,
+    ) -> DeviceResult<LogUpTrace<Vec<Fp3>>> {
+        let mut t = ReferenceDevice.logup_aux_trace(c, m, its, ch)?;
+        if self.0 == Fault::LogUp {
+            flip(t.aux.buffer_mut());
+        }
+        Ok(t)
+    }
+    fn grind(&self, c: &(), seed: &Digest, bits: u32) -> DeviceResult<u64> {
+        match self.0 {
+            Fault::Grind => Ok(ReferenceDevice.grind(c, seed, bits)? + 1),
+            Fault::AcceptsBadBits if bits > 64 => Ok(0),
+            _ => ReferenceDevice.grind(c, seed, bits),
+        }
+    }
+    fn ood_evaluate<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &HostMatrix<T>,
+        points: &[Fp3],
+    ) -> DeviceResult<Vec<Vec<Fp3>>> {
+        let mut v = ReferenceDevice.ood_evaluate(c, m, points)?;
+        if self.0 == Fault::Ood {
+            // Point 1, column 2 of a 3-column matrix: flattened index 5.
+            v[1][2] += Fp3::ONE;
+        }
+        Ok(v)
+    }
+    fn deep_composition(
+        &self,
+        c: &(),
+        domain: Coset,
+        points: &[Fp3],
+        gamma: Fp3,
+        base: &[DeepOpening<'_, Vec<Fp>>],
+        ext: &[DeepOpening<'_, Vec<Fp3>>],
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        let mut out = ReferenceDevice.deep_composition(c, domain, points, gamma, base, ext)?;
+        if self.0 == Fault::Deep {
+            flip(out.buffer_mut());
+        }
+        Ok(out)
+    }
+}
+
+fn dual(fault: Fault) -> Dual<ReferenceDevice, Faulty> {
+    Dual::new(ReferenceDevice::new(), Faulty(fault))
+}
+
+#[track_caller]
+fn assert_mismatch<T>(r: DeviceResult<T>, primitive: &str, index: usize) {
+    match r {
+        Err(DeviceError::Mismatch {
+            primitive: p,
+            index: i,
+            ..
+        }) => {
+            assert_eq!(
+                (p, i),
+                (primitive, index),
+                "mismatch reported at the wrong place"
+            );
+        }
+        Err(e) => panic!("expected a mismatch in {primitive}, got error {e}"),
+        Ok(_) => panic!("expected a mismatch in {primitive}, got Ok"),
+    }
+}
+
+fn matrix<T: DeviceElem>(width: usize, height: usize) -> HostMatrix<T> {
+    let mut rng = backend_api::rng::SplitMix64::new(99);
+    HostMatrix::new(rng.elems(width * height), width, height).expect("sized")
+}
+
+#[test]
+fn dual_reports_ntt_mismatch() {
+    let d = dual(Fault::Ntt);
+    let ctx = d.new_ctx().unwrap();
+    let mut m = d.upload_matrix(&ctx, &matrix::<Fp>(2, 8)).unwrap();
+    let r = d.ntt(
+        &ctx,
+        &mut m,
+        NttDirection::Forward,
+        Fp::ONE,
+        Order::Natural,
+        Order::Natural,
+    );
+    assert_mismatch(r, "ntt", FLIPPED);
+}
+
+#[test]
+fn dual_reports_lde_mismatch() {
+    let d = dual(Fault::Lde);
+    let ctx = d.new_ctx().unwrap();
+    let m = d.upload_matrix(&ctx, &matrix::<Fp3>(1, 4)).unwrap();
+    let r = d.coset_lde(
+        &ctx,
+        &m,
+        Order::Natural,
+        2,
+        Fp::GENERATOR,
+        Order::BitReversed,
+    );
+    assert_mismatch(r, "coset_lde", FLIPPED);
+}
+
+#[test]
+fn dual_reports_batch_inverse_mismatch() {
+    let d = dual(Fault::BatchInverse);
+    let ctx = d.new_ctx().unwrap();
+    let mut b = d.upload(&ctx, &matrix::<Fp>(1, 16).into_buffer()).unwrap();
+    assert_mismatch(d.batch_inverse(&ctx, &mut b), "batch_inverse", FLIPPED);
+}
+
+#[test]
+fn dual_reports_merkle_root_mismatch() {
+    let d = dual(Fault::Merkle);
+    let ctx = d.new_ctx().unwrap();
+    let m = d.upload_matrix(&ctx, &matrix::<Fp>(2, 8)).unwrap();
+    assert_mismatch(d.merkle_commit(&ctx, &[&m], 1), "merkle_commit", 0);
+}
+
+#[test]
+fn dual_reports_fri_fold_mismatch() {
+    let d = dual(Fault::FriFold);
+    let ctx = d.new_ctx().unwrap();
+    let cw = d.upload_matrix(&ctx, &matrix::<Fp3>(1, 16)).unwrap();
+    let r = d.fri_fold(
+        &ctx,
+        &cw,
+        Fp::GENERATOR,
+        Fp3::new(Fp::new(3), Fp::ONE, Fp::ZERO),
+    );
+    assert_mismatch(r, "fri_fold", FLIPPED);
+}
+
+#[test]
+fn dual_reports_logup_mismatch() {
+    let d = dual(Fault::LogUp);
+    let ctx = d.new_ctx().unwrap();
+    let main = d.upload_matrix(&ctx, &matrix::<Fp>(2, 8)).unwrap();
+    let it = Interaction {
+        bus: 1,
+        kind: InteractionKind::Send,
+        values: vec![LinearCombination::column(0)],
+        multiplicity: LinearCombination::column(1),
+    };
+    let ch = LogUpChallenges {
+        z: Fp3::new(Fp::new(9), Fp::ONE, Fp::ONE),
+        alpha: Fp3::new(Fp::new(4), Fp::ZERO, Fp::ONE),
+    };
+    assert_mismatch(
+        d.logup_aux_trace(&ctx, &main, &[it], &ch),
+        "logup_aux_trace",
+        FLIPPED,
+    );
+}
+
+#[test]
+fn dual_reports_ood_mismatch() {
+    let d = dual(Fault::Ood);
+    let ctx = d.new_ctx().unwrap();
+    let m = d.upload_matrix(&ctx, &matrix::<Fp>(3, 8)).unwrap();
+    let points = [
+        Fp3::new(Fp::new(3), Fp::ONE, Fp::ZERO),
+        Fp3::new(Fp::new(5), Fp::ZERO, Fp::ONE),
+    ];
+    assert_mismatch(d.ood_evaluate(&ctx, &m, &points), "ood_evaluate", FLIPPED);
+}
+
+#[test]
+fn dual_reports_deep_mismatch() {
+    let d = dual(Fault::Deep);
+    let ctx = d.new_ctx().unwrap();
+    let m = d.upload_matrix(&ctx, &matrix::<Fp>(2, 8)).unwrap();
+    let base = [DeepOpening {
+        matrix: &m,
+        evaluations: vec![(0, vec![Fp3::ONE, Fp3::ZERO])],
+    }];
+    let domain = Coset::new(3, Fp::GENERATOR, Order::Natural);
+    let z = [Fp3::new(Fp::new(3), Fp::ONE, Fp::ZERO)];
+    let r = d.deep_composition(
+        &ctx,
+        domain,
+        &z,
+        Fp3::new(Fp::new(2), Fp::ONE, Fp::ONE),
+        &base,
+        &[],
+    );
+    assert_mismatch(r, "deep_composition", FLIPPED);
+}
+
+#[test]
+fn dual_reports_grind_mismatch() {
+    let d = dual(Fault::Grind);
+    let ctx = d.new_ctx().unwrap();
+    assert_mismatch(d.grind(&ctx, &[1; 32], 4), "grind", 0);
+}
+
+#[test]
+fn dual_reports_disagreeing_errors() {
+    let d = dual(Fault::AcceptsBadBits);
+    let ctx = d.new_ctx().unwrap();
+    // Side A rejects 65 bits, side B returns a nonce: that is a mismatch.
+    assert_mismatch(d.grind(&ctx, &[1; 32], 65), "grind", 0);
+    // Where both agree the call passes through.
+    assert_eq!(
+        d.grind(&ctx, &[1; 32], 3),
+        ReferenceDevice.grind(&(), &[1; 32], 3)
+    );
+}
+
+#[test]
+fn dual_passes_agreeing_errors_through() {
+    let d = dual(Fault::Ntt);
+    let ctx = d.new_ctx().unwrap();
+    let m = d.upload_matrix(&ctx, &matrix::<Fp>(1, 4)).unwrap();
+    let err = d
+        .coset_lde(&ctx, &m, Order::Natural, 0, Fp::ONE, Order::Natural)
+        .err();
+    assert_eq!(err.and_then(|e| e.invalid_argument()), Some("blowup"));
+}
+
+#[test]
+fn dual_reshapes_flat_uploads() {
+    // A buffer uploaded flat and then viewed as 3 columns of 4 must give both
+    // sides the same 3x4 matrix.
+    let d = Dual::new(ReferenceDevice::new(), CpuDevice::new());
+    let ctx = d.new_ctx().unwrap();
+    let host = matrix::<Fp>(3, 4);
+    let flat = d.upload(&ctx, host.buffer()).unwrap();
+    let m = backend_api::Matrix::new(flat, 3, 4).unwrap();
+    let lde = d
+        .coset_lde(&ctx, &m, Order::Natural, 2, Fp::GENERATOR, Order::Natural)
+        .unwrap();
+    let want = ReferenceDevice
+        .coset_lde(&(), &host, Order::Natural, 2, Fp::GENERATOR, Order::Natural)
+        .unwrap();
+    assert_eq!(d.download_matrix(&ctx, &lde).unwrap(), want);
+}
