@@ -12,14 +12,29 @@ use backend_api::field::P;
 /// `2^64 mod p = 2^32 - 1`.
 pub const EPSILON: u64 = 0xFFFF_FFFF;
 
+// Branch discipline: a carry or borrow that happens about half the time on
+// random inputs is folded in arithmetically (`mask >> 32` is EPSILON or 0,
+// no branch to mispredict); a correction that is rare (probability about
+// 2^-32) stays a predictable `if`.
+
+/// EPSILON if `flag`, else 0, without a branch.
+#[inline(always)]
+fn eps_if(flag: bool) -> u64 {
+    0u64.wrapping_sub(flag as u64) >> 32
+}
+
 /// `a + b (mod p)` for raw `a`, `b`; the result is raw.
 #[inline(always)]
 pub fn add(a: u64, b: u64) -> u64 {
     let (s, carry) = a.overflowing_add(b);
     // s = a + b - 2^64 when carry; add back 2^64 = EPSILON.
-    let (s, carry2) = s.overflowing_add(EPSILON * carry as u64);
-    // A second wrap leaves s < EPSILON, so this cannot wrap again.
-    s.wrapping_add(EPSILON * carry2 as u64)
+    let (s, carry2) = s.overflowing_add(eps_if(carry));
+    if carry2 {
+        // Rare; afterwards s < EPSILON, so this cannot wrap again.
+        s + EPSILON
+    } else {
+        s
+    }
 }
 
 /// `a - b (mod p)` for raw `a`, `b`; the result is raw.
@@ -27,8 +42,12 @@ pub fn add(a: u64, b: u64) -> u64 {
 pub fn sub(a: u64, b: u64) -> u64 {
     let (d, borrow) = a.overflowing_sub(b);
     // d = a - b + 2^64 when borrow; subtract 2^64 = EPSILON.
-    let (d, borrow2) = d.overflowing_sub(EPSILON * borrow as u64);
-    d.wrapping_sub(EPSILON * borrow2 as u64)
+    let (d, borrow2) = d.overflowing_sub(eps_if(borrow));
+    if borrow2 {
+        d - EPSILON
+    } else {
+        d
+    }
 }
 
 /// `a * b (mod p)` for raw `a`, `b`; the result is raw.
@@ -42,13 +61,15 @@ pub fn mul(a: u64, b: u64) -> u64 {
     let hi = (x >> 64) as u64;
     let hi_hi = hi >> 32;
     let hi_lo = hi & EPSILON;
-    let (t0, borrow) = lo.overflowing_sub(hi_hi);
-    // On borrow t0 >= 2^64 - 2^32 + 1 > EPSILON, so this cannot wrap.
-    let t0 = t0.wrapping_sub(EPSILON * borrow as u64);
+    let (mut t0, borrow) = lo.overflowing_sub(hi_hi);
+    if borrow {
+        // Rare (hi_hi < 2^32); t0 >= 2^64 - 2^32 + 1 > EPSILON, no wrap.
+        t0 -= EPSILON;
+    }
     let t1 = hi_lo * EPSILON;
     let (r, carry) = t0.overflowing_add(t1);
     // On carry r < t1 <= (2^32 - 1)^2, so adding EPSILON cannot wrap.
-    r.wrapping_add(EPSILON * carry as u64)
+    r.wrapping_add(eps_if(carry))
 }
 
 /// The canonical representative of a raw value.

@@ -51,37 +51,61 @@ fn dit_butterflies(lo: &mut [u64], hi: &mut [u64], tw: &[u64]) {
 }
 
 /// The in-row DIF stages `h = len/2, ..., 1` of one row, then canonical values.
+/// The last two stages run fused on groups of four (twiddles 1 and `w_4`),
+/// which skips their multiplications by 1 and their short inner loops.
 fn dif_row(row: &mut [u64], tw: &[u64]) {
     let mut h = row.len() / 2;
-    while h > 1 {
+    while h > 2 {
         for block in row.chunks_exact_mut(2 * h) {
             let (lo, hi) = block.split_at_mut(h);
             dif_butterflies(lo, hi, &tw[h..2 * h]);
         }
         h /= 2;
     }
-    if row.len() >= 2 {
-        // h = 1: the twiddle is 1; fuse the canonical reduction.
-        for pair in row.chunks_exact_mut(2) {
-            let (u, v) = (pair[0], pair[1]);
-            pair[0] = canonical(add(u, v));
-            pair[1] = canonical(sub(u, v));
+    match row.len() {
+        1 => row[0] = canonical(row[0]),
+        2 => {
+            let (u, v) = (row[0], row[1]);
+            row[0] = canonical(add(u, v));
+            row[1] = canonical(sub(u, v));
         }
-    } else {
-        row[0] = canonical(row[0]);
+        _ => {
+            let w4 = tw[3];
+            for q in row.chunks_exact_mut(4) {
+                let (y0, y2) = (add(q[0], q[2]), sub(q[0], q[2]));
+                let (y1, y3) = (add(q[1], q[3]), mul(sub(q[1], q[3]), w4));
+                q[0] = canonical(add(y0, y1));
+                q[1] = canonical(sub(y0, y1));
+                q[2] = canonical(add(y2, y3));
+                q[3] = canonical(sub(y2, y3));
+            }
+        }
     }
 }
 
-/// The in-row DIT stages `h = 1, ..., len/2` of one row (raw output).
+/// The in-row DIT stages `h = 1, ..., len/2` of one row (raw output); the
+/// first two fused on groups of four, as in [`dif_row`].
 fn dit_row(row: &mut [u64], tw: &[u64]) {
-    if row.len() >= 2 {
-        for pair in row.chunks_exact_mut(2) {
-            let (u, v) = (pair[0], pair[1]);
-            pair[0] = add(u, v);
-            pair[1] = sub(u, v);
+    match row.len() {
+        1 => {}
+        2 => {
+            let (u, v) = (row[0], row[1]);
+            row[0] = add(u, v);
+            row[1] = sub(u, v);
+        }
+        _ => {
+            let w4 = tw[3];
+            for q in row.chunks_exact_mut(4) {
+                let (y0, y1) = (add(q[0], q[1]), sub(q[0], q[1]));
+                let (y2, y3) = (add(q[2], q[3]), mul(sub(q[2], q[3]), w4));
+                q[0] = add(y0, y2);
+                q[2] = sub(y0, y2);
+                q[1] = add(y1, y3);
+                q[3] = sub(y1, y3);
+            }
         }
     }
-    let mut h = 2;
+    let mut h = 4;
     while h < row.len() {
         for block in row.chunks_exact_mut(2 * h) {
             let (lo, hi) = block.split_at_mut(h);
