@@ -20,9 +20,16 @@ fn find_nvcc() -> PathBuf {
         .map(PathBuf::from)
         .into_iter()
         .chain(env::var_os("CUDA_PATH").map(|p| Path::new(&p).join("bin/nvcc")))
-        .chain([PathBuf::from("/usr/local/cuda/bin/nvcc"), PathBuf::from("nvcc")]);
+        .chain([
+            PathBuf::from("/usr/local/cuda/bin/nvcc"),
+            PathBuf::from("nvcc"),
+        ]);
     for nvcc in candidates {
-        if Command::new(&nvcc).arg("--version").output().is_ok_and(|o| o.status.success()) {
+        if Command::new(&nvcc)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
             return nvcc;
         }
     }
@@ -80,7 +87,10 @@ fn main() {
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("nvcc thread")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("nvcc thread"))
+                .collect()
         });
 
     let mut generated = String::from(

@@ -124,7 +124,7 @@ impl ProverDevice for CudaDevice {
         leaf_indices: &[usize],
     ) -> DeviceResult<Vec<MerkleOpening<T>>> {
         check::merkle_open::<T, _>(&tree.shape, matrices, leaf_indices)?;
-        primitives::merkle::open(ctx, tree, matrices, leaf_indices)
+        primitives::merkle::open(self, ctx, tree, matrices, leaf_indices)
     }
 
     fn batch_inverse<T: DeviceElem>(

@@ -71,6 +71,39 @@ impl DeviceAlloc {
     }
 }
 
+impl DeviceAlloc {
+    /// A new allocation holding `words` (little-endian u64s, as kernels read
+    /// them): argument tables, indices.
+    pub fn from_words(ctx: &CudaCtx, words: &[u64]) -> DeviceResult<DeviceAlloc> {
+        let a = DeviceAlloc::new(ctx, std::mem::size_of_val(words))?;
+        // SAFETY: u64s have no padding; the allocation has exactly that size.
+        unsafe {
+            let bytes = std::slice::from_raw_parts(words.as_ptr() as *const u8, a.bytes);
+            ctx.copy_to_device(bytes, a.ptr)?;
+        }
+        Ok(a)
+    }
+
+    /// Reads `count` u64 words starting `offset` bytes in; waits for the
+    /// work queued before it on `ctx`.
+    pub fn read_words(&self, ctx: &CudaCtx, offset: usize, count: usize) -> DeviceResult<Vec<u64>> {
+        let end = count
+            .checked_mul(8)
+            .and_then(|b| b.checked_add(offset))
+            .filter(|&e| e <= self.bytes)
+            .ok_or_else(|| {
+                backend_api::DeviceError::invalid("count", "read past the allocation")
+            })?;
+        let mut out = vec![0u64; count];
+        // SAFETY: the range offset..end lies inside the allocation.
+        unsafe {
+            let bytes = std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut u8, end - offset);
+            ctx.copy_to_host(self.ptr + offset as u64, bytes)?;
+        }
+        Ok(out)
+    }
+}
+
 impl Drop for DeviceAlloc {
     fn drop(&mut self) {
         if self.bytes != 0 {
@@ -174,6 +207,12 @@ impl<T: DeviceElem> CudaBuffer<T> {
             ctx.copy_to_host(self.alloc.ptr + (start * size) as u64, bytes)?;
         }
         Ok(out)
+    }
+
+    /// Number of elements (also `Buffer::len`).
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.len
     }
 
     /// Device address of element 0.

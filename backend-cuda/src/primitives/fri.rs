@@ -1,15 +1,47 @@
-//! FRI folding.
+//! FRI folding (kernels/fri.cu); the formula and point order are those of
+//! `ProverDevice::fri_fold`.
 
-use crate::{CudaCtx, CudaDevice, CudaMatrix};
-use backend_api::{DeviceResult, Fp, Fp3};
+use crate::launch::{kernel, Grid};
+use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
+use backend_api::{DeviceResult, Fp, Fp3, Matrix};
+
+/// `[c0, c1, c2]` as the kernel's `gl::Fp3` parameter.
+pub(crate) fn fp3_words(x: Fp3) -> [u64; 3] {
+    x.coeffs().map(Fp::value)
+}
 
 pub(crate) fn fold(
-    _dev: &CudaDevice,
-    _ctx: &CudaCtx,
-    _codeword: &CudaMatrix<Fp3>,
-    _log_n: u32,
-    _shift: Fp,
-    _beta: Fp3,
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    codeword: &CudaMatrix<Fp3>,
+    log_n: u32,
+    shift: Fp,
+    beta: Fp3,
 ) -> DeviceResult<CudaMatrix<Fp3>> {
-    Err(super::pending("fri_fold"))
+    let half = codeword.height() / 2;
+    let log_half = log_n - 1;
+    let k = kernel(dev, "fri", "fri_fold")?;
+    let grid = Grid::linear(half, 256, dev)?;
+    let out = CudaBuffer::<Fp3>::uninit(ctx, half)?;
+    let omega_inv = Fp::root_of_unity(log_n)
+        .and_then(Fp::inverse)
+        .ok_or_else(|| backend_api::DeviceError::invalid("codeword", "height above 2^32"))?;
+    // table[b] = omega_N^-(2^b).
+    let mut table = [0u64; 32];
+    let mut p = omega_inv;
+    for t in table.iter_mut() {
+        *t = p.value();
+        p = p.square();
+    }
+    let shift_inv = shift.inverse_or_zero().value();
+    let (src, dst, half64, beta_w) = (
+        codeword.buffer().as_raw(),
+        out.as_raw(),
+        half as u64,
+        fp3_words(beta),
+    );
+    // SAFETY: matches fri_fold(const Fp3*, Fp3*, uint64_t, uint32_t,
+    // uint64_t, PowerTable (32 u64), Fp3 (3 u64)); buffers outlive it.
+    unsafe { crate::launch!(ctx, k, grid; src, dst, half64, log_half, shift_inv, table, beta_w) }?;
+    Ok(Matrix::new(out, 1, half).expect("one column of half the height"))
 }

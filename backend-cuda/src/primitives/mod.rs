@@ -7,12 +7,3 @@ pub(crate) mod inverse;
 pub(crate) mod logup;
 pub(crate) mod merkle;
 pub(crate) mod ood;
-
-use backend_api::DeviceError;
-
-pub(crate) fn pending(primitive: &'static str) -> DeviceError {
-    DeviceError::Unsupported {
-        primitive,
-        reason: "not implemented on CUDA yet".into(),
-    }
-}

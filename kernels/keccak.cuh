@@ -1,0 +1,128 @@
+// Keccak-f[1600] and the Keccak-256 sponge (rate 136 bytes = 17 lanes,
+// original Keccak padding 0x01 .. 0x80), matching backend_api::keccak256.
+//
+// Lanes are little-endian 64-bit words of the state. Every message this
+// project hashes is a sequence of 8-byte words aligned to lanes (field
+// elements as big-endian u64s, 32-byte digests), so a big-endian word w
+// enters the state as the lane bswap64(w), and a digest is the first four
+// lanes (their in-memory bytes are the digest bytes on a little-endian GPU).
+#pragma once
+#include <stdint.h>
+#include "goldilocks.cuh"
+
+namespace keccak {
+
+constexpr int RATE_LANES = 17;
+
+#if defined(__CUDACC__)
+__device__ __constant__ uint64_t ROUND_CONSTANTS[24] = {
+#else
+static const uint64_t ROUND_CONSTANTS[24] = {
+#endif
+    0x0000000000000001ull, 0x0000000000008082ull, 0x800000000000808Aull, 0x8000000080008000ull,
+    0x000000000000808Bull, 0x0000000080000001ull, 0x8000000080008081ull, 0x8000000000008009ull,
+    0x000000000000008Aull, 0x0000000000000088ull, 0x0000000080008009ull, 0x000000008000000Aull,
+    0x000000008000808Bull, 0x800000000000008Bull, 0x8000000000008089ull, 0x8000000000008003ull,
+    0x8000000000008002ull, 0x8000000000000080ull, 0x000000000000800Aull, 0x800000008000000Aull,
+    0x8000000080008081ull, 0x8000000000008080ull, 0x0000000080000001ull, 0x8000000080008008ull};
+
+GL_FN uint64_t rotl(uint64_t x, int n) { return n == 0 ? x : ((x << n) | (x >> (64 - n))); }
+
+GL_FN uint64_t bswap64(uint64_t x) {
+#if defined(__CUDA_ARCH__)
+    uint32_t lo = (uint32_t)x, hi = (uint32_t)(x >> 32);
+    uint32_t nlo = __byte_perm(hi, 0, 0x0123), nhi = __byte_perm(lo, 0, 0x0123);
+    return ((uint64_t)nhi << 32) | nlo;
+#else
+    return __builtin_bswap64(x);
+#endif
+}
+
+// The permutation, in place. State index = x + 5 y.
+GL_FN void f1600(uint64_t s[25]) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll 1
+#endif
+    for (int round = 0; round < 24; ++round) {
+        uint64_t c[5], b[25];
+#pragma unroll
+        for (int x = 0; x < 5; ++x) c[x] = s[x] ^ s[x + 5] ^ s[x + 10] ^ s[x + 15] ^ s[x + 20];
+#pragma unroll
+        for (int x = 0; x < 5; ++x) {
+            uint64_t d = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1);
+#pragma unroll
+            for (int y = 0; y < 5; ++y) s[x + 5 * y] ^= d;
+        }
+        // rho and pi: B[y, 2x + 3y] = rotl(A[x, y], r[x, y]).
+        constexpr int R[25] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
+                               25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
+#pragma unroll
+        for (int x = 0; x < 5; ++x)
+#pragma unroll
+            for (int y = 0; y < 5; ++y) b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(s[x + 5 * y], R[x + 5 * y]);
+        // chi
+#pragma unroll
+        for (int y = 0; y < 5; ++y)
+#pragma unroll
+            for (int x = 0; x < 5; ++x)
+                s[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
+        s[0] ^= ROUND_CONSTANTS[round];
+    }
+}
+
+GL_FN void zero(uint64_t s[25]) {
+#pragma unroll
+    for (int i = 0; i < 25; ++i) s[i] = 0;
+}
+
+// Keccak-256 of a 64-byte message left || right (digests as 4 lanes each).
+GL_FN void hash_node(const uint64_t left[4], const uint64_t right[4], uint64_t out[4]) {
+    uint64_t s[25];
+    zero(s);
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        s[i] = left[i];
+        s[4 + i] = right[i];
+    }
+    s[8] ^= 0x01ull;
+    s[16] ^= 0x80ull << 56;
+    f1600(s);
+#pragma unroll
+    for (int i = 0; i < 4; ++i) out[i] = s[i];
+}
+
+// Absorbs a message of `words` big-endian u64 words produced in order by
+// `next()` (a functor returning the next word) and writes the digest lanes.
+template <typename Next>
+GL_FN void hash_words(uint64_t words, Next& next, uint64_t out[4]) {
+    uint64_t s[25];
+    zero(s);
+    // Block b covers words 17b .. 17b + 16; the padding byte 0x01 lands on
+    // word position `words` (a lane of its own since words are lane-aligned),
+    // 0x80 on the last byte of the block holding that position.
+    uint64_t blocks = words / RATE_LANES + 1;
+    uint64_t pos = 0;
+    for (uint64_t blk = 0; blk < blocks; ++blk) {
+        bool last = blk + 1 == blocks;
+#pragma unroll
+        for (int k = 0; k < RATE_LANES; ++k) {
+            uint64_t lane = 0;
+            if (pos < words) {
+                lane = bswap64(next());
+            } else if (pos == words) {
+                lane = 0x01ull;
+            }
+            if (last && k == RATE_LANES - 1) lane ^= 0x80ull << 56;
+            s[k] ^= lane;
+            ++pos;
+        }
+        f1600(s);
+    }
+#pragma unroll
+    for (int i = 0; i < 4; ++i) out[i] = s[i];
+}
+
+// The first 8 digest bytes read as a big-endian u64 (for proof of work).
+GL_FN uint64_t leading_word(const uint64_t digest[4]) { return bswap64(digest[0]); }
+
+}  // namespace keccak

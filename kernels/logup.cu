@@ -1,0 +1,135 @@
+// LogUp: fingerprints, term columns, and the running sum by a multi-block
+// prefix scan.
+//
+// Interaction table (u64 words): for interaction k, 5 header words at 5k:
+//   bus, sign (1 or p - 1), number of values, word offset of the first value
+//   LC (the values' LCs follow each other), word offset of the multiplicity LC.
+// A linear combination at offset o: n_terms, constant, then n_terms pairs
+// (column, coefficient). alpha_pows[i] = alpha^(i + 1).
+// Matrices are column-major: main[c * n + r], out[k * n + r].
+#include "ext3.cuh"
+
+using gl::Fp3;
+
+__device__ __forceinline__ uint64_t eval_lc(const uint64_t* table, uint64_t o, const uint64_t* main, uint64_t n,
+                                            uint64_t r) {
+    uint64_t terms = table[o];
+    uint64_t acc = table[o + 1];
+    for (uint64_t t = 0; t < terms; ++t) {
+        uint64_t col = table[o + 2 + 2 * t], coeff = table[o + 3 + 2 * t];
+        acc = gl::add(acc, gl::mul(coeff, main[col * n + r]));
+    }
+    return acc;
+}
+
+__device__ __forceinline__ uint64_t lc_words(const uint64_t* table, uint64_t o) { return 2 + 2 * table[o]; }
+
+// f_k(r) = z - (bus_k + sum_i alpha^i v_{k,i}(r)).
+__device__ __forceinline__ Fp3 fingerprint(const uint64_t* main, uint64_t n, const uint64_t* table, uint32_t k,
+                                           const Fp3* alpha_pows, Fp3 z, uint64_t r) {
+    const uint64_t* h = table + 5 * (uint64_t)k;
+    Fp3 acc = gl::fp3_from_base(h[0]);
+    uint64_t o = h[3];
+    for (uint64_t i = 0; i < h[2]; ++i) {
+        acc = gl::add(acc, gl::mul(alpha_pows[i], eval_lc(table, o, main, n, r)));
+        o += lc_words(table, o);
+    }
+    return gl::sub(z, acc);
+}
+
+extern "C" __global__ void logup_fingerprints(const uint64_t* main, uint64_t n, const uint64_t* table,
+                                              uint32_t interactions, const Fp3* alpha_pows, Fp3 z, Fp3* out) {
+    uint64_t r = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= n) return;
+    for (uint32_t k = 0; k < interactions; ++k) out[k * n + r] = fingerprint(main, n, table, k, alpha_pows, z, r);
+}
+
+// t_j(r) = sum over a in {2j, 2j + 1}, a < interactions, of s_a m_a(r) / f_a(r)
+// (finv holds the pseudo-inverted fingerprints); column `terms` gets the
+// row total sum_j t_j(r), which the scan below turns into the running sum.
+extern "C" __global__ void logup_terms(const uint64_t* main, uint64_t n, const uint64_t* table,
+                                       uint32_t interactions, const Fp3* finv, Fp3* aux) {
+    uint64_t r = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= n) return;
+    uint32_t terms = (interactions + 1) / 2;
+    Fp3 total = gl::fp3_zero();
+    for (uint32_t j = 0; j < terms; ++j) {
+        Fp3 t = gl::fp3_zero();
+        for (uint32_t a = 2 * j; a < 2 * j + 2 && a < interactions; ++a) {
+            const uint64_t* h = table + 5 * (uint64_t)a;
+            uint64_t m = gl::mul(h[1], eval_lc(table, h[4], main, n, r));
+            t = gl::add(t, gl::mul(finv[a * n + r], m));
+        }
+        aux[j * n + r] = t;
+        total = gl::add(total, t);
+    }
+    aux[(uint64_t)terms * n + r] = total;
+}
+
+// ---- inclusive prefix sum of n Fp3 values, in place, in three passes ----
+constexpr int SCAN_THREADS = 256;
+constexpr int SCAN_PER_THREAD = 8;
+constexpr uint64_t SCAN_CHUNK = SCAN_THREADS * SCAN_PER_THREAD;
+
+// Inclusive Hillis-Steele scan of one value per thread across the block.
+template <int N>
+__device__ Fp3 block_inclusive_scan(Fp3 x, Fp3* shared) {
+    const int t = threadIdx.x;
+    shared[t] = x;
+    __syncthreads();
+    for (int off = 1; off < N; off <<= 1) {
+        Fp3 v = t >= off ? gl::add(shared[t - off], shared[t]) : shared[t];
+        __syncthreads();
+        shared[t] = v;
+        __syncthreads();
+    }
+    return shared[t];
+}
+
+// Pass 1: block_sums[b] = sum of chunk b.
+extern "C" __global__ void __launch_bounds__(SCAN_THREADS) scan_block_sums(const Fp3* v, uint64_t n, Fp3* block_sums) {
+    __shared__ Fp3 sh[SCAN_THREADS];
+    uint64_t base = blockIdx.x * SCAN_CHUNK + (uint64_t)threadIdx.x * SCAN_PER_THREAD;
+    Fp3 acc = gl::fp3_zero();
+#pragma unroll
+    for (int e = 0; e < SCAN_PER_THREAD; ++e)
+        if (base + e < n) acc = gl::add(acc, v[base + e]);
+    Fp3 incl = block_inclusive_scan<SCAN_THREADS>(acc, sh);
+    if (threadIdx.x == SCAN_THREADS - 1) block_sums[blockIdx.x] = incl;
+}
+
+// Pass 2 (one block of 1024 threads): block_sums becomes exclusive prefix sums.
+extern "C" __global__ void __launch_bounds__(1024) scan_block_offsets(Fp3* sums, uint64_t blocks) {
+    __shared__ Fp3 sh[1024];
+    uint64_t per = (blocks + 1023) / 1024;
+    uint64_t lo = threadIdx.x * per, hi = lo + per < blocks ? lo + per : blocks;
+    Fp3 acc = gl::fp3_zero();
+    for (uint64_t i = lo; i < hi; ++i) acc = gl::add(acc, sums[i]);
+    Fp3 incl = block_inclusive_scan<1024>(acc, sh);
+    Fp3 run = gl::sub(incl, acc);  // exclusive prefix of this thread's segment
+    for (uint64_t i = lo; i < hi; ++i) {
+        Fp3 s = sums[i];
+        sums[i] = run;
+        run = gl::add(run, s);
+    }
+}
+
+// Pass 3: v[i] = offsets[block] + inclusive prefix within the block.
+extern "C" __global__ void __launch_bounds__(SCAN_THREADS) scan_apply(Fp3* v, uint64_t n, const Fp3* offsets) {
+    __shared__ Fp3 sh[SCAN_THREADS];
+    uint64_t base = blockIdx.x * SCAN_CHUNK + (uint64_t)threadIdx.x * SCAN_PER_THREAD;
+    Fp3 x[SCAN_PER_THREAD];
+    Fp3 acc = gl::fp3_zero();
+#pragma unroll
+    for (int e = 0; e < SCAN_PER_THREAD; ++e) {
+        x[e] = base + e < n ? v[base + e] : gl::fp3_zero();
+        acc = gl::add(acc, x[e]);
+    }
+    Fp3 incl = block_inclusive_scan<SCAN_THREADS>(acc, sh);
+    Fp3 run = gl::add(offsets[blockIdx.x], gl::sub(incl, acc));
+#pragma unroll
+    for (int e = 0; e < SCAN_PER_THREAD; ++e) {
+        run = gl::add(run, x[e]);
+        if (base + e < n) v[base + e] = run;
+    }
+}

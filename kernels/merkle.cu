@@ -1,0 +1,165 @@
+// Keccak Merkle trees over column-major matrices, built on the device.
+//
+// Digest storage: one array of 2N - 1 digests (4 lanes each) for N leaves,
+// level by level: level k (N >> k digests) starts at digest 2N - 2 (N >> k),
+// so level 0 holds the leaves and digest 2N - 2 is the root.
+//
+// Leaf j hashes, for each of rows j*R .. j*R + R - 1 in turn, for each matrix
+// in turn, that row's elements from column 0 up, each as LIMBS big-endian
+// u64 words (c0, c1, c2 for Fp3): backend_api::hash_leaf.
+#include "keccak.cuh"
+
+// One committed matrix: column-major, element (r, c) at ptr[(c * height + r) * LIMBS].
+struct MatrixRef {
+    const uint64_t* ptr;
+    uint64_t width;
+};
+
+// Produces the words of one leaf in hashing order.
+template <int LIMBS>
+struct LeafWords {
+    const MatrixRef* mats;
+    uint32_t nmats;
+    uint64_t height;
+    uint64_t row;
+    uint32_t m;
+    uint64_t c;
+    int l;
+    const uint64_t* base;
+    uint64_t width;
+
+    __device__ LeafWords(const MatrixRef* mats_, uint32_t nmats_, uint64_t height_, uint64_t first_row)
+        : mats(mats_), nmats(nmats_), height(height_), row(first_row), m(0), c(0), l(0) {
+        base = mats[0].ptr;
+        width = mats[0].width;
+    }
+
+    __device__ uint64_t operator()() {
+        uint64_t w = base[(c * height + row) * LIMBS + l];
+        if (++l == LIMBS) {
+            l = 0;
+            if (++c == width) {
+                c = 0;
+                if (++m == nmats) {
+                    m = 0;
+                    ++row;
+                }
+                base = mats[m].ptr;
+                width = mats[m].width;
+            }
+        }
+        return w;
+    }
+};
+
+template <int LIMBS>
+__device__ void hash_leaves(const MatrixRef* mats, uint32_t nmats, uint64_t height, uint64_t rows_per_leaf,
+                            uint64_t num_leaves, uint64_t words_per_leaf, uint64_t* digests) {
+    uint64_t j = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= num_leaves) return;
+    LeafWords<LIMBS> words(mats, nmats, height, j * rows_per_leaf);
+    uint64_t d[4];
+    keccak::hash_words(words_per_leaf, words, d);
+#pragma unroll
+    for (int i = 0; i < 4; ++i) digests[j * 4 + i] = d[i];
+}
+
+extern "C" __global__ void merkle_leaves_base(const MatrixRef* mats, uint32_t nmats, uint64_t height,
+                                              uint64_t rows_per_leaf, uint64_t num_leaves,
+                                              uint64_t words_per_leaf, uint64_t* digests) {
+    hash_leaves<1>(mats, nmats, height, rows_per_leaf, num_leaves, words_per_leaf, digests);
+}
+
+extern "C" __global__ void merkle_leaves_ext(const MatrixRef* mats, uint32_t nmats, uint64_t height,
+                                             uint64_t rows_per_leaf, uint64_t num_leaves,
+                                             uint64_t words_per_leaf, uint64_t* digests) {
+    hash_leaves<3>(mats, nmats, height, rows_per_leaf, num_leaves, words_per_leaf, digests);
+}
+
+__device__ __forceinline__ uint64_t level_offset(uint64_t leaves, uint32_t level) {
+    return 2 * leaves - 2 * (leaves >> level);
+}
+
+// Builds `levels` levels above level `from` (which holds `leaves >> from`
+// digests). Block b owns children b * 2^levels .. (b + 1) * 2^levels - 1 and
+// has 2^(levels - 1) threads; intermediate levels stay in shared memory and
+// are also written out (openings need every level).
+extern "C" __global__ void merkle_nodes(uint64_t* digests, uint64_t leaves, uint32_t from, uint32_t levels) {
+    __shared__ uint64_t level[256][4];
+    const uint32_t t = threadIdx.x;
+    const uint64_t b = blockIdx.x;
+    const uint64_t* children = digests + 4 * level_offset(leaves, from);
+    uint64_t out[4];
+    {
+        uint64_t i = (b << (levels - 1)) + t;  // parent index on level from + 1
+        keccak::hash_node(children + 8 * i, children + 8 * i + 4, out);
+        uint64_t* dst = digests + 4 * (level_offset(leaves, from + 1) + i);
+#pragma unroll
+        for (int k = 0; k < 4; ++k) {
+            dst[k] = out[k];
+            level[t][k] = out[k];
+        }
+    }
+    for (uint32_t s = 2; s <= levels; ++s) {
+        __syncthreads();
+        const uint32_t active = 1u << (levels - s);
+        bool on = t < active;
+        if (on) {
+            uint64_t l[4], r[4];
+#pragma unroll
+            for (int k = 0; k < 4; ++k) {
+                l[k] = level[2 * t][k];
+                r[k] = level[2 * t + 1][k];
+            }
+            keccak::hash_node(l, r, out);
+        }
+        __syncthreads();
+        if (on) {
+            uint64_t i = (b << (levels - s)) + t;
+            uint64_t* dst = digests + 4 * (level_offset(leaves, from + s) + i);
+#pragma unroll
+            for (int k = 0; k < 4; ++k) {
+                dst[k] = out[k];
+                level[t][k] = out[k];
+            }
+        }
+    }
+}
+
+// For each requested leaf: its values (words_per_leaf u64s, canonical
+// limbs in hashing order) then its `depth` sibling digests, leaf level first.
+template <int LIMBS>
+__device__ void gather_openings(const MatrixRef* mats, uint32_t nmats, uint64_t height, uint64_t rows_per_leaf,
+                                const uint64_t* digests, uint64_t leaves, uint32_t depth,
+                                const uint64_t* indices, uint64_t count, uint64_t words_per_leaf,
+                                uint64_t* out) {
+    uint64_t q = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (q >= count) return;
+    uint64_t leaf = indices[q];
+    uint64_t* dst = out + q * (words_per_leaf + 4 * (uint64_t)depth);
+    LeafWords<LIMBS> words(mats, nmats, height, leaf * rows_per_leaf);
+    for (uint64_t w = 0; w < words_per_leaf; ++w) dst[w] = words();
+    dst += words_per_leaf;
+    uint64_t i = leaf;
+    for (uint32_t k = 0; k < depth; ++k) {
+        const uint64_t* sib = digests + 4 * (level_offset(leaves, k) + (i ^ 1));
+        for (int x = 0; x < 4; ++x) dst[4 * k + x] = sib[x];
+        i >>= 1;
+    }
+}
+
+extern "C" __global__ void merkle_open_base(const MatrixRef* mats, uint32_t nmats, uint64_t height,
+                                            uint64_t rows_per_leaf, const uint64_t* digests, uint64_t leaves,
+                                            uint32_t depth, const uint64_t* indices, uint64_t count,
+                                            uint64_t words_per_leaf, uint64_t* out) {
+    gather_openings<1>(mats, nmats, height, rows_per_leaf, digests, leaves, depth, indices, count,
+                       words_per_leaf, out);
+}
+
+extern "C" __global__ void merkle_open_ext(const MatrixRef* mats, uint32_t nmats, uint64_t height,
+                                           uint64_t rows_per_leaf, const uint64_t* digests, uint64_t leaves,
+                                           uint32_t depth, const uint64_t* indices, uint64_t count,
+                                           uint64_t words_per_leaf, uint64_t* out) {
+    gather_openings<3>(mats, nmats, height, rows_per_leaf, digests, leaves, depth, indices, count,
+                       words_per_leaf, out);
+}
