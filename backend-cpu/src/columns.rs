@@ -50,6 +50,7 @@ pub fn map_in_place<T: DeviceElem>(
 
 /// Out of place: `f(input column, output column, parallel)` for every base
 /// column; the output has columns of length `out_height`.
+#[allow(clippy::ptr_arg)] // resolved to Fp or Fp3 through `Any`, which needs the `Vec`
 pub fn map_to_new<T: DeviceElem>(
     input: &Vec<T>,
     height: usize,

@@ -30,7 +30,8 @@ pub enum Typed<'a> {
 }
 
 /// Resolves a generic `Vec<T>` to its concrete field type (checked at run
-/// time with `Any`, no unsafe).
+/// time with `Any`, no unsafe). A `Vec`, not a slice: `Any` needs a sized type.
+#[allow(clippy::ptr_arg)]
 pub fn typed<T: DeviceElem>(v: &mut Vec<T>) -> Typed<'_> {
     let any: &mut dyn Any = v;
     if any.is::<Vec<Fp>>() {
@@ -49,6 +50,7 @@ pub enum TypedRef<'a> {
     Ext(&'a [Fp3]),
 }
 
+#[allow(clippy::ptr_arg)] // `Any` needs the sized `Vec`
 pub fn typed_ref<T: DeviceElem>(v: &Vec<T>) -> TypedRef<'_> {
     let any: &dyn Any = v;
     match any.downcast_ref::<Vec<Fp>>() {

@@ -1,4 +1,5 @@
 //! NTT, coset LDE and coefficients-to-coset against naive O(n^2) transforms,
+#![allow(clippy::needless_range_loop)] // index loops mirror the formulas
 //! for every order combination, both fields, heights 1 to 2^13 (so that the
 //! blocked kernels' outer stages run) and widths 1 (parallel inside a
 //! column) and 3 (parallel over columns).
