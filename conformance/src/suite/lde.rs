@@ -4,7 +4,7 @@ use super::util::{
     assert_same, horner, ok, random_matrix, rng, sample_positions, zero_matrix, Harness, SHIFTS,
 };
 use super::SuiteConfig;
-use backend_api::{Coset, DeviceElem, Fp, Fp3, HostMatrix, Order, ProverDevice};
+use backend_api::{Coset, DeviceElem, Fp, Fp3, HostMatrix, NttDirection, Order, ProverDevice};
 
 /// Whether the input holds evaluations (`coset_lde`) or coefficients
 /// (`coeffs_to_coset`).
@@ -232,4 +232,25 @@ pub fn check_lde_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
             "coset_lde at position {k}"
         );
     }
+    // Every position at once: interpolating the LDE over its coset (inverse
+    // NTT, itself checked by round trip) gives back c padded with zeros.
+    let mut back = h.up(&lde);
+    ok(
+        h.dev.ntt(
+            &h.ctx,
+            &mut back,
+            NttDirection::Inverse,
+            Fp::GENERATOR,
+            Order::BitReversed,
+            Order::Natural,
+        ),
+        "inverse ntt of the LDE",
+    );
+    let mut padded = coeffs.column(0).to_vec();
+    padded.resize(n * blowup, Fp::ZERO);
+    assert_same(
+        "coefficients of the 2^max LDE",
+        h.down(&back).buffer(),
+        &padded,
+    );
 }
