@@ -57,9 +57,9 @@ pub fn evaluate_composition_host(
                 Node::Main { col, next: nx } => {
                     Fp3::from_base(main.get(if nx { next } else { k }, col))
                 }
-                Node::Aux { col, next: nx } => {
-                    aux.expect("aux present").get(if nx { next } else { k }, col)
-                }
+                Node::Aux { col, next: nx } => aux
+                    .expect("aux present")
+                    .get(if nx { next } else { k }, col),
                 Node::Challenge(c) => challenges[c],
                 Node::Public(c) => Fp3::from_base(public[c]),
                 Node::Add(a, b) => vals[a.index()] + vals[b.index()],

@@ -33,9 +33,19 @@ pub struct TableLayout {
 
 #[derive(Debug)]
 pub enum LayoutError {
-    Constraints { table: String, source: ExprError },
-    BlowupTooSmall { table: String, parts: usize, blowup: usize },
-    BadTable { table: String, reason: String },
+    Constraints {
+        table: String,
+        source: ExprError,
+    },
+    BlowupTooSmall {
+        table: String,
+        parts: usize,
+        blowup: usize,
+    },
+    BadTable {
+        table: String,
+        reason: String,
+    },
 }
 
 pub fn layouts(
@@ -66,7 +76,9 @@ pub fn layouts(
                 return Err(bad("no main columns".into()));
             }
             if t.constraints.main_width != t.width || t.constraints.num_public != num_public {
-                return Err(bad("constraint system disagrees with the table width or public input count".into()));
+                return Err(bad(
+                    "constraint system disagrees with the table width or public input count".into(),
+                ));
             }
             for it in &t.interactions {
                 if it.max_column().is_some_and(|c| c >= t.width) {
@@ -74,10 +86,12 @@ pub fn layouts(
                 }
             }
             let system = full_system(&t.constraints, &t.interactions);
-            system.validate().map_err(|source| LayoutError::Constraints {
-                table: t.name.clone(),
-                source,
-            })?;
+            system
+                .validate()
+                .map_err(|source| LayoutError::Constraints {
+                    table: t.name.clone(),
+                    source,
+                })?;
             let n = 1usize << t.log_height;
             let parts = system.composition_parts(n);
             if parts > options.blowup() {

@@ -115,7 +115,10 @@ impl Options {
             return err("log_blowup", format!("{} not in 1..=6", self.log_blowup));
         }
         if !(1..=255).contains(&self.num_queries) {
-            return err("num_queries", format!("{} not in 1..=255", self.num_queries));
+            return err(
+                "num_queries",
+                format!("{} not in 1..=255", self.num_queries),
+            );
         }
         if self.grinding_bits > 32 {
             return err("grinding_bits", format!("{} > 32", self.grinding_bits));

@@ -326,7 +326,11 @@ impl<'a> Reader<'a> {
     }
     /// A u32 count of items of at least `min_item_bytes` each, bounded by
     /// the bytes left so that no allocation exceeds the input's size.
-    fn len(&mut self, what: &'static str, min_item_bytes: usize) -> Result<usize, ProofFormatError> {
+    fn len(
+        &mut self,
+        what: &'static str,
+        min_item_bytes: usize,
+    ) -> Result<usize, ProofFormatError> {
         let len = self.u32(what)? as usize;
         let left = self.bytes.len() - self.pos;
         if len.saturating_mul(min_item_bytes.max(1)) > left {

@@ -32,7 +32,29 @@ pub struct Prover<D: ProverDevice> {
     device: D,
     ctx: D::DeviceCtx,
     options: Options,
-    progress: Option<Box<dyn Fn(&str) + Send + Sync>>,
+    progress: Option<ProgressFn>,
+}
+
+/// Called with each phase's name as it starts.
+type ProgressFn = Box<dyn Fn(&str) + Send + Sync>;
+
+/// A committed matrix: its values on the device and its Merkle tree.
+struct Committed<D: ProverDevice, T: backend_api::DeviceElem> {
+    lde: DeviceMatrix<D, T>,
+    tree: D::MerkleTree,
+}
+
+/// A table's LogUp aux trace (natural order over H_n) and its commitment.
+struct AuxState<D: ProverDevice> {
+    trace: DeviceMatrix<D, Fp3>,
+    committed: Committed<D, Fp3>,
+}
+
+/// Composition parts: coefficients (later, evaluations over H_n) and the
+/// committed LDE.
+struct PartsState<D: ProverDevice> {
+    coeffs: DeviceMatrix<D, Fp3>,
+    committed: Committed<D, Fp3>,
 }
 
 /// Per-table device state kept between rounds.
@@ -40,7 +62,7 @@ struct TableState<D: ProverDevice> {
     trace: DeviceMatrix<D, Fp>,
     main_lde: DeviceMatrix<D, Fp>,
     main_tree: D::MerkleTree,
-    aux: Option<(DeviceMatrix<D, Fp3>, DeviceMatrix<D, Fp3>, D::MerkleTree)>,
+    aux: Option<AuxState<D>>,
 }
 
 impl<D: ProverDevice> Prover<D> {
@@ -151,7 +173,14 @@ impl<D: ProverDevice> Prover<D> {
         let mut main_roots = Vec::with_capacity(tables.len());
         for tr in traces {
             let trace = dev.upload_matrix(ctx, tr)?;
-            let main_lde = dev.coset_lde(ctx, &trace, Order::Natural, blowup, shift, Order::BitReversed)?;
+            let main_lde = dev.coset_lde(
+                ctx,
+                &trace,
+                Order::Natural,
+                blowup,
+                shift,
+                Order::BitReversed,
+            )?;
             let main_tree = dev.merkle_commit(ctx, &[&main_lde], 1)?;
             main_roots.push(main_tree.root());
             transcript.absorb(&main_tree.root());
@@ -188,11 +217,15 @@ impl<D: ProverDevice> Prover<D> {
         let mut aux_roots = Vec::new();
         for (st, aux) in state.iter_mut().zip(aux_traces) {
             if let Some(aux) = aux {
-                let lde = dev.coset_lde(ctx, &aux, Order::Natural, blowup, shift, Order::BitReversed)?;
+                let lde =
+                    dev.coset_lde(ctx, &aux, Order::Natural, blowup, shift, Order::BitReversed)?;
                 let tree = dev.merkle_commit(ctx, &[&lde], 1)?;
                 aux_roots.push(tree.root());
                 transcript.absorb(&tree.root());
-                st.aux = Some((aux, lde, tree));
+                st.aux = Some(AuxState {
+                    trace: aux,
+                    committed: Committed { lde, tree },
+                });
             }
         }
         transcript.absorb_fp3s(&totals);
@@ -212,18 +245,21 @@ impl<D: ProverDevice> Prover<D> {
                 Fp3::ZERO
             };
             table_totals.push(total);
-            let challenges = [lc.z, lc.alpha, total];
-            debug_assert_eq!(challenges.len(), NUM_CHALLENGES);
-            let (coeffs, lde, tree) = self.commit_composition(t, st, &challenges, &instance.public_inputs, alpha)?;
-            parts_roots.push(tree.root());
-            transcript.absorb(&tree.root());
-            parts.push((coeffs, lde, tree));
+            let challenges: [Fp3; NUM_CHALLENGES] = [lc.z, lc.alpha, total];
+            let p = self.commit_composition(t, st, &challenges, &instance.public_inputs, alpha)?;
+            parts_roots.push(p.committed.tree.root());
+            transcript.absorb(&p.committed.tree.root());
+            parts.push(p);
         }
         phase("composition commit", &mut times);
 
         // Round 4: out-of-domain evaluations.
         announce("ood");
-        let log_n_max = tables.iter().map(|t| t.log_n).max().expect("tables non-empty");
+        let log_n_max = tables
+            .iter()
+            .map(|t| t.log_n)
+            .max()
+            .expect("tables non-empty");
         let z = sample_ood_point(&mut transcript, log_n_max, opts);
         let mut ood = Vec::with_capacity(tables.len());
         for (i, (t, st)) in tables.iter().zip(&mut state).enumerate() {
@@ -231,17 +267,27 @@ impl<D: ProverDevice> Prover<D> {
             let points = [z, z.mul_base(g)];
             let mut main = dev.ood_evaluate(ctx, &st.trace, &points)?;
             let (aux_z, aux_zg) = match &st.aux {
-                Some((aux, _, _)) => {
-                    let mut v = dev.ood_evaluate(ctx, aux, &points)?;
+                Some(aux) => {
+                    let mut v = dev.ood_evaluate(ctx, &aux.trace, &points)?;
                     let zg = v.pop().expect("two points");
                     (v.pop().expect("two points"), zg)
                 }
                 None => (Vec::new(), Vec::new()),
             };
             // Parts' coefficients -> evaluations over H_n, in place.
-            let coeffs = &mut parts[i].0;
-            dev.ntt(ctx, coeffs, NttDirection::Forward, Fp::ONE, Order::Natural, Order::Natural)?;
-            let parts_z = dev.ood_evaluate(ctx, coeffs, &[z])?.pop().expect("one point");
+            let coeffs = &mut parts[i].coeffs;
+            dev.ntt(
+                ctx,
+                coeffs,
+                NttDirection::Forward,
+                Fp::ONE,
+                Order::Natural,
+                Order::Natural,
+            )?;
+            let parts_z = dev
+                .ood_evaluate(ctx, coeffs, &[z])?
+                .pop()
+                .expect("one point");
             let main_zg = main.pop().expect("two points");
             let main_z = main.pop().expect("two points");
             let table_ood = TableOod {
@@ -252,12 +298,25 @@ impl<D: ProverDevice> Prover<D> {
                 parts_z,
             };
             let challenges = [lc.z, lc.alpha, table_totals[i]];
-            if !composition_matches(t, &table_ood, &challenges, &instance.public_inputs, alpha, z) {
+            if !composition_matches(
+                t,
+                &table_ood,
+                &challenges,
+                &instance.public_inputs,
+                alpha,
+                z,
+            ) {
                 return Err(ProverError::ConstraintsNotSatisfied {
                     table: t.name.clone(),
                 });
             }
-            for v in [&table_ood.main_z, &table_ood.main_zg, &table_ood.aux_z, &table_ood.aux_zg, &table_ood.parts_z] {
+            for v in [
+                &table_ood.main_z,
+                &table_ood.main_zg,
+                &table_ood.aux_z,
+                &table_ood.aux_zg,
+                &table_ood.parts_z,
+            ] {
                 transcript.absorb_fp3s(v);
             }
             ood.push(table_ood);
@@ -268,7 +327,7 @@ impl<D: ProverDevice> Prover<D> {
         announce("deep + fri");
         let gamma = transcript.challenge_fp3();
         let mut fri = Vec::with_capacity(tables.len());
-        let mut fri_layers: Vec<Vec<(DeviceMatrix<D, Fp3>, D::MerkleTree)>> = Vec::new();
+        let mut fri_layers: Vec<Vec<Committed<D, Fp3>>> = Vec::new();
         for (i, (t, st)) in tables.iter().zip(&state).enumerate() {
             let g = Fp::root_of_unity(t.log_n).expect("log_n <= 32");
             let points = [z, z.mul_base(g)];
@@ -278,14 +337,14 @@ impl<D: ProverDevice> Prover<D> {
                 evaluations: vec![(0, o.main_z.clone()), (1, o.main_zg.clone())],
             }];
             let mut ext = Vec::new();
-            if let Some((_, aux_lde, _)) = &st.aux {
+            if let Some(aux) = &st.aux {
                 ext.push(DeepOpening {
-                    matrix: aux_lde,
+                    matrix: &aux.committed.lde,
                     evaluations: vec![(0, o.aux_z.clone()), (1, o.aux_zg.clone())],
                 });
             }
             ext.push(DeepOpening {
-                matrix: &parts[i].1,
+                matrix: &parts[i].committed.lde,
                 evaluations: vec![(0, o.parts_z.clone())],
             });
             let domain = Coset::new(t.log_lde, shift, Order::BitReversed);
@@ -299,12 +358,22 @@ impl<D: ProverDevice> Prover<D> {
                 transcript.absorb(&tree.root());
                 let beta = transcript.challenge_fp3();
                 let folded = dev.fri_fold(ctx, &codeword, layer_shift, beta)?;
-                layers.push((codeword, tree));
+                layers.push(Committed {
+                    lde: codeword,
+                    tree,
+                });
                 codeword = folded;
                 layer_shift = layer_shift * layer_shift;
             }
             // The last layer, as coefficients: degree must be < final_len.
-            dev.ntt(ctx, &mut codeword, NttDirection::Inverse, layer_shift, Order::BitReversed, Order::Natural)?;
+            dev.ntt(
+                ctx,
+                &mut codeword,
+                NttDirection::Inverse,
+                layer_shift,
+                Order::BitReversed,
+                Order::Natural,
+            )?;
             let coeffs = dev.download(ctx, codeword.buffer())?;
             if coeffs.len() < t.final_len || coeffs[t.final_len..].iter().any(|c| *c != Fp3::ZERO) {
                 return Err(ProverError::FriFinalDegree {
@@ -338,16 +407,21 @@ impl<D: ProverDevice> Prover<D> {
         let mut parts_openings = Vec::with_capacity(tables.len());
         let mut fri_openings = Vec::with_capacity(tables.len());
         for (i, (t, st)) in tables.iter().zip(&state).enumerate() {
-            let pos: Vec<usize> = queries.iter().map(|q| q >> (log_lde_max - t.log_lde)).collect();
+            let pos: Vec<usize> = queries
+                .iter()
+                .map(|q| q >> (log_lde_max - t.log_lde))
+                .collect();
             main_openings.push(dev.merkle_open(ctx, &st.main_tree, &[&st.main_lde], &pos)?);
-            if let Some((_, lde, tree)) = &st.aux {
-                aux_openings.push(dev.merkle_open(ctx, tree, &[lde], &pos)?);
+            if let Some(aux) = &st.aux {
+                let c = &aux.committed;
+                aux_openings.push(dev.merkle_open(ctx, &c.tree, &[&c.lde], &pos)?);
             }
-            parts_openings.push(dev.merkle_open(ctx, &parts[i].2, &[&parts[i].1], &pos)?);
+            let c = &parts[i].committed;
+            parts_openings.push(dev.merkle_open(ctx, &c.tree, &[&c.lde], &pos)?);
             let mut per_layer = Vec::with_capacity(t.fri_layers);
-            for (l, (cw, tree)) in fri_layers[i].iter().enumerate() {
+            for (l, layer) in fri_layers[i].iter().enumerate() {
                 let leaves: Vec<usize> = pos.iter().map(|p| p >> (l + 1)).collect();
-                per_layer.push(dev.merkle_open(ctx, tree, &[cw], &leaves)?);
+                per_layer.push(dev.merkle_open(ctx, &layer.tree, &[&layer.lde], &leaves)?);
             }
             fri_openings.push(per_layer);
         }
@@ -375,8 +449,7 @@ impl<D: ProverDevice> Prover<D> {
 
     /// Evaluates the composition over the first `parts * n` LDE positions,
     /// interpolates it, splits it into `parts` columns of `n` coefficients
-    /// and commits their LDE. Returns (coefficients, LDE, tree).
-    #[allow(clippy::type_complexity)]
+    /// and commits their LDE.
     fn commit_composition(
         &self,
         t: &TableLayout,
@@ -384,7 +457,7 @@ impl<D: ProverDevice> Prover<D> {
         challenges: &[Fp3],
         public: &[Fp],
         alpha: Fp3,
-    ) -> Result<(DeviceMatrix<D, Fp3>, DeviceMatrix<D, Fp3>, D::MerkleTree), ProverError> {
+    ) -> Result<PartsState<D>, ProverError> {
         let dev = &self.device;
         let ctx = &self.ctx;
         let n = 1usize << t.log_n;
@@ -397,7 +470,7 @@ impl<D: ProverDevice> Prover<D> {
         };
         let main_host = dev.download_matrix(ctx, &st.main_lde)?;
         let aux_host = match &st.aux {
-            Some((_, lde, _)) => Some(dev.download_matrix(ctx, lde)?),
+            Some(aux) => Some(dev.download_matrix(ctx, &aux.committed.lde)?),
             None => None,
         };
         let evals = evaluate_composition_host(
@@ -414,10 +487,27 @@ impl<D: ProverDevice> Prover<D> {
         let buf = dev.upload(ctx, &evals)?;
         let mut comp: DeviceMatrix<D, Fp3> =
             Matrix::new(buf, 1, evals.len()).expect("one column of the upload's length");
-        dev.ntt(ctx, &mut comp, NttDirection::Inverse, self.options.shift, Order::BitReversed, Order::Natural)?;
+        dev.ntt(
+            ctx,
+            &mut comp,
+            NttDirection::Inverse,
+            self.options.shift,
+            Order::BitReversed,
+            Order::Natural,
+        )?;
         let coeffs = comp.reshape(t.parts, n).expect("parts * n coefficients");
-        let lde = dev.coeffs_to_coset(ctx, &coeffs, Order::Natural, self.options.blowup(), self.options.shift, Order::BitReversed)?;
+        let lde = dev.coeffs_to_coset(
+            ctx,
+            &coeffs,
+            Order::Natural,
+            self.options.blowup(),
+            self.options.shift,
+            Order::BitReversed,
+        )?;
         let tree = dev.merkle_commit(ctx, &[&lde], 1)?;
-        Ok((coeffs, lde, tree))
+        Ok(PartsState {
+            coeffs,
+            committed: Committed { lde, tree },
+        })
     }
 }

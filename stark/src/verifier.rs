@@ -48,8 +48,16 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError
     shape("ood tables", nt, proof.ood.len())?;
     shape("fri tables", nt, proof.fri.len())?;
     shape("main openings tables", nt, proof.main_openings.len())?;
-    shape("aux openings tables", aux_tables.len(), proof.aux_openings.len())?;
-    shape("composition openings tables", nt, proof.parts_openings.len())?;
+    shape(
+        "aux openings tables",
+        aux_tables.len(),
+        proof.aux_openings.len(),
+    )?;
+    shape(
+        "composition openings tables",
+        nt,
+        proof.parts_openings.len(),
+    )?;
     shape("fri openings tables", nt, proof.fri_openings.len())?;
     for (i, t) in tables.iter().enumerate() {
         let o = &proof.ood[i];
@@ -57,20 +65,52 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError
         shape(format!("{name}: ood main at z"), t.width, o.main_z.len())?;
         shape(format!("{name}: ood main at zg"), t.width, o.main_zg.len())?;
         shape(format!("{name}: ood aux at z"), t.aux_width, o.aux_z.len())?;
-        shape(format!("{name}: ood aux at zg"), t.aux_width, o.aux_zg.len())?;
-        shape(format!("{name}: ood composition parts"), t.parts, o.parts_z.len())?;
+        shape(
+            format!("{name}: ood aux at zg"),
+            t.aux_width,
+            o.aux_zg.len(),
+        )?;
+        shape(
+            format!("{name}: ood composition parts"),
+            t.parts,
+            o.parts_z.len(),
+        )?;
         let f = &proof.fri[i];
-        shape(format!("{name}: fri layer roots"), t.fri_layers, f.layer_roots.len())?;
-        shape(format!("{name}: fri final polynomial"), t.final_len, f.final_poly.len())?;
-        shape(format!("{name}: main openings"), q, proof.main_openings[i].len())?;
-        shape(format!("{name}: composition openings"), q, proof.parts_openings[i].len())?;
-        shape(format!("{name}: fri layers opened"), t.fri_layers, proof.fri_openings[i].len())?;
+        shape(
+            format!("{name}: fri layer roots"),
+            t.fri_layers,
+            f.layer_roots.len(),
+        )?;
+        shape(
+            format!("{name}: fri final polynomial"),
+            t.final_len,
+            f.final_poly.len(),
+        )?;
+        shape(
+            format!("{name}: main openings"),
+            q,
+            proof.main_openings[i].len(),
+        )?;
+        shape(
+            format!("{name}: composition openings"),
+            q,
+            proof.parts_openings[i].len(),
+        )?;
+        shape(
+            format!("{name}: fri layers opened"),
+            t.fri_layers,
+            proof.fri_openings[i].len(),
+        )?;
         for (l, layer) in proof.fri_openings[i].iter().enumerate() {
             shape(format!("{name}: fri layer {l} openings"), q, layer.len())?;
         }
     }
     for (a, t) in aux_tables.iter().enumerate() {
-        shape(format!("{}: aux openings", t.name), q, proof.aux_openings[a].len())?;
+        shape(
+            format!("{}: aux openings", t.name),
+            q,
+            proof.aux_openings[a].len(),
+        )?;
     }
     Ok(())
 }
@@ -93,7 +133,11 @@ fn check_opening<T: DeviceElem>(
             got: o.leaf_index,
         });
     }
-    shape(format!("{table} query {query}: {what} opening width"), width, o.values.len())?;
+    shape(
+        format!("{table} query {query}: {what} opening width"),
+        width,
+        o.values.len(),
+    )?;
     verify_opening(root, num_leaves, o).map_err(|source| VerifyError::Merkle {
         table: table.into(),
         query,
@@ -117,7 +161,11 @@ pub fn verify(proof: &Proof, min_security_bits: u32) -> Result<Verified, VerifyE
     let specs = air.tables();
     let tables = layouts(&specs, &opts, proof.air.public_inputs.len()).map_err(|e| match e {
         LayoutError::Constraints { table, source } => VerifyError::Constraints { table, source },
-        LayoutError::BlowupTooSmall { table, parts, blowup } => VerifyError::Unprovable {
+        LayoutError::BlowupTooSmall {
+            table,
+            parts,
+            blowup,
+        } => VerifyError::Unprovable {
             table,
             reason: format!("needs {parts} composition parts, blowup is {blowup}"),
         },
@@ -147,7 +195,11 @@ pub fn verify(proof: &Proof, min_security_bits: u32) -> Result<Verified, VerifyE
     for r in &proof.parts_roots {
         tr.absorb(r);
     }
-    let log_n_max = tables.iter().map(|t| t.log_n).max().expect("layouts non-empty");
+    let log_n_max = tables
+        .iter()
+        .map(|t| t.log_n)
+        .max()
+        .expect("layouts non-empty");
     let z = sample_ood_point(&mut tr, log_n_max, &opts);
     let mut totals = proof.totals.iter();
     let mut aux_index = Vec::with_capacity(tables.len());
@@ -202,17 +254,38 @@ pub fn verify(proof: &Proof, min_security_bits: u32) -> Result<Verified, VerifyE
         for (qi, &query) in queries.iter().enumerate() {
             let pos = query >> (log_lde_max - t.log_lde);
             let main = &proof.main_openings[i][qi];
-            check_opening(main, &proof.main_roots[i], lde_size, pos, t.width, (name, qi, "main"))?;
+            check_opening(
+                main,
+                &proof.main_roots[i],
+                lde_size,
+                pos,
+                t.width,
+                (name, qi, "main"),
+            )?;
             let aux = match aux_index[i] {
                 Some(a) => {
                     let op = &proof.aux_openings[a][qi];
-                    check_opening(op, &proof.aux_roots[a], lde_size, pos, t.aux_width, (name, qi, "aux"))?;
+                    check_opening(
+                        op,
+                        &proof.aux_roots[a],
+                        lde_size,
+                        pos,
+                        t.aux_width,
+                        (name, qi, "aux"),
+                    )?;
                     op.values.as_slice()
                 }
                 None => &[],
             };
             let parts = &proof.parts_openings[i][qi];
-            check_opening(parts, &proof.parts_roots[i], lde_size, pos, t.parts, (name, qi, "composition"))?;
+            check_opening(
+                parts,
+                &proof.parts_roots[i],
+                lde_size,
+                pos,
+                t.parts,
+                (name, qi, "composition"),
+            )?;
 
             // DEEP value at x, in the order of ProverDevice::deep_composition.
             let x = opts.shift * omega.pow(bit_reverse(pos, t.log_lde) as u64);
@@ -249,7 +322,14 @@ pub fn verify(proof: &Proof, min_security_bits: u32) -> Result<Verified, VerifyE
             for (l, beta) in betas[i].iter().enumerate() {
                 let op = &proof.fri_openings[i][l][qi];
                 let what = format!("fri layer {l}");
-                check_opening(op, &proof.fri[i].layer_roots[l], 1 << (log_size - 1), p >> 1, 2, (name, qi, &what))?;
+                check_opening(
+                    op,
+                    &proof.fri[i].layer_roots[l],
+                    1 << (log_size - 1),
+                    p >> 1,
+                    2,
+                    (name, qi, &what),
+                )?;
                 if op.values[p & 1] != value {
                     return Err(if l == 0 {
                         VerifyError::DeepMismatch {

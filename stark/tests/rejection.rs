@@ -37,7 +37,10 @@ fn flipping_a_byte_in_every_section_is_rejected() {
                     let mut bad = bytes.clone();
                     bad[at] ^= mask;
                     let res = verify_bytes(&bad, 0);
-                    assert!(res.is_err(), "flip {mask:#x} at byte {at} of section {name} accepted");
+                    assert!(
+                        res.is_err(),
+                        "flip {mask:#x} at byte {at} of section {name} accepted"
+                    );
                 }
             }
             tested += 1;
@@ -65,7 +68,10 @@ fn changed_public_inputs_are_rejected() {
     for k in 0..proof.air.public_inputs.len() {
         let mut bad = proof.clone();
         bad.air.public_inputs[k] += Fp::ONE;
-        assert!(verify(&bad, 0).is_err(), "public input {k} changed and accepted");
+        assert!(
+            verify(&bad, 0).is_err(),
+            "public input {k} changed and accepted"
+        );
     }
     let mut bad = proof.clone();
     bad.air.public_inputs.pop();
@@ -78,8 +84,21 @@ fn changed_public_inputs_are_rejected() {
 #[test]
 fn truncated_or_extended_proofs_are_rejected() {
     let bytes = lookup_proof().to_bytes();
-    for len in [0, 1, 4, 5, 6, 40, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
-        assert!(Proof::from_bytes(&bytes[..len]).is_err(), "truncated to {len} accepted");
+    for len in [
+        0,
+        1,
+        4,
+        5,
+        6,
+        40,
+        bytes.len() / 3,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ] {
+        assert!(
+            Proof::from_bytes(&bytes[..len]).is_err(),
+            "truncated to {len} accepted"
+        );
         assert!(verify_bytes(&bytes[..len], 0).is_err());
     }
     let mut longer = bytes.clone();

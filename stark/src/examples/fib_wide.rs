@@ -26,7 +26,7 @@ fn check_params(cols: u64, log_rows: u64) -> Result<(), AirError> {
             reason: reason.into(),
         })
     };
-    if cols == 0 || cols % 2 != 0 || cols > 4096 {
+    if cols == 0 || !cols.is_multiple_of(2) || cols > 4096 {
         return bad("column count must be even, 2..=4096");
     }
     if !(2..=26).contains(&log_rows) {

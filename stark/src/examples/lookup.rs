@@ -109,7 +109,12 @@ impl Lookup {
     }
 }
 
-fn interaction(bus: u32, kind: InteractionKind, cols: &[usize], mult: LinearCombination) -> Interaction {
+fn interaction(
+    bus: u32,
+    kind: InteractionKind,
+    cols: &[usize],
+    mult: LinearCombination,
+) -> Interaction {
     Interaction {
         bus,
         kind,
@@ -154,7 +159,12 @@ impl Air for Lookup {
                 log_height: self.range_bits,
                 width: 2,
                 constraints: range,
-                interactions: vec![interaction(RANGE_BUS, Receive, &[0], LinearCombination::column(1))],
+                interactions: vec![interaction(
+                    RANGE_BUS,
+                    Receive,
+                    &[0],
+                    LinearCombination::column(1),
+                )],
             },
             TableSpec {
                 name: "source".into(),
