@@ -294,11 +294,12 @@ impl ConstraintSystem {
     }
 
     /// Evaluates every node on one point. `main(col, next)` and
-    /// `aux(col, next)` read the trace. Returns the value of each node.
+    /// `aux(col, next)` read the trace (main values are Fp3 so that the same
+    /// code serves out-of-domain points). Returns the value of each node.
     /// This is the definition every evaluator must agree with.
     pub fn eval_nodes(
         &self,
-        main: impl Fn(usize, bool) -> Fp,
+        main: impl Fn(usize, bool) -> Fp3,
         aux: impl Fn(usize, bool) -> Fp3,
         challenges: &[Fp3],
         public: &[Fp],
@@ -307,7 +308,7 @@ impl ConstraintSystem {
         for node in &self.nodes {
             let x = match *node {
                 Node::Const(k) => Fp3::from_base(k),
-                Node::Main { col, next } => Fp3::from_base(main(col, next)),
+                Node::Main { col, next } => main(col, next),
                 Node::Aux { col, next } => aux(col, next),
                 Node::Challenge(i) => challenges[i],
                 Node::Public(i) => Fp3::from_base(public[i]),
@@ -349,5 +350,41 @@ impl ConstraintSystem {
             power *= alpha;
         }
         acc
+    }
+}
+
+/// Where primitive 9 (constraint evaluation) evaluates the composition.
+///
+/// The LDE matrices have height `2^log_lde` and hold their columns over
+/// `shift * H_{2^log_lde}` in bit-reversed order. The composition is
+/// evaluated on their first `M = 2^log_eval` positions (`log_n <= log_eval
+/// <= log_lde`), which are exactly the coset `shift * H_M` in bit-reversed
+/// order: position `k` is `x_k = shift * omega_M^bit_reverse(k, log_eval)`.
+/// The "next row" of position `k` is the position of `x_k * g` with
+/// `g = omega_n`: `bit_reverse((bit_reverse(k) + M / n) mod M, log_eval)`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct CompositionDomain {
+    /// The trace has `n = 2^log_n` rows.
+    pub log_n: u32,
+    /// Height of the LDE matrices.
+    pub log_lde: u32,
+    /// Number of positions evaluated, `M = 2^log_eval`.
+    pub log_eval: u32,
+    pub shift: Fp,
+}
+
+impl CompositionDomain {
+    /// Position of the next row's point, for position `k < M`.
+    pub fn next_position(&self, k: usize) -> usize {
+        let m = 1usize << self.log_eval;
+        let step = m >> self.log_n;
+        let i = crate::domain::bit_reverse(k, self.log_eval);
+        crate::domain::bit_reverse((i + step) & (m - 1), self.log_eval)
+    }
+
+    /// The point at position `k < M`.
+    pub fn point(&self, k: usize) -> Fp {
+        let omega = Fp::root_of_unity(self.log_eval).expect("log_eval <= 32");
+        self.shift * omega.pow(crate::domain::bit_reverse(k, self.log_eval) as u64)
     }
 }
