@@ -24,12 +24,14 @@
 // the `scale_*` tables).
 //
 // Within a pass, a block holds a tile of C lines of n1 = 2^g elements in
-// shared memory (limb-planar, each line padded by one element against bank
-// conflicts) and runs the g stages in chunks of up to 4 stages: each thread
+// shared memory (limb-planar; slot i of a line sits at i + i/16, and lines of
+// 16 or more are padded by one more element, so that neither runs of lines
+// nor elements 16 apart share a bank) and runs the g stages in chunks of up to 4 stages: each thread
 // takes 2^r elements into registers, does r stages there, writes them back.
 //
 // Twiddles come from tables built on the device by `ntt_powers`:
-// * w12[e] = omega_12^e (e < 4096): every in-tile stage (g <= 12),
+// * w12[e] = omega_12^e (e < 4096), or omega_12^-e for inverse transforms:
+//   every in-tile stage (g <= 12),
 // * tw_lo[c] = omega_T^c (c < 2048), tw_hi[a] = omega_T^(2048 a): the
 //   inter-pass twiddles, omega_T^E = tw_lo[E & 2047] * tw_hi[E >> 11],
 //   T = log_tw >= log_n,
@@ -42,7 +44,8 @@
 namespace {
 
 constexpr uint32_t THREADS = 256;
-constexpr uint32_t MAX_CHUNK = 4;
+// Stages per register chunk: radix 16 for Fp, radix 8 for Fp3 (registers).
+__host__ __device__ constexpr int max_chunk(int limbs) { return limbs == 1 ? 4 : 3; }
 
 // Where a pass reads element p (of a column of 2^log_n) from.
 enum SrcMode : uint32_t {
@@ -102,10 +105,19 @@ __device__ __forceinline__ uint64_t pass_twiddle(const NttPass& P, uint64_t e) {
     return two_level((const uint64_t*)P.tw_lo, (const uint64_t*)P.tw_hi, E);
 }
 
-// omega_{g}^e for an in-tile stage of a size-2^g DFT (e < 2^(g-1)).
-__device__ __forceinline__ uint64_t tile_twiddle(const uint64_t* w12, uint32_t idx, bool inverse) {
-    if (inverse) idx = (4096u - idx) & 4095u;
+// omega_{g}^(+-e) for an in-tile stage of a size-2^g DFT (the table holds
+// the powers of omega_12 or of its inverse).
+__device__ __forceinline__ uint64_t tile_twiddle(const uint64_t* w12, uint32_t idx) {
     return __ldg(w12 + idx);
+}
+
+// Shared-memory position of slot i of a line (see the header: breaks the
+// 16-element periodicity of the banks for 8-byte words).
+__device__ __forceinline__ uint32_t sh_pos(uint32_t i) { return i + (i >> 4); }
+
+// Elements of one line in shared memory, padding included.
+__host__ __device__ __forceinline__ uint32_t line_stride(uint32_t n1) {
+    return n1 + (n1 >> 4) + (n1 >= 16 ? 1 : 0);
 }
 
 __device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode, uint64_t p) {
@@ -117,7 +129,7 @@ __device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode
 template <int LIMBS, int R, bool DIF>
 __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t ls, uint32_t g,
                                           uint32_t log_c, uint32_t b_lo, uint32_t s0,
-                                          const uint64_t* w12, bool inverse) {
+                                          const uint64_t* w12) {
     const uint32_t tasks = 1u << (g + log_c - R);
     const uint32_t lo_mask = (1u << b_lo) - 1;
     const uint32_t c_mask = (1u << log_c) - 1;
@@ -127,12 +139,12 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
         const uint32_t l = rest & c_mask;
         const uint32_t hiu = rest >> log_c;
         const uint32_t u = (hiu << (b_lo + R)) | lo;
-        const uint32_t base = l * ls + u;
+        const uint32_t base = l * ls;
         uint64_t x[LIMBS][1 << R];
 #pragma unroll
         for (int t = 0; t < (1 << R); ++t)
 #pragma unroll
-            for (int c = 0; c < LIMBS; ++c) x[c][t] = sh[c * plane + base + (t << b_lo)];
+            for (int c = 0; c < LIMBS; ++c) x[c][t] = sh[c * plane + base + sh_pos(u + (t << b_lo))];
         if (DIF) {
 #pragma unroll
             for (int k = 0; k < R; ++k) {
@@ -144,7 +156,7 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
                     if (t & half) continue;
                     const uint32_t a = u + ((uint32_t)t << b_lo);
                     const uint32_t idx = ((a & span_mask) << s) << (12 - g);
-                    const uint64_t w = tile_twiddle(w12, idx, inverse);
+                    const uint64_t w = tile_twiddle(w12, idx);
 #pragma unroll
                     for (int c = 0; c < LIMBS; ++c) {
                         const uint64_t y0 = x[c][t], y1 = x[c][t + half];
@@ -164,7 +176,7 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
                     if (t & half) continue;
                     const uint32_t a = u + ((uint32_t)t << b_lo);
                     const uint32_t idx = (a & span_mask) << (11 - s);
-                    const uint64_t w = tile_twiddle(w12, idx, inverse);
+                    const uint64_t w = tile_twiddle(w12, idx);
 #pragma unroll
                     for (int c = 0; c < LIMBS; ++c) {
                         const uint64_t y0 = x[c][t], y1 = gl::mul(x[c][t + half], w);
@@ -177,19 +189,19 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
 #pragma unroll
         for (int t = 0; t < (1 << R); ++t)
 #pragma unroll
-            for (int c = 0; c < LIMBS; ++c) sh[c * plane + base + (t << b_lo)] = x[c][t];
+            for (int c = 0; c < LIMBS; ++c) sh[c * plane + base + sh_pos(u + (t << b_lo))] = x[c][t];
     }
 }
 
 template <int LIMBS, bool DIF>
 __device__ __forceinline__ void chunk_dispatch(uint32_t r, uint64_t* sh, uint32_t plane, uint32_t ls,
                                                uint32_t g, uint32_t log_c, uint32_t b_lo, uint32_t s0,
-                                               const uint64_t* w12, bool inverse) {
+                                               const uint64_t* w12) {
     switch (r) {
-        case 1: run_chunk<LIMBS, 1, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12, inverse); break;
-        case 2: run_chunk<LIMBS, 2, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12, inverse); break;
-        case 3: run_chunk<LIMBS, 3, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12, inverse); break;
-        default: run_chunk<LIMBS, 4, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12, inverse); break;
+        case 1: run_chunk<LIMBS, 1, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12); break;
+        case 2: run_chunk<LIMBS, 2, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12); break;
+        case 3: run_chunk<LIMBS, 3, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12); break;
+        default: run_chunk<LIMBS, max_chunk(LIMBS), DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12); break;
     }
 }
 
@@ -210,7 +222,7 @@ __device__ void ntt_pass(const NttPass& P) {
     const uint32_t g = P.log_g;
     const uint32_t n1 = 1u << g;
     const uint32_t log_c = P.log_c;
-    const uint32_t ls = n1 >= 32 ? n1 + 1 : n1;
+    const uint32_t ls = line_stride(n1);
     const uint32_t plane = ls << log_c;
     const uint32_t tile = n1 << log_c;
     const uint32_t log_stride = P.log_m - g;
@@ -221,7 +233,6 @@ __device__ void ntt_pass(const NttPass& P) {
     const uint64_t line0 = (uint64_t)blockIdx.x << log_c;
     const bool contiguous = log_stride == 0;
     const bool dif = P.dif != 0;
-    const bool inverse = P.inverse != 0;
     const uint64_t* w12 = (const uint64_t*)P.w12;
 
     // ---- load (plus coefficient scaling, plus the DIT twiddle)
@@ -263,19 +274,19 @@ __device__ void ntt_pass(const NttPass& P) {
             for (int c = 0; c < LIMBS; ++c) v[c] = 0;
         }
 #pragma unroll
-        for (int c = 0; c < LIMBS; ++c) sh[c * plane + sl.l * ls + sl.i1] = v[c];
+        for (int c = 0; c < LIMBS; ++c) sh[c * plane + sl.l * ls + sh_pos(sl.i1)] = v[c];
     }
     __syncthreads();
 
     // ---- the g radix-2 stages, in chunks of up to MAX_CHUNK
     for (uint32_t done = 0; done < g;) {
         const uint32_t left = g - done;
-        const uint32_t r = left < MAX_CHUNK ? left : MAX_CHUNK;
+        const uint32_t r = left < (uint32_t)max_chunk(LIMBS) ? left : (uint32_t)max_chunk(LIMBS);
         if (dif) {
             // stages done .. done + r - 1 touch bits g-1-done down to g-done-r
-            chunk_dispatch<LIMBS, true>(r, sh, plane, ls, g, log_c, g - done - r, done, w12, inverse);
+            chunk_dispatch<LIMBS, true>(r, sh, plane, ls, g, log_c, g - done - r, done, w12);
         } else {
-            chunk_dispatch<LIMBS, false>(r, sh, plane, ls, g, log_c, done, done, w12, inverse);
+            chunk_dispatch<LIMBS, false>(r, sh, plane, ls, g, log_c, done, done, w12);
         }
         done += r;
         __syncthreads();
@@ -293,7 +304,7 @@ __device__ void ntt_pass(const NttPass& P) {
         const uint64_t p = ((o >> log_stride) << P.log_m) + ((uint64_t)sl.i1 << log_stride) + i2;
         uint64_t v[LIMBS];
 #pragma unroll
-        for (int c = 0; c < LIMBS; ++c) v[c] = sh[c * plane + sl.l * ls + sl.i1];
+        for (int c = 0; c < LIMBS; ++c) v[c] = sh[c * plane + sl.l * ls + sh_pos(sl.i1)];
         if (dif && !contiguous) {
             const uint64_t w = pass_twiddle(P, i2 * gl::bit_reverse(sl.i1, g));
 #pragma unroll
@@ -339,7 +350,7 @@ __device__ void bitrev(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint6
 
 }  // namespace
 
-extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp(const NttPass p) { ntt_pass<1>(p); }
+extern "C" __global__ void __launch_bounds__(THREADS, 3) ntt_pass_fp(const NttPass p) { ntt_pass<1>(p); }
 extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3(const NttPass p) { ntt_pass<3>(p); }
 
 extern "C" __global__ void ntt_bitrev_fp(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t total) {

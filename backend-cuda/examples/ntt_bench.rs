@@ -19,13 +19,22 @@ fn time_ms(ctx: &CudaCtx, mut f: impl FnMut()) -> f32 {
     // SAFETY: plain event API on the context's live stream; events destroyed below.
     unsafe {
         let (mut start, mut stop) = (std::ptr::null_mut(), std::ptr::null_mut());
-        assert_eq!(cu::cuEventCreate(&mut start, 0), cu::cudaError_enum::CUDA_SUCCESS);
-        assert_eq!(cu::cuEventCreate(&mut stop, 0), cu::cudaError_enum::CUDA_SUCCESS);
+        assert_eq!(
+            cu::cuEventCreate(&mut start, 0),
+            cu::cudaError_enum::CUDA_SUCCESS
+        );
+        assert_eq!(
+            cu::cuEventCreate(&mut stop, 0),
+            cu::cudaError_enum::CUDA_SUCCESS
+        );
         for _ in 0..RUNS {
             cu::cuEventRecord(start, ctx.stream());
             f();
             cu::cuEventRecord(stop, ctx.stream());
-            assert_eq!(cu::cuEventSynchronize(stop), cu::cudaError_enum::CUDA_SUCCESS);
+            assert_eq!(
+                cu::cuEventSynchronize(stop),
+                cu::cudaError_enum::CUDA_SUCCESS
+            );
             let mut ms = 0f32;
             cu::cuEventElapsedTime(&mut ms, start, stop);
             times.push(ms);
@@ -37,10 +46,16 @@ fn time_ms(ctx: &CudaCtx, mut f: impl FnMut()) -> f32 {
     times[RUNS / 2]
 }
 
-fn random_matrix<T: backend_api::DeviceElem>(width: usize, height: usize, seed: u64) -> HostMatrix<T> {
+fn random_matrix<T: backend_api::DeviceElem>(
+    width: usize,
+    height: usize,
+    seed: u64,
+) -> HostMatrix<T> {
     let mut s = seed;
     let mut next = move || {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         Fp::from_u128((s >> 1) as u128 * 0x9E37_79B9)
     };
     let buf: Vec<T> = (0..width * height)
@@ -53,7 +68,10 @@ fn random_matrix<T: backend_api::DeviceElem>(width: usize, height: usize, seed: 
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().expect("a number")).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("a number"))
+        .collect();
     let log_n = *args.first().unwrap_or(&20) as u32;
     let width = *args.get(1).unwrap_or(&64);
     let dev = CudaDevice::new(0).expect("a CUDA device");
@@ -68,15 +86,23 @@ fn main() {
     println!("coset LDE Fp {width} x 2^{log_n}, blowup 4 (output {gib:.2} GiB):");
     for (input, output) in [(br, br), (nat, br), (nat, nat), (br, nat)] {
         let ms = time_ms(&ctx, || {
-            let out = dev.coset_lde(&ctx, &evals, input, 4, shift, output).unwrap();
+            let out = dev
+                .coset_lde(&ctx, &evals, input, 4, shift, output)
+                .unwrap();
             drop(out);
         });
         println!("  {input:?} -> {output:?}: {ms:.3} ms");
     }
     let ms = time_ms(&ctx, || {
-        drop(dev.coeffs_to_coset(&ctx, &evals, nat, 4, shift, br).unwrap());
+        drop(
+            dev.coeffs_to_coset(&ctx, &evals, nat, 4, shift, br)
+                .unwrap(),
+        );
     });
-    println!("coeffs_to_coset Fp {width} x 2^{log_n} -> 2^{}, Natural -> BitReversed: {ms:.3} ms", log_n + 2);
+    println!(
+        "coeffs_to_coset Fp {width} x 2^{log_n} -> 2^{}, Natural -> BitReversed: {ms:.3} ms",
+        log_n + 2
+    );
 
     let mut m = dev.upload_matrix(&ctx, &host).unwrap();
     for (dir, input, output) in [
@@ -84,7 +110,9 @@ fn main() {
         (NttDirection::Inverse, br, nat),
         (NttDirection::Forward, nat, nat),
     ] {
-        let ms = time_ms(&ctx, || dev.ntt(&ctx, &mut m, dir, shift, input, output).unwrap());
+        let ms = time_ms(&ctx, || {
+            dev.ntt(&ctx, &mut m, dir, shift, input, output).unwrap()
+        });
         println!("ntt Fp {width} x 2^{log_n} {dir:?} {input:?} -> {output:?}: {ms:.3} ms");
     }
     drop((m, evals));

@@ -78,12 +78,14 @@ enum Scale {
     BitReversed = 2,
 }
 
-/// Device tables for one call: `w12[e] = omega_12^e`, the two-level powers
-/// of `omega_{log_tw}` and, optionally, two-level powers `k * s^j`.
+/// Device tables for one call: `w12[e] = omega_12^e` and `w12_inv[e] =
+/// omega_12^-e` (e < 4096), the two-level powers of `omega_{log_tw}` and,
+/// optionally, two-level powers `k * s^j`.
 struct NttTables {
     _buf: CudaBuffer<Fp>,
     log_tw: u32,
     w12: u64,
+    w12_inv: u64,
     tw_lo: u64,
     tw_hi: u64,
     scale_lo: u64,
@@ -97,7 +99,14 @@ fn hi_len(log: u32) -> usize {
 }
 
 /// Launches `out[i] = scale * base^i` for `i < count`.
-fn powers(dev: &CudaDevice, ctx: &CudaCtx, out: u64, base: Fp, scale: Fp, count: usize) -> DeviceResult<()> {
+fn powers(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    out: u64,
+    base: Fp,
+    scale: Fp,
+    count: usize,
+) -> DeviceResult<()> {
     let k = kernel(dev, MODULE, "ntt_powers")?;
     let grid = Grid::linear(count, THREADS, dev)?;
     let (base, scale, count) = (base.value(), scale.value(), count as u64);
@@ -122,14 +131,19 @@ impl NttTables {
         let tw_hi_len = hi_len(log_tw);
         let s_hi_len = if scale.is_some() { hi_len(log_j) } else { 0 };
         let s_lo_len = if scale.is_some() { 2048 } else { 0 };
-        let len = 4096 + 2048 + tw_hi_len + s_lo_len + s_hi_len;
+        let len = 8192 + 2048 + tw_hi_len + s_lo_len + s_hi_len;
         let buf = CudaBuffer::<Fp>::uninit(ctx, len)?;
         let w12 = buf.elem_ptr(0);
-        let tw_lo = buf.elem_ptr(4096);
-        let tw_hi = buf.elem_ptr(4096 + 2048);
-        let scale_lo = buf.elem_ptr(4096 + 2048 + tw_hi_len);
-        let scale_hi = buf.elem_ptr(4096 + 2048 + tw_hi_len + s_lo_len);
+        let w12_inv = buf.elem_ptr(4096);
+        let tw_lo = buf.elem_ptr(8192);
+        let tw_hi = buf.elem_ptr(8192 + 2048);
+        let scale_lo = buf.elem_ptr(8192 + 2048 + tw_hi_len);
+        let scale_hi = buf.elem_ptr(8192 + 2048 + tw_hi_len + s_lo_len);
+        let omega_12_inv = omega_12
+            .inverse()
+            .ok_or_else(|| DeviceError::invalid("height", "no root"))?;
         powers(dev, ctx, w12, omega_12, Fp::ONE, 4096)?;
+        powers(dev, ctx, w12_inv, omega_12_inv, Fp::ONE, 4096)?;
         powers(dev, ctx, tw_lo, omega, Fp::ONE, 2048)?;
         powers(dev, ctx, tw_hi, omega.pow(2048), Fp::ONE, tw_hi_len)?;
         if let Some((s, k)) = scale {
@@ -140,6 +154,7 @@ impl NttTables {
             _buf: buf,
             log_tw,
             w12,
+            w12_inv,
             tw_lo,
             tw_hi,
             scale_lo,
@@ -149,7 +164,8 @@ impl NttTables {
 }
 
 fn root(log: u32) -> DeviceResult<Fp> {
-    Fp::root_of_unity(log).ok_or_else(|| DeviceError::invalid("height", format!("2^{log} exceeds the two-adicity")))
+    Fp::root_of_unity(log)
+        .ok_or_else(|| DeviceError::invalid("height", format!("2^{log} exceeds the two-adicity")))
 }
 
 /// `1 / 2^log`.
@@ -186,7 +202,10 @@ impl Kernels {
         };
         // The largest tile needs more than the default 48 KiB of dynamic
         // shared memory for Fp3: raise the kernel's limit to what we use.
-        let max = k.shared_bytes(tile_log, 0).max(k.shared_bytes(5, tile_log - 5));
+        let max = (1..=tile_log)
+            .map(|g| k.shared_bytes(g, tile_log - g))
+            .max()
+            .unwrap_or(0);
         // SAFETY: a valid function handle and attribute; the context is current.
         dev.inner.make_current()?;
         check_cu(
@@ -203,10 +222,11 @@ impl Kernels {
     }
 
     /// Dynamic shared memory of a tile of `2^log_c` lines of `2^log_g`
-    /// (lines of 32 or more padded by one element, as in the kernel).
+    /// (padded as `line_stride` of the kernel: one element per 16, plus one
+    /// for lines of 16 or more).
     fn shared_bytes(&self, log_g: u32, log_c: u32) -> u32 {
         let n1 = 1u32 << log_g;
-        let line = if n1 >= 32 { n1 + 1 } else { n1 };
+        let line = n1 + (n1 >> 4) + u32::from(n1 >= 16);
         self.limbs * (line << log_c) * 8
     }
 }
@@ -250,7 +270,11 @@ impl Transform<'_> {
             let params = NttPassParams {
                 dst,
                 src: src_ptr,
-                w12: self.tables.w12,
+                w12: if inverse {
+                    self.tables.w12_inv
+                } else {
+                    self.tables.w12
+                },
                 tw_lo: self.tables.tw_lo,
                 tw_hi: self.tables.tw_hi,
                 scale_lo: self.tables.scale_lo,
@@ -311,7 +335,9 @@ pub fn ntt<T: DeviceElem>(
     }
     let inverse = direction == NttDirection::Inverse;
     let scale = if inverse {
-        let s_inv = shift.inverse().ok_or_else(|| DeviceError::invalid("shift", "not invertible"))?;
+        let s_inv = shift
+            .inverse()
+            .ok_or_else(|| DeviceError::invalid("shift", "not invertible"))?;
         Some((s_inv, inv_pow2(log_n)))
     } else {
         (shift != Fp::ONE).then_some((shift, Fp::ONE))
@@ -408,9 +434,9 @@ fn extend<T: DeviceElem>(
     let width = m.width();
     let log_big = log_n + log_b;
     let big = 1usize << log_big;
-    let out_len = width
-        .checked_mul(big)
-        .ok_or_else(|| crate::error::too_large("coset_lde", format!("{width} x 2^{log_big} elements")))?;
+    let out_len = width.checked_mul(big).ok_or_else(|| {
+        crate::error::too_large("coset_lde", format!("{width} x 2^{log_big} elements"))
+    })?;
     let out = CudaBuffer::<T>::uninit(ctx, out_len)?;
     let kernels = Kernels::for_elem::<T>(dev)?;
     // k * s^j with k = 1/n for evaluations (the inverse transform is unscaled).
@@ -431,7 +457,11 @@ fn extend<T: DeviceElem>(
     }
     // DIF wants natural coefficients, DIT bit-reversed ones.
     let dif = output == Order::BitReversed;
-    let want = if dif { Order::Natural } else { Order::BitReversed };
+    let want = if dif {
+        Order::Natural
+    } else {
+        Order::BitReversed
+    };
     let src = m.buffer().as_raw();
     let scratch;
     let coeffs = if log_n == 0 {
@@ -441,8 +471,20 @@ fn extend<T: DeviceElem>(
         let c = scratch.as_raw();
         // natural evaluations -> DIF -> bit-reversed coefficients, and back.
         let inv_dif = input == Order::Natural;
-        t.run(c, Source::Same(src), log_n, inv_dif, true, Scale::None, Scale::None)?;
-        let got = if inv_dif { Order::BitReversed } else { Order::Natural };
+        t.run(
+            c,
+            Source::Same(src),
+            log_n,
+            inv_dif,
+            true,
+            Scale::None,
+            Scale::None,
+        )?;
+        let got = if inv_dif {
+            Order::BitReversed
+        } else {
+            Order::Natural
+        };
         if got != want {
             t.bit_reverse(c, c, log_n)?;
         }
@@ -455,13 +497,33 @@ fn extend<T: DeviceElem>(
         src
     };
     if dif {
-        t.run(dst, Source::Prefix(coeffs, log_n), log_big, true, false, Scale::Natural, Scale::None)?;
+        t.run(
+            dst,
+            Source::Prefix(coeffs, log_n),
+            log_big,
+            true,
+            false,
+            Scale::Natural,
+            Scale::None,
+        )?;
     } else {
-        t.run(dst, Source::Spread(coeffs, log_n), log_big, false, false, Scale::BitReversed, Scale::None)?;
+        t.run(
+            dst,
+            Source::Spread(coeffs, log_n),
+            log_big,
+            false,
+            false,
+            Scale::BitReversed,
+            Scale::None,
+        )?;
     }
     into_matrix(out, width, big)
 }
 
-fn into_matrix<T: DeviceElem>(buf: CudaBuffer<T>, width: usize, height: usize) -> DeviceResult<CudaMatrix<T>> {
+fn into_matrix<T: DeviceElem>(
+    buf: CudaBuffer<T>,
+    width: usize,
+    height: usize,
+) -> DeviceResult<CudaMatrix<T>> {
     Matrix::new(buf, width, height).ok_or_else(|| crate::shape_lost("coset_lde"))
 }

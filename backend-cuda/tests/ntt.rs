@@ -166,7 +166,13 @@ fn host_extend<T: DeviceElem>(
         reorder(v.to_vec(), input)
     };
     coeffs.resize(n * blowup, T::ZERO);
-    ntt(&coeffs, NttDirection::Forward, shift, Order::Natural, output)
+    ntt(
+        &coeffs,
+        NttDirection::Forward,
+        shift,
+        Order::Natural,
+        output,
+    )
 }
 
 fn columns_map<T: DeviceElem>(m: &HostMatrix<T>, f: impl Fn(&[T]) -> Vec<T>) -> HostMatrix<T> {
@@ -176,7 +182,11 @@ fn columns_map<T: DeviceElem>(m: &HostMatrix<T>, f: impl Fn(&[T]) -> Vec<T>) -> 
 
 /// Index of the first difference, for a readable failure.
 fn assert_same<T: DeviceElem>(got: &HostMatrix<T>, want: &HostMatrix<T>, what: &str) {
-    assert_eq!((got.width(), got.height()), (want.width(), want.height()), "{what}: shape");
+    assert_eq!(
+        (got.width(), got.height()),
+        (want.width(), want.height()),
+        "{what}: shape"
+    );
     if let Some(i) = (0..want.buffer().len()).find(|&i| got.buffer()[i] != want.buffer()[i]) {
         panic!(
             "{what}: first difference at column {}, row {}: got {:?}, want {:?}",
@@ -259,9 +269,11 @@ fn check_extend<T: DeviceElem>(
 ) {
     let m = dev.upload_matrix(ctx, host).unwrap();
     let out = if from_evals {
-        dev.coset_lde(ctx, &m, input, blowup, shift, output).unwrap()
+        dev.coset_lde(ctx, &m, input, blowup, shift, output)
+            .unwrap()
     } else {
-        dev.coeffs_to_coset(ctx, &m, input, blowup, shift, output).unwrap()
+        dev.coeffs_to_coset(ctx, &m, input, blowup, shift, output)
+            .unwrap()
     };
     let got = dev.download_matrix(ctx, &out).unwrap();
     let want = columns_map(host, |c| {
@@ -269,7 +281,11 @@ fn check_extend<T: DeviceElem>(
     });
     let what = format!(
         "{} {:?} {} x 2^{} blowup {blowup} shift {shift:?} {input:?}->{output:?}",
-        if from_evals { "coset_lde" } else { "coeffs_to_coset" },
+        if from_evals {
+            "coset_lde"
+        } else {
+            "coeffs_to_coset"
+        },
         T::KIND,
         host.width(),
         host.height().trailing_zeros()
@@ -313,7 +329,9 @@ fn extend_all_combinations<T: DeviceElem>(
                 for input in Order::ALL {
                     for output in Order::ALL {
                         let s = Fp::new(s);
-                        check_extend(dev, ctx, &host, reference, from_evals, input, blowup, s, output);
+                        check_extend(
+                            dev, ctx, &host, reference, from_evals, input, blowup, s, output,
+                        );
                     }
                 }
             }
@@ -362,8 +380,24 @@ fn lde_small_sizes_match_the_naive_dft() {
     let mut rng = Rng(4);
     for log_n in 0..=6 {
         for width in [1, 3] {
-            extend_all_combinations::<Fp>(&dev, &ctx, &mut rng, width, log_n, &[1, 2, 4, 8], naive_ntt);
-            extend_all_combinations::<Fp3>(&dev, &ctx, &mut rng, width, log_n, &[1, 2, 4, 8], naive_ntt);
+            extend_all_combinations::<Fp>(
+                &dev,
+                &ctx,
+                &mut rng,
+                width,
+                log_n,
+                &[1, 2, 4, 8],
+                naive_ntt,
+            );
+            extend_all_combinations::<Fp3>(
+                &dev,
+                &ctx,
+                &mut rng,
+                width,
+                log_n,
+                &[1, 2, 4, 8],
+                naive_ntt,
+            );
         }
     }
     extend_all_combinations::<Fp>(&dev, &ctx, &mut rng, 64, 4, &[4], naive_ntt);
@@ -404,7 +438,9 @@ fn invalid_arguments_are_rejected() {
     assert_eq!(argument(e), "blowup");
     let e = dev.coset_lde(&ctx, &m, nat, 0, Fp::ONE, br).unwrap_err();
     assert_eq!(argument(e), "blowup");
-    let e = dev.coeffs_to_coset(&ctx, &m, nat, 2, Fp::ZERO, br).unwrap_err();
+    let e = dev
+        .coeffs_to_coset(&ctx, &m, nat, 2, Fp::ZERO, br)
+        .unwrap_err();
     assert_eq!(argument(e), "shift");
     let e = dev.coset_lde(&ctx, &bad, nat, 2, Fp::ONE, br).unwrap_err();
     assert_eq!(argument(e), "evals");
