@@ -11,6 +11,7 @@
 //!   that does not fit returns `DeviceError::OutOfMemory`.
 //! * [`launch`] is the kernel-launch helper every launcher module uses.
 
+mod constraints;
 mod ctx;
 mod device;
 mod error;
@@ -18,11 +19,13 @@ pub mod launch;
 mod memory;
 pub mod ntt;
 mod primitives;
+mod timer;
 
 pub use ctx::CudaCtx;
 pub use device::{CudaDevice, DeviceProperties};
 pub use memory::{CudaBuffer, DeviceAlloc, PinnedHost};
 pub use primitives::merkle::CudaMerkleTree;
+pub use timer::EventTimer;
 
 use backend_api::{
     check, Coset, DeepOpening, DeviceElem, DeviceResult, Digest, Fp, Fp3, HostMatrix, Interaction,
@@ -194,6 +197,20 @@ impl ProverDevice for CudaDevice {
     ) -> DeviceResult<CudaMatrix<Fp3>> {
         check::deep(&domain, points, base, ext)?;
         primitives::deep::compose(self, ctx, domain, points, gamma, base, ext)
+    }
+
+    fn evaluate_constraints(
+        &self,
+        _: &CudaCtx,
+        system: &backend_api::expr::ConstraintSystem,
+        main_lde: &CudaMatrix<Fp>,
+        aux_lde: Option<&CudaMatrix<Fp3>>,
+        domain: &backend_api::expr::CompositionDomain,
+        challenges: &[Fp3],
+        public: &[Fp],
+        _alpha: Fp3,
+    ) -> DeviceResult<CudaMatrix<Fp3>> {
+        constraints::evaluate(system, main_lde, aux_lde, domain, challenges, public)
     }
 }
 

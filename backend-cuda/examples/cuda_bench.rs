@@ -1,0 +1,187 @@
+//! GPU primitives with data already on the device, next to the CPU backend
+//! on the same host: medians of CUDA-event times (GPU) and wall times (CPU),
+//! and the CPU/GPU ratio.
+//!
+//! `cargo run --release -p backend-cuda --example cuda_bench`
+
+use backend_api::rng::SplitMix64;
+use backend_api::{
+    Digest, Fp, Fp3, HostMatrix, Interaction, InteractionKind, LinearCombination, LogUpChallenges,
+    Matrix, Order, ProverDevice,
+};
+use backend_cpu::CpuDevice;
+use backend_cuda::{CudaCtx, CudaDevice, DeviceAlloc, EventTimer, PinnedHost};
+use std::time::Instant;
+
+const GPU_RUNS: usize = 9;
+const CPU_RUNS: usize = 3;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+/// Median GPU milliseconds (after one warm-up run).
+fn gpu_ms<R>(
+    ctx: &CudaCtx,
+    mut f: impl FnMut() -> backend_api::DeviceResult<R>,
+) -> Result<f64, String> {
+    let timer = EventTimer::new(ctx).map_err(|e| e.to_string())?;
+    f().map_err(|e| e.to_string())?;
+    let mut times = Vec::new();
+    for _ in 0..GPU_RUNS {
+        let (_, ms) = timer.time(&mut f).map_err(|e| e.to_string())?;
+        times.push(ms as f64);
+    }
+    Ok(median(times))
+}
+
+/// Median CPU milliseconds (after one warm-up run).
+fn cpu_ms<R>(mut f: impl FnMut() -> R) -> f64 {
+    f();
+    median(
+        (0..CPU_RUNS)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect(),
+    )
+}
+
+fn row(name: &str, gpu: Result<f64, String>, cpu: Option<f64>) {
+    match (gpu, cpu) {
+        (Ok(g), Some(c)) => println!("{name:<44} {g:>10.3} ms {c:>11.2} ms {:>9.1}x", c / g),
+        (Ok(g), None) => println!("{name:<44} {g:>10.3} ms {:>11} {:>10}", "-", "-"),
+        (Err(e), _) => println!("{name:<44} unavailable: {e}"),
+    }
+}
+
+fn main() {
+    let dev = CudaDevice::new(0).expect("CUDA device");
+    let ctx = dev.new_ctx().expect("context");
+    let cpu = CpuDevice::new();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "device: {} ({} SMs); CPU backend: {threads} threads",
+        dev.name(),
+        dev.properties().sm_count
+    );
+    println!("GPU: median of {GPU_RUNS} (CUDA events); CPU: median of {CPU_RUNS} (wall)\n");
+    println!(
+        "{:<44} {:>13} {:>14} {:>10}",
+        "primitive", "GPU", "CPU", "CPU/GPU"
+    );
+    let mut rng = SplitMix64::new(0xBE7C);
+
+    // Coset LDE 64 x 2^20, blowup 4 (also the input of the Merkle commit).
+    let trace = HostMatrix::new(rng.elems::<Fp>(64 << 20), 64, 1 << 20).unwrap();
+    let shift = Fp::new(7);
+    let d_trace = dev.upload_matrix(&ctx, &trace).unwrap();
+    let g = gpu_ms(&ctx, || {
+        dev.coset_lde(&ctx, &d_trace, Order::Natural, 4, shift, Order::BitReversed)
+    });
+    let c = cpu_ms(|| {
+        cpu.coset_lde(&(), &trace, Order::Natural, 4, shift, Order::BitReversed)
+            .unwrap()
+    });
+    row("coset LDE 64 x 2^20 Fp, blowup 4", g, Some(c));
+
+    // Keccak Merkle commit of the 64 x 2^22 LDE.
+    let lde_host = HostMatrix::new(rng.elems::<Fp>(64 << 22), 64, 1 << 22).unwrap();
+    let lde = dev.upload_matrix(&ctx, &lde_host).unwrap();
+    let g = gpu_ms(&ctx, || dev.merkle_commit(&ctx, &[&lde], 1));
+    let c = cpu_ms(|| cpu.merkle_commit(&(), &[&lde_host], 1).unwrap());
+    row("Keccak Merkle commit 64 x 2^22 Fp", g, Some(c));
+    drop(lde);
+    drop(lde_host);
+
+    // Batch inverse 2^22 Fp3.
+    let v = rng.elems::<Fp3>(1 << 22);
+    let mut d_v = dev.upload(&ctx, &v).unwrap();
+    let g = gpu_ms(&ctx, || dev.batch_inverse(&ctx, &mut d_v));
+    let mut hv = v.clone();
+    let c = cpu_ms(|| cpu.batch_inverse(&(), &mut hv).unwrap());
+    row("batch inverse 2^22 Fp3", g, Some(c));
+
+    // FRI fold 2^22 Fp3.
+    let cw_host = Matrix::new(v.clone(), 1, 1 << 22).unwrap();
+    let cw = dev.upload_matrix(&ctx, &cw_host).unwrap();
+    let beta = rng.fp3();
+    let g = gpu_ms(&ctx, || dev.fri_fold(&ctx, &cw, shift, beta));
+    let c = cpu_ms(|| cpu.fri_fold(&(), &cw_host, shift, beta).unwrap());
+    row("FRI fold 2^22 Fp3", g, Some(c));
+
+    // LogUp 2^20 rows x 8 interactions over 16 main columns.
+    let main_host = HostMatrix::new(rng.elems::<Fp>(16 << 20), 16, 1 << 20).unwrap();
+    let main = dev.upload_matrix(&ctx, &main_host).unwrap();
+    let interactions: Vec<Interaction> = (0..8)
+        .map(|k| Interaction {
+            bus: k as u32 % 3,
+            kind: if k % 2 == 0 {
+                InteractionKind::Send
+            } else {
+                InteractionKind::Receive
+            },
+            values: vec![
+                LinearCombination::column(k),
+                LinearCombination::column(k + 8),
+            ],
+            multiplicity: LinearCombination::column((k + 3) % 16),
+        })
+        .collect();
+    let ch = LogUpChallenges {
+        z: rng.fp3(),
+        alpha: rng.fp3(),
+    };
+    let g = gpu_ms(&ctx, || {
+        dev.logup_aux_trace(&ctx, &main, &interactions, &ch)
+    });
+    let c = cpu_ms(|| {
+        cpu.logup_aux_trace(&(), &main_host, &interactions, &ch)
+            .unwrap()
+    });
+    row("LogUp aux trace 2^20 rows x 8 interactions", g, Some(c));
+
+    // Grinding, 20 bits.
+    let seed: Digest = std::array::from_fn(|i| i as u8 * 13 + 1);
+    let g = gpu_ms(&ctx, || dev.grind(&ctx, &seed, 20));
+    let c = cpu_ms(|| cpu.grind(&(), &seed, 20).unwrap());
+    row("grinding 20 bits", g, Some(c));
+    println!("  (nonce {})", dev.grind(&ctx, &seed, 20).unwrap());
+
+    // Host-to-device upload of 512 MiB: from pinned memory, and through the
+    // API's staging from pageable memory.
+    let bytes = 512usize << 20;
+    let mut pinned = PinnedHost::new(&ctx, bytes).unwrap();
+    pinned
+        .as_mut_slice()
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, b)| *b = i as u8);
+    let dst = DeviceAlloc::new(&ctx, bytes).unwrap();
+    let g = gpu_ms(&ctx, || pinned.copy_to(&ctx, &dst));
+    if let Ok(ms) = &g {
+        println!(
+            "{:<44} {ms:>10.3} ms  ({:.1} GB/s)",
+            "H2D 512 MiB from pinned memory",
+            bytes as f64 / ms / 1e6
+        );
+    }
+    let host: Vec<Fp> = rng.elems::<Fp>(bytes / 8);
+    let g = gpu_ms(&ctx, || dev.upload(&ctx, &host));
+    if let Ok(ms) = &g {
+        println!(
+            "{:<44} {ms:>10.3} ms  ({:.1} GB/s)",
+            "upload() 512 MiB pageable via staging",
+            bytes as f64 / ms / 1e6
+        );
+    }
+    println!(
+        "\npeak device memory tracked: {} MiB",
+        dev.peak_memory() >> 20
+    );
+}
