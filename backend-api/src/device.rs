@@ -3,6 +3,7 @@
 use crate::deep::DeepOpening;
 use crate::domain::{Coset, NttDirection, Order};
 use crate::error::DeviceResult;
+use crate::expr::{CompositionDomain, ConstraintSystem};
 use crate::field::{DeviceElem, ElemKind, Fp, Fp3};
 use crate::hash::{Digest, MerkleOpening};
 use crate::logup::{Interaction, LogUpChallenges};
@@ -341,5 +342,44 @@ pub trait ProverDevice: Send + Sync + Sized {
         gamma: Fp3,
         base: &[DeepOpening<'_, Self::Buffer<Fp>>],
         ext: &[DeepOpening<'_, Self::Buffer<Fp3>>],
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>>;
+    // ------------------------------------------------------- 9. constraints
+
+    /// The composition polynomial's evaluations over the LDE domain.
+    ///
+    /// `main_lde` (Fp) and `aux_lde` (Fp3, given exactly when
+    /// `system.aux_width > 0`) hold the table's columns over
+    /// `shift * H_{2^log_lde}` in **bit-reversed** order, one column per
+    /// trace column. With `M = 2^log_eval`, returns one column of `M` values:
+    /// at position `k`, with `x_k = shift * omega_M^bit_reverse(k, log_eval)`
+    /// (the LDE's position `k`; the first `M` positions of a bit-reversed
+    /// vector form the sub-coset `shift * H_M`),
+    ///
+    /// `out[k] = sum_c alpha^c * C_c(x_k) / Z_c(x_k)`
+    ///
+    /// over the constraints `c = 0, 1, ...` of `system` in order, where
+    /// `C_c` is the constraint's expression with current-row leaves read at
+    /// position `k`, next-row leaves at
+    /// [`CompositionDomain::next_position`]`(k)` (the position of `x_k * g`,
+    /// `g = omega_n`, `n = 2^log_n`), challenge `i` = `challenges[i]`,
+    /// public input `i` = `public[i]`; and `Z_c` the zerofier of the
+    /// constraint's [`RowSet`](crate::expr::RowSet) for `n` rows. The result
+    /// is exact field arithmetic, so any evaluation order gives the same
+    /// bytes; [`ConstraintSystem::eval_nodes`], [`ConstraintSystem::combine`]
+    /// and [`zerofier_inverses`](crate::expr::zerofier_inverses) define it
+    /// point by point.
+    ///
+    /// Errors: those of [`check_evaluation`](crate::expr::check_evaluation).
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate_constraints(
+        &self,
+        ctx: &Self::DeviceCtx,
+        system: &ConstraintSystem,
+        main_lde: &DeviceMatrix<Self, Fp>,
+        aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
+        domain: &CompositionDomain,
+        challenges: &[Fp3],
+        public: &[Fp],
+        alpha: Fp3,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>>;
 }

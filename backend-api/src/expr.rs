@@ -388,3 +388,88 @@ impl CompositionDomain {
         self.shift * omega.pow(crate::domain::bit_reverse(k, self.log_eval) as u64)
     }
 }
+
+/// The argument checks of primitive 9 (`ProverDevice::evaluate_constraints`),
+/// shared by every backend: a valid system; `main` of width
+/// `system.main_width` and `aux` (present iff `system.aux_width > 0`) of width
+/// `system.aux_width`, both of height `2^log_lde`; `1 <= log_n <= log_eval <=
+/// log_lde <= 32`; a shift outside the two-adic subgroup (so no point of the
+/// domain is a zero of a zerofier); `challenges` and `public` of the
+/// system's lengths.
+pub fn check_evaluation<BM: crate::Buffer, BA: crate::Buffer>(
+    system: &ConstraintSystem,
+    main: &crate::Matrix<BM>,
+    aux: Option<&crate::Matrix<BA>>,
+    domain: &CompositionDomain,
+    challenges: &[Fp3],
+    public: &[Fp],
+) -> crate::DeviceResult<()> {
+    use crate::DeviceError;
+    system
+        .validate()
+        .map_err(|e| DeviceError::invalid("system", e.to_string()))?;
+    let d = domain;
+    if !(1 <= d.log_n && d.log_n <= d.log_eval && d.log_eval <= d.log_lde && d.log_lde <= 32) {
+        return Err(DeviceError::invalid(
+            "domain",
+            format!(
+                "need 1 <= log_n ({}) <= log_eval ({}) <= log_lde ({}) <= 32",
+                d.log_n, d.log_eval, d.log_lde
+            ),
+        ));
+    }
+    if d.shift.is_zero() || d.shift.pow(1u64 << 32) == Fp::ONE {
+        return Err(DeviceError::invalid(
+            "domain",
+            "shift is zero or lies in the two-adic subgroup",
+        ));
+    }
+    let lde_height = 1usize << d.log_lde;
+    crate::check::matrix("main_lde", main)?;
+    if main.width() != system.main_width || main.height() != lde_height {
+        return Err(DeviceError::invalid(
+            "main_lde",
+            format!(
+                "{} x {}, the system needs {} x {lde_height}",
+                main.width(),
+                main.height(),
+                system.main_width
+            ),
+        ));
+    }
+    match (aux, system.aux_width) {
+        (None, 0) => {}
+        (Some(a), w) if w > 0 => {
+            crate::check::matrix("aux_lde", a)?;
+            if a.width() != w || a.height() != lde_height {
+                return Err(DeviceError::invalid(
+                    "aux_lde",
+                    format!(
+                        "{} x {}, the system needs {w} x {lde_height}",
+                        a.width(),
+                        a.height()
+                    ),
+                ));
+            }
+        }
+        (_, w) => {
+            return Err(DeviceError::invalid(
+                "aux_lde",
+                format!("must be given exactly when the system has aux columns ({w})"),
+            ))
+        }
+    }
+    if challenges.len() != system.num_challenges {
+        return Err(DeviceError::invalid(
+            "challenges",
+            format!("{} given, the system has {}", challenges.len(), system.num_challenges),
+        ));
+    }
+    if public.len() != system.num_public {
+        return Err(DeviceError::invalid(
+            "public",
+            format!("{} given, the system has {}", public.len(), system.num_public),
+        ));
+    }
+    Ok(())
+}

@@ -227,4 +227,18 @@ impl ProverDevice for CpuDevice {
         let n = out.len();
         Ok(Matrix::new(out, 1, n).expect("one column"))
     }
+
+    fn evaluate_constraints(
+        &self,
+        _: &(),
+        system: &backend_api::expr::ConstraintSystem,
+        main_lde: &DeviceMatrix<Self, Fp>,
+        aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
+        domain: &backend_api::expr::CompositionDomain,
+        challenges: &[Fp3],
+        public: &[Fp],
+        alpha: Fp3,
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        crate::constraints::evaluate(system, main_lde, aux_lde, domain, challenges, public, alpha)
+    }
 }

@@ -9,6 +9,7 @@
 
 mod arith;
 mod columns;
+mod constraints;
 mod deep;
 mod device;
 mod elem;

@@ -218,6 +218,20 @@ impl ProverDevice for Faulty {
         }
         Ok(out)
     }
+
+    fn evaluate_constraints(
+        &self,
+        c: &(),
+        system: &backend_api::expr::ConstraintSystem,
+        main_lde: &DeviceMatrix<Self, Fp>,
+        aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
+        domain: &backend_api::expr::CompositionDomain,
+        challenges: &[Fp3],
+        public: &[Fp],
+        alpha: Fp3,
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        ReferenceDevice.evaluate_constraints(c, system, main_lde, aux_lde, domain, challenges, public, alpha)
+    }
 }
 
 fn dual(fault: Fault) -> Dual<ReferenceDevice, Faulty> {

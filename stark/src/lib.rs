@@ -10,7 +10,6 @@
 //! The protocol is written down in `docs/PROTOCOL.md`.
 
 pub mod air;
-pub mod composition;
 pub mod error;
 pub mod examples;
 pub mod layout;

@@ -1,7 +1,6 @@
 //! The prover, generic over the device. See docs/PROTOCOL.md for the rounds.
 
 use crate::air::Air;
-use crate::composition::evaluate_composition_host;
 use crate::error::ProverError;
 use crate::layout::{layouts, LayoutError, TableLayout};
 use crate::logup_constraints::NUM_CHALLENGES;
@@ -12,7 +11,7 @@ use crate::proof_io::{air_bytes, options_bytes};
 use crate::transcript::Transcript;
 use backend_api::expr::CompositionDomain;
 use backend_api::{
-    Coset, DeepOpening, DeviceMatrix, Fp, Fp3, HostMatrix, LogUpChallenges, Matrix, MerkleTree,
+    Coset, DeepOpening, DeviceMatrix, Fp, Fp3, HostMatrix, LogUpChallenges, MerkleTree,
     NttDirection, Order, ProverDevice,
 };
 use std::time::{Duration, Instant};
@@ -468,25 +467,16 @@ impl<D: ProverDevice> Prover<D> {
             log_eval,
             shift: self.options.shift,
         };
-        let main_host = dev.download_matrix(ctx, &st.main_lde)?;
-        let aux_host = match &st.aux {
-            Some(aux) => Some(dev.download_matrix(ctx, &aux.committed.lde)?),
-            None => None,
-        };
-        let evals = evaluate_composition_host(
+        let mut comp = dev.evaluate_constraints(
+            ctx,
             &t.system,
-            &main_host,
-            aux_host.as_ref(),
+            &st.main_lde,
+            st.aux.as_ref().map(|a| &a.committed.lde),
             &domain,
             challenges,
             public,
             alpha,
-        );
-        drop(main_host);
-        drop(aux_host);
-        let buf = dev.upload(ctx, &evals)?;
-        let mut comp: DeviceMatrix<D, Fp3> =
-            Matrix::new(buf, 1, evals.len()).expect("one column of the upload's length");
+        )?;
         dev.ntt(
             ctx,
             &mut comp,

@@ -414,6 +414,37 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         )?;
         self.join(ctx, "deep_composition", ma, mb)
     }
+
+    fn evaluate_constraints(
+        &self,
+        ctx: &Self::DeviceCtx,
+        system: &backend_api::expr::ConstraintSystem,
+        main_lde: &DeviceMatrix<Self, Fp>,
+        aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
+        domain: &backend_api::expr::CompositionDomain,
+        challenges: &[Fp3],
+        public: &[Fp],
+        alpha: Fp3,
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        let (ma, mb) = (
+            &Self::views_a(&[main_lde])?[0],
+            &Self::views_b(&[main_lde])?[0],
+        );
+        let aux_a = aux_lde.map(|a| Self::views_a(&[a])).transpose()?;
+        let aux_b = aux_lde.map(|a| Self::views_b(&[a])).transpose()?;
+        let (xa, xb) = (
+            aux_a.as_ref().map(|v| &*v[0]),
+            aux_b.as_ref().map(|v| &*v[0]),
+        );
+        let (ra, rb) = compare::agree(
+            "evaluate_constraints",
+            self.a
+                .evaluate_constraints(&ctx.0, system, ma, xa, domain, challenges, public, alpha),
+            self.b
+                .evaluate_constraints(&ctx.1, system, mb, xb, domain, challenges, public, alpha),
+        )?;
+        self.join(ctx, "evaluate_constraints", ra, rb)
+    }
 }
 
 /// The name a [`Dual`] mismatch reports, if `err` is one.

@@ -7,6 +7,7 @@
 //! sequential hashing, linear nonce search), so keep sizes small: a few
 //! hundred rows at most.
 
+mod constraints;
 mod deep;
 mod fri;
 mod grind;
@@ -20,6 +21,7 @@ mod order;
 
 pub use merkle::ReferenceTree;
 
+use backend_api::expr::{CompositionDomain, ConstraintSystem};
 use backend_api::{
     Coset, DeepOpening, DeviceElem, DeviceMatrix, DeviceResult, Digest, Fp, Fp3, Interaction,
     LogUpChallenges, LogUpTrace, MerkleOpening, NttDirection, Order, ProverDevice,
@@ -173,5 +175,19 @@ impl ProverDevice for ReferenceDevice {
         ext: &[DeepOpening<'_, Vec<Fp3>>],
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
         deep::compose(domain, points, gamma, base, ext)
+    }
+
+    fn evaluate_constraints(
+        &self,
+        _: &(),
+        system: &ConstraintSystem,
+        main_lde: &DeviceMatrix<Self, Fp>,
+        aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
+        domain: &CompositionDomain,
+        challenges: &[Fp3],
+        public: &[Fp],
+        alpha: Fp3,
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        constraints::evaluate(system, main_lde, aux_lde, domain, challenges, public, alpha)
     }
 }

@@ -1,0 +1,152 @@
+//! Primitive 9, constraint evaluation: an interpreter over the expression
+//! DAG, parallel over chunks of LDE positions (see the contract on
+//! `ProverDevice::evaluate_constraints`).
+//!
+//! Per chunk of positions `k`: the points `x_k` (from a natural-order table
+//! of `shift * omega_M^i`), the inverse zerofiers (`1/(x^n - 1)` takes only
+//! `M/n` values, `x^n = shift^n * omega_{M/n}^(i mod M/n)`; `1/(x - 1)` and
+//! `1/(x - g^(n-1))` by one batch inversion per chunk), then every node in
+//! index order per position, base-field nodes with base-field arithmetic.
+
+use backend_api::expr::{check_evaluation, CompositionDomain, ConstraintSystem, Node, RowSet};
+use backend_api::{bit_reverse, DeviceResult, Fp, Fp3, Matrix};
+use rayon::prelude::*;
+
+/// Positions per parallel task.
+const CHUNK: usize = 1024;
+
+/// Inverts every element in place (all are non-zero by construction: the
+/// domain avoids the trace domain).
+fn invert_all(v: &mut [Fp]) {
+    let mut prefix = Vec::with_capacity(v.len());
+    let mut acc = Fp::ONE;
+    for x in v.iter() {
+        prefix.push(acc);
+        acc *= *x;
+    }
+    let mut inv = acc.inverse_or_zero();
+    for (x, p) in v.iter_mut().zip(prefix).rev() {
+        let next = inv * *x;
+        *x = inv * p;
+        inv = next;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate(
+    system: &ConstraintSystem,
+    main: &Matrix<Vec<Fp>>,
+    aux: Option<&Matrix<Vec<Fp3>>>,
+    domain: &CompositionDomain,
+    challenges: &[Fp3],
+    public: &[Fp],
+    alpha: Fp3,
+) -> DeviceResult<Matrix<Vec<Fp3>>> {
+    check_evaluation(system, main, aux, domain, challenges, public)?;
+    let log_m = domain.log_eval;
+    let m = 1usize << log_m;
+    let n = 1u64 << domain.log_n;
+    let q = m >> domain.log_n;
+    let g_last = Fp::root_of_unity(domain.log_n)
+        .expect("checked log_n <= 32")
+        .pow(n - 1);
+    let omega = Fp::root_of_unity(log_m).expect("checked log_eval <= 32");
+
+    // Natural-order points shift * omega^i, built in parallel chunks.
+    let mut points = vec![Fp::ZERO; m];
+    points
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| {
+            let mut x = domain.shift * omega.pow((c * CHUNK) as u64);
+            for p in chunk {
+                *p = x;
+                x *= omega;
+            }
+        });
+    // 1/(x^n - 1) for the q values of x^n.
+    let omega_q = Fp::root_of_unity(q.trailing_zeros()).expect("q <= M");
+    let shift_n = domain.shift.pow(n);
+    let mut inv_every: Vec<Fp> = (0..q)
+        .map(|j| shift_n * omega_q.pow(j as u64) - Fp::ONE)
+        .collect();
+    invert_all(&mut inv_every);
+
+    let base = system.base_field_nodes();
+    let mut powers = Vec::with_capacity(system.constraints.len());
+    let mut p = Fp3::ONE;
+    for _ in &system.constraints {
+        powers.push(p);
+        p *= alpha;
+    }
+    let needs_first = system.constraints.iter().any(|c| c.rows == RowSet::FirstRow);
+    let needs_last = system
+        .constraints
+        .iter()
+        .any(|c| matches!(c.rows, RowSet::LastRow | RowSet::Transition));
+    let main_cols: Vec<&[Fp]> = main.columns().collect();
+    let aux_cols: Vec<&[Fp3]> = aux.map(|a| a.columns().collect()).unwrap_or_default();
+
+    let mut out = vec![Fp3::ZERO; m];
+    out.par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| {
+            let start = c * CHUNK;
+            let len = chunk.len();
+            let nat: Vec<usize> = (start..start + len).map(|k| bit_reverse(k, log_m)).collect();
+            let xs: Vec<Fp> = nat.iter().map(|&i| points[i]).collect();
+            let mut inv_first: Vec<Fp> = Vec::new();
+            if needs_first {
+                inv_first = xs.iter().map(|&x| x - Fp::ONE).collect();
+                invert_all(&mut inv_first);
+            }
+            let mut last_factor: Vec<Fp> = Vec::new();
+            let mut inv_last: Vec<Fp> = Vec::new();
+            if needs_last {
+                last_factor = xs.iter().map(|&x| x - g_last).collect();
+                inv_last = last_factor.clone();
+                invert_all(&mut inv_last);
+            }
+            let mut vals = vec![Fp3::ZERO; system.nodes.len()];
+            for (r, o) in chunk.iter_mut().enumerate() {
+                let k = start + r;
+                let next = domain.next_position(k);
+                for (i, node) in system.nodes.iter().enumerate() {
+                    vals[i] = match *node {
+                        Node::Const(v) => Fp3::from_base(v),
+                        Node::Main { col, next: nx } => {
+                            Fp3::from_base(main_cols[col][if nx { next } else { k }])
+                        }
+                        Node::Aux { col, next: nx } => aux_cols[col][if nx { next } else { k }],
+                        Node::Challenge(j) => challenges[j],
+                        Node::Public(j) => Fp3::from_base(public[j]),
+                        Node::Add(a, b) => vals[a.index()] + vals[b.index()],
+                        Node::Sub(a, b) => vals[a.index()] - vals[b.index()],
+                        Node::Mul(a, b) => {
+                            let (va, vb) = (vals[a.index()], vals[b.index()]);
+                            match (base[a.index()], base[b.index()]) {
+                                (true, true) => Fp3::from_base(va.0[0] * vb.0[0]),
+                                (true, false) => vb.mul_base(va.0[0]),
+                                (false, true) => va.mul_base(vb.0[0]),
+                                (false, false) => va * vb,
+                            }
+                        }
+                        Node::Neg(a) => -vals[a.index()],
+                    };
+                }
+                let every = inv_every[nat[r] & (q - 1)];
+                let mut acc = Fp3::ZERO;
+                for (con, power) in system.constraints.iter().zip(&powers) {
+                    let zinv = match con.rows {
+                        RowSet::FirstRow => inv_first[r],
+                        RowSet::LastRow => inv_last[r],
+                        RowSet::Transition => last_factor[r] * every,
+                        RowSet::EveryRow => every,
+                    };
+                    acc += *power * vals[con.expr.index()].mul_base(zinv);
+                }
+                *o = acc;
+            }
+        });
+    Ok(Matrix::new(out, 1, m).expect("one column of M"))
+}
