@@ -6,6 +6,7 @@
 //! device to produce the same ones. Changing an input here changes the
 //! snapshots: review the diff, never accept it blindly.
 
+use backend_api::expr::CompositionDomain;
 use backend_api::rng::SplitMix64;
 use backend_api::{
     elems_to_bytes, keccak256, Coset, DeepOpening, DeviceElem, DeviceResult, Fp, Fp3, HostMatrix,
@@ -196,6 +197,35 @@ impl<D: ProverDevice> Run<'_, D> {
         Ok(elems_to_bytes(&values))
     }
 
+    fn constraints(&self) -> DeviceResult<Vec<u8>> {
+        let mut rng = SplitMix64::new(101);
+        let system = crate::suite::sample_system(true);
+        let domain = CompositionDomain {
+            log_n: 3,
+            log_eval: 4,
+            log_lde: 5,
+            shift: Fp::GENERATOR,
+        };
+        let main = self
+            .dev
+            .upload_matrix(&self.ctx, &random::<Fp>(&mut rng, 3, 32))?;
+        let aux = self
+            .dev
+            .upload_matrix(&self.ctx, &random::<Fp3>(&mut rng, 1, 32))?;
+        let (challenges, public) = ([rng.fp3(), rng.fp3()], [rng.fp(), rng.fp()]);
+        let out = self.dev.evaluate_constraints(
+            &self.ctx,
+            &system,
+            &main,
+            Some(&aux),
+            &domain,
+            &challenges,
+            &public,
+            rng.fp3(),
+        )?;
+        self.bytes(&out)
+    }
+
     fn deep(&self) -> DeviceResult<Vec<u8>> {
         let mut rng = SplitMix64::new(91);
         let n = 32;
@@ -291,6 +321,11 @@ pub fn digests<D: ProverDevice>(dev: &D) -> DeviceResult<Vec<GoldenDigest>> {
             "deep",
             "domain 7*H_32 bit-reversed, Fp 2 columns + Fp3 1 column, seed 91",
             r.deep()?,
+        ),
+        g(
+            "constraints",
+            "sample system with aux (conformance::suite::sample_system), n 8, LDE 32, eval 16, shift 7, seed 101",
+            r.constraints()?,
         ),
     ])
 }

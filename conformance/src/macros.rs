@@ -67,6 +67,15 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(bad_deep_value_count, $device, $config, $ignore);
             $crate::__conformance_test!(bad_deep_point_in_domain, $device, $config, $ignore);
             $crate::__conformance_test!(bad_deep_no_openings, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_system_not_topological, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_domain_eval_below_trace, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_shift_in_subgroup, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_main_width, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_aux_missing, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_challenge_count, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_public_count, $device, $config, $ignore);
+            $crate::__conformance_test!(check_constraints, $device, $config, $ignore);
+            $crate::__conformance_test!(check_constraints_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_deep, $device, $config, $ignore);
             $crate::__conformance_test!(check_deep_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_fri_fold, $device, $config, $ignore);

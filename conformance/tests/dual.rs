@@ -1,6 +1,7 @@
 //! `Dual` runs the suite with two devices side by side, and detects a
 //! device that differs from the other in a single element.
 
+use backend_api::expr::{CompositionDomain, ConstraintSystem};
 use backend_api::{
     Coset, DeepOpening, DeviceElem, DeviceError, DeviceMatrix, DeviceResult, Digest, Fp, Fp3,
     HostMatrix, Interaction, InteractionKind, LinearCombination, LogUpChallenges, LogUpTrace,
@@ -34,6 +35,7 @@ enum Fault {
     LogUp,
     Ood,
     Deep,
+    Constraints,
     Grind,
     AcceptsBadBits,
 }
@@ -222,15 +224,20 @@ impl ProverDevice for Faulty {
     fn evaluate_constraints(
         &self,
         c: &(),
-        system: &backend_api::expr::ConstraintSystem,
-        main_lde: &DeviceMatrix<Self, Fp>,
-        aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
-        domain: &backend_api::expr::CompositionDomain,
+        system: &ConstraintSystem,
+        main: &HostMatrix<Fp>,
+        aux: Option<&HostMatrix<Fp3>>,
+        domain: &CompositionDomain,
         challenges: &[Fp3],
         public: &[Fp],
         alpha: Fp3,
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        ReferenceDevice.evaluate_constraints(c, system, main_lde, aux_lde, domain, challenges, public, alpha)
+    ) -> DeviceResult<HostMatrix<Fp3>> {
+        let mut out = ReferenceDevice
+            .evaluate_constraints(c, system, main, aux, domain, challenges, public, alpha)?;
+        if self.0 == Fault::Constraints {
+            flip(out.buffer_mut());
+        }
+        Ok(out)
     }
 }
 
@@ -454,6 +461,8 @@ fn suite_catches_faulty_devices() {
     suite_rejects(check_ood_fp::<Faulty>, Fault::Ood);
     suite_rejects(check_deep::<Faulty>, Fault::Deep);
     suite_rejects(check_grind::<Faulty>, Fault::Grind);
+    suite_rejects(check_constraints::<Faulty>, Fault::Constraints);
+    suite_rejects(check_constraints_large::<Faulty>, Fault::Constraints);
     suite_rejects(bad_grind_bits_65::<Faulty>, Fault::AcceptsBadBits);
     suite_rejects(check_golden_digests::<Faulty>, Fault::Ntt);
     suite_rejects(check_golden_digests::<Faulty>, Fault::Deep);

@@ -36,6 +36,7 @@ golden!(
     grind,
     ood,
     deep,
+    constraints,
 );
 
 #[test]
@@ -59,7 +60,8 @@ fn every_family_has_a_snapshot_test() {
             "logup",
             "grind",
             "ood",
-            "deep"
+            "deep",
+            "constraints"
         ]
     );
 }

@@ -4,6 +4,7 @@
 
 use super::util::{ok, Harness};
 use super::SuiteConfig;
+use backend_api::expr::{CompositionDomain, ConstraintSystem, ExprId, Node};
 use backend_api::{
     Coset, DeepOpening, DeviceElem, DeviceMatrix, DeviceResult, Digest, Fp, Fp3, Interaction,
     InteractionKind, LinearCombination, LogUpChallenges, Matrix, NttDirection, Order, ProverDevice,
@@ -365,4 +366,80 @@ pub fn bad_deep_no_openings<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
             .deep_composition(&h.ctx, domain, &off_domain(), Fp3::ONE, &[], &[]),
         "openings",
     );
+}
+
+/// An `evaluate_constraints` call over a 4-row trace (LDE of 16, evaluated on
+/// 8) with the sample system, after `spoil` changes one argument.
+fn constraints_case<D: ProverDevice>(
+    dev: &D,
+    spoil: impl FnOnce(&mut ConstraintCall),
+    argument: &str,
+) {
+    let h = Harness::new(dev);
+    let mut c = ConstraintCall {
+        system: super::constraints::sample_system(true),
+        main_width: 3,
+        aux: true,
+        domain: CompositionDomain {
+            log_n: 2,
+            log_eval: 3,
+            log_lde: 4,
+            shift: Fp::GENERATOR,
+        },
+        challenges: vec![Fp3::ONE; 2],
+        public: vec![Fp::ONE; 2],
+    };
+    spoil(&mut c);
+    let main = matrix::<Fp, D>(&h, c.main_width, 16);
+    let aux = c.aux.then(|| matrix::<Fp3, D>(&h, 1, 16));
+    let r = h.dev.evaluate_constraints(
+        &h.ctx,
+        &c.system,
+        &main,
+        aux.as_ref(),
+        &c.domain,
+        &c.challenges,
+        &c.public,
+        Fp3::ONE,
+    );
+    expect_invalid(r, argument);
+}
+
+/// The arguments of one `evaluate_constraints` call, before spoiling.
+struct ConstraintCall {
+    system: ConstraintSystem,
+    main_width: usize,
+    aux: bool,
+    domain: CompositionDomain,
+    challenges: Vec<Fp3>,
+    public: Vec<Fp>,
+}
+
+/// A node that refers to a later node.
+pub fn bad_constraints_system_not_topological<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.system.nodes[0] = Node::Neg(ExprId(1)), "system");
+}
+/// log_eval below log_n.
+pub fn bad_constraints_domain_eval_below_trace<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.domain.log_eval = 1, "domain");
+}
+/// A shift inside the two-adic subgroup (1), where zerofiers vanish.
+pub fn bad_constraints_shift_in_subgroup<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.domain.shift = Fp::ONE, "domain");
+}
+/// A main LDE of 2 columns for a 3-column system.
+pub fn bad_constraints_main_width<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.main_width = 2, "main_lde");
+}
+/// No aux LDE for a system with an aux column.
+pub fn bad_constraints_aux_missing<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.aux = false, "aux_lde");
+}
+/// One challenge for a system of two.
+pub fn bad_constraints_challenge_count<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.challenges.truncate(1), "challenges");
+}
+/// Three public inputs for a system of two.
+pub fn bad_constraints_public_count<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.public.push(Fp::ONE), "public");
 }

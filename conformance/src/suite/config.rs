@@ -21,7 +21,7 @@ impl SuiteConfig {
     /// For fast CPU backends on a small CI machine: large checks at 2^16.
     pub fn small() -> Self {
         SuiteConfig {
-            ref_log_height: 7,
+            ref_log_height: 8,
             max_log_height: 16,
             threads: 4,
             max_grind_bits: 10,
@@ -44,8 +44,8 @@ impl SuiteConfig {
     /// side): everything small.
     pub fn naive() -> Self {
         SuiteConfig {
-            ref_log_height: 5,
-            max_log_height: 8,
+            ref_log_height: 6,
+            max_log_height: 10,
             threads: 2,
             max_grind_bits: 8,
             seed: 0x5EED_0003,

@@ -11,6 +11,7 @@
 
 mod bad_input;
 mod config;
+mod constraints;
 mod deep;
 mod fri;
 mod golden;
@@ -26,6 +27,7 @@ mod util;
 
 pub use bad_input::*;
 pub use config::SuiteConfig;
+pub use constraints::*;
 pub use deep::*;
 pub use fri::*;
 pub use golden::*;
