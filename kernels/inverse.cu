@@ -1,27 +1,56 @@
-// Batch inverse with 0 -> 0, one field inversion per block.
+// Batch inverse with 0 -> 0, by a multi-block scan in three launches.
 //
 // Block b owns the chunk v[b * CHUNK .. (b + 1) * CHUNK) (CHUNK = THREADS *
 // PER_THREAD); thread t the PER_THREAD consecutive elements at
 // b * CHUNK + t * PER_THREAD. Zeros count as ones in every product and come
 // out as 0. With x_i the elements (zeros replaced by 1):
-//   1. each thread: local exclusive prefix products lp_e and total T_t;
-//   2. the block: inclusive prefix (X) and suffix (S) scans of the T_t, the
-//      block total P = X_{THREADS-1}, and one inversion 1/P;
-//   3. each thread: 1/T_t = (1/P) * X_{t-1} * S_{t+1}, then walking back,
-//      1/x_e = (1/(x_0 .. x_e)) * lp_e.
-// Chunks are independent, so there is no inter-block step. Exact field
-// arithmetic: the result does not depend on the launch shape.
+//   1. batch_inverse_totals: each block's product P_b (tree reduction);
+//   2. batch_inverse_totals_invert: P_b <- 1/P_b, one thread per block, so
+//      the inversions run in parallel instead of serializing each block;
+//   3. batch_inverse_apply: each thread its local exclusive prefix products
+//      lp_e and total T_t; the block's inclusive prefix (X) and suffix (S)
+//      scans of the T_t; 1/T_t = (1/P_b) * X_{t-1} * S_{t+1}; then, walking
+//      back, 1/x_e = (1/(x_0 .. x_e)) * lp_e.
+// Exact field arithmetic: the result does not depend on the launch shape.
 #include "field_ops.cuh"
 
 constexpr int THREADS = 256;
-constexpr int PER_THREAD = 8;
+constexpr int PER_THREAD = 4;
 
 template <typename F>
-__device__ void batch_inverse_chunk(F* v, uint64_t n) {
+__device__ __forceinline__ F nonzero(F a) {
+    return gl::FieldOps<F>::is_zero(a) ? gl::FieldOps<F>::one() : a;
+}
+
+template <typename F>
+__device__ void chunk_total(const F* v, uint64_t n, F* totals) {
+    __shared__ F sh[THREADS];
+    const int t = threadIdx.x;
+    const uint64_t base = (uint64_t)blockIdx.x * THREADS * PER_THREAD + (uint64_t)t * PER_THREAD;
+    F acc = gl::FieldOps<F>::one();
+#pragma unroll
+    for (int e = 0; e < PER_THREAD; ++e)
+        if (base + e < n) acc = gl::mul(acc, nonzero(v[base + e]));
+    sh[t] = acc;
+    __syncthreads();
+    for (int s = THREADS / 2; s > 0; s >>= 1) {
+        if (t < s) sh[t] = gl::mul(sh[t], sh[t + s]);
+        __syncthreads();
+    }
+    if (t == 0) totals[blockIdx.x] = sh[0];
+}
+
+template <typename F>
+__device__ void invert_totals(F* totals, uint64_t blocks) {
+    uint64_t b = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (b < blocks) totals[b] = gl::inv(totals[b]);
+}
+
+template <typename F>
+__device__ void apply_chunk(F* v, uint64_t n, const F* inv_totals) {
     using Ops = gl::FieldOps<F>;
     __shared__ F pre[THREADS];
     __shared__ F suf[THREADS];
-    __shared__ F inv_total;
     const int t = threadIdx.x;
     const uint64_t base = (uint64_t)blockIdx.x * THREADS * PER_THREAD + (uint64_t)t * PER_THREAD;
 
@@ -32,7 +61,7 @@ __device__ void batch_inverse_chunk(F* v, uint64_t n) {
         uint64_t i = base + e;
         a[e] = i < n ? v[i] : Ops::one();
         lp[e] = acc;
-        if (!Ops::is_zero(a[e])) acc = gl::mul(acc, a[e]);
+        acc = gl::mul(acc, nonzero(a[e]));
     }
     pre[t] = acc;
     suf[t] = acc;
@@ -45,9 +74,7 @@ __device__ void batch_inverse_chunk(F* v, uint64_t n) {
         suf[t] = s;
         __syncthreads();
     }
-    if (t == 0) inv_total = gl::inv(pre[THREADS - 1]);
-    __syncthreads();
-    F r = inv_total;
+    F r = inv_totals[blockIdx.x];
     if (t > 0) r = gl::mul(r, pre[t - 1]);
     if (t + 1 < THREADS) r = gl::mul(r, suf[t + 1]);
 #pragma unroll
@@ -55,15 +82,30 @@ __device__ void batch_inverse_chunk(F* v, uint64_t n) {
         uint64_t i = base + e;
         bool z = Ops::is_zero(a[e]);
         F out = z ? Ops::zero() : gl::mul(r, lp[e]);
-        if (!z) r = gl::mul(r, a[e]);
+        r = gl::mul(r, nonzero(a[e]));
         if (i < n) v[i] = out;
     }
 }
 
-extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_base(uint64_t* v, uint64_t n) {
-    batch_inverse_chunk<uint64_t>(v, n);
+extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_totals_base(const uint64_t* v, uint64_t n,
+                                                                                uint64_t* totals) {
+    chunk_total<uint64_t>(v, n, totals);
 }
-
-extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_ext(gl::Fp3* v, uint64_t n) {
-    batch_inverse_chunk<gl::Fp3>(v, n);
+extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_totals_ext(const gl::Fp3* v, uint64_t n,
+                                                                               gl::Fp3* totals) {
+    chunk_total<gl::Fp3>(v, n, totals);
+}
+extern "C" __global__ void batch_inverse_invert_base(uint64_t* totals, uint64_t blocks) {
+    invert_totals<uint64_t>(totals, blocks);
+}
+extern "C" __global__ void batch_inverse_invert_ext(gl::Fp3* totals, uint64_t blocks) {
+    invert_totals<gl::Fp3>(totals, blocks);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_apply_base(uint64_t* v, uint64_t n,
+                                                                               const uint64_t* inv_totals) {
+    apply_chunk<uint64_t>(v, n, inv_totals);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_apply_ext(gl::Fp3* v, uint64_t n,
+                                                                              const gl::Fp3* inv_totals) {
+    apply_chunk<gl::Fp3>(v, n, inv_totals);
 }

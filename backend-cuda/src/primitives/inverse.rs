@@ -1,13 +1,15 @@
 //! Batch inverse (kernels/inverse.cu): every element replaced by its
-//! inverse, 0 by 0; one field inversion per block of 2048 elements.
+//! inverse, 0 by 0. Three launches: per-block products, their inversions
+//! (one per block of 1024 elements, all in parallel), then each block's
+//! prefix/suffix scan and back-propagation.
 
 use crate::launch::{kernel, Grid};
-use crate::{CudaBuffer, CudaCtx, CudaDevice};
+use crate::{CudaBuffer, CudaCtx, CudaDevice, DeviceAlloc};
 use backend_api::{DeviceElem, DeviceResult, ElemKind};
 use cust::sys::CUdeviceptr;
 
 /// Elements per block: THREADS * PER_THREAD of the kernel.
-const CHUNK: usize = 256 * 8;
+const CHUNK: usize = 256 * 4;
 
 pub(crate) fn batch_inverse<T: DeviceElem>(
     dev: &CudaDevice,
@@ -29,13 +31,57 @@ pub(crate) fn invert_in_place(
     if n == 0 {
         return Ok(());
     }
-    let k = match kind {
-        ElemKind::Base => kernel(dev, "inverse", "batch_inverse_base")?,
-        ElemKind::Ext => kernel(dev, "inverse", "batch_inverse_ext")?,
+    let (suffix, elem_bytes) = match kind {
+        ElemKind::Base => ("base", 8),
+        ElemKind::Ext => ("ext", 24),
     };
-    let grid = Grid::blocks(n.div_ceil(CHUNK), 256, dev)?;
-    let n64 = n as u64;
-    // SAFETY: matches batch_inverse_*(F*, uint64_t); the buffer holds n
-    // elements and outlives the launch (stream-ordered frees).
-    unsafe { crate::launch!(ctx, k, grid; ptr, n64) }
+    let totals_k = kernel(
+        dev,
+        "inverse",
+        pick(
+            suffix,
+            "batch_inverse_totals_base",
+            "batch_inverse_totals_ext",
+        ),
+    )?;
+    let invert_k = kernel(
+        dev,
+        "inverse",
+        pick(
+            suffix,
+            "batch_inverse_invert_base",
+            "batch_inverse_invert_ext",
+        ),
+    )?;
+    let apply_k = kernel(
+        dev,
+        "inverse",
+        pick(
+            suffix,
+            "batch_inverse_apply_base",
+            "batch_inverse_apply_ext",
+        ),
+    )?;
+    let blocks = n.div_ceil(CHUNK);
+    let grid = Grid::blocks(blocks, 256, dev)?;
+    let invert_grid = Grid::linear(blocks, 128, dev)?;
+    let totals = DeviceAlloc::new(ctx, blocks * elem_bytes)?;
+    let (n64, b64, t_ptr) = (n as u64, blocks as u64, totals.as_raw());
+    // SAFETY: signatures batch_inverse_totals_*(const F*, uint64_t, F*),
+    // batch_inverse_invert_*(F*, uint64_t), batch_inverse_apply_*(F*,
+    // uint64_t, const F*); `ptr` holds n elements and `totals` one per
+    // block; both outlive the launches (stream-ordered frees).
+    unsafe {
+        crate::launch!(ctx, totals_k, grid; ptr, n64, t_ptr)?;
+        crate::launch!(ctx, invert_k, invert_grid; t_ptr, b64)?;
+        crate::launch!(ctx, apply_k, grid; ptr, n64, t_ptr)
+    }
+}
+
+fn pick(suffix: &str, base: &'static str, ext: &'static str) -> &'static str {
+    if suffix == "base" {
+        base
+    } else {
+        ext
+    }
 }
