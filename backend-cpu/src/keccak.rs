@@ -11,6 +11,19 @@
 
 use backend_api::Digest;
 
+// The batched (multi-state) hashing used by the Merkle commit; files
+// `keccak_*.rs` next to this one.
+#[path = "keccak_batch.rs"]
+pub(crate) mod batch;
+#[path = "keccak_lanes.rs"]
+pub(crate) mod lanes;
+#[cfg(target_arch = "x86_64")]
+#[path = "keccak_x4.rs"]
+pub(crate) mod x4;
+#[cfg(target_arch = "x86_64")]
+#[path = "keccak_x8.rs"]
+pub(crate) mod x8;
+
 const RATE_LANES: usize = 17;
 
 /// A Keccak-256 sponge fed whole 8-byte words.
@@ -60,19 +73,6 @@ impl Sponge {
         }
     }
 
-    /// Pads, permutes and returns the digest.
-    #[inline(always)]
-    pub fn finish(mut self) -> Digest {
-        self.state[self.lane] ^= 0x01;
-        self.state[RATE_LANES - 1] ^= 0x80 << 56;
-        keccak::f1600(&mut self.state);
-        let mut out = [0u8; 32];
-        for (o, lane) in out.chunks_exact_mut(8).zip(&self.state[..4]) {
-            o.copy_from_slice(&lane.to_le_bytes());
-        }
-        out
-    }
-
     /// The first 8 digest bytes read big-endian, without building the digest
     /// (what the proof-of-work test looks at).
     #[inline(always)]
@@ -82,13 +82,4 @@ impl Sponge {
         keccak::f1600(&mut self.state);
         self.state[0].swap_bytes()
     }
-}
-
-/// `hash_node(left, right)`.
-#[inline]
-pub fn node(left: &Digest, right: &Digest) -> Digest {
-    let mut s = Sponge::new();
-    s.absorb_digest(left);
-    s.absorb_digest(right);
-    s.finish()
 }

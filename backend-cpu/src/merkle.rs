@@ -5,14 +5,22 @@
 //! up, each `Fp` coefficient absorbed as one sponge lane straight from the
 //! matrix (see [`crate::keccak`]). Levels above hash `left || right`.
 //! Every digest layer is kept so that openings need no rehashing.
+//!
+//! Hashing runs several leaves (or nodes) per Keccak permutation with the
+//! widest vector kernel the CPU has (see [`crate::keccak::batch`]): column
+//! major storage puts the same word of consecutive leaves side by side.
 
-use crate::keccak::{node, Sponge};
+use crate::keccak::batch::{as_words, hash_leaves, hash_nodes, Kernel};
 use backend_api::{DeviceElem, Digest, MerkleOpening, MerkleShape, MerkleTree};
 use rayon::prelude::*;
 
 /// Layers with fewer digests than this are hashed on one thread: spawning
 /// would cost more than the hashing.
 const SEQUENTIAL_BELOW: usize = 1 << 10;
+
+/// Digests per parallel task: a multiple of every kernel width, small
+/// enough to balance, large enough that task overhead is negligible.
+const DIGESTS_PER_TASK: usize = 256;
 
 /// A committed tree: every layer of digests, leaves first, root last.
 #[derive(Clone, Debug)]
@@ -38,50 +46,44 @@ impl CpuMerkleTree {
     }
 }
 
-/// The digest of leaf `leaf` over the column-major buffers `bufs`.
-#[inline]
-fn hash_leaf_at<T: DeviceElem>(bufs: &[&[T]], height: usize, rpl: usize, leaf: usize) -> Digest {
-    let mut sponge = Sponge::new();
-    for row in leaf * rpl..(leaf + 1) * rpl {
-        for buf in bufs {
-            for col in buf.chunks_exact(height) {
-                for limb in col[row].limbs() {
-                    sponge.absorb_be(limb.value());
-                }
-            }
-        }
-    }
-    sponge.finish()
-}
-
 /// Hashes one layer up: `parent[i] = node(child[2i], child[2i+1])`.
-fn hash_layer(children: &[Digest]) -> Vec<Digest> {
-    let parent = |pair: &[Digest]| node(&pair[0], &pair[1]);
-    if children.len() < SEQUENTIAL_BELOW {
-        children.chunks_exact(2).map(parent).collect()
+fn hash_layer(kernel: Kernel, children: &[Digest]) -> Vec<Digest> {
+    let mut parents = vec![[0u8; 32]; children.len() / 2];
+    if parents.len() < SEQUENTIAL_BELOW {
+        hash_nodes(kernel, children, &mut parents);
     } else {
-        children.par_chunks_exact(2).map(parent).collect()
+        parents
+            .par_chunks_mut(DIGESTS_PER_TASK)
+            .zip(children.par_chunks(2 * DIGESTS_PER_TASK))
+            .for_each(|(out, kids)| hash_nodes(kernel, kids, out));
     }
+    parents
 }
 
 /// Builds the tree (arguments already checked into `shape`).
 pub fn commit<T: DeviceElem>(bufs: &[&[T]], shape: MerkleShape) -> CpuMerkleTree {
     let (h, rpl) = (shape.height, shape.rows_per_leaf);
-    let leaves = shape.num_leaves();
-    let leaf = |j: usize| hash_leaf_at(bufs, h, rpl, j);
-    let first: Vec<Digest> = if leaves < SEQUENTIAL_BELOW {
-        (0..leaves).map(leaf).collect()
+    let kernel = Kernel::detect();
+    // Every column of every matrix, in commit order, as raw words.
+    let cols: Vec<&[u64]> = bufs
+        .iter()
+        .flat_map(|buf| as_words(buf).chunks_exact(h * T::LIMBS))
+        .collect();
+    let mut first = vec![[0u8; 32]; shape.num_leaves()];
+    if first.len() < SEQUENTIAL_BELOW {
+        hash_leaves(kernel, &cols, T::LIMBS, rpl, 0, &mut first);
     } else {
         // Consecutive leaves per task keep every column read sequential.
-        (0..leaves)
-            .into_par_iter()
-            .with_min_len(64)
-            .map(leaf)
-            .collect()
-    };
+        first
+            .par_chunks_mut(DIGESTS_PER_TASK)
+            .enumerate()
+            .for_each(|(task, out)| {
+                hash_leaves(kernel, &cols, T::LIMBS, rpl, task * DIGESTS_PER_TASK, out)
+            });
+    }
     let mut layers = vec![first];
     while layers.last().expect("non-empty").len() > 1 {
-        let next = hash_layer(layers.last().expect("non-empty"));
+        let next = hash_layer(kernel, layers.last().expect("non-empty"));
         layers.push(next);
     }
     CpuMerkleTree { shape, layers }

@@ -1,0 +1,404 @@
+//! Keccak-256 of many equal-length messages at once: Merkle leaves straight
+//! from column-major matrices, and Merkle nodes from a layer of digests.
+//!
+//! A [`Kernel`] hashes `width()` messages per permutation (8 with AVX-512,
+//! 4 with AVX2, 1 scalar); the best one is picked at run time. The padding
+//! and word conventions are those of [`crate::keccak`]: every message word
+//! is one rate lane, `Fp` coefficients enter big-endian (so each loaded
+//! word is byte-swapped), digest bytes enter as they are. Leaf `j` of a
+//! column list `cols` (each column `height * limbs` words, element-major)
+//! is the words, for each of its rows `r = j * rpl .. (j + 1) * rpl`, for
+//! each column, for each limb `l`: `col[r * limbs + l]`. So the same word of
+//! leaves `j, j + 1, ...` sits `rpl * limbs` words apart: one vector load
+//! when that is 1, a gather otherwise.
+
+use crate::keccak::lanes::{permute, Lanes};
+#[cfg(target_arch = "x86_64")]
+use crate::keccak::x4::{self as x4, X4};
+#[cfg(target_arch = "x86_64")]
+use crate::keccak::x8::{self as x8, X8};
+use backend_api::{DeviceElem, Digest};
+
+/// Rate of Keccak-256 in 8-byte lanes.
+const RATE_LANES: usize = 17;
+
+/// How many messages share a permutation, and with which instructions.
+/// Only [`Kernel::detect`] and [`Kernel::supported`] hand out values, and
+/// they hand out only kernels the running CPU can execute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Kernel(Isa);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Isa {
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    Scalar,
+}
+
+impl Kernel {
+    /// Every kernel the running CPU supports, widest first; the last is scalar.
+    pub(crate) fn supported() -> Vec<Kernel> {
+        let mut out = Vec::new();
+        #[cfg(target_arch = "x86_64")]
+        {
+            if x8::supported() {
+                out.push(Kernel(Isa::Avx512));
+            }
+            if x4::supported() {
+                out.push(Kernel(Isa::Avx2));
+            }
+        }
+        out.push(Kernel(Isa::Scalar));
+        out
+    }
+
+    /// The widest kernel the running CPU supports.
+    pub(crate) fn detect() -> Kernel {
+        Kernel::supported()[0]
+    }
+
+    /// Messages hashed per permutation.
+    pub(crate) fn width(self) -> usize {
+        match self.0 {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => X8::WIDTH,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => X4::WIDTH,
+            Isa::Scalar => <u64 as Lanes>::WIDTH,
+        }
+    }
+}
+
+/// The coefficients of field elements as raw words: element by element,
+/// limb by limb (`T::LIMBS` words per element, in `limbs()` order).
+pub(crate) fn as_words<T: DeviceElem>(x: &[T]) -> &[u64] {
+    assert!(
+        core::mem::size_of::<T>() == 8 * T::LIMBS && core::mem::align_of::<T>() == 8,
+        "DeviceElem layout is LIMBS packed u64 words"
+    );
+    // SAFETY: `DeviceElem` is sealed to `Fp` (`#[repr(transparent)]` over its
+    // canonical `u64`) and `Fp3` (`#[repr(C)]` over `[Fp; 3]`, the order
+    // `limbs()` returns); the size and alignment were just checked, so the
+    // slice is exactly `len * LIMBS` initialized, aligned `u64`s.
+    unsafe { core::slice::from_raw_parts(x.as_ptr().cast::<u64>(), x.len() * T::LIMBS) }
+}
+
+/// Digests of leaves `first .. first + out.len()` (see the module doc).
+/// Every column must hold all `rpl * limbs` words of those leaves.
+pub(crate) fn hash_leaves(
+    kernel: Kernel,
+    cols: &[&[u64]],
+    limbs: usize,
+    rpl: usize,
+    first: usize,
+    out: &mut [Digest],
+) {
+    let full = out.len() / kernel.width() * kernel.width();
+    let (groups, tail) = out.split_at_mut(full);
+    let tail_first = first + full;
+    let leaves = Leaves {
+        cols,
+        limbs,
+        rpl,
+        first,
+    };
+    match kernel.0 {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
+            // SAFETY: AVX-512F and AVX-512BW were detected just above.
+            unsafe { leaves_x8(&leaves, groups) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
+            // SAFETY: AVX2 was detected just above.
+            unsafe { leaves_x4(&leaves, groups) }
+        }
+        Isa::Scalar => leaves_scalar(&leaves, groups),
+    }
+    leaves_scalar(
+        &Leaves {
+            first: tail_first,
+            ..leaves
+        },
+        tail,
+    );
+}
+
+/// `out[i] = Keccak-256(children[2i] || children[2i + 1])`.
+pub(crate) fn hash_nodes(kernel: Kernel, children: &[Digest], out: &mut [Digest]) {
+    assert_eq!(children.len(), 2 * out.len(), "two children per node");
+    let full = out.len() / kernel.width() * kernel.width();
+    let (groups, tail) = out.split_at_mut(full);
+    let (group_kids, tail_kids) = children.split_at(2 * full);
+    match kernel.0 {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
+            // SAFETY: AVX-512F and AVX-512BW were detected just above.
+            unsafe { nodes_x8(group_kids, groups) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
+            // SAFETY: AVX2 was detected just above.
+            unsafe { nodes_x4(group_kids, groups) }
+        }
+        Isa::Scalar => nodes_scalar(group_kids, groups),
+    }
+    nodes_scalar(tail_kids, tail);
+}
+
+/// Where the leaves' words are (see the module doc).
+#[derive(Clone, Copy)]
+struct Leaves<'a> {
+    cols: &'a [&'a [u64]],
+    limbs: usize,
+    rpl: usize,
+    /// Index of the leaf hashed into `out[0]`.
+    first: usize,
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn leaves_x8(leaves: &Leaves, out: &mut [Digest]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { leaf_groups::<X8>(leaves, out) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn leaves_x4(leaves: &Leaves, out: &mut [Digest]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { leaf_groups::<X4>(leaves, out) }
+}
+
+fn leaves_scalar(leaves: &Leaves, out: &mut [Digest]) {
+    // SAFETY: `u64` lanes use no target feature.
+    unsafe { leaf_groups::<u64>(leaves, out) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn nodes_x8(children: &[Digest], out: &mut [Digest]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { node_groups::<X8>(children, out) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn nodes_x4(children: &[Digest], out: &mut [Digest]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { node_groups::<X4>(children, out) }
+}
+
+fn nodes_scalar(children: &[Digest], out: &mut [Digest]) {
+    // SAFETY: `u64` lanes use no target feature.
+    unsafe { node_groups::<u64>(children, out) }
+}
+
+/// Hashes `out.len()` leaves (a multiple of `L::WIDTH`), `L::WIDTH` at a time.
+///
+/// # Safety
+///
+/// The CPU supports `L`'s target features.
+#[inline(always)]
+unsafe fn leaf_groups<L: Lanes>(leaves: &Leaves, out: &mut [Digest]) {
+    let (limbs, rpl) = (leaves.limbs, leaves.rpl);
+    // Words between the same word of consecutive leaves.
+    let stride = rpl * limbs;
+    let span = (L::WIDTH - 1) * stride + 1;
+    for (g, digests) in out.chunks_exact_mut(L::WIDTH).enumerate() {
+        let first = leaves.first + g * L::WIDTH;
+        let mut sponge = Batch::<L>::new();
+        for r in 0..rpl {
+            for col in leaves.cols {
+                for l in 0..limbs {
+                    let start = (first * rpl + r) * limbs + l;
+                    // Bounds-checked: the load reads only inside `words`.
+                    let words = &col[start..start + span];
+                    // SAFETY: the `L::WIDTH` words `words[k * stride]` lie in
+                    // `words`; the caller guarantees the target features.
+                    unsafe {
+                        let v = L::load(words.as_ptr().cast(), 8 * stride);
+                        sponge.absorb(L::swap_bytes(v));
+                    }
+                }
+            }
+        }
+        // SAFETY: the caller guarantees the target features.
+        unsafe { sponge.finish(digests) };
+    }
+}
+
+/// Hashes `out.len()` nodes (a multiple of `L::WIDTH`), `L::WIDTH` at a time.
+///
+/// # Safety
+///
+/// The CPU supports `L`'s target features.
+#[inline(always)]
+unsafe fn node_groups<L: Lanes>(children: &[Digest], out: &mut [Digest]) {
+    for (kids, digests) in children
+        .chunks_exact(2 * L::WIDTH)
+        .zip(out.chunks_exact_mut(L::WIDTH))
+    {
+        // Node `s`'s message is bytes `64 s .. 64 s + 64` of `bytes`.
+        let bytes = kids.as_flattened();
+        let mut sponge = Batch::<L>::new();
+        for w in 0..8 {
+            let words = &bytes[8 * w..8 * w + 64 * (L::WIDTH - 1) + 8];
+            // SAFETY: the `L::WIDTH` 8-byte words at `64 k` lie in `words`;
+            // the caller guarantees the target features.
+            unsafe { sponge.absorb(L::load(words.as_ptr(), 64)) };
+        }
+        // SAFETY: the caller guarantees the target features.
+        unsafe { sponge.finish(digests) };
+    }
+}
+
+/// `L::WIDTH` Keccak-256 sponges fed one lane-sized word each at a time.
+struct Batch<L> {
+    state: [L; 25],
+    /// Next rate lane to absorb into, `< RATE_LANES`.
+    lane: usize,
+}
+
+impl<L: Lanes> Batch<L> {
+    /// # Safety: the CPU supports `L`'s target features (so for every method).
+    #[inline(always)]
+    unsafe fn new() -> Self {
+        Batch {
+            state: [unsafe { L::splat(0) }; 25],
+            lane: 0,
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn absorb(&mut self, word: L) {
+        unsafe {
+            self.state[self.lane] = L::xor(self.state[self.lane], word);
+            self.lane += 1;
+            if self.lane == RATE_LANES {
+                permute(&mut self.state);
+                self.lane = 0;
+            }
+        }
+    }
+
+    /// Pads (Keccak's 0x01 ... 0x80), permutes, writes digest `s` to `out[s]`.
+    #[inline(always)]
+    unsafe fn finish(mut self, out: &mut [Digest]) {
+        unsafe {
+            self.state[self.lane] = L::xor(self.state[self.lane], L::splat(0x01));
+            let last = RATE_LANES - 1;
+            self.state[last] = L::xor(self.state[last], L::splat(0x80 << 56));
+            permute(&mut self.state);
+            let mut words = [[0u64; 8]; 4];
+            for (w, v) in words.iter_mut().zip(&self.state[..4]) {
+                L::store(*v, w);
+            }
+            for (s, digest) in out.iter_mut().enumerate().take(L::WIDTH) {
+                for (chunk, w) in digest.chunks_exact_mut(8).zip(&words) {
+                    chunk.copy_from_slice(&w[s].to_le_bytes());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backend_api::rng::SplitMix64;
+    use backend_api::{hash_leaf, hash_node, Fp, Fp3};
+
+    /// Leaf digests of `width` columns of `height` elements by every
+    /// kernel, against `backend_api::hash_leaf` of the leaf's values.
+    fn check_leaves<T: DeviceElem>(width: usize, height: usize, rpl: usize, seed: u64) {
+        let mut rng = SplitMix64::new(seed);
+        let data: Vec<T> = rng.elems(width * height);
+        let cols: Vec<&[u64]> = as_words(&data).chunks_exact(height * T::LIMBS).collect();
+        let leaves = height / rpl;
+        let expected: Vec<Digest> = (0..leaves)
+            .map(|j| {
+                let values: Vec<T> = (j * rpl..(j + 1) * rpl)
+                    .flat_map(|r| (0..width).map(move |c| (c, r)))
+                    .map(|(c, r)| data[c * height + r])
+                    .collect();
+                hash_leaf(&values)
+            })
+            .collect();
+        for kernel in Kernel::supported() {
+            // Every start offset, so that groups and tails both run.
+            for first in [0, 1, leaves / 3] {
+                let mut out = vec![[0u8; 32]; leaves - first];
+                hash_leaves(kernel, &cols, T::LIMBS, rpl, first, &mut out);
+                assert_eq!(
+                    out,
+                    expected[first..],
+                    "{kernel:?} width {width} height {height} rpl {rpl} first {first}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn this_machine_runs_the_vector_kernels() {
+        // The dev machine has AVX-512: the vector paths must be under test.
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx512bw") {
+            assert_eq!(Kernel::supported().len(), 3);
+            assert_eq!(Kernel::detect().width(), 8);
+        }
+        assert_eq!(Kernel::supported().last().map(|k| k.width()), Some(1));
+    }
+
+    #[test]
+    fn base_leaves_match_hash_leaf() {
+        // Message lengths around the 17-word rate: 16, 17, 18, 34, 64 words.
+        for (width, seed) in [(1, 1), (16, 2), (17, 3), (18, 4), (34, 5), (64, 6)] {
+            check_leaves::<Fp>(width, 37, 1, seed);
+        }
+        check_leaves::<Fp>(5, 64, 4, 7);
+        check_leaves::<Fp>(17, 32, 2, 8);
+    }
+
+    #[test]
+    fn extension_leaves_match_hash_leaf() {
+        for (width, seed) in [(1, 11), (6, 12), (17, 13)] {
+            check_leaves::<Fp3>(width, 29, 1, seed);
+        }
+        check_leaves::<Fp3>(3, 64, 2, 14);
+    }
+
+    #[test]
+    fn nodes_match_hash_node() {
+        let mut rng = SplitMix64::new(21);
+        let children: Vec<Digest> = (0..2 * 43)
+            .map(|_| core::array::from_fn(|_| rng.next_u64() as u8))
+            .collect();
+        let expected: Vec<Digest> = children
+            .chunks_exact(2)
+            .map(|p| hash_node(&p[0], &p[1]))
+            .collect();
+        for kernel in Kernel::supported() {
+            let mut out = vec![[0u8; 32]; 43];
+            hash_nodes(kernel, &children, &mut out);
+            assert_eq!(out, expected, "{kernel:?}");
+        }
+    }
+
+    #[test]
+    fn words_follow_limbs() {
+        let mut rng = SplitMix64::new(31);
+        let v: Vec<Fp3> = rng.elems(5);
+        let expected: Vec<u64> = v
+            .iter()
+            .flat_map(|e| e.limbs().iter().map(|l| l.value()))
+            .collect();
+        assert_eq!(as_words(&v), &expected[..]);
+    }
+}
