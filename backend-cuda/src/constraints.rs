@@ -1,22 +1,196 @@
-//! Primitive 9, constraint evaluation: not implemented on CUDA yet. The
-//! arguments are checked like on every backend, then the call reports
-//! `DeviceError::Unsupported` (no silent fallback to the host).
+//! Primitive 9, constraint evaluation on the GPU (kernels/constraints.cu):
+//! the system is compiled on the host into bytecode
+//! (`constraints_program.rs`), uploaded once per
+//! call, and interpreted by one thread per composition position.
+//!
+//! Steps, all on `ctx`'s stream:
+//! 1. `constraints_zerofiers` writes `x_k - 1`, `x_k - g^(n-1)` (twice: one
+//!    copy stays uninverted for the transition zerofier) for the `M`
+//!    positions and `shift^n omega_q^j - 1` for the `q = M/n` values of `x^n`;
+//!    one batch inverse inverts the first, last and every-row sections
+//!    (contiguous). No element is zero: `check_evaluation` rejects shifts in
+//!    the two-adic subgroup.
+//! 2. The interpreter writes `out[k] = sum_c alpha^c C_c(k) / Z_c(k)`, with
+//!    the slots in local memory when the program needs few of them, else in
+//!    a global scratch buffer, launched over chunks of positions so that the
+//!    scratch stays bounded.
 
-use crate::{CudaBuffer, CudaMatrix};
+#[path = "constraints_program.rs"]
+mod constraints_program;
+
+use self::constraints_program::{compile, Program};
+use crate::launch::{kernel, Grid};
+use crate::primitives::fri::fp3_words;
+use crate::primitives::inverse::invert_in_place;
+use crate::primitives::ood::power_table;
+use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
 use backend_api::expr::{check_evaluation, CompositionDomain, ConstraintSystem};
-use backend_api::{DeviceError, DeviceResult, Fp, Fp3, Matrix};
+use backend_api::{DeviceResult, ElemKind, Fp, Fp3, Matrix};
+use cust::sys::CUdeviceptr;
 
-pub fn evaluate(
+const THREADS: u32 = 256;
+/// Slot counts of the local-memory kernel variants (kernels/constraints.cu).
+const LOCAL_VARIANTS: [(usize, &str); 2] = [
+    (16, "constraints_eval_local16"),
+    (48, "constraints_eval_local48"),
+];
+/// Upper bound on the global scratch of one chunk, in bytes.
+const SCRATCH_BUDGET: usize = 256 << 20;
+
+/// Mirrors `EvalArgs` of kernels/constraints_program.cuh.
+#[repr(C)]
+#[derive(Copy, Clone, Debug)]
+struct EvalArgs {
+    program: CUdeviceptr,
+    pool: CUdeviceptr,
+    powers: CUdeviceptr,
+    main: CUdeviceptr,
+    aux: CUdeviceptr,
+    first: CUdeviceptr,
+    last: CUdeviceptr,
+    last_factor: CUdeviceptr,
+    every: CUdeviceptr,
+    out: CUdeviceptr,
+    scratch: CUdeviceptr,
+    lde_height: u64,
+    m: u64,
+    step: u64,
+    q_mask: u64,
+    start: u64,
+    count: u64,
+    program_len: u32,
+    log_eval: u32,
+}
+
+/// The program as one upload: instructions (two u32 per u64 word, little
+/// endian, as a `uint4` reads them), then the pool, then the powers.
+/// Returns the words and the word offsets of pool and powers.
+fn program_words(p: &Program) -> (Vec<u64>, usize, usize) {
+    let mut words: Vec<u64> = Vec::with_capacity(p.instructions.len() * 2 + 3 * p.pool.len());
+    for ins in &p.instructions {
+        words.push(u64::from(ins[0]) | (u64::from(ins[1]) << 32));
+        words.push(u64::from(ins[2]) | (u64::from(ins[3]) << 32));
+    }
+    let pool_at = words.len();
+    words.extend(p.pool.iter().flat_map(|&v| fp3_words(v)));
+    let powers_at = words.len();
+    words.extend(p.powers.iter().flat_map(|&v| fp3_words(v)));
+    (words, pool_at, powers_at)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn evaluate(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
     system: &ConstraintSystem,
     main: &Matrix<CudaBuffer<Fp>>,
     aux: Option<&Matrix<CudaBuffer<Fp3>>>,
     domain: &CompositionDomain,
     challenges: &[Fp3],
     public: &[Fp],
+    alpha: Fp3,
 ) -> DeviceResult<CudaMatrix<Fp3>> {
     check_evaluation(system, main, aux, domain, challenges, public)?;
-    Err(DeviceError::Unsupported {
-        primitive: "evaluate_constraints",
-        reason: "the CUDA constraint-evaluation kernel is not written yet".into(),
-    })
+    let program = compile(system, challenges, public, alpha)?;
+    let log_eval = domain.log_eval;
+    let m = 1usize << log_eval;
+    let q = m >> domain.log_n;
+    let n = 1u64 << domain.log_n;
+    let g_last = Fp::root_of_unity(domain.log_n)
+        .expect("checked log_n <= 32")
+        .pow(n - 1);
+    let omega_m = Fp::root_of_unity(log_eval).expect("checked log_eval <= 32");
+    let omega_q = Fp::root_of_unity(q.trailing_zeros()).expect("q <= M");
+
+    // Kernels first: a missing one fails before any allocation or launch.
+    let zk = kernel(dev, "constraints", "constraints_zerofiers")?;
+    let local = LOCAL_VARIANTS
+        .iter()
+        .find(|(slots, _)| program.slots <= *slots);
+    let eval = match local {
+        Some((_, name)) => kernel(dev, "constraints", name)?,
+        None => kernel(dev, "constraints", "constraints_eval_global")?,
+    };
+
+    // Zerofier tables: [first: M][last: M][every: q] inverted, last_factor: M.
+    let zinv = CudaBuffer::<Fp>::uninit(ctx, 2 * m + q)?;
+    let last_factor = CudaBuffer::<Fp>::uninit(ctx, m)?;
+    let (first_ptr, last_ptr, every_ptr) = (zinv.as_raw(), zinv.elem_ptr(m), zinv.elem_ptr(2 * m));
+    let zgrid = Grid::linear(m, THREADS, dev)?;
+    let (lf_ptr, m64, shift, om, q64, shift_n, oq) = (
+        last_factor.as_raw(),
+        m as u64,
+        domain.shift.value(),
+        power_table(omega_m),
+        q as u64,
+        domain.shift.pow(n).value(),
+        power_table(omega_q),
+    );
+    let g_last = g_last.value();
+    // SAFETY: constraints_zerofiers(uint64_t* x4, uint64_t, uint32_t,
+    // uint64_t, PowerTable, uint64_t, uint64_t, uint64_t, PowerTable); the
+    // sections hold M, M, M and q elements (q <= M, so one thread per
+    // position covers both ranges); buffers are freed in stream order.
+    unsafe {
+        crate::launch!(ctx, zk, zgrid;
+            first_ptr, last_ptr, lf_ptr, every_ptr, m64, log_eval, shift, om, g_last, q64,
+            shift_n, oq)?;
+    }
+    invert_in_place(dev, ctx, ElemKind::Base, zinv.as_raw(), zinv.len())?;
+
+    let (words, pool_at, powers_at) = program_words(&program);
+    let table = DeviceAlloc::from_words(ctx, &words)?;
+    let out = CudaBuffer::<Fp3>::uninit(ctx, m)?;
+    let word = |i: usize| table.as_raw() + (i * 8) as u64;
+    let mut args = EvalArgs {
+        program: table.as_raw(),
+        pool: word(pool_at),
+        powers: word(powers_at),
+        main: main.buffer().as_raw(),
+        aux: aux.map_or(0, |a| a.buffer().as_raw()),
+        first: first_ptr,
+        last: last_ptr,
+        last_factor: lf_ptr,
+        every: every_ptr,
+        out: out.as_raw(),
+        scratch: 0,
+        lde_height: 1u64 << domain.log_lde,
+        m: m64,
+        step: q64,
+        q_mask: q64 - 1,
+        start: 0,
+        count: m64,
+        program_len: program.instructions.len() as u32,
+        log_eval,
+    };
+
+    if local.is_some() {
+        let grid = Grid::linear(m, THREADS, dev)?;
+        // SAFETY: the kernel takes one EvalArgs by value (layout mirrored
+        // above); every pointer in it addresses a live buffer of the sizes
+        // the kernel reads: program/pool/powers from `table` (slots and
+        // indices produced by `compile` for this system, leaves in range by
+        // `check_evaluation`), main/aux of height lde_height, the zerofier
+        // tables and `out` of M elements.
+        unsafe { crate::launch!(ctx, eval, grid; args) }?;
+    } else {
+        let per_position = program.slots * std::mem::size_of::<Fp3>();
+        let chunk = (SCRATCH_BUDGET / per_position.max(1)).clamp(THREADS as usize, m);
+        let scratch = CudaBuffer::<Fp3>::uninit(ctx, program.slots * chunk)?;
+        args.scratch = scratch.as_raw();
+        let mut start = 0usize;
+        while start < m {
+            let count = chunk.min(m - start);
+            args.start = start as u64;
+            args.count = count as u64;
+            let grid = Grid::linear(count, THREADS, dev)?;
+            // SAFETY: as for the local variants; the scratch holds
+            // `slots * chunk >= slots * count` elements, slot-major with
+            // stride `count`. Chunks run in stream order, so reusing the
+            // scratch is race-free.
+            unsafe { crate::launch!(ctx, eval, grid; args) }?;
+            start += count;
+        }
+    }
+    Ok(Matrix::new(out, 1, m).expect("one column of M"))
 }

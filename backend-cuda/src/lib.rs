@@ -201,16 +201,18 @@ impl ProverDevice for CudaDevice {
 
     fn evaluate_constraints(
         &self,
-        _: &CudaCtx,
+        ctx: &CudaCtx,
         system: &backend_api::expr::ConstraintSystem,
         main_lde: &CudaMatrix<Fp>,
         aux_lde: Option<&CudaMatrix<Fp3>>,
         domain: &backend_api::expr::CompositionDomain,
         challenges: &[Fp3],
         public: &[Fp],
-        _alpha: Fp3,
+        alpha: Fp3,
     ) -> DeviceResult<CudaMatrix<Fp3>> {
-        constraints::evaluate(system, main_lde, aux_lde, domain, challenges, public)
+        constraints::evaluate(
+            self, ctx, system, main_lde, aux_lde, domain, challenges, public, alpha,
+        )
     }
 }
 

@@ -1,0 +1,332 @@
+//! Compiles a [`ConstraintSystem`] into the bytecode of
+//! `kernels/constraints.cu` (format in `kernels/constraints_program.cuh`).
+//!
+//! * Only nodes some constraint depends on are evaluated (dead nodes cannot
+//!   change the result).
+//! * Every live node gets a slot; a slot is freed after the node's last use
+//!   and reused, so the kernel's per-thread scratch is the maximum number of
+//!   simultaneously live values, not the node count.
+//! * Nodes known to lie in the base field (`base_field_nodes`) use base-field
+//!   opcodes; `Mul` of an Fp3 and a base value uses the cheaper `MUL_EB`.
+//! * Each constraint `c` becomes `acc[rows_c] += alpha^c * value`, emitted
+//!   right after its node is computed.
+
+use backend_api::expr::{ConstraintSystem, Node};
+use backend_api::{DeviceError, DeviceResult, Fp, Fp3};
+
+pub(crate) const OP_LOAD_MAIN: u32 = 0;
+pub(crate) const OP_LOAD_AUX: u32 = 1;
+pub(crate) const OP_LOAD_POOL: u32 = 2;
+pub(crate) const OP_ADD_E: u32 = 3;
+pub(crate) const OP_SUB_E: u32 = 4;
+pub(crate) const OP_NEG_E: u32 = 5;
+pub(crate) const OP_MUL_EE: u32 = 6;
+pub(crate) const OP_MUL_EB: u32 = 7;
+pub(crate) const OP_ADD_B: u32 = 8;
+pub(crate) const OP_SUB_B: u32 = 9;
+pub(crate) const OP_NEG_B: u32 = 10;
+pub(crate) const OP_MUL_BB: u32 = 11;
+pub(crate) const OP_ACC_E: u32 = 12;
+pub(crate) const OP_ACC_B: u32 = 13;
+
+/// A compiled system: instructions `[op, dst, x, y]`, the Fp3 pool
+/// (constants, challenges, public inputs) and `alpha^c` per constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Program {
+    pub instructions: Vec<[u32; 4]>,
+    pub pool: Vec<Fp3>,
+    pub powers: Vec<Fp3>,
+    /// Slots the kernel needs per position.
+    pub slots: usize,
+}
+
+fn index_u32(what: &'static str, i: usize) -> DeviceResult<u32> {
+    u32::try_from(i).map_err(|_| DeviceError::invalid("system", format!("{what} {i} exceeds u32")))
+}
+
+/// Compiles a system that passed `ConstraintSystem::validate`.
+pub(crate) fn compile(
+    system: &ConstraintSystem,
+    challenges: &[Fp3],
+    public: &[Fp],
+    alpha: Fp3,
+) -> DeviceResult<Program> {
+    let nodes = &system.nodes;
+    let n = nodes.len();
+    let operands = |node: &Node| -> Vec<usize> {
+        match *node {
+            Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) => vec![a.index(), b.index()],
+            Node::Neg(a) => vec![a.index()],
+            _ => vec![],
+        }
+    };
+
+    // Liveness: nodes reachable from a constraint, walking down the DAG.
+    let mut live = vec![false; n];
+    for c in &system.constraints {
+        live[c.expr.index()] = true;
+    }
+    for i in (0..n).rev() {
+        if live[i] {
+            for o in operands(&nodes[i]) {
+                live[o] = true;
+            }
+        }
+    }
+    // Last instruction (in node order) reading each node; a constraint
+    // reads its node right where it is computed.
+    let mut last_use = vec![0usize; n];
+    for (i, node) in nodes.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        last_use[i] = last_use[i].max(i);
+        for o in operands(node) {
+            last_use[o] = last_use[o].max(i);
+        }
+    }
+    let mut constraints_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (c, con) in system.constraints.iter().enumerate() {
+        constraints_of[con.expr.index()].push(c);
+    }
+
+    let base = system.base_field_nodes();
+    let mut pool: Vec<Fp3> = Vec::new();
+    let mut instructions: Vec<[u32; 4]> = Vec::new();
+    let mut slot_of = vec![u32::MAX; n];
+    // Free slots, smallest last (popped first) for locality.
+    let mut free: Vec<u32> = Vec::new();
+    let mut slots = 0u32;
+
+    for (i, node) in nodes.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        let ops = operands(node);
+        let src: Vec<u32> = ops.iter().map(|&o| slot_of[o]).collect();
+        // Operands read for the last time free their slots before the
+        // destination is chosen: the kernel reads operands before writing.
+        let mut released: Vec<u32> = Vec::new();
+        for (&o, &s) in ops.iter().zip(&src) {
+            if last_use[o] == i && !released.contains(&s) {
+                released.push(s);
+            }
+        }
+        free.extend(released);
+        free.sort_unstable_by(|a, b| b.cmp(a));
+        let dst = match free.pop() {
+            Some(s) => s,
+            None => {
+                slots += 1;
+                slots - 1
+            }
+        };
+        slot_of[i] = dst;
+        let pool_load = |v: Fp3, pool: &mut Vec<Fp3>| -> DeviceResult<[u32; 4]> {
+            pool.push(v);
+            Ok([
+                OP_LOAD_POOL,
+                dst,
+                index_u32("pool entry", pool.len() - 1)?,
+                0,
+            ])
+        };
+        let ins = match *node {
+            Node::Const(k) => pool_load(Fp3::from_base(k), &mut pool)?,
+            Node::Challenge(j) => pool_load(challenges[j], &mut pool)?,
+            Node::Public(j) => pool_load(Fp3::from_base(public[j]), &mut pool)?,
+            Node::Main { col, next } => [
+                OP_LOAD_MAIN,
+                dst,
+                index_u32("main column", col)?,
+                u32::from(next),
+            ],
+            Node::Aux { col, next } => [
+                OP_LOAD_AUX,
+                dst,
+                index_u32("aux column", col)?,
+                u32::from(next),
+            ],
+            Node::Add(..) | Node::Sub(..) | Node::Neg(..) | Node::Mul(..) if base[i] => {
+                let op = match node {
+                    Node::Add(..) => OP_ADD_B,
+                    Node::Sub(..) => OP_SUB_B,
+                    Node::Neg(..) => OP_NEG_B,
+                    _ => OP_MUL_BB,
+                };
+                [op, dst, src[0], *src.get(1).unwrap_or(&0)]
+            }
+            Node::Add(..) => [OP_ADD_E, dst, src[0], src[1]],
+            Node::Sub(..) => [OP_SUB_E, dst, src[0], src[1]],
+            Node::Neg(..) => [OP_NEG_E, dst, src[0], 0],
+            Node::Mul(a, b) => match (base[a.index()], base[b.index()]) {
+                (false, false) => [OP_MUL_EE, dst, src[0], src[1]],
+                // Multiplication commutes: put the Fp3 operand first.
+                (false, true) => [OP_MUL_EB, dst, src[0], src[1]],
+                (true, false) => [OP_MUL_EB, dst, src[1], src[0]],
+                (true, true) => unreachable!("a product of base nodes is a base node"),
+            },
+        };
+        instructions.push(ins);
+        for &c in &constraints_of[i] {
+            let op = if base[i] { OP_ACC_B } else { OP_ACC_E };
+            let tag = u32::from(system.constraints[c].rows.tag());
+            instructions.push([op, tag, dst, index_u32("constraint", c)?]);
+        }
+        if last_use[i] == i {
+            free.push(dst);
+        }
+    }
+
+    let mut powers = Vec::with_capacity(system.constraints.len());
+    let mut p = Fp3::ONE;
+    for _ in &system.constraints {
+        powers.push(p);
+        p *= alpha;
+    }
+    index_u32("instruction count", instructions.len())?;
+    Ok(Program {
+        instructions,
+        pool,
+        powers,
+        slots: slots as usize,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The bytecode run by a host model of the kernel's interpreter must give
+    //! `eval_nodes` + `combine` of backend_api::expr, on random systems.
+    use super::*;
+    use backend_api::expr::{zerofier_inverses, RowSet};
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn fp(&mut self) -> Fp {
+            Fp::from_u128(self.next() as u128)
+        }
+        fn fp3(&mut self) -> Fp3 {
+            Fp3::new(self.fp(), self.fp(), self.fp())
+        }
+    }
+
+    fn random_system(rng: &mut Rng, nodes: usize, constraints: usize) -> ConstraintSystem {
+        let mut s = ConstraintSystem::new(5, 2, 3, 2);
+        for i in 0..nodes {
+            if i < 4 || rng.below(4) == 0 {
+                match rng.below(5) {
+                    0 => s.constant(rng.fp()),
+                    1 => s.main_next(rng.below(5)),
+                    2 => s.aux(rng.below(2)),
+                    3 => s.challenge(rng.below(3)),
+                    _ => s.public(rng.below(2)),
+                };
+            } else {
+                let a = backend_api::expr::ExprId(rng.below(i) as u32);
+                let b = backend_api::expr::ExprId(rng.below(i) as u32);
+                match rng.below(4) {
+                    0 => s.add(a, b),
+                    1 => s.sub(a, b),
+                    2 => s.mul(a, b),
+                    _ => s.neg(a),
+                };
+            }
+        }
+        let rows = [
+            RowSet::FirstRow,
+            RowSet::LastRow,
+            RowSet::Transition,
+            RowSet::EveryRow,
+        ];
+        for _ in 0..constraints {
+            let e = backend_api::expr::ExprId(rng.below(nodes) as u32);
+            s.constrain(e, rows[rng.below(4)]);
+        }
+        s
+    }
+
+    /// The kernel's interpreter, on the host.
+    fn run(p: &Program, main: &[[Fp; 2]], aux: &[[Fp3; 2]], zinv: &[Fp3; 4]) -> Fp3 {
+        let mut s = vec![Fp3::ZERO; p.slots];
+        let mut acc = [Fp3::ZERO; 4];
+        let b = |v: Fp3| v.0[0];
+        for &[op, dst, x, y] in &p.instructions {
+            let (d, x, y) = (dst as usize, x as usize, y as usize);
+            match op {
+                OP_LOAD_MAIN => s[d] = Fp3::from_base(main[x][y]),
+                OP_LOAD_AUX => s[d] = aux[x][y],
+                OP_LOAD_POOL => s[d] = p.pool[x],
+                OP_ADD_E => s[d] = s[x] + s[y],
+                OP_SUB_E => s[d] = s[x] - s[y],
+                OP_NEG_E => s[d] = -s[x],
+                OP_MUL_EE => s[d] = s[x] * s[y],
+                OP_MUL_EB => s[d] = s[x].mul_base(b(s[y])),
+                OP_ADD_B => s[d] = Fp3::from_base(b(s[x]) + b(s[y])),
+                OP_SUB_B => s[d] = Fp3::from_base(b(s[x]) - b(s[y])),
+                OP_NEG_B => s[d] = Fp3::from_base(-b(s[x])),
+                OP_MUL_BB => s[d] = Fp3::from_base(b(s[x]) * b(s[y])),
+                OP_ACC_E => acc[d] += p.powers[y] * s[x],
+                OP_ACC_B => acc[d] += p.powers[y].mul_base(b(s[x])),
+                _ => panic!("bad opcode {op}"),
+            }
+        }
+        (0..4).fold(Fp3::ZERO, |r, t| r + acc[t] * zinv[t])
+    }
+
+    #[test]
+    fn bytecode_matches_the_definition() {
+        let mut rng = Rng(7);
+        for case in 0..40 {
+            let sys = random_system(&mut rng, 10 + case * 5, 1 + case % 9);
+            sys.validate().unwrap();
+            let ch: Vec<Fp3> = (0..3).map(|_| rng.fp3()).collect();
+            let pb: Vec<Fp> = (0..2).map(|_| rng.fp()).collect();
+            let alpha = rng.fp3();
+            let p = compile(&sys, &ch, &pb, alpha).unwrap();
+            assert!(p.slots <= sys.nodes.len());
+            for _ in 0..4 {
+                let main: Vec<[Fp; 2]> = (0..5).map(|_| [rng.fp(), rng.fp()]).collect();
+                let aux: Vec<[Fp3; 2]> = (0..2).map(|_| [rng.fp3(), rng.fp3()]).collect();
+                let x = rng.fp3();
+                let zinv = zerofier_inverses(x, 3).unwrap();
+                let vals = sys.eval_nodes(
+                    |c, nx| Fp3::from_base(main[c][nx as usize]),
+                    |c, nx| aux[c][nx as usize],
+                    &ch,
+                    &pb,
+                );
+                let want = sys.combine(&vals, alpha, &zinv);
+                assert_eq!(run(&p, &main, &aux, &zinv), want, "case {case}");
+            }
+        }
+    }
+
+    #[test]
+    fn slots_are_reused_and_dead_nodes_skipped() {
+        // A chain x0 + x1 + ... + x99: two live values at a time.
+        let mut s = ConstraintSystem::new(100, 0, 0, 0);
+        let leaves: Vec<_> = (0..100).map(|c| s.main(c)).collect();
+        let _dead = s.mul(leaves[0], leaves[1]);
+        let mut acc = s.main(0);
+        for c in 1..100 {
+            let l = s.main(c);
+            acc = s.add(acc, l);
+        }
+        s.constrain(acc, RowSet::EveryRow);
+        let p = compile(&s, &[], &[], Fp3::ONE).unwrap();
+        assert_eq!(p.slots, 2);
+        // 100 loads, 99 adds, one accumulate; the first 100 leaves and the
+        // product are dead.
+        assert_eq!(p.instructions.len(), 200);
+    }
+}
