@@ -29,17 +29,23 @@
 // nor elements 16 apart share a bank) and runs the g stages in chunks of up to 4 stages: each thread
 // takes 2^r elements into registers, does r stages there, writes them back.
 //
-// Twiddles come from tables built on the device by `ntt_powers`:
-// * w12[e] = omega_12^e (e < 4096), or omega_12^-e for inverse transforms:
-//   every in-tile stage (g <= 12),
+// Twiddles come from tables built on the device by `ntt_powers` and
+// `ntt_stage_twiddles`:
+// * w12 (stage-major): for S = 0..11 and j < 2^(11-S), entry
+//   4096 - 2^(12-S) + j holds omega_12^(j << S), or omega_12^-(j << S) for
+//   inverse transforms: every in-tile stage (g <= 12). A stage's twiddles
+//   are contiguous, so the threads of a warp read neighbouring entries,
 // * tw_lo[c] = omega_T^c (c < 2048), tw_hi[a] = omega_T^(2048 a): the
 //   inter-pass twiddles, omega_T^E = tw_lo[E & 2047] * tw_hi[E >> 11],
 //   T = log_tw >= log_n,
 // * scale_lo[c] = k * s^c, scale_hi[a] = s^(2048 a): the coefficient-side
-//   factor k * s^j of coset transforms (k = 1 or 1/n).
+//   factor k * s^j of coset transforms (k = 1 or 1/n). With SRC_COSETS the
+//   tables repeat per chunk b < 2^log_b (stride scale_stride) with their own s.
 //
-// Stored values are canonical (gl:: arithmetic is canonical throughout).
+// Stored values are canonical (gl:: and glf:: arithmetic are canonical
+// throughout; glf:: is the faster 32-bit-limb form used in the passes).
 #include "goldilocks.cuh"
+#include "ntt_field.cuh"
 
 namespace {
 
@@ -53,6 +59,8 @@ enum SrcMode : uint32_t {
     SRC_PREFIX = 1,  // src columns of 2^src_log_n: element p if p < 2^src_log_n, else 0
     SRC_SPREAD = 2,  // src columns of 2^src_log_n: element p / B if B | p, else 0
                      // (B = 2^(log_n - src_log_n))
+    SRC_COSETS = 3,  // dst column c (of 2^log_n) reads src column c >> log_b
+                     // (same height), scaled with the tables of chunk c mod 2^log_b
 };
 
 // Which index j of the column the coefficient-side factor k * s^j uses.
@@ -85,7 +93,8 @@ struct NttPass {
     uint32_t src_log_n;   // column height of src (SRC_PREFIX / SRC_SPREAD)
     uint32_t scale_load;  // ScaleMode applied right after the load
     uint32_t scale_store; // ScaleMode applied right before the store
-    uint32_t pad_;
+    uint32_t log_b;       // SRC_COSETS: dst columns per src column = 2^log_b
+    uint64_t scale_stride; // SRC_COSETS: u64 between the scale tables of two chunks
 };
 
 namespace {
@@ -94,7 +103,7 @@ __device__ __forceinline__ uint64_t two_level(const uint64_t* lo, const uint64_t
     const uint64_t a = lo[e & 2047];
     const uint64_t h = e >> 11;
     // hi[0] = 1; skipping it keeps the result identical and saves a product.
-    return h == 0 ? a : gl::mul(a, hi[h]);
+    return h == 0 ? a : glf::mul(a, hi[h]);
 }
 
 // omega_{log_m}^e (or its inverse) through the omega_{log_tw} tables.
@@ -120,9 +129,12 @@ __host__ __device__ __forceinline__ uint32_t line_stride(uint32_t n1) {
     return n1 + (n1 >> 4) + (n1 >= 16 ? 1 : 0);
 }
 
-__device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode, uint64_t p) {
+// k * s^j for element p of a column in scale-table chunk `chunk`.
+__device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode, uint64_t p,
+                                                 uint64_t chunk) {
     const uint64_t j = (mode == SCALE_BITREV) ? (uint64_t)gl::bit_reverse((uint32_t)p, P.log_n) : p;
-    return two_level((const uint64_t*)P.scale_lo, (const uint64_t*)P.scale_hi, j);
+    const uint64_t off = chunk * P.scale_stride;
+    return two_level((const uint64_t*)P.scale_lo + off, (const uint64_t*)P.scale_hi + off, j);
 }
 
 // One chunk of r stages (bits b_lo .. b_lo + r - 1 of i1) over the whole tile.
@@ -145,43 +157,47 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
         for (int t = 0; t < (1 << R); ++t)
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) x[c][t] = sh[c * plane + base + sh_pos(u + (t << b_lo))];
+        // In stage k of the chunk the pairs are (t, t + half); the twiddle
+        // depends only on t mod half: slot a = u + (t << b_lo) has
+        // j = a mod 2^(stage span) = lo + ((t mod half) << b_lo), so each
+        // distinct twiddle is read once, from a contiguous stage table.
         if (DIF) {
 #pragma unroll
             for (int k = 0; k < R; ++k) {
-                const uint32_t s = s0 + k;                 // stage within the size-2^g DFT
-                const int half = 1 << (R - 1 - k);         // partner distance in t
-                const uint32_t span_mask = (1u << (b_lo + R - 1 - k)) - 1;
+                const int half = 1 << (R - 1 - k);             // partner distance in t
+                const uint32_t S = s0 + k + 12 - g;            // w = omega_12^(j << S)
+                const uint64_t* ws = w12 + (4096u - (8192u >> (S + 1)));
 #pragma unroll
-                for (int t = 0; t < (1 << R); ++t) {
-                    if (t & half) continue;
-                    const uint32_t a = u + ((uint32_t)t << b_lo);
-                    const uint32_t idx = ((a & span_mask) << s) << (12 - g);
-                    const uint64_t w = tile_twiddle(w12, idx);
+                for (int tp = 0; tp < half; ++tp) {
+                    const uint64_t w = tile_twiddle(ws, lo + ((uint32_t)tp << b_lo));
 #pragma unroll
-                    for (int c = 0; c < LIMBS; ++c) {
-                        const uint64_t y0 = x[c][t], y1 = x[c][t + half];
-                        x[c][t] = gl::add(y0, y1);
-                        x[c][t + half] = gl::mul(gl::sub(y0, y1), w);
+                    for (int t = tp; t < (1 << R); t += 2 * half) {
+#pragma unroll
+                        for (int c = 0; c < LIMBS; ++c) {
+                            const uint64_t y0 = x[c][t], y1 = x[c][t + half];
+                            x[c][t] = glf::add(y0, y1);
+                            x[c][t + half] = glf::mul(glf::sub(y0, y1), w);
+                        }
                     }
                 }
             }
         } else {
 #pragma unroll
             for (int k = 0; k < R; ++k) {
-                const uint32_t s = s0 + k;                 // stage: pairs differ in bit s
-                const int half = 1 << k;
-                const uint32_t span_mask = (1u << s) - 1;
+                const int half = 1 << k;                       // pairs differ in bit s0 + k
+                const uint32_t S = 11 - (s0 + k);              // w = omega_12^(j << S)
+                const uint64_t* ws = w12 + (4096u - (8192u >> (S + 1)));
 #pragma unroll
-                for (int t = 0; t < (1 << R); ++t) {
-                    if (t & half) continue;
-                    const uint32_t a = u + ((uint32_t)t << b_lo);
-                    const uint32_t idx = (a & span_mask) << (11 - s);
-                    const uint64_t w = tile_twiddle(w12, idx);
+                for (int tp = 0; tp < half; ++tp) {
+                    const uint64_t w = tile_twiddle(ws, lo + ((uint32_t)tp << b_lo));
 #pragma unroll
-                    for (int c = 0; c < LIMBS; ++c) {
-                        const uint64_t y0 = x[c][t], y1 = gl::mul(x[c][t + half], w);
-                        x[c][t] = gl::add(y0, y1);
-                        x[c][t + half] = gl::sub(y0, y1);
+                    for (int t = tp; t < (1 << R); t += 2 * half) {
+#pragma unroll
+                        for (int c = 0; c < LIMBS; ++c) {
+                            const uint64_t y0 = x[c][t], y1 = glf::mul(x[c][t + half], w);
+                            x[c][t] = glf::add(y0, y1);
+                            x[c][t + half] = glf::sub(y0, y1);
+                        }
                     }
                 }
             }
@@ -247,7 +263,12 @@ __device__ void ntt_pass(const NttPass& P) {
         uint64_t v[LIMBS];
         bool present = true;
         uint64_t si = p;
-        if (P.src_mode == SRC_PREFIX) {
+        uint64_t src_col = col;
+        uint64_t chunk = 0;
+        if (P.src_mode == SRC_COSETS) {
+            src_col = col >> P.log_b;
+            chunk = col & ((1ull << P.log_b) - 1);
+        } else if (P.src_mode == SRC_PREFIX) {
             present = (p >> P.src_log_n) == 0;
         } else if (P.src_mode == SRC_SPREAD) {
             const uint32_t log_b = P.log_n - P.src_log_n;
@@ -255,19 +276,20 @@ __device__ void ntt_pass(const NttPass& P) {
             si = p >> log_b;
         }
         if (present) {
-            const uint32_t src_log = P.src_mode == SRC_SAME ? P.log_n : P.src_log_n;
-            const uint64_t* s = (const uint64_t*)P.src + ((col << src_log) + si) * LIMBS;
+            const uint32_t src_log =
+                (P.src_mode == SRC_SAME || P.src_mode == SRC_COSETS) ? P.log_n : P.src_log_n;
+            const uint64_t* s = (const uint64_t*)P.src + ((src_col << src_log) + si) * LIMBS;
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) v[c] = s[c];
             if (P.scale_load != SCALE_NONE) {
-                const uint64_t f = scale_factor(P, P.scale_load, p);
+                const uint64_t f = scale_factor(P, P.scale_load, p, chunk);
 #pragma unroll
-                for (int c = 0; c < LIMBS; ++c) v[c] = gl::mul(v[c], f);
+                for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], f);
             }
             if (!dif && !contiguous) {
                 const uint64_t w = pass_twiddle(P, i2 * gl::bit_reverse(sl.i1, g));
 #pragma unroll
-                for (int c = 0; c < LIMBS; ++c) v[c] = gl::mul(v[c], w);
+                for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], w);
             }
         } else {
 #pragma unroll
@@ -308,12 +330,12 @@ __device__ void ntt_pass(const NttPass& P) {
         if (dif && !contiguous) {
             const uint64_t w = pass_twiddle(P, i2 * gl::bit_reverse(sl.i1, g));
 #pragma unroll
-            for (int c = 0; c < LIMBS; ++c) v[c] = gl::mul(v[c], w);
+            for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], w);
         }
         if (P.scale_store != SCALE_NONE) {
-            const uint64_t f = scale_factor(P, P.scale_store, p);
+            const uint64_t f = scale_factor(P, P.scale_store, p, 0);
 #pragma unroll
-            for (int c = 0; c < LIMBS; ++c) v[c] = gl::mul(v[c], f);
+            for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], f);
         }
         uint64_t* d = dst + ((col << P.log_n) + p) * LIMBS;
 #pragma unroll
@@ -365,5 +387,27 @@ extern "C" __global__ void ntt_powers(uint64_t* out, uint64_t base, uint64_t sca
     for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < count;
          i += (uint64_t)gridDim.x * blockDim.x) {
         out[i] = gl::mul(scale, gl::pow(base, i));
+    }
+}
+
+// The stage-major in-tile twiddle table (see the header): for e < 4095 with
+// 4096 - 2^(12-S) <= e < 4096 - 2^(11-S), out[e] = omega12^((e - (4096 - 2^(12-S))) << S).
+extern "C" __global__ void ntt_stage_twiddles(uint64_t* out, uint64_t omega12) {
+    for (uint32_t e = blockIdx.x * blockDim.x + threadIdx.x; e < 4095; e += gridDim.x * blockDim.x) {
+        const uint32_t r = 4096 - e;                  // 2^(11-S) < r <= 2^(12-S)
+        const uint32_t S = 12 - (32 - __clz(r - 1));  // ceil(log2 r) = 12 - S
+        const uint32_t j = e - (4096 - (1u << (12 - S)));
+        out[e] = gl::pow(omega12, (uint64_t)j << S);
+    }
+}
+
+// out[3i], out[3i+1], out[3i+2] = a[i] + b[i], a[i] - b[i], a[i] * b[i] with
+// the glf:: arithmetic of the passes (checked against the host field by the tests).
+extern "C" __global__ void ntt_field_check(uint64_t* out, const uint64_t* a, const uint64_t* b, uint64_t n) {
+    for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (uint64_t)gridDim.x * blockDim.x) {
+        out[3 * i] = glf::add(a[i], b[i]);
+        out[3 * i + 1] = glf::sub(a[i], b[i]);
+        out[3 * i + 2] = glf::mul(a[i], b[i]);
     }
 }

@@ -13,6 +13,14 @@
 //!   natural uses DIT (bit-reversed coefficients); a mismatch with the order
 //!   the inverse transform produces costs one permutation of the `n`-row
 //!   coefficients.
+//!   With bit-reversed output and blowup `B <= 2^MAX_SPLIT_LOG_B` the
+//!   forward transform is split instead: chunk `b` of a bit-reversed output
+//!   column (rows `b n .. (b + 1) n`) holds the points
+//!   `s omega_{nB}^(bitrev(b)) omega_n^m` at `bitrev_n(m)`, i.e. the
+//!   natural -> bit-reversed size-`n` transform of `c_j (s omega_{nB}^bitrev(b))^j / n`.
+//!   So the coefficients feed `B` independent size-`n` transforms (one pass
+//!   chain over `B * width` columns, per-chunk scale tables): no zero padding
+//!   and fewer stages than one size-`nB` transform.
 //! * `coeffs_to_coset`: the second half of `coset_lde`.
 //!
 //! Twiddle and power tables are built on the device per call (a few small
@@ -30,6 +38,9 @@ use plan::dif_passes;
 
 const MODULE: &str = "ntt";
 const THREADS: u32 = 256;
+/// The largest blowup (log2) whose bit-reversed LDE runs as independent
+/// size-n transforms per coset (the per-coset scale tables grow with it).
+const MAX_SPLIT_LOG_B: u32 = 4;
 
 /// `NttPass` of `kernels/ntt.cu`, field for field.
 #[repr(C)]
@@ -54,7 +65,8 @@ struct NttPassParams {
     src_log_n: u32,
     scale_load: u32,
     scale_store: u32,
-    pad: u32,
+    log_b: u32,
+    scale_stride: u64,
 }
 
 /// Where the first pass reads from (`SrcMode` of the kernel).
@@ -68,6 +80,10 @@ enum Source {
     /// Columns of `2^log` at this address: element `j` at position `j * B`,
     /// zeros elsewhere (`B = 2^(log_n - log)`).
     Spread(u64, u32),
+    /// Columns of the transform's size at this address, each read by `2^log_b`
+    /// consecutive destination columns; destination column `c` is scaled with
+    /// the scale tables of chunk `c mod 2^log_b`.
+    Cosets(u64, u32),
 }
 
 /// Which index the coefficient-side factor `k * s^j` uses (`ScaleMode`).
@@ -78,9 +94,11 @@ enum Scale {
     BitReversed = 2,
 }
 
-/// Device tables for one call: `w12[e] = omega_12^e` and `w12_inv[e] =
-/// omega_12^-e` (e < 4096), the two-level powers of `omega_{log_tw}` and,
-/// optionally, two-level powers `k * s^j`.
+/// Device tables for one call: the stage-major in-tile twiddles `w12` of
+/// `omega_12` and `w12_inv` of `omega_12^-1` (4096 slots each, layout in the
+/// header of `kernels/ntt.cu`), the two-level powers of `omega_{log_tw}` and,
+/// optionally, two-level powers `k * s^j`, one table pair per `(s, k)` given,
+/// `scale_stride` u64 apart.
 struct NttTables {
     _buf: CudaBuffer<Fp>,
     log_tw: u32,
@@ -90,6 +108,7 @@ struct NttTables {
     tw_hi: u64,
     scale_lo: u64,
     scale_hi: u64,
+    scale_stride: u64,
 }
 
 /// Entries of a two-level table covering exponents `< 2^log`: 2048 low
@@ -116,39 +135,50 @@ fn powers(
     unsafe { crate::launch!(ctx, k, grid; out, base, scale, count) }
 }
 
+/// Launches the stage-major twiddle table of `omega12` into `out` (4095 u64).
+fn stage_twiddles(dev: &CudaDevice, ctx: &CudaCtx, out: u64, omega12: Fp) -> DeviceResult<()> {
+    let k = kernel(dev, MODULE, "ntt_stage_twiddles")?;
+    let grid = Grid::linear(4095, THREADS, dev)?;
+    let omega12 = omega12.value();
+    // SAFETY: matches `ntt_stage_twiddles(uint64_t*, uint64_t)`; `out` has
+    // room for 4095 u64 and lives until the caller's work is done.
+    unsafe { crate::launch!(ctx, k, grid; out, omega12) }
+}
+
 impl NttTables {
     /// Tables for transforms up to `2^log_tw`, plus `k * s^j` for `j < 2^log_j`
-    /// when `scale = Some((s, k))`.
+    /// for each `(s, k)` of `scales`.
     fn build(
         dev: &CudaDevice,
         ctx: &CudaCtx,
         log_tw: u32,
-        scale: Option<(Fp, Fp)>,
+        scales: &[(Fp, Fp)],
         log_j: u32,
     ) -> DeviceResult<NttTables> {
         let omega_12 = root(12)?;
         let omega = root(log_tw)?;
         let tw_hi_len = hi_len(log_tw);
-        let s_hi_len = if scale.is_some() { hi_len(log_j) } else { 0 };
-        let s_lo_len = if scale.is_some() { 2048 } else { 0 };
-        let len = 8192 + 2048 + tw_hi_len + s_lo_len + s_hi_len;
+        let s_hi_len = hi_len(log_j);
+        let stride = 2048 + s_hi_len;
+        let len = 8192 + 2048 + tw_hi_len + stride * scales.len();
         let buf = CudaBuffer::<Fp>::uninit(ctx, len)?;
         let w12 = buf.elem_ptr(0);
         let w12_inv = buf.elem_ptr(4096);
         let tw_lo = buf.elem_ptr(8192);
         let tw_hi = buf.elem_ptr(8192 + 2048);
         let scale_lo = buf.elem_ptr(8192 + 2048 + tw_hi_len);
-        let scale_hi = buf.elem_ptr(8192 + 2048 + tw_hi_len + s_lo_len);
+        let scale_hi = buf.elem_ptr(8192 + 2048 + tw_hi_len + 2048);
         let omega_12_inv = omega_12
             .inverse()
             .ok_or_else(|| DeviceError::invalid("height", "no root"))?;
-        powers(dev, ctx, w12, omega_12, Fp::ONE, 4096)?;
-        powers(dev, ctx, w12_inv, omega_12_inv, Fp::ONE, 4096)?;
+        stage_twiddles(dev, ctx, w12, omega_12)?;
+        stage_twiddles(dev, ctx, w12_inv, omega_12_inv)?;
         powers(dev, ctx, tw_lo, omega, Fp::ONE, 2048)?;
         powers(dev, ctx, tw_hi, omega.pow(2048), Fp::ONE, tw_hi_len)?;
-        if let Some((s, k)) = scale {
-            powers(dev, ctx, scale_lo, s, k, 2048)?;
-            powers(dev, ctx, scale_hi, s.pow(2048), Fp::ONE, s_hi_len)?;
+        for (i, &(s, k)) in scales.iter().enumerate() {
+            let off = (stride * i * 8) as u64;
+            powers(dev, ctx, scale_lo + off, s, k, 2048)?;
+            powers(dev, ctx, scale_hi + off, s.pow(2048), Fp::ONE, s_hi_len)?;
         }
         Ok(NttTables {
             _buf: buf,
@@ -159,6 +189,7 @@ impl NttTables {
             tw_hi,
             scale_lo,
             scale_hi,
+            scale_stride: stride as u64,
         })
     }
 }
@@ -261,11 +292,12 @@ impl Transform<'_> {
         }
         let last = passes.len() - 1;
         for (i, pass) in passes.iter().enumerate() {
-            let (src_ptr, src_mode, src_log_n) = match (i, src) {
-                (0, Source::Same(p)) => (p, 0, log_n),
-                (0, Source::Prefix(p, l)) => (p, 1, l),
-                (0, Source::Spread(p, l)) => (p, 2, l),
-                _ => (dst, 0, log_n),
+            let (src_ptr, src_mode, src_log_n, log_b) = match (i, src) {
+                (0, Source::Same(p)) => (p, 0, log_n, 0),
+                (0, Source::Prefix(p, l)) => (p, 1, l, 0),
+                (0, Source::Spread(p, l)) => (p, 2, l, 0),
+                (0, Source::Cosets(p, b)) => (p, 3, log_n, b),
+                _ => (dst, 0, log_n, 0),
             };
             let params = NttPassParams {
                 dst,
@@ -291,7 +323,8 @@ impl Transform<'_> {
                 src_log_n,
                 scale_load: if i == 0 { load as u32 } else { 0 },
                 scale_store: if i == last { store as u32 } else { 0 },
-                pad: 0,
+                log_b,
+                scale_stride: self.tables.scale_stride,
             };
             let lines = (self.columns as u128) << (log_n - pass.log_g);
             let blocks = usize::try_from(lines.div_ceil(1u128 << pass.log_c))
@@ -343,7 +376,7 @@ pub fn ntt<T: DeviceElem>(
         (shift != Fp::ONE).then_some((shift, Fp::ONE))
     };
     let kernels = Kernels::for_elem::<T>(dev)?;
-    let tables = NttTables::build(dev, ctx, log_n, scale, log_n)?;
+    let tables = NttTables::build(dev, ctx, log_n, scale.as_slice(), log_n)?;
     let t = Transform {
         dev,
         ctx,
@@ -441,7 +474,19 @@ fn extend<T: DeviceElem>(
     let kernels = Kernels::for_elem::<T>(dev)?;
     // k * s^j with k = 1/n for evaluations (the inverse transform is unscaled).
     let k = if from_evals { inv_pow2(log_n) } else { Fp::ONE };
-    let tables = NttTables::build(dev, ctx, log_big, Some((shift, k)), log_n)?;
+    // DIF wants natural coefficients, DIT bit-reversed ones.
+    let dif = output == Order::BitReversed;
+    let split = dif && log_n >= 1 && log_b <= MAX_SPLIT_LOG_B;
+    let tables = if split {
+        // chunk b of each output column is the coset s * omega_big^bitrev(b)
+        let omega_big = root(log_big)?;
+        let cosets: Vec<(Fp, Fp)> = (0..1u32 << log_b)
+            .map(|b| (shift * omega_big.pow(u64::from(bit_reverse(b, log_b))), k))
+            .collect();
+        NttTables::build(dev, ctx, log_n, &cosets, log_n)?
+    } else {
+        NttTables::build(dev, ctx, log_big, &[(shift, k)], log_n)?
+    };
     let t = Transform {
         dev,
         ctx,
@@ -455,8 +500,6 @@ fn extend<T: DeviceElem>(
         t.bit_reverse(dst, m.buffer().as_raw(), 0)?;
         return into_matrix(out, width, big);
     }
-    // DIF wants natural coefficients, DIT bit-reversed ones.
-    let dif = output == Order::BitReversed;
     let want = if dif {
         Order::Natural
     } else {
@@ -496,7 +539,22 @@ fn extend<T: DeviceElem>(
     } else {
         src
     };
-    if dif {
+    if split {
+        // 2^log_b independent size-n transforms, one per output chunk.
+        let chunks = Transform {
+            columns: width << log_b,
+            ..t
+        };
+        chunks.run(
+            dst,
+            Source::Cosets(coeffs, log_b),
+            log_n,
+            true,
+            false,
+            Scale::Natural,
+            Scale::None,
+        )?;
+    } else if dif {
         t.run(
             dst,
             Source::Prefix(coeffs, log_n),
@@ -518,6 +576,15 @@ fn extend<T: DeviceElem>(
         )?;
     }
     into_matrix(out, width, big)
+}
+
+/// Reverses the low `log` bits of `i`.
+fn bit_reverse(i: u32, log: u32) -> u32 {
+    if log == 0 {
+        0
+    } else {
+        i.reverse_bits() >> (32 - log)
+    }
 }
 
 fn into_matrix<T: DeviceElem>(

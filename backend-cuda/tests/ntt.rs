@@ -401,6 +401,10 @@ fn lde_small_sizes_match_the_naive_dft() {
         }
     }
     extend_all_combinations::<Fp>(&dev, &ctx, &mut rng, 64, 4, &[4], naive_ntt);
+    // Blowups on either side of the per-coset split's limit (2^4).
+    for log_n in [3, 6] {
+        extend_all_combinations::<Fp>(&dev, &ctx, &mut rng, 3, log_n, &[16, 32], naive_ntt);
+    }
 }
 
 #[test]
@@ -415,6 +419,71 @@ fn lde_large_sizes_match_the_host_reference() {
     // The benchmark's column height, blowup 4: output 2^22 rows.
     extend_all_combinations::<Fp>(&dev, &ctx, &mut rng, 1, 20, &[4], fast_ntt);
     extend_all_combinations::<Fp>(&dev, &ctx, &mut rng, 64, 12, &[4], fast_ntt);
+}
+
+/// The passes' 32-bit-limb field arithmetic (`kernels/ntt_field.cuh`) on
+/// every pair of edge values (near 0, 2^32 and p, where its carry and borrow
+/// corrections happen) and on random pairs, against the host field.
+#[test]
+#[ignore = "needs a CUDA device"]
+fn pass_arithmetic_matches_the_host_field() {
+    use backend_cuda::{launch, DeviceAlloc};
+    let (dev, ctx) = device();
+    let p = 0xFFFF_FFFF_0000_0001u64;
+    let mut edges = vec![];
+    for base in [0u64, 1 << 31, 1 << 32, 1 << 63, p - (1 << 32), p >> 1] {
+        for d in 0..4u64 {
+            edges.push(base.wrapping_add(d));
+            edges.push(base.wrapping_sub(d).min(p - 1));
+        }
+    }
+    for x in [
+        u32::MAX as u64,
+        (u32::MAX as u64) << 32,
+        p - 1,
+        p - 2,
+        p - u32::MAX as u64,
+    ] {
+        edges.push(x);
+    }
+    let (mut a, mut b) = (vec![], vec![]);
+    for &x in &edges {
+        for &y in &edges {
+            a.push(x);
+            b.push(y);
+        }
+    }
+    let mut rng = Rng(8);
+    for _ in 0..1 << 16 {
+        a.push(rng.fp().value());
+        b.push(rng.fp().value());
+        // products whose 128-bit limbs sit at their extremes
+        let hi = rng.next() | 0xFFFF_FFFF_0000_0000;
+        a.push(hi % p);
+        b.push((rng.next() >> 1 | 1 << 63) % p);
+    }
+    let n = a.len();
+    let da = DeviceAlloc::from_words(&ctx, &a).unwrap();
+    let db = DeviceAlloc::from_words(&ctx, &b).unwrap();
+    let out = DeviceAlloc::new(&ctx, 3 * n * 8).unwrap();
+    let k = launch::kernel(&dev, "ntt", "ntt_field_check").unwrap();
+    let grid = launch::Grid::linear(n, 256, &dev).unwrap();
+    let (po, pa, pb, count) = (out.as_raw(), da.as_raw(), db.as_raw(), n as u64);
+    // SAFETY: matches `ntt_field_check(uint64_t*, const uint64_t*, const
+    // uint64_t*, uint64_t)`; `out` holds 3n words, `a` and `b` n each.
+    unsafe { launch!(&ctx, k, grid; po, pa, pb, count) }.unwrap();
+    let got = out.read_words(&ctx, 0, 3 * n).unwrap();
+    for i in 0..n {
+        let (x, y) = (Fp::new(a[i]), Fp::new(b[i]));
+        let want = [(x + y).value(), (x - y).value(), (x * y).value()];
+        assert_eq!(
+            &got[3 * i..3 * i + 3],
+            &want,
+            "add/sub/mul of {:#x}, {:#x}",
+            a[i],
+            b[i]
+        );
+    }
 }
 
 #[test]
