@@ -78,6 +78,14 @@ fn program_words(p: &Program) -> (Vec<u64>, usize, usize) {
     (words, pool_at, powers_at)
 }
 
+/// Positions per launch of the global-scratch kernel: as many as fit
+/// `SCRATCH_BUDGET` with `slots` Fp3 slots each, at least one block's worth,
+/// at most `m`.
+fn chunk_positions(slots: usize, m: usize) -> usize {
+    let per_position = slots.max(1) * std::mem::size_of::<Fp3>();
+    (SCRATCH_BUDGET / per_position).max(THREADS as usize).min(m)
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn evaluate(
     dev: &CudaDevice,
@@ -174,8 +182,7 @@ pub(crate) fn evaluate(
         // tables and `out` of M elements.
         unsafe { crate::launch!(ctx, eval, grid; args) }?;
     } else {
-        let per_position = program.slots * std::mem::size_of::<Fp3>();
-        let chunk = (SCRATCH_BUDGET / per_position.max(1)).clamp(THREADS as usize, m);
+        let chunk = chunk_positions(program.slots, m);
         let scratch = CudaBuffer::<Fp3>::uninit(ctx, program.slots * chunk)?;
         args.scratch = scratch.as_raw();
         let mut start = 0usize;
@@ -193,4 +200,17 @@ pub(crate) fn evaluate(
         }
     }
     Ok(Matrix::new(out, 1, m).expect("one column of M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_bounded_by_budget_block_and_domain() {
+        assert_eq!(chunk_positions(66, 32), 32);
+        assert_eq!(chunk_positions(66, 1 << 18), SCRATCH_BUDGET / (66 * 24));
+        assert_eq!(chunk_positions(1 << 30, 1 << 20), THREADS as usize);
+        assert_eq!(chunk_positions(49, 2), 2);
+    }
 }
