@@ -462,13 +462,21 @@ pub fn check_evaluation<BM: crate::Buffer, BA: crate::Buffer>(
     if challenges.len() != system.num_challenges {
         return Err(DeviceError::invalid(
             "challenges",
-            format!("{} given, the system has {}", challenges.len(), system.num_challenges),
+            format!(
+                "{} given, the system has {}",
+                challenges.len(),
+                system.num_challenges
+            ),
         ));
     }
     if public.len() != system.num_public {
         return Err(DeviceError::invalid(
             "public",
-            format!("{} given, the system has {}", public.len(), system.num_public),
+            format!(
+                "{} given, the system has {}",
+                public.len(),
+                system.num_public
+            ),
         ));
     }
     Ok(())

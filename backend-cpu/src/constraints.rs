@@ -79,7 +79,10 @@ pub fn evaluate(
         powers.push(p);
         p *= alpha;
     }
-    let needs_first = system.constraints.iter().any(|c| c.rows == RowSet::FirstRow);
+    let needs_first = system
+        .constraints
+        .iter()
+        .any(|c| c.rows == RowSet::FirstRow);
     let needs_last = system
         .constraints
         .iter()
@@ -93,7 +96,9 @@ pub fn evaluate(
         .for_each(|(c, chunk)| {
             let start = c * CHUNK;
             let len = chunk.len();
-            let nat: Vec<usize> = (start..start + len).map(|k| bit_reverse(k, log_m)).collect();
+            let nat: Vec<usize> = (start..start + len)
+                .map(|k| bit_reverse(k, log_m))
+                .collect();
             let xs: Vec<Fp> = nat.iter().map(|&i| points[i]).collect();
             let mut inv_first: Vec<Fp> = Vec::new();
             if needs_first {
