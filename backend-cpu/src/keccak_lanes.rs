@@ -18,9 +18,15 @@
 pub(crate) trait Lanes: Copy {
     /// States processed side by side.
     const WIDTH: usize;
+    /// Whether [`Lanes::xor3`] is one instruction: theta then applies
+    /// `C[x-1]` and `rol(C[x+1], 1)` to each word in one step instead of
+    /// first combining them into `D[x]` (25 operations instead of 30).
+    const FUSED_XOR3: bool;
     /// Every lane set to `x`.
     unsafe fn splat(x: u64) -> Self;
     unsafe fn xor(a: Self, b: Self) -> Self;
+    /// `a ^ b ^ c`.
+    unsafe fn xor3(a: Self, b: Self, c: Self) -> Self;
     /// `a ^ b ^ c ^ d ^ e`.
     unsafe fn xor5(a: Self, b: Self, c: Self, d: Self, e: Self) -> Self;
     /// Rotation left by `N` bits, `0 < N < 64`.
@@ -89,37 +95,60 @@ unsafe fn round<L: Lanes>(a: &mut [L; 25], rc: u64) {
     let c2 = L::xor5(a[2], a[7], a[12], a[17], a[22]);
     let c3 = L::xor5(a[3], a[8], a[13], a[18], a[23]);
     let c4 = L::xor5(a[4], a[9], a[14], a[19], a[24]);
-    let d0 = L::xor(c4, L::rol::<1>(c1));
-    let d1 = L::xor(c0, L::rol::<1>(c2));
-    let d2 = L::xor(c1, L::rol::<1>(c3));
-    let d3 = L::xor(c2, L::rol::<1>(c4));
-    let d4 = L::xor(c3, L::rol::<1>(c0));
+    // D[x] = C[x-1] ^ rol(C[x+1], 1), kept as its two halves when the
+    // three-way xor is one instruction.
+    let (p0, q0) = (c4, L::rol::<1>(c1));
+    let (p1, q1) = (c0, L::rol::<1>(c2));
+    let (p2, q2) = (c1, L::rol::<1>(c3));
+    let (p3, q3) = (c2, L::rol::<1>(c4));
+    let (p4, q4) = (c3, L::rol::<1>(c0));
+    let d = if L::FUSED_XOR3 {
+        [p0, p1, p2, p3, p4]
+    } else {
+        [
+            L::xor(p0, q0),
+            L::xor(p1, q1),
+            L::xor(p2, q2),
+            L::xor(p3, q3),
+            L::xor(p4, q4),
+        ]
+    };
+    let q = [q0, q1, q2, q3, q4];
+    // a[x + 5y] ^ D[x].
+    let t = |i: usize| {
+        let x = i % 5;
+        if L::FUSED_XOR3 {
+            L::xor3(a[i], d[x], q[x])
+        } else {
+            L::xor(a[i], d[x])
+        }
+    };
     // b[y + 5 ((2x + 3y) mod 5)] = rol(a[x + 5y] ^ d[x], r[x, y]).
-    let b0 = L::xor(a[0], d0);
-    let b1 = L::rol::<44>(L::xor(a[6], d1));
-    let b2 = L::rol::<43>(L::xor(a[12], d2));
-    let b3 = L::rol::<21>(L::xor(a[18], d3));
-    let b4 = L::rol::<14>(L::xor(a[24], d4));
-    let b5 = L::rol::<28>(L::xor(a[3], d3));
-    let b6 = L::rol::<20>(L::xor(a[9], d4));
-    let b7 = L::rol::<3>(L::xor(a[10], d0));
-    let b8 = L::rol::<45>(L::xor(a[16], d1));
-    let b9 = L::rol::<61>(L::xor(a[22], d2));
-    let b10 = L::rol::<1>(L::xor(a[1], d1));
-    let b11 = L::rol::<6>(L::xor(a[7], d2));
-    let b12 = L::rol::<25>(L::xor(a[13], d3));
-    let b13 = L::rol::<8>(L::xor(a[19], d4));
-    let b14 = L::rol::<18>(L::xor(a[20], d0));
-    let b15 = L::rol::<27>(L::xor(a[4], d4));
-    let b16 = L::rol::<36>(L::xor(a[5], d0));
-    let b17 = L::rol::<10>(L::xor(a[11], d1));
-    let b18 = L::rol::<15>(L::xor(a[17], d2));
-    let b19 = L::rol::<56>(L::xor(a[23], d3));
-    let b20 = L::rol::<62>(L::xor(a[2], d2));
-    let b21 = L::rol::<55>(L::xor(a[8], d3));
-    let b22 = L::rol::<39>(L::xor(a[14], d4));
-    let b23 = L::rol::<41>(L::xor(a[15], d0));
-    let b24 = L::rol::<2>(L::xor(a[21], d1));
+    let b0 = t(0);
+    let b1 = L::rol::<44>(t(6));
+    let b2 = L::rol::<43>(t(12));
+    let b3 = L::rol::<21>(t(18));
+    let b4 = L::rol::<14>(t(24));
+    let b5 = L::rol::<28>(t(3));
+    let b6 = L::rol::<20>(t(9));
+    let b7 = L::rol::<3>(t(10));
+    let b8 = L::rol::<45>(t(16));
+    let b9 = L::rol::<61>(t(22));
+    let b10 = L::rol::<1>(t(1));
+    let b11 = L::rol::<6>(t(7));
+    let b12 = L::rol::<25>(t(13));
+    let b13 = L::rol::<8>(t(19));
+    let b14 = L::rol::<18>(t(20));
+    let b15 = L::rol::<27>(t(4));
+    let b16 = L::rol::<36>(t(5));
+    let b17 = L::rol::<10>(t(11));
+    let b18 = L::rol::<15>(t(17));
+    let b19 = L::rol::<56>(t(23));
+    let b20 = L::rol::<62>(t(2));
+    let b21 = L::rol::<55>(t(8));
+    let b22 = L::rol::<39>(t(14));
+    let b23 = L::rol::<41>(t(15));
+    let b24 = L::rol::<2>(t(21));
     let b = [
         b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15, b16, b17, b18, b19,
         b20, b21, b22, b23, b24,
@@ -136,6 +165,7 @@ unsafe fn round<L: Lanes>(a: &mut [L; 25], rc: u64) {
 /// One state: the portable scalar permutation.
 impl Lanes for u64 {
     const WIDTH: usize = 1;
+    const FUSED_XOR3: bool = false;
     #[inline(always)]
     unsafe fn splat(x: u64) -> u64 {
         x
@@ -143,6 +173,10 @@ impl Lanes for u64 {
     #[inline(always)]
     unsafe fn xor(a: u64, b: u64) -> u64 {
         a ^ b
+    }
+    #[inline(always)]
+    unsafe fn xor3(a: u64, b: u64, c: u64) -> u64 {
+        a ^ b ^ c
     }
     #[inline(always)]
     unsafe fn xor5(a: u64, b: u64, c: u64, d: u64, e: u64) -> u64 {

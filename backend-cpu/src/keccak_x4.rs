@@ -17,6 +17,7 @@ pub(crate) fn supported() -> bool {
 
 impl Lanes for X4 {
     const WIDTH: usize = 4;
+    const FUSED_XOR3: bool = false;
     #[inline(always)]
     unsafe fn splat(x: u64) -> X4 {
         X4(_mm256_set1_epi64x(x as i64))
@@ -24,6 +25,10 @@ impl Lanes for X4 {
     #[inline(always)]
     unsafe fn xor(a: X4, b: X4) -> X4 {
         X4(_mm256_xor_si256(a.0, b.0))
+    }
+    #[inline(always)]
+    unsafe fn xor3(a: X4, b: X4, c: X4) -> X4 {
+        X4(_mm256_xor_si256(_mm256_xor_si256(a.0, b.0), c.0))
     }
     #[inline(always)]
     unsafe fn xor5(a: X4, b: X4, c: X4, d: X4, e: X4) -> X4 {

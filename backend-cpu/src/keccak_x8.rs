@@ -23,6 +23,7 @@ const CHI: i32 = 0xd2;
 
 impl Lanes for X8 {
     const WIDTH: usize = 8;
+    const FUSED_XOR3: bool = true;
     #[inline(always)]
     unsafe fn splat(x: u64) -> X8 {
         X8(_mm512_set1_epi64(x as i64))
@@ -30,6 +31,10 @@ impl Lanes for X8 {
     #[inline(always)]
     unsafe fn xor(a: X8, b: X8) -> X8 {
         X8(_mm512_xor_si512(a.0, b.0))
+    }
+    #[inline(always)]
+    unsafe fn xor3(a: X8, b: X8, c: X8) -> X8 {
+        X8(_mm512_ternarylogic_epi64::<XOR3>(a.0, b.0, c.0))
     }
     #[inline(always)]
     unsafe fn xor5(a: X8, b: X8, c: X8, d: X8, e: X8) -> X8 {

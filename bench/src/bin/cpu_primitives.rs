@@ -10,11 +10,19 @@
 //!   --log-logup K    LogUp rows 2^K (20), 8 interactions
 //!   --runs R         timed runs per figure, median reported (5)
 //!   --quick          small sizes: --log-n 14 --width 16 --log-vec 16 --log-logup 14 --runs 3
+//!   --merkle-only    only the Merkle commit comparison (the LDE is computed
+//!                    once, untimed, and the other primitives are skipped)
 //!
 //! The LDE is evaluations over H_n (natural order) to shift * H_{n*B} with
 //! shift = 7, stored bit-reversed: what Plonky3's `Radix2DitParallel`
 //! returns (a bit-reversed matrix behind a natural-order view). The two
 //! results are compared on a small input before timing.
+//!
+//! The Merkle commit compares ours (`merkle_commit`, one row per leaf) on
+//! our LDE with Plonky3's `MerkleTreeMmcs` (see
+//! `stark_hal_bench::p3_keccak_merkle`) on Plonky3's LDE: the same values in
+//! the same (bit-reversed) row order, row-major in its case. Both are
+//! binary Keccak-256 trees with one leaf per 64-element row.
 
 use backend_api::rng::SplitMix64;
 use backend_api::{
@@ -25,8 +33,10 @@ use backend_cpu::CpuDevice;
 use p3_dft::{Radix2DitParallel, TwoAdicSubgroupDft};
 use p3_field::PrimeField64;
 use p3_goldilocks::Goldilocks;
+use p3_matrix::bitrev::BitReversibleMatrix;
 use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix as _;
+use stark_hal_bench::p3_keccak_merkle::{expected_p3_root, p3_commit_root, p3_keccak_mmcs};
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -36,6 +46,7 @@ struct Args {
     log_vec: u32,
     log_logup: u32,
     runs: usize,
+    merkle_only: bool,
 }
 
 fn parse_args() -> Args {
@@ -46,6 +57,7 @@ fn parse_args() -> Args {
         log_vec: 22,
         log_logup: 20,
         runs: 5,
+        merkle_only: false,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -64,7 +76,13 @@ fn parse_args() -> Args {
                     log_vec: 16,
                     log_logup: 14,
                     runs: 3,
+                    merkle_only: a.merkle_only,
                 };
+                i += 1;
+                continue;
+            }
+            "--merkle-only" => {
+                a.merkle_only = true;
                 i += 1;
                 continue;
             }
@@ -137,6 +155,53 @@ fn agreement_check(dev: &CpuDevice, p3: &Radix2DitParallel<Goldilocks>) -> bool 
     })
 }
 
+/// Our Keccak Merkle commit and Plonky3's, alternating run by run.
+fn merkle_comparison(
+    dev: &CpuDevice,
+    lde: &HostMatrix<Fp>,
+    p3_lde: &RowMajorMatrix<Goldilocks>,
+    runs: usize,
+) {
+    let same_values = (0..lde.height()).step_by(lde.height() / 64 + 1).all(|r| {
+        (0..lde.width())
+            .all(|c| lde.get(r, c).value() == p3_lde.values[r * lde.width() + c].as_canonical_u64())
+    });
+    println!(
+        "check: both Merkle commits get the same values in the same row order (sampled rows): {}",
+        if same_values { "yes" } else { "NO" }
+    );
+    assert!(same_values, "the committed matrices differ");
+    let mmcs = p3_keccak_mmcs();
+    let small = to_p3(&random_matrix(5, 7, 1 << 6));
+    let p3_ok = p3_commit_root(&mmcs, small.as_view()) == expected_p3_root(&small);
+    println!(
+        "check: Plonky3's tree is Keccak-256 of the row's 8-byte LE words, then Keccak-256(left || right) (7 x 2^6): {}",
+        if p3_ok { "yes" } else { "NO" }
+    );
+    assert!(p3_ok, "Plonky3's tree is not the configuration we describe");
+
+    let (mut ours_t, mut p3_t) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        let tree = dev.merkle_commit(&(), &[lde], 1).expect("valid commit");
+        ours_t.push(t.elapsed());
+        drop(tree);
+        let t = Instant::now();
+        let root = p3_commit_root(&mmcs, p3_lde.as_view());
+        p3_t.push(t.elapsed());
+        std::hint::black_box(root);
+    }
+    let (o, p) = (median(ours_t), median(p3_t));
+    println!(
+        "Keccak-256 Merkle commit of that LDE ({} x 2^{}, one row per leaf, binary): ours {}, Plonky3 MerkleTreeMmcs {}, ratio ours/Plonky3 {:.3}",
+        lde.width(),
+        lde.height().trailing_zeros(),
+        ms(o),
+        ms(p),
+        o.as_secs_f64() / p.as_secs_f64()
+    );
+}
+
 fn main() {
     let a = parse_args();
     let dev = CpuDevice::new();
@@ -166,9 +231,11 @@ fn main() {
     drop(lde_ours(&dev, &m, a.blowup));
     drop(p3.coset_lde_batch(p3_input.clone(), added_bits, shift));
     let (mut ours_t, mut p3_t) = (Vec::new(), Vec::new());
-    let mut lde = None;
-    for _ in 0..a.runs {
+    let (mut lde, mut p3_lde) = (None, None);
+    let lde_runs = if a.merkle_only { 1 } else { a.runs };
+    for _ in 0..lde_runs {
         drop(lde.take());
+        drop(p3_lde.take());
         let t = Instant::now();
         let out = lde_ours(&dev, &m, a.blowup);
         ours_t.push(t.elapsed());
@@ -177,35 +244,33 @@ fn main() {
         let t = Instant::now();
         let out = p3.coset_lde_batch(input, added_bits, shift);
         p3_t.push(t.elapsed());
-        drop(out);
+        p3_lde = Some(out);
     }
     let (o, p) = (median(ours_t), median(p3_t));
-    println!(
-        "coset LDE {} x 2^{} blowup {}: ours {}, Plonky3 {}, ratio ours/Plonky3 {:.3}",
-        a.width,
-        a.log_n,
-        a.blowup,
-        ms(o),
-        ms(p),
-        o.as_secs_f64() / p.as_secs_f64()
-    );
+    if !a.merkle_only {
+        println!(
+            "coset LDE {} x 2^{} blowup {}: ours {}, Plonky3 {}, ratio ours/Plonky3 {:.3}",
+            a.width,
+            a.log_n,
+            a.blowup,
+            ms(o),
+            ms(p),
+            o.as_secs_f64() / p.as_secs_f64()
+        );
+    }
     drop(p3_input);
+    drop(m);
 
     let lde = lde.expect("at least one run");
-    let mut times = Vec::new();
-    for _ in 0..a.runs {
-        let t = Instant::now();
-        let tree = dev.merkle_commit(&(), &[&lde], 1).expect("valid commit");
-        times.push(t.elapsed());
-        drop(tree);
-    }
-    println!(
-        "Keccak Merkle commit of that LDE ({} x 2^{}, one row per leaf): {}",
-        a.width,
-        a.log_n + added_bits as u32,
-        ms(median(times))
-    );
+    // Plonky3's storage order, without its natural-order view: bit-reversed
+    // rows, like ours.
+    let p3_lde: RowMajorMatrix<Goldilocks> = p3_lde.expect("at least one run").bit_reverse_rows();
+    merkle_comparison(&dev, &lde, &p3_lde, a.runs);
+    drop(p3_lde);
     drop(lde);
+    if a.merkle_only {
+        return;
+    }
 
     let len = 1usize << a.log_vec;
     let mut rng = SplitMix64::new(3);
