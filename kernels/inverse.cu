@@ -8,9 +8,9 @@
 //   2. batch_inverse_totals_invert: P_b <- 1/P_b, one thread per block, so
 //      the inversions run in parallel instead of serializing each block;
 //   3. batch_inverse_apply: each thread its local exclusive prefix products
-//      lp_e and total T_t; the block's inclusive prefix (X) and suffix (S)
-//      scans of the T_t; 1/T_t = (1/P_b) * X_{t-1} * S_{t+1}; then, walking
-//      back, 1/x_e = (1/(x_0 .. x_e)) * lp_e.
+//      lp_e and total T_t; a product tree over the T_t in shared memory,
+//      whose root inverse 1/P_b comes from step 2, gives every 1/T_t by a
+//      down-sweep; then, walking back, 1/x_e = (1/(x_0 .. x_e)) * lp_e.
 // Exact field arithmetic: the result does not depend on the launch shape.
 #include "field_ops.cuh"
 
@@ -49,8 +49,10 @@ __device__ void invert_totals(F* totals, uint64_t blocks) {
 template <typename F>
 __device__ void apply_chunk(F* v, uint64_t n, const F* inv_totals) {
     using Ops = gl::FieldOps<F>;
-    __shared__ F pre[THREADS];
-    __shared__ F suf[THREADS];
+    // Product tree over the thread totals: node i has children 2i, 2i + 1;
+    // leaves THREADS + t. Up-sweep products, then down-sweep inverses in
+    // place: 1/left = 1/parent * right, 1/right = 1/parent * left.
+    __shared__ F tree[2 * THREADS];
     const int t = threadIdx.x;
     const uint64_t base = (uint64_t)blockIdx.x * THREADS * PER_THREAD + (uint64_t)t * PER_THREAD;
 
@@ -63,20 +65,24 @@ __device__ void apply_chunk(F* v, uint64_t n, const F* inv_totals) {
         lp[e] = acc;
         acc = gl::mul(acc, nonzero(a[e]));
     }
-    pre[t] = acc;
-    suf[t] = acc;
+    tree[THREADS + t] = acc;
     __syncthreads();
-    for (int off = 1; off < THREADS; off <<= 1) {
-        F p = t >= off ? gl::mul(pre[t - off], pre[t]) : pre[t];
-        F s = t + off < THREADS ? gl::mul(suf[t], suf[t + off]) : suf[t];
-        __syncthreads();
-        pre[t] = p;
-        suf[t] = s;
+    for (int s = THREADS / 2; s >= 1; s >>= 1) {
+        if (t < s) tree[s + t] = gl::mul(tree[2 * (s + t)], tree[2 * (s + t) + 1]);
         __syncthreads();
     }
-    F r = inv_totals[blockIdx.x];
-    if (t > 0) r = gl::mul(r, pre[t - 1]);
-    if (t + 1 < THREADS) r = gl::mul(r, suf[t + 1]);
+    if (t == 0) tree[1] = inv_totals[blockIdx.x];
+    __syncthreads();
+    for (int s = 1; s < THREADS; s <<= 1) {
+        if (t < s) {
+            const int i = s + t;
+            F inv_parent = tree[i], left = tree[2 * i], right = tree[2 * i + 1];
+            tree[2 * i] = gl::mul(inv_parent, right);
+            tree[2 * i + 1] = gl::mul(inv_parent, left);
+        }
+        __syncthreads();
+    }
+    F r = tree[THREADS + t];  // 1 / T_t
 #pragma unroll
     for (int e = PER_THREAD - 1; e >= 0; --e) {
         uint64_t i = base + e;

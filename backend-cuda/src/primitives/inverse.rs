@@ -1,7 +1,7 @@
 //! Batch inverse (kernels/inverse.cu): every element replaced by its
 //! inverse, 0 by 0. Three launches: per-block products, their inversions
 //! (one per block of 1024 elements, all in parallel), then each block's
-//! prefix/suffix scan and back-propagation.
+//! product tree and back-propagation.
 
 use crate::launch::{kernel, Grid};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, DeviceAlloc};
