@@ -250,35 +250,45 @@ __device__ void ntt_pass(const NttPass& P) {
     const bool contiguous = log_stride == 0;
     const bool dif = P.dif != 0;
     const uint64_t* w12 = (const uint64_t*)P.w12;
+    const uint64_t n_mask = (1ull << P.log_n) - 1;
+
+    // The block's lines are consecutive: in a strided pass they are 2^log_c
+    // consecutive values of i2 (log_c <= log_stride, see ntt_plan.rs) of one
+    // group, in a contiguous pass whole consecutive groups. So element
+    // (l, i1) of the tile sits at global index (over all columns)
+    //   base + (i1 << log_stride) + (l << (contiguous ? g : 0)),
+    // where base is the index of (0, 0).
+    const uint64_t o0 = line0 & line_mask;
+    const uint64_t base = ((line0 >> lines_log) << P.log_n) +
+                          ((o0 >> log_stride) << P.log_m) + (o0 & stride_mask);
+    const uint32_t l_shift = contiguous ? g : 0;
+    const uint64_t i2_0 = o0 & stride_mask;  // i2 of line l is i2_0 + l (strided passes)
 
     // ---- load (plus coefficient scaling, plus the DIT twiddle)
     for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
         const Slot sl = slot_of(q, g, log_c, contiguous);
-        const uint64_t line = line0 + sl.l;
-        if (line >= total_lines) continue;
-        const uint64_t col = line >> lines_log;
-        const uint64_t o = line & line_mask;
-        const uint64_t i2 = o & stride_mask;
-        const uint64_t p = ((o >> log_stride) << P.log_m) + ((uint64_t)sl.i1 << log_stride) + i2;
+        if (line0 + sl.l >= total_lines) continue;
+        const uint64_t gi = base + ((uint64_t)sl.i1 << log_stride) + ((uint64_t)sl.l << l_shift);
+        const uint64_t p = gi & n_mask;
         uint64_t v[LIMBS];
         bool present = true;
-        uint64_t si = p;
-        uint64_t src_col = col;
+        const uint64_t* s = (const uint64_t*)P.src;
         uint64_t chunk = 0;
-        if (P.src_mode == SRC_COSETS) {
-            src_col = col >> P.log_b;
+        if (P.src_mode == SRC_SAME) {
+            s += gi * LIMBS;
+        } else if (P.src_mode == SRC_COSETS) {
+            const uint64_t col = gi >> P.log_n;
             chunk = col & ((1ull << P.log_b) - 1);
+            s += (((col >> P.log_b) << P.log_n) + p) * LIMBS;
         } else if (P.src_mode == SRC_PREFIX) {
             present = (p >> P.src_log_n) == 0;
-        } else if (P.src_mode == SRC_SPREAD) {
+            s += (((gi >> P.log_n) << P.src_log_n) + p) * LIMBS;
+        } else {  // SRC_SPREAD
             const uint32_t log_b = P.log_n - P.src_log_n;
             present = (p & ((1ull << log_b) - 1)) == 0;
-            si = p >> log_b;
+            s += (((gi >> P.log_n) << P.src_log_n) + (p >> log_b)) * LIMBS;
         }
         if (present) {
-            const uint32_t src_log =
-                (P.src_mode == SRC_SAME || P.src_mode == SRC_COSETS) ? P.log_n : P.src_log_n;
-            const uint64_t* s = (const uint64_t*)P.src + ((src_col << src_log) + si) * LIMBS;
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) v[c] = s[c];
             if (P.scale_load != SCALE_NONE) {
@@ -287,7 +297,7 @@ __device__ void ntt_pass(const NttPass& P) {
                 for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], f);
             }
             if (!dif && !contiguous) {
-                const uint64_t w = pass_twiddle(P, i2 * gl::bit_reverse(sl.i1, g));
+                const uint64_t w = pass_twiddle(P, (i2_0 + sl.l) * gl::bit_reverse(sl.i1, g));
 #pragma unroll
                 for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], w);
             }
@@ -318,26 +328,22 @@ __device__ void ntt_pass(const NttPass& P) {
     uint64_t* dst = (uint64_t*)P.dst;
     for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
         const Slot sl = slot_of(q, g, log_c, contiguous);
-        const uint64_t line = line0 + sl.l;
-        if (line >= total_lines) continue;
-        const uint64_t col = line >> lines_log;
-        const uint64_t o = line & line_mask;
-        const uint64_t i2 = o & stride_mask;
-        const uint64_t p = ((o >> log_stride) << P.log_m) + ((uint64_t)sl.i1 << log_stride) + i2;
+        if (line0 + sl.l >= total_lines) continue;
+        const uint64_t gi = base + ((uint64_t)sl.i1 << log_stride) + ((uint64_t)sl.l << l_shift);
         uint64_t v[LIMBS];
 #pragma unroll
         for (int c = 0; c < LIMBS; ++c) v[c] = sh[c * plane + sl.l * ls + sh_pos(sl.i1)];
         if (dif && !contiguous) {
-            const uint64_t w = pass_twiddle(P, i2 * gl::bit_reverse(sl.i1, g));
+            const uint64_t w = pass_twiddle(P, (i2_0 + sl.l) * gl::bit_reverse(sl.i1, g));
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], w);
         }
         if (P.scale_store != SCALE_NONE) {
-            const uint64_t f = scale_factor(P, P.scale_store, p, 0);
+            const uint64_t f = scale_factor(P, P.scale_store, gi & n_mask, 0);
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], f);
         }
-        uint64_t* d = dst + ((col << P.log_n) + p) * LIMBS;
+        uint64_t* d = dst + gi * LIMBS;
 #pragma unroll
         for (int c = 0; c < LIMBS; ++c) d[c] = v[c];
     }

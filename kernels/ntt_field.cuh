@@ -10,27 +10,24 @@
 
 namespace glf {
 
-// a + b mod p. The sum s (with carry c) needs "- p" exactly when c is set or
-// s >= p; in both cases the result is s + EPSILON mod 2^64, and "s >= p" is
-// the carry out of s + EPSILON (when c is set, s <= 2^64 - 2^33 < p, so at
-// most one of the two carries occurs).
+// a + b mod p, computed as a - (p - b): p - b is in [1, p], and
+// a - (p - b) borrows exactly when a + b < p, in which case the wrapped
+// difference is a + b - p + 2^64 and subtracting EPSILON = 2^64 - p gives
+// a + b (as in sub below); otherwise it is a + b - p, already reduced.
 __device__ __forceinline__ uint64_t add(uint64_t a, uint64_t b) {
     uint64_t r;
     asm("{\n\t"
-        ".reg .u32 a0, a1, b0, b1, s0, s1, x0, x1, c;\n\t"
-        ".reg .pred q;\n\t"
+        ".reg .u32 a0, a1, b0, b1, n0, n1, d0, d1, m;\n\t"
         "mov.b64 {a0, a1}, %1;\n\t"
         "mov.b64 {b0, b1}, %2;\n\t"
-        "add.cc.u32 s0, a0, b0;\n\t"
-        "addc.cc.u32 s1, a1, b1;\n\t"
-        "addc.u32 c, 0, 0;\n\t"
-        "add.cc.u32 x0, s0, 0xFFFFFFFF;\n\t"
-        "addc.cc.u32 x1, s1, 0;\n\t"
-        "addc.u32 c, c, 0;\n\t"
-        "setp.ne.u32 q, c, 0;\n\t"
-        "selp.u32 s0, x0, s0, q;\n\t"
-        "selp.u32 s1, x1, s1, q;\n\t"
-        "mov.b64 %0, {s0, s1};\n\t"
+        "sub.cc.u32 n0, 1, b0;\n\t"  // n = p - b
+        "subc.u32 n1, 0xFFFFFFFF, b1;\n\t"
+        "sub.cc.u32 d0, a0, n0;\n\t"
+        "subc.cc.u32 d1, a1, n1;\n\t"
+        "subc.u32 m, 0, 0;\n\t"  // m = EPSILON on a borrow, else 0
+        "sub.cc.u32 d0, d0, m;\n\t"
+        "subc.u32 d1, d1, 0;\n\t"
+        "mov.b64 %0, {d0, d1};\n\t"
         "}"
         : "=l"(r)
         : "l"(a), "l"(b));

@@ -23,8 +23,10 @@ const MIN_STRIDED_LOG_C: u32 = 2;
 
 /// Passes of a DIF transform of `2^log_n` (`1 <= log_n`), top index bits
 /// first; a DIT transform runs the same passes in reverse order. Every pass
-/// but the last is strided (`log_g < log_m`); the last one works on
-/// contiguous groups of up to `2^tile_log` elements.
+/// but the last is strided (`log_g < log_m`, and `log_c <= log_m - log_g`:
+/// a block's lines are consecutive `i2` of one group, which the kernel's
+/// addressing relies on); the last one works on contiguous groups of up to
+/// `2^tile_log` elements.
 pub(crate) fn dif_passes(log_n: u32, tile_log: u32) -> Vec<PassShape> {
     debug_assert!(log_n >= 1 && tile_log > MIN_STRIDED_LOG_C);
     if log_n <= tile_log {
@@ -73,6 +75,8 @@ mod tests {
                     if i + 1 < passes.len() {
                         assert!(p.log_c >= MIN_STRIDED_LOG_C);
                         assert!(p.log_g < p.log_m);
+                        // the kernel relies on a block's lines lying in one group
+                        assert!(p.log_c <= p.log_m - p.log_g, "log_n {log_n} pass {i}");
                     }
                     log_m -= p.log_g;
                 }
