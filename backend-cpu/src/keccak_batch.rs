@@ -276,7 +276,8 @@ unsafe fn leaf_groups_contiguous<L: Lanes>(cols: &[&[u64]], first: usize, out: &
     for (g, digests) in out.chunks_exact_mut(L::WIDTH).enumerate() {
         let row = first + g * L::WIDTH;
         let mut sponge = Batch::<L>::new();
-        for block in cols.chunks(RATE_LANES) {
+        let blocks = cols.len().div_ceil(RATE_LANES);
+        for (b, block) in cols.chunks(RATE_LANES).enumerate() {
             for (lane, col) in sponge.state.iter_mut().zip(block) {
                 let at = col.as_ptr().wrapping_add(row);
                 prefetch(at.wrapping_add(ahead));
@@ -284,6 +285,17 @@ unsafe fn leaf_groups_contiguous<L: Lanes>(cols: &[&[u64]], first: usize, out: &
                 // so the `WIDTH` words from `at` are in `col`; the caller
                 // guarantees the target features.
                 unsafe { *lane = L::xor(*lane, L::swap_bytes(L::load(at.cast(), 8))) };
+            }
+            // The lines of the block absorbed after the coming permutation
+            // (the next group's first block after the last): they arrive
+            // while it runs, and nothing else touches their cache set then.
+            let (next, next_row) = if b + 1 < blocks {
+                (b + 1, row)
+            } else {
+                (0, row + L::WIDTH)
+            };
+            for col in &cols[next * RATE_LANES..((next + 1) * RATE_LANES).min(cols.len())] {
+                prefetch(col.as_ptr().wrapping_add(next_row));
             }
             if block.len() == RATE_LANES {
                 // SAFETY: the caller guarantees the target features.
