@@ -2,6 +2,7 @@
 //! benchmarks. Not cryptographic: never use it for challenges.
 
 use crate::field::{DeviceElem, Fp, Fp3};
+use crate::matrix::HostMatrix;
 
 /// SplitMix64: the same seed gives the same stream on every platform.
 #[derive(Clone, Debug)]
@@ -18,6 +19,11 @@ impl SplitMix64 {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
+    }
+
+    /// A value in `0..n` (`n > 0`; modulo bias is fine for tests).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
     }
 
     /// A field element; values >= p are reduced (negligible bias).
@@ -38,5 +44,11 @@ impl SplitMix64 {
     /// `n` elements.
     pub fn elems<T: DeviceElem>(&mut self, n: usize) -> Vec<T> {
         (0..n).map(|_| self.elem()).collect()
+    }
+
+    /// A `width x height` matrix, filled column by column.
+    pub fn matrix<T: DeviceElem>(&mut self, width: usize, height: usize) -> HostMatrix<T> {
+        let data = self.elems(width * height);
+        HostMatrix::new(data, width, height).expect("width * height elements")
     }
 }

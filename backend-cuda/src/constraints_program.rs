@@ -200,25 +200,7 @@ mod tests {
     use super::*;
     use backend_api::expr::{zerofier_inverses, RowSet};
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-        fn fp(&mut self) -> Fp {
-            Fp::from_u128(self.next() as u128)
-        }
-        fn fp3(&mut self) -> Fp3 {
-            Fp3::new(self.fp(), self.fp(), self.fp())
-        }
-    }
+    use backend_api::rng::SplitMix64 as Rng;
 
     fn random_system(rng: &mut Rng, nodes: usize, constraints: usize) -> ConstraintSystem {
         let mut s = ConstraintSystem::new(5, 2, 3, 2);
@@ -285,7 +267,7 @@ mod tests {
 
     #[test]
     fn bytecode_matches_the_definition() {
-        let mut rng = Rng(7);
+        let mut rng = Rng::new(7);
         for case in 0..40 {
             let sys = random_system(&mut rng, 10 + case * 5, 1 + case % 9);
             sys.validate().unwrap();

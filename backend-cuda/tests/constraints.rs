@@ -10,27 +10,7 @@ use backend_api::{DeviceError, Fp, Fp3, HostMatrix, Matrix, ProverDevice};
 use backend_cpu::CpuDevice;
 use backend_cuda::{CudaCtx, CudaDevice, EventTimer};
 
-/// splitmix64: deterministic, seedable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn fp(&mut self) -> Fp {
-        Fp::from_u128(self.next() as u128)
-    }
-    fn fp3(&mut self) -> Fp3 {
-        Fp3::new(self.fp(), self.fp(), self.fp())
-    }
-}
+use backend_api::rng::SplitMix64 as Rng;
 
 /// Random inputs for `system` on `domain`: (main, aux, challenges, public, alpha).
 type Inputs = (
@@ -82,7 +62,7 @@ fn compare(
     d: &CompositionDomain,
     seed: u64,
 ) -> f32 {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let (main, aux, challenges, public, alpha) = inputs(&mut rng, system, d.log_lde);
 
     let cpu = CpuDevice::new();
@@ -235,7 +215,7 @@ fn fibonacci_matches_cpu() {
 #[ignore = "needs a CUDA device"]
 fn random_systems_match_cpu() {
     let (dev, ctx) = device();
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     for (case, &(nodes, cons, log_n, log_lde, log_eval)) in [
         (30, 4, 3, 5, 5),
         (120, 12, 8, 11, 10),
@@ -298,7 +278,7 @@ fn empty_system_gives_zeros() {
 #[ignore = "needs a CUDA device"]
 fn timed_2_22_rows_100_nodes() {
     let (dev, ctx) = device();
-    let mut rng = Rng(77);
+    let mut rng = Rng::new(77);
     let s = random_system(&mut rng, 16, 100, 12);
     let d = domain(20, 22, 22);
     let first = compare(&dev, &ctx, &s, &d, 500);
@@ -316,7 +296,7 @@ fn timed_2_22_rows_100_nodes() {
 fn invalid_arguments_are_rejected() {
     let (dev, ctx) = device();
     let s = fibonacci_system();
-    let mut rng = Rng(600);
+    let mut rng = Rng::new(600);
     let d = domain(3, 5, 4);
     let (main, aux, ch, pb, alpha) = inputs(&mut rng, &s, d.log_lde);
     let gmain = dev.upload_matrix(&ctx, &main).unwrap();

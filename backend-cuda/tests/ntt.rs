@@ -12,31 +12,7 @@ use backend_cuda::{CudaCtx, CudaDevice};
 
 // ---------------------------------------------------------------- inputs
 
-/// splitmix64: deterministic, seedable, different per test case.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn fp(&mut self) -> Fp {
-        Fp::from_u128(self.next() as u128)
-    }
-    fn elem<T: DeviceElem>(&mut self) -> T {
-        let limbs: Vec<Fp> = (0..T::LIMBS).map(|_| self.fp()).collect();
-        T::from_limbs(&limbs)
-    }
-    fn matrix<T: DeviceElem>(&mut self, width: usize, height: usize) -> HostMatrix<T> {
-        let cols: Vec<Vec<T>> = (0..width)
-            .map(|_| (0..height).map(|_| self.elem()).collect())
-            .collect();
-        HostMatrix::from_columns(&cols).unwrap()
-    }
-}
+use backend_api::rng::SplitMix64 as Rng;
 
 // ---------------------------------------------------------------- references
 
@@ -203,7 +179,7 @@ const SHIFTS: [u64; 2] = [1, 7];
 
 #[test]
 fn host_fast_reference_matches_the_naive_dft() {
-    let mut rng = Rng(1);
+    let mut rng = Rng::new(1);
     for log_n in 0..=7 {
         let v: Vec<Fp3> = (0..1usize << log_n).map(|_| rng.elem()).collect();
         for dir in DIRS {
@@ -343,7 +319,7 @@ fn extend_all_combinations<T: DeviceElem>(
 #[ignore = "needs a CUDA device"]
 fn ntt_small_sizes_match_the_naive_dft() {
     let (dev, ctx) = device();
-    let mut rng = Rng(2);
+    let mut rng = Rng::new(2);
     for log_n in 0..=8 {
         for width in [1, 3, 64] {
             if width == 64 && log_n > 6 {
@@ -359,7 +335,7 @@ fn ntt_small_sizes_match_the_naive_dft() {
 #[ignore = "needs a CUDA device"]
 fn ntt_large_sizes_match_the_host_reference() {
     let (dev, ctx) = device();
-    let mut rng = Rng(3);
+    let mut rng = Rng::new(3);
     // Every pass shape: one tile, one strided pass plus the contiguous one,
     // two strided passes (log_n > 22 for Fp is too slow for the host reference).
     for log_n in [9, 10, 11, 12, 13, 14, 15, 17, 19, 20, 21, 22] {
@@ -377,7 +353,7 @@ fn ntt_large_sizes_match_the_host_reference() {
 #[ignore = "needs a CUDA device"]
 fn lde_small_sizes_match_the_naive_dft() {
     let (dev, ctx) = device();
-    let mut rng = Rng(4);
+    let mut rng = Rng::new(4);
     for log_n in 0..=6 {
         for width in [1, 3] {
             extend_all_combinations::<Fp>(
@@ -411,7 +387,7 @@ fn lde_small_sizes_match_the_naive_dft() {
 #[ignore = "needs a CUDA device"]
 fn lde_large_sizes_match_the_host_reference() {
     let (dev, ctx) = device();
-    let mut rng = Rng(5);
+    let mut rng = Rng::new(5);
     for log_n in [9, 11, 13, 16] {
         extend_all_combinations::<Fp>(&dev, &ctx, &mut rng, 3, log_n, &[2, 4], fast_ntt);
         extend_all_combinations::<Fp3>(&dev, &ctx, &mut rng, 3, log_n, &[4], fast_ntt);
@@ -453,14 +429,14 @@ fn pass_arithmetic_matches_the_host_field() {
             b.push(y);
         }
     }
-    let mut rng = Rng(8);
+    let mut rng = Rng::new(8);
     for _ in 0..1 << 16 {
         a.push(rng.fp().value());
         b.push(rng.fp().value());
         // products whose 128-bit limbs sit at their extremes
-        let hi = rng.next() | 0xFFFF_FFFF_0000_0000;
+        let hi = rng.next_u64() | 0xFFFF_FFFF_0000_0000;
         a.push(hi % p);
-        b.push((rng.next() >> 1 | 1 << 63) % p);
+        b.push((rng.next_u64() >> 1 | 1 << 63) % p);
     }
     let n = a.len();
     let da = DeviceAlloc::from_words(&ctx, &a).unwrap();
@@ -490,8 +466,8 @@ fn pass_arithmetic_matches_the_host_field() {
 #[ignore = "needs a CUDA device"]
 fn invalid_arguments_are_rejected() {
     let (dev, ctx) = device();
-    let host = Rng(6).matrix::<Fp>(2, 8);
-    let odd = Rng(7).matrix::<Fp>(1, 6);
+    let host = Rng::new(6).matrix::<Fp>(2, 8);
+    let odd = Rng::new(7).matrix::<Fp>(1, 6);
     let mut m = dev.upload_matrix(&ctx, &host).unwrap();
     let mut bad = dev.upload_matrix(&ctx, &odd).unwrap();
     let argument = |e: DeviceError| match e {

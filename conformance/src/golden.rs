@@ -9,9 +9,9 @@
 use backend_api::expr::CompositionDomain;
 use backend_api::rng::SplitMix64;
 use backend_api::{
-    elems_to_bytes, keccak256, Coset, DeepOpening, DeviceElem, DeviceResult, Fp, Fp3, HostMatrix,
-    Interaction, InteractionKind, LinearCombination, LogUpChallenges, MerkleTree, NttDirection,
-    Order, ProverDevice,
+    elems_to_bytes, keccak256, Coset, DeepOpening, DeviceElem, DeviceResult, Fp, Fp3, Interaction,
+    InteractionKind, LinearCombination, LogUpChallenges, MerkleTree, NttDirection, Order,
+    ProverDevice,
 };
 
 /// One family's digest.
@@ -22,10 +22,6 @@ pub struct GoldenDigest {
     pub description: &'static str,
     /// Hex Keccak-256 of the output bytes.
     pub digest: String,
-}
-
-fn random<T: DeviceElem>(rng: &mut SplitMix64, width: usize, height: usize) -> HostMatrix<T> {
-    HostMatrix::new(rng.elems(width * height), width, height).expect("sized")
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -56,7 +52,7 @@ impl<D: ProverDevice> Run<'_, D> {
     ) -> DeviceResult<Vec<u8>> {
         let mut m = self
             .dev
-            .upload_matrix(&self.ctx, &random::<T>(&mut SplitMix64::new(seed), w, h))?;
+            .upload_matrix(&self.ctx, &SplitMix64::new(seed).matrix::<T>(w, h))?;
         self.dev.ntt(&self.ctx, &mut m, dir, shift, io.0, io.1)?;
         self.bytes(&m)
     }
@@ -72,7 +68,7 @@ impl<D: ProverDevice> Run<'_, D> {
     ) -> DeviceResult<Vec<u8>> {
         let m = self
             .dev
-            .upload_matrix(&self.ctx, &random::<T>(&mut SplitMix64::new(seed), w, h))?;
+            .upload_matrix(&self.ctx, &SplitMix64::new(seed).matrix::<T>(w, h))?;
         let out = if coeffs {
             self.dev
                 .coeffs_to_coset(&self.ctx, &m, io.0, blowup, Fp::GENERATOR, io.1)?
@@ -85,7 +81,7 @@ impl<D: ProverDevice> Run<'_, D> {
 
     fn merkle(&self) -> DeviceResult<Vec<u8>> {
         let mut rng = SplitMix64::new(31);
-        let (a, b) = (random::<Fp>(&mut rng, 3, 16), random::<Fp>(&mut rng, 1, 16));
+        let (a, b) = (rng.matrix::<Fp>(3, 16), rng.matrix::<Fp>(1, 16));
         let (a, b) = (
             self.dev.upload_matrix(&self.ctx, &a)?,
             self.dev.upload_matrix(&self.ctx, &b)?,
@@ -102,7 +98,7 @@ impl<D: ProverDevice> Run<'_, D> {
         }
         let e = self
             .dev
-            .upload_matrix(&self.ctx, &random::<Fp3>(&mut rng, 2, 8))?;
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp3>(2, 8))?;
         out.extend(self.dev.merkle_commit(&self.ctx, &[&e], 1)?.root());
         Ok(out)
     }
@@ -126,7 +122,7 @@ impl<D: ProverDevice> Run<'_, D> {
         let mut rng = SplitMix64::new(51);
         let cw = self
             .dev
-            .upload_matrix(&self.ctx, &random::<Fp3>(&mut rng, 1, 32))?;
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp3>(1, 32))?;
         let folded = self
             .dev
             .fri_fold(&self.ctx, &cw, Fp::GENERATOR, rng.fp3())?;
@@ -139,7 +135,7 @@ impl<D: ProverDevice> Run<'_, D> {
         let mut rng = SplitMix64::new(61);
         let main = self
             .dev
-            .upload_matrix(&self.ctx, &random::<Fp>(&mut rng, 4, 32))?;
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp>(4, 32))?;
         let its = vec![
             Interaction {
                 bus: 1,
@@ -187,10 +183,10 @@ impl<D: ProverDevice> Run<'_, D> {
         let mut rng = SplitMix64::new(81);
         let m = self
             .dev
-            .upload_matrix(&self.ctx, &random::<Fp>(&mut rng, 3, 16))?;
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp>(3, 16))?;
         let e = self
             .dev
-            .upload_matrix(&self.ctx, &random::<Fp3>(&mut rng, 1, 16))?;
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp3>(1, 16))?;
         let points = [rng.fp3(), rng.fp3()];
         let mut values: Vec<Fp3> = self.dev.ood_evaluate(&self.ctx, &m, &points)?.concat();
         values.extend(self.dev.ood_evaluate(&self.ctx, &e, &points)?.concat());
@@ -208,10 +204,10 @@ impl<D: ProverDevice> Run<'_, D> {
         };
         let main = self
             .dev
-            .upload_matrix(&self.ctx, &random::<Fp>(&mut rng, 3, 32))?;
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp>(3, 32))?;
         let aux = self
             .dev
-            .upload_matrix(&self.ctx, &random::<Fp3>(&mut rng, 1, 32))?;
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp3>(1, 32))?;
         let (challenges, public) = ([rng.fp3(), rng.fp3()], [rng.fp(), rng.fp()]);
         let out = self.dev.evaluate_constraints(
             &self.ctx,
@@ -229,12 +225,10 @@ impl<D: ProverDevice> Run<'_, D> {
     fn deep(&self) -> DeviceResult<Vec<u8>> {
         let mut rng = SplitMix64::new(91);
         let n = 32;
-        let b0 = self
-            .dev
-            .upload_matrix(&self.ctx, &random::<Fp>(&mut rng, 2, n))?;
+        let b0 = self.dev.upload_matrix(&self.ctx, &rng.matrix::<Fp>(2, n))?;
         let e0 = self
             .dev
-            .upload_matrix(&self.ctx, &random::<Fp3>(&mut rng, 1, n))?;
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp3>(1, n))?;
         let points = [rng.fp3(), rng.fp3()];
         let base = [DeepOpening {
             matrix: &b0,
