@@ -9,17 +9,19 @@
 //! size-`N` transform. The steps per column:
 //!
 //! 1. natural-order coefficients (times `n` when the input holds
-//!    evaluations): inverse DIF + reading back in bit-reversed order, or
-//!    inverse DIT, or the input itself;
-//! 2. chunk `q` gets `c_j * t_q^j` (and `1/n`), one fused pass from cached
-//!    power tables;
+//!    evaluations): the input itself, or a cache-blocked bit-reversal copy
+//!    of it, then (evaluations) an inverse DIT, which takes bit-reversed
+//!    input to natural output;
+//! 2. chunk `q` gets `c_j * t_q^j` (and `1/n`), one fused, sequential pass
+//!    from cached power tables;
 //! 3. a DIF on each chunk; a natural-order output is one final permutation.
 
-use crate::arith::mul;
-use crate::radix2::{dif, dit};
+use crate::ntt_bitrev::bit_reverse_copy;
+use crate::radix2::{dif_with, dit_with, mul_slices_with, Kernel};
 use crate::twiddles::{scaled_powers, stage_twiddles};
 use backend_api::{bit_reverse, bit_reverse_permute, Fp, Order};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// What the input column holds.
 #[derive(Copy, Clone, PartialEq, Eq)]
@@ -41,21 +43,35 @@ pub struct LdeParams {
 
 /// Extends `src` (length `n`) into `out` (length `n * B`).
 pub fn lde_column(src: &[u64], out: &mut [u64], p: &LdeParams, parallel: bool) {
+    lde_column_with(Kernel::detect(), src, out, p, parallel)
+}
+
+/// [`lde_column`] on the given butterfly kernel.
+pub fn lde_column_with(
+    kernel: Kernel,
+    src: &[u64],
+    out: &mut [u64],
+    p: &LdeParams,
+    parallel: bool,
+) {
     let n = 1usize << p.log_n;
     let log_big = p.log_n + p.log_b;
-    // Step 1: `coeffs[idx(j)]` is coefficient j (times n for evaluations).
-    let mut owned;
-    let (coeffs, reversed): (&[u64], bool) = match (p.source, p.input) {
-        (Source::Coefficients, order) => (src, order == Order::BitReversed),
-        (Source::Evaluations, Order::Natural) => {
-            owned = src.to_vec();
-            dif(&mut owned, &stage_twiddles(p.log_n, true), parallel);
-            (&owned, true)
-        }
-        (Source::Evaluations, Order::BitReversed) => {
-            owned = src.to_vec();
-            dit(&mut owned, &stage_twiddles(p.log_n, true), parallel);
-            (&owned, false)
+    let reversed_copy = || {
+        let mut v = vec![0u64; n];
+        bit_reverse_copy(src, &mut v, p.log_n);
+        v
+    };
+    // Step 1: `coeffs[j]` is coefficient j (times n for evaluations).
+    let coeffs: Cow<[u64]> = match (p.source, p.input) {
+        (Source::Coefficients, Order::Natural) => Cow::Borrowed(src),
+        (Source::Coefficients, Order::BitReversed) => Cow::Owned(reversed_copy()),
+        (Source::Evaluations, order) => {
+            let mut v = match order {
+                Order::Natural => reversed_copy(),
+                Order::BitReversed => src.to_vec(),
+            };
+            dit_with(kernel, &mut v, &stage_twiddles(p.log_n, true), parallel);
+            Cow::Owned(v)
         }
     };
     let scale = match p.source {
@@ -69,27 +85,27 @@ pub fn lde_column(src: &[u64], out: &mut [u64], p: &LdeParams, parallel: bool) {
             scaled_powers(p.log_n, t, scale)
         })
         .collect();
-    let coeff = |j: usize| {
-        if reversed {
-            coeffs[bit_reverse(j, p.log_n)]
-        } else {
-            coeffs[j]
-        }
-    };
-    // Step 2.
+    // Step 2, in pieces that stay in cache while every chunk reads them.
+    const PIECE: usize = 1 << 12;
     if parallel {
         for (chunk, table) in out.chunks_mut(n).zip(&tables) {
             chunk
-                .par_iter_mut()
-                .enumerate()
-                .for_each(|(j, v)| *v = mul(coeff(j), table[j]));
+                .par_chunks_mut(PIECE)
+                .zip(coeffs.par_chunks(PIECE))
+                .zip(table.par_chunks(PIECE))
+                .for_each(|((d, c), t)| mul_slices_with(kernel, d, c, t));
         }
     } else {
         let mut chunks: Vec<&mut [u64]> = out.chunks_mut(n).collect();
-        for j in 0..n {
-            let c = coeff(j);
+        for start in (0..n).step_by(PIECE) {
+            let end = (start + PIECE).min(n);
             for (chunk, table) in chunks.iter_mut().zip(&tables) {
-                chunk[j] = mul(c, table[j]);
+                mul_slices_with(
+                    kernel,
+                    &mut chunk[start..end],
+                    &coeffs[start..end],
+                    &table[start..end],
+                );
             }
         }
     }
@@ -97,9 +113,10 @@ pub fn lde_column(src: &[u64], out: &mut [u64], p: &LdeParams, parallel: bool) {
     let tw = stage_twiddles(p.log_n, false);
     if parallel {
         out.par_chunks_mut(n)
-            .for_each(|chunk| dif(chunk, &tw, true));
+            .for_each(|chunk| dif_with(kernel, chunk, &tw, true));
     } else {
-        out.chunks_mut(n).for_each(|chunk| dif(chunk, &tw, false));
+        out.chunks_mut(n)
+            .for_each(|chunk| dif_with(kernel, chunk, &tw, false));
     }
     if p.output == Order::Natural {
         bit_reverse_permute(out);

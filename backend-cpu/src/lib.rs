@@ -21,6 +21,11 @@ mod lde;
 mod logup;
 mod merkle;
 mod ntt;
+mod ntt_bitrev;
+#[cfg(test)]
+mod ntt_tests;
+#[cfg(target_arch = "x86_64")]
+mod ntt_x8;
 mod ood;
 mod radix2;
 mod twiddles;

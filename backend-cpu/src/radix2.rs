@@ -17,8 +17,16 @@
 //! crosses main memory twice per transform instead of once per stage.
 //!
 //! Inputs must be canonical or raw; outputs are canonical.
+//!
+//! The stages are written once, generic over [`Butterflies`]: the scalar
+//! kernel ([`Scalar`]) and, on x86-64 CPUs with AVX-512F, eight lanes per
+//! instruction ([`crate::ntt_x8`]). [`Kernel`] picks one at run time; both
+//! compute the same canonical outputs (the raw intermediate values may
+//! differ, their residues mod p do not).
 
 use crate::arith::{add, canonical, mul, sub};
+#[cfg(target_arch = "x86_64")]
+use crate::ntt_x8::{self, X8};
 use rayon::prelude::*;
 
 const LOG_BLOCK: u32 = 12;
@@ -30,86 +38,175 @@ const PAR_MIN: usize = 1 << 16;
 /// Work unit of the parallel outer stages.
 const PAR_CHUNK: usize = 1 << 12;
 
-/// DIF butterflies `(a, b) -> (a + b, (a - b) w)` over matching slices.
-#[inline(always)]
-fn dif_butterflies(lo: &mut [u64], hi: &mut [u64], tw: &[u64]) {
-    for ((a, b), &w) in lo.iter_mut().zip(hi.iter_mut()).zip(tw) {
-        let (u, v) = (*a, *b);
-        *a = add(u, v);
-        *b = mul(sub(u, v), w);
+/// The butterfly loops one kernel provides; everything else is shared.
+pub trait Butterflies: Copy {
+    /// Smallest half-size `h` that [`Butterflies::dif`] and
+    /// [`Butterflies::dit`] handle; smaller stages belong to the tail/head.
+    const MIN_HALF: usize;
+    /// Smallest transform length the kernel accepts (and the multiple of
+    /// it that rows must be).
+    const MIN_LEN: usize;
+    /// DIF butterflies `(a, b) -> (a + b, (a - b) w)` over matching slices
+    /// `lo`, `hi`, `tw` (length a multiple of `MIN_HALF`).
+    fn dif(self, lo: &mut [u64], hi: &mut [u64], tw: &[u64]);
+    /// DIT butterflies `(a, b) -> (a + b w, a - b w)`, as [`Butterflies::dif`].
+    fn dit(self, lo: &mut [u64], hi: &mut [u64], tw: &[u64]);
+    /// The DIF stages with `h < MIN_HALF` on a whole row, then canonical values.
+    fn dif_tail(self, row: &mut [u64], tw: &[u64]);
+    /// The DIT stages with `h < MIN_HALF` on a whole row (raw output).
+    fn dit_head(self, row: &mut [u64], tw: &[u64]);
+    /// `dst[i] = a[i] * b[i]` (raw), `dst.len()` a multiple of `MIN_HALF`.
+    fn mul_slices(self, dst: &mut [u64], a: &[u64], b: &[u64]);
+    /// Canonical values in place.
+    fn canonicalize(self, x: &mut [u64]);
+}
+
+/// The portable kernel: one value at a time with [`crate::arith`].
+#[derive(Clone, Copy, Debug)]
+pub struct Scalar;
+
+impl Butterflies for Scalar {
+    const MIN_HALF: usize = 4;
+    const MIN_LEN: usize = 1;
+
+    #[inline(always)]
+    fn dif(self, lo: &mut [u64], hi: &mut [u64], tw: &[u64]) {
+        for ((a, b), &w) in lo.iter_mut().zip(hi.iter_mut()).zip(tw) {
+            let (u, v) = (*a, *b);
+            *a = add(u, v);
+            *b = mul(sub(u, v), w);
+        }
+    }
+
+    #[inline(always)]
+    fn dit(self, lo: &mut [u64], hi: &mut [u64], tw: &[u64]) {
+        for ((a, b), &w) in lo.iter_mut().zip(hi.iter_mut()).zip(tw) {
+            let (u, v) = (*a, mul(*b, w));
+            *a = add(u, v);
+            *b = sub(u, v);
+        }
+    }
+
+    /// The last two stages fused on groups of four (twiddles 1 and `w_4`),
+    /// which skips their multiplications by 1 and their short inner loops.
+    #[inline(always)]
+    fn dif_tail(self, row: &mut [u64], tw: &[u64]) {
+        match row.len() {
+            1 => row[0] = canonical(row[0]),
+            2 => {
+                let (u, v) = (row[0], row[1]);
+                row[0] = canonical(add(u, v));
+                row[1] = canonical(sub(u, v));
+            }
+            _ => {
+                let w4 = tw[3];
+                for q in row.chunks_exact_mut(4) {
+                    let (y0, y2) = (add(q[0], q[2]), sub(q[0], q[2]));
+                    let (y1, y3) = (add(q[1], q[3]), mul(sub(q[1], q[3]), w4));
+                    q[0] = canonical(add(y0, y1));
+                    q[1] = canonical(sub(y0, y1));
+                    q[2] = canonical(add(y2, y3));
+                    q[3] = canonical(sub(y2, y3));
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn dit_head(self, row: &mut [u64], tw: &[u64]) {
+        match row.len() {
+            1 => {}
+            2 => {
+                let (u, v) = (row[0], row[1]);
+                row[0] = add(u, v);
+                row[1] = sub(u, v);
+            }
+            _ => {
+                let w4 = tw[3];
+                for q in row.chunks_exact_mut(4) {
+                    let (y0, y1) = (add(q[0], q[1]), sub(q[0], q[1]));
+                    let (y2, y3) = (add(q[2], q[3]), mul(sub(q[2], q[3]), w4));
+                    q[0] = add(y0, y2);
+                    q[2] = sub(y0, y2);
+                    q[1] = add(y1, y3);
+                    q[3] = sub(y1, y3);
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn mul_slices(self, dst: &mut [u64], a: &[u64], b: &[u64]) {
+        for ((d, &x), &y) in dst.iter_mut().zip(a).zip(b) {
+            *d = mul(x, y);
+        }
+    }
+
+    #[inline(always)]
+    fn canonicalize(self, x: &mut [u64]) {
+        x.iter_mut().for_each(|v| *v = canonical(*v));
     }
 }
 
-/// DIT butterflies `(a, b) -> (a + b w, a - b w)` over matching slices.
-#[inline(always)]
-fn dit_butterflies(lo: &mut [u64], hi: &mut [u64], tw: &[u64]) {
-    for ((a, b), &w) in lo.iter_mut().zip(hi.iter_mut()).zip(tw) {
-        let (u, v) = (*a, mul(*b, w));
-        *a = add(u, v);
-        *b = sub(u, v);
+/// Which butterfly kernel a transform runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    Scalar,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Kernel {
+    /// Every kernel the running CPU supports, widest first; the last is scalar.
+    pub fn supported() -> Vec<Kernel> {
+        let mut out = Vec::new();
+        #[cfg(target_arch = "x86_64")]
+        if ntt_x8::supported() {
+            out.push(Kernel::Avx512);
+        }
+        out.push(Kernel::Scalar);
+        out
+    }
+
+    /// The widest kernel the running CPU supports.
+    pub fn detect() -> Kernel {
+        Kernel::supported()[0]
+    }
+
+    /// The kernel to run a transform of length `n` on: vector kernels need
+    /// whole blocks, shorter transforms run on the scalar one.
+    fn for_len(self, n: usize) -> Kernel {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 if n < X8::MIN_LEN => Kernel::Scalar,
+            k => k,
+        }
     }
 }
 
 /// The in-row DIF stages `h = len/2, ..., 1` of one row, then canonical values.
-/// The last two stages run fused on groups of four (twiddles 1 and `w_4`),
-/// which skips their multiplications by 1 and their short inner loops.
-fn dif_row(row: &mut [u64], tw: &[u64]) {
+#[inline(always)]
+fn dif_row<K: Butterflies>(k: K, row: &mut [u64], tw: &[u64]) {
     let mut h = row.len() / 2;
-    while h > 2 {
+    while h >= K::MIN_HALF {
         for block in row.chunks_exact_mut(2 * h) {
             let (lo, hi) = block.split_at_mut(h);
-            dif_butterflies(lo, hi, &tw[h..2 * h]);
+            k.dif(lo, hi, &tw[h..2 * h]);
         }
         h /= 2;
     }
-    match row.len() {
-        1 => row[0] = canonical(row[0]),
-        2 => {
-            let (u, v) = (row[0], row[1]);
-            row[0] = canonical(add(u, v));
-            row[1] = canonical(sub(u, v));
-        }
-        _ => {
-            let w4 = tw[3];
-            for q in row.chunks_exact_mut(4) {
-                let (y0, y2) = (add(q[0], q[2]), sub(q[0], q[2]));
-                let (y1, y3) = (add(q[1], q[3]), mul(sub(q[1], q[3]), w4));
-                q[0] = canonical(add(y0, y1));
-                q[1] = canonical(sub(y0, y1));
-                q[2] = canonical(add(y2, y3));
-                q[3] = canonical(sub(y2, y3));
-            }
-        }
-    }
+    k.dif_tail(row, tw);
 }
 
-/// The in-row DIT stages `h = 1, ..., len/2` of one row (raw output); the
-/// first two fused on groups of four, as in [`dif_row`].
-fn dit_row(row: &mut [u64], tw: &[u64]) {
-    match row.len() {
-        1 => {}
-        2 => {
-            let (u, v) = (row[0], row[1]);
-            row[0] = add(u, v);
-            row[1] = sub(u, v);
-        }
-        _ => {
-            let w4 = tw[3];
-            for q in row.chunks_exact_mut(4) {
-                let (y0, y1) = (add(q[0], q[1]), sub(q[0], q[1]));
-                let (y2, y3) = (add(q[2], q[3]), mul(sub(q[2], q[3]), w4));
-                q[0] = add(y0, y2);
-                q[2] = sub(y0, y2);
-                q[1] = add(y1, y3);
-                q[3] = sub(y1, y3);
-            }
-        }
-    }
-    let mut h = 4;
+/// The in-row DIT stages `h = 1, ..., len/2` of one row (raw output).
+#[inline(always)]
+fn dit_row<K: Butterflies>(k: K, row: &mut [u64], tw: &[u64]) {
+    k.dit_head(row, tw);
+    let mut h = K::MIN_HALF;
     while h < row.len() {
         for block in row.chunks_exact_mut(2 * h) {
             let (lo, hi) = block.split_at_mut(h);
-            dit_butterflies(lo, hi, &tw[h..2 * h]);
+            k.dit(lo, hi, &tw[h..2 * h]);
         }
         h *= 2;
     }
@@ -117,12 +214,14 @@ fn dit_row(row: &mut [u64], tw: &[u64]) {
 
 /// Copies matrix columns `c0 .. c0 + g` (row length `c`) into `scratch`,
 /// `g` values per row.
+#[inline(always)]
 fn gather(x: &[u64], c: usize, c0: usize, g: usize, scratch: &mut [u64]) {
     for (dst, row) in scratch.chunks_exact_mut(g).zip(x.chunks_exact(c)) {
         dst.copy_from_slice(&row[c0..c0 + g]);
     }
 }
 
+#[inline(always)]
 fn scatter(x: &mut [u64], c: usize, c0: usize, g: usize, scratch: &[u64]) {
     for (src, row) in scratch.chunks_exact(g).zip(x.chunks_exact_mut(c)) {
         row[c0..c0 + g].copy_from_slice(src);
@@ -131,7 +230,18 @@ fn scatter(x: &mut [u64], c: usize, c0: usize, g: usize, scratch: &[u64]) {
 
 /// Runs the stages of stride `>= c` on `g` gathered matrix columns starting
 /// at `c0`. `rows` rows; `dif` picks the stage order and butterfly.
-fn outer_stages(s: &mut [u64], rows: usize, c: usize, c0: usize, g: usize, tw: &[u64], dif: bool) {
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn outer_stages<K: Butterflies>(
+    k: K,
+    s: &mut [u64],
+    rows: usize,
+    c: usize,
+    c0: usize,
+    g: usize,
+    tw: &[u64],
+    dif: bool,
+) {
     let mut hr = if dif { rows / 2 } else { 1 };
     while hr >= 1 && hr < rows {
         let h = hr * c;
@@ -144,9 +254,9 @@ fn outer_stages(s: &mut [u64], rows: usize, c: usize, c0: usize, g: usize, tw: &
                 let a = &mut lo[r * g..(r + 1) * g];
                 let b = &mut hi[r * g..(r + 1) * g];
                 if dif {
-                    dif_butterflies(a, b, w);
+                    k.dif(a, b, w);
                 } else {
-                    dit_butterflies(a, b, w);
+                    k.dit(a, b, w);
                 }
             }
         }
@@ -155,7 +265,8 @@ fn outer_stages(s: &mut [u64], rows: usize, c: usize, c0: usize, g: usize, tw: &
 }
 
 /// Sequential cache-blocked DIF (natural in, bit-reversed out, canonical).
-pub fn dif_seq(x: &mut [u64], tw: &[u64]) {
+#[inline(always)]
+fn dif_blocked<K: Butterflies>(k: K, x: &mut [u64], tw: &[u64]) {
     let n = x.len();
     if n == 0 {
         return;
@@ -167,18 +278,19 @@ pub fn dif_seq(x: &mut [u64], tw: &[u64]) {
         let mut scratch = vec![0u64; rows * g];
         for c0 in (0..c).step_by(g) {
             gather(x, c, c0, g, &mut scratch);
-            outer_stages(&mut scratch, rows, c, c0, g, tw, true);
+            outer_stages(k, &mut scratch, rows, c, c0, g, tw, true);
             scatter(x, c, c0, g, &scratch);
         }
     }
     for row in x.chunks_exact_mut(c) {
-        dif_row(row, tw);
+        dif_row(k, row, tw);
     }
 }
 
 /// Sequential cache-blocked DIT (bit-reversed in, natural out). Canonical
 /// output when `canon`, raw otherwise.
-pub fn dit_seq(x: &mut [u64], tw: &[u64], canon: bool) {
+#[inline(always)]
+fn dit_blocked<K: Butterflies>(k: K, x: &mut [u64], tw: &[u64], canon: bool) {
     let n = x.len();
     if n == 0 {
         return;
@@ -186,61 +298,169 @@ pub fn dit_seq(x: &mut [u64], tw: &[u64], canon: bool) {
     let c = n.min(BLOCK);
     let rows = n / c;
     for row in x.chunks_exact_mut(c) {
-        dit_row(row, tw);
+        dit_row(k, row, tw);
     }
     if rows > 1 {
         let g = GROUP.min(c);
         let mut scratch = vec![0u64; rows * g];
         for c0 in (0..c).step_by(g) {
             gather(x, c, c0, g, &mut scratch);
-            outer_stages(&mut scratch, rows, c, c0, g, tw, false);
+            outer_stages(k, &mut scratch, rows, c, c0, g, tw, false);
             if canon {
-                scratch.iter_mut().for_each(|v| *v = canonical(*v));
+                k.canonicalize(&mut scratch);
             }
             scatter(x, c, c0, g, &scratch);
         }
     } else if canon {
-        x.iter_mut().for_each(|v| *v = canonical(*v));
+        k.canonicalize(x);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn dif_blocked_x8(k: X8, x: &mut [u64], tw: &[u64]) {
+    dif_blocked(k, x, tw)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn dit_blocked_x8(k: X8, x: &mut [u64], tw: &[u64], canon: bool) {
+    dit_blocked(k, x, tw, canon)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn butterflies_x8(k: X8, lo: &mut [u64], hi: &mut [u64], tw: &[u64], dif: bool) {
+    if dif {
+        k.dif(lo, hi, tw)
+    } else {
+        k.dit(lo, hi, tw)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn mul_slices_x8(k: X8, dst: &mut [u64], a: &[u64], b: &[u64]) {
+    k.mul_slices(dst, a, b)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn x8_token() -> X8 {
+    assert!(
+        ntt_x8::supported(),
+        "AVX-512 NTT kernel on a CPU without it"
+    );
+    X8::new().expect("AVX-512F detected just above")
+}
+
+/// Sequential cache-blocked DIF with the given kernel.
+pub fn dif_seq_with(kernel: Kernel, x: &mut [u64], tw: &[u64]) {
+    match kernel.for_len(x.len()) {
+        Kernel::Scalar => dif_blocked(Scalar, x, tw),
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 => {
+            let k = x8_token();
+            // SAFETY: AVX-512F was detected by `x8_token` just above.
+            unsafe { dif_blocked_x8(k, x, tw) }
+        }
+    }
+}
+
+/// Sequential cache-blocked DIT with the given kernel (see [`dit_blocked`]).
+pub fn dit_seq_with(kernel: Kernel, x: &mut [u64], tw: &[u64], canon: bool) {
+    match kernel.for_len(x.len()) {
+        Kernel::Scalar => dit_blocked(Scalar, x, tw, canon),
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 => {
+            let k = x8_token();
+            // SAFETY: AVX-512F was detected by `x8_token` just above.
+            unsafe { dit_blocked_x8(k, x, tw, canon) }
+        }
+    }
+}
+
+/// `dst[i] = a[i] * b[i]` (raw values) with the given kernel.
+pub fn mul_slices_with(kernel: Kernel, dst: &mut [u64], a: &[u64], b: &[u64]) {
+    assert!(a.len() >= dst.len() && b.len() >= dst.len());
+    let split = match kernel {
+        Kernel::Scalar => 0,
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 => dst.len() / X8::MIN_HALF * X8::MIN_HALF,
+    };
+    let (head, tail) = dst.split_at_mut(split);
+    if !head.is_empty() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let k = x8_token();
+            // SAFETY: AVX-512F was detected by `x8_token` just above.
+            unsafe { mul_slices_x8(k, head, a, b) }
+        }
+    }
+    Scalar.mul_slices(tail, &a[split..], &b[split..]);
+}
+
+/// One stage's butterflies over matching slices (lengths multiples of 8).
+pub fn butterflies_with(kernel: Kernel, lo: &mut [u64], hi: &mut [u64], tw: &[u64], dif: bool) {
+    match kernel.for_len(lo.len()) {
+        Kernel::Scalar if dif => Scalar.dif(lo, hi, tw),
+        Kernel::Scalar => Scalar.dit(lo, hi, tw),
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 => {
+            let k = x8_token();
+            // SAFETY: AVX-512F was detected by `x8_token` just above.
+            unsafe { butterflies_x8(k, lo, hi, tw, dif) }
+        }
     }
 }
 
 /// DIF of one column; with `parallel`, the stride-`n/2` stage runs on all
 /// threads and the halves recurse with `rayon::join`.
 pub fn dif(x: &mut [u64], tw: &[u64], parallel: bool) {
+    dif_with(Kernel::detect(), x, tw, parallel)
+}
+
+pub fn dif_with(kernel: Kernel, x: &mut [u64], tw: &[u64], parallel: bool) {
     let n = x.len();
     if !parallel || n <= PAR_MIN {
-        return dif_seq(x, tw);
+        return dif_seq_with(kernel, x, tw);
     }
     let h = n / 2;
     let (lo, hi) = x.split_at_mut(h);
     lo.par_chunks_mut(PAR_CHUNK)
         .zip(hi.par_chunks_mut(PAR_CHUNK))
         .zip(tw[h..2 * h].par_chunks(PAR_CHUNK))
-        .for_each(|((a, b), w)| dif_butterflies(a, b, w));
-    rayon::join(|| dif(lo, tw, true), || dif(hi, tw, true));
+        .for_each(|((a, b), w)| butterflies_with(kernel, a, b, w, true));
+    rayon::join(
+        || dif_with(kernel, lo, tw, true),
+        || dif_with(kernel, hi, tw, true),
+    );
 }
 
 /// DIT of one column (canonical output); parallel as [`dif`], mirrored.
 pub fn dit(x: &mut [u64], tw: &[u64], parallel: bool) {
-    dit_inner(x, tw, parallel, true)
+    dit_with(Kernel::detect(), x, tw, parallel)
 }
 
-fn dit_inner(x: &mut [u64], tw: &[u64], parallel: bool, canon: bool) {
+pub fn dit_with(kernel: Kernel, x: &mut [u64], tw: &[u64], parallel: bool) {
+    dit_inner(kernel, x, tw, parallel, true)
+}
+
+fn dit_inner(kernel: Kernel, x: &mut [u64], tw: &[u64], parallel: bool, canon: bool) {
     let n = x.len();
     if !parallel || n <= PAR_MIN {
-        return dit_seq(x, tw, canon);
+        return dit_seq_with(kernel, x, tw, canon);
     }
     let h = n / 2;
     let (lo, hi) = x.split_at_mut(h);
     rayon::join(
-        || dit_inner(lo, tw, true, false),
-        || dit_inner(hi, tw, true, false),
+        || dit_inner(kernel, lo, tw, true, false),
+        || dit_inner(kernel, hi, tw, true, false),
     );
     lo.par_chunks_mut(PAR_CHUNK)
         .zip(hi.par_chunks_mut(PAR_CHUNK))
         .zip(tw[h..2 * h].par_chunks(PAR_CHUNK))
         .for_each(|((a, b), w)| {
-            dit_butterflies(a, b, w);
+            butterflies_with(kernel, a, b, w, false);
             if canon {
                 a.iter_mut()
                     .chain(b.iter_mut())
