@@ -2,7 +2,8 @@
 //! on the same host: medians of CUDA-event times (GPU) and wall times (CPU),
 //! and the CPU/GPU ratio.
 //!
-//! `cargo run --release -p backend-cuda --example cuda_bench`
+//! `cargo run --release -p backend-cuda --example cuda_bench [-- --transfers]`
+//! (`--transfers`: only the host <-> device transfer lines).
 
 use backend_api::rng::SplitMix64;
 use backend_api::{
@@ -76,6 +77,10 @@ fn main() {
         "primitive", "GPU", "CPU", "CPU/GPU"
     );
     let mut rng = SplitMix64::new(0xBE7C);
+    if std::env::args().any(|a| a == "--transfers") {
+        transfers(&dev, &ctx, &mut rng);
+        return;
+    }
 
     // Coset LDE 64 x 2^20, blowup 4 (also the input of the Merkle commit).
     let trace = HostMatrix::new(rng.elems::<Fp>(64 << 20), 64, 1 << 20).unwrap();
@@ -153,35 +158,110 @@ fn main() {
     row("grinding 20 bits", g, Some(c));
     println!("  (nonce {})", dev.grind(&ctx, &seed, 20).unwrap());
 
-    // Host-to-device upload of 512 MiB: from pinned memory, and through the
-    // API's staging from pageable memory.
-    let bytes = 512usize << 20;
-    let mut pinned = PinnedHost::new(&ctx, bytes).unwrap();
-    pinned
-        .as_mut_slice()
-        .iter_mut()
-        .enumerate()
-        .for_each(|(i, b)| *b = i as u8);
-    let dst = DeviceAlloc::new(&ctx, bytes).unwrap();
-    let g = gpu_ms(&ctx, || pinned.copy_to(&ctx, &dst));
-    if let Ok(ms) = &g {
-        println!(
-            "{:<44} {ms:>10.3} ms  ({:.1} GB/s)",
-            "H2D 512 MiB from pinned memory",
-            bytes as f64 / ms / 1e6
-        );
-    }
-    let host: Vec<Fp> = rng.elems::<Fp>(bytes / 8);
-    let g = gpu_ms(&ctx, || dev.upload(&ctx, &host));
-    if let Ok(ms) = &g {
-        println!(
-            "{:<44} {ms:>10.3} ms  ({:.1} GB/s)",
-            "upload() 512 MiB pageable via staging",
-            bytes as f64 / ms / 1e6
-        );
-    }
+    transfers(&dev, &ctx, &mut rng);
     println!(
         "\npeak device memory tracked: {} MiB",
         dev.peak_memory() >> 20
+    );
+}
+
+/// Prints GB/s of `bytes` moved in `ms`, next to the time.
+fn rate(name: &str, bytes: usize, ms: Result<f64, String>) {
+    match ms {
+        Ok(ms) => println!(
+            "{name:<44} {ms:>10.3} ms  ({:.1} GB/s)",
+            bytes as f64 / ms / 1e6
+        ),
+        Err(e) => println!("{name:<44} unavailable: {e}"),
+    }
+}
+
+/// Median wall milliseconds of `f` (after one warm-up run).
+fn wall_ms<R>(mut f: impl FnMut() -> backend_api::DeviceResult<R>) -> Result<f64, String> {
+    f().map_err(|e| e.to_string())?;
+    let mut times = Vec::new();
+    for _ in 0..GPU_RUNS {
+        let t = Instant::now();
+        std::hint::black_box(f().map_err(|e| e.to_string())?);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok(median(times))
+}
+
+/// Host <-> device transfers of 512 MiB (the size of a 64 x 2^20 Fp trace):
+/// pinned memory straight to and from the device, and the API's `upload` /
+/// `download` from and to ordinary pageable memory through the context's
+/// pinned staging. `upload` is timed both with stream events and on the wall
+/// clock up to a synchronize (the DMA of its last chunks may outlive the
+/// call); `download` on the wall clock (it returns with the data).
+fn transfers(dev: &CudaDevice, ctx: &CudaCtx, rng: &mut SplitMix64) {
+    let bytes = 512usize << 20;
+    let mut pinned = PinnedHost::new(ctx, bytes).unwrap();
+    pinned
+        .as_mut_slice()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, b)| *b = i as u8);
+    let dst = DeviceAlloc::new(ctx, bytes).unwrap();
+    rate(
+        "H2D 512 MiB from pinned memory",
+        bytes,
+        gpu_ms(ctx, || pinned.copy_to(ctx, &dst)),
+    );
+    rate(
+        "D2H 512 MiB to pinned memory",
+        bytes,
+        gpu_ms(ctx, || pinned.copy_from(ctx, &dst)),
+    );
+    drop(dst);
+    drop(pinned);
+    let host: Vec<Fp> = rng.elems::<Fp>(bytes / 8);
+    rate(
+        "upload() 512 MiB pageable (events)",
+        bytes,
+        gpu_ms(ctx, || dev.upload(ctx, &host)),
+    );
+    rate(
+        "upload() 512 MiB pageable (wall, + sync)",
+        bytes,
+        wall_ms(|| {
+            let b = dev.upload(ctx, &host)?;
+            ctx.synchronize()?;
+            Ok(b)
+        }),
+    );
+    let d_host = dev.upload(ctx, &host).unwrap();
+    rate(
+        "download() 512 MiB to pageable (wall)",
+        bytes,
+        wall_ms(|| dev.download(ctx, &d_host)),
+    );
+    // The same through one host thread (the copies in and out of staging
+    // are what the thread count changes).
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    rate(
+        "upload() 512 MiB, 1 host thread (wall, + sync)",
+        bytes,
+        one.install(|| {
+            wall_ms(|| {
+                let b = dev.upload(ctx, &host)?;
+                ctx.synchronize()?;
+                Ok(b)
+            })
+        }),
+    );
+    rate(
+        "download() 512 MiB, 1 host thread (wall)",
+        bytes,
+        one.install(|| wall_ms(|| dev.download(ctx, &d_host))),
+    );
+    let back = dev.download(ctx, &d_host).unwrap();
+    println!(
+        "  (round trip of the 512 MiB {})",
+        if back == host { "is exact" } else { "DIFFERS" }
     );
 }

@@ -20,12 +20,14 @@ mod memory;
 pub mod ntt;
 mod primitives;
 mod timer;
+mod transfer;
 
 pub use ctx::CudaCtx;
 pub use device::{CudaDevice, DeviceProperties};
 pub use memory::{CudaBuffer, DeviceAlloc, PinnedHost};
 pub use primitives::merkle::CudaMerkleTree;
 pub use timer::EventTimer;
+pub use transfer::{CHUNK_BYTES as STAGING_CHUNK_BYTES, SLOTS as STAGING_SLOTS};
 
 use backend_api::{
     check, Coset, DeepOpening, DeviceElem, DeviceResult, Digest, Fp, Fp3, HostMatrix, Interaction,

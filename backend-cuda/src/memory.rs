@@ -1,10 +1,12 @@
 //! Device memory: untyped stream-ordered allocations and typed buffers.
 
 use crate::ctx::CudaCtx;
+use crate::device::poisoned;
 use crate::error::{check, too_large};
 use backend_api::{Buffer, DeviceElem, DeviceResult, Fp, Fp3};
 use cust::sys as cu;
 use std::marker::PhantomData;
+use std::sync::Mutex;
 
 // The device layout of Fp / Fp3 is the host layout: 1 or 3 canonical u64s.
 const _: () = assert!(std::mem::size_of::<Fp>() == 8 && std::mem::align_of::<Fp>() == 8);
@@ -138,6 +140,15 @@ impl<T: DeviceElem> std::fmt::Debug for CudaBuffer<T> {
     }
 }
 
+/// The host could not allocate `bytes` for a download.
+fn host_out_of_memory(bytes: usize) -> backend_api::DeviceError {
+    backend_api::DeviceError::Backend {
+        code: -1,
+        name: "HostOutOfMemory".into(),
+        message: format!("cannot allocate {bytes} bytes of host memory for a download"),
+    }
+}
+
 /// Bytes of `len` elements `T`, or an error if that overflows.
 pub(crate) fn bytes_of<T: DeviceElem>(len: usize) -> DeviceResult<usize> {
     len.checked_mul(std::mem::size_of::<T>())
@@ -177,20 +188,14 @@ impl<T: DeviceElem> CudaBuffer<T> {
 
     /// Copies the buffer to the host; waits for the work queued before it.
     pub fn to_host(&self, ctx: &CudaCtx) -> DeviceResult<Vec<T>> {
-        let mut out = vec![T::ZERO; self.len];
-        // SAFETY: every bit pattern written is a canonical element that the
-        // device stored (kernels store canonical values only); sizes match.
-        unsafe {
-            let bytes =
-                std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut u8, self.alloc.bytes);
-            ctx.copy_to_host(self.alloc.ptr, bytes)?;
-        }
-        Ok(out)
+        self.range_to_host(ctx, 0, self.len)
     }
 
-    /// Copies elements `start .. start + count` to the host.
+    /// Copies elements `start .. start + count` to the host; waits for the
+    /// work queued before it. The vector is written only by the copy (never
+    /// zeroed first), so its pages are first touched by the parallel copy.
     pub fn range_to_host(&self, ctx: &CudaCtx, start: usize, count: usize) -> DeviceResult<Vec<T>> {
-        let end = start
+        start
             .checked_add(count)
             .filter(|&e| e <= self.len)
             .ok_or_else(|| {
@@ -199,12 +204,22 @@ impl<T: DeviceElem> CudaBuffer<T> {
                     format!("{start}+{count} past {}", self.len),
                 )
             })?;
-        let mut out = vec![T::ZERO; end - start];
         let size = std::mem::size_of::<T>();
-        // SAFETY: as in `to_host`; the range is inside the allocation.
+        let mut out: Vec<T> = Vec::new();
+        out.try_reserve_exact(count)
+            .map_err(|_| host_out_of_memory(count * size))?;
+        // SAFETY: the range lies inside the allocation and the vector has
+        // room for `count` elements. Once the copy succeeded every one of
+        // them holds a canonical element the device stored (T is Fp or Fp3,
+        // plain u64s without padding, and kernels store canonical values), so
+        // the length may be set.
         unsafe {
-            let bytes = std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut u8, count * size);
-            ctx.copy_to_host(self.alloc.ptr + (start * size) as u64, bytes)?;
+            ctx.copy_to_host_raw(
+                self.alloc.ptr + (start * size) as u64,
+                out.as_mut_ptr() as *mut u8,
+                count * size,
+            )?;
+            out.set_len(count);
         }
         Ok(out)
     }
@@ -236,44 +251,87 @@ impl<T: DeviceElem> Buffer for CudaBuffer<T> {
     }
 }
 
-/// Pinned (page-locked) host memory, for transfers at full bus speed.
+/// Pinned (page-locked) host memory, for callers that fill or read the
+/// memory themselves and want transfers at full bus speed without staging.
+///
+/// Copies are queued on any context's stream and the call returns at once.
+/// An event recorded after each of them (and made to follow the previous
+/// copies, whatever stream they ran on) lets the host wait for them: the
+/// accessors and `Drop` wait until no queued copy still reads or writes the
+/// memory, so host accesses never race a DMA.
 pub struct PinnedHost {
     ptr: *mut u8,
     bytes: usize,
+    /// Completes after every copy queued so far from or into this memory.
+    last_copy: Mutex<cu::CUevent>,
     ctx: CudaCtx,
 }
 
-// SAFETY: plain host memory owned by this value.
+// SAFETY: plain host memory and an event owned by this value; host reads and
+// writes go through the accessors, which wait for the queued copies, and
+// the event is behind a Mutex.
 unsafe impl Send for PinnedHost {}
-// SAFETY: shared access is read-only through &self.
+// SAFETY: see `Send`; shared access only reads the memory.
 unsafe impl Sync for PinnedHost {}
 
 impl PinnedHost {
     /// `bytes` zeroed pinned bytes.
     pub fn new(ctx: &CudaCtx, bytes: usize) -> DeviceResult<PinnedHost> {
         ctx.make_current()?;
+        let mut event = std::ptr::null_mut();
+        // SAFETY: out-pointer; destroyed in Drop.
+        check(
+            unsafe {
+                cu::cuEventCreate(
+                    &mut event,
+                    cu::CUevent_flags::CU_EVENT_DISABLE_TIMING as u32,
+                )
+            },
+            "cuEventCreate",
+        )?;
         let mut p = std::ptr::null_mut();
         // SAFETY: out-pointer; freed in Drop.
-        check(
-            unsafe { cu::cuMemHostAlloc(&mut p, bytes.max(1), 0) },
-            "cuMemHostAlloc",
-        )?;
+        let r = unsafe { cu::cuMemHostAlloc(&mut p, bytes.max(1), 0) };
+        if let Err(e) = check(r, "cuMemHostAlloc") {
+            // SAFETY: created just above, never recorded.
+            unsafe { cu::cuEventDestroy_v2(event) };
+            return Err(e);
+        }
         // SAFETY: freshly allocated, `bytes` long.
         unsafe { std::ptr::write_bytes(p as *mut u8, 0, bytes) };
         Ok(PinnedHost {
             ptr: p as *mut u8,
             bytes,
+            last_copy: Mutex::new(event),
             ctx: ctx.clone(),
         })
     }
 
-    pub fn as_mut_slice(&mut self) -> &mut [u8] {
-        // SAFETY: owned, `bytes` long, initialized in `new`.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.bytes) }
+    /// Size in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// The memory, for the host to read, once every queued copy into it has
+    /// finished.
+    pub fn as_slice(&self) -> DeviceResult<&[u8]> {
+        self.wait()?;
+        // SAFETY: owned, `bytes` long, initialized in `new`; no copy writes it
+        // now (copies into it need `&mut self`, and the last one finished).
+        Ok(unsafe { std::slice::from_raw_parts(self.ptr, self.bytes) })
+    }
+
+    /// The memory, for the host to write, once every queued copy from or into
+    /// it has finished.
+    pub fn as_mut_slice(&mut self) -> DeviceResult<&mut [u8]> {
+        self.wait()?;
+        // SAFETY: as in `as_slice`; `&mut self` excludes new copies.
+        Ok(unsafe { std::slice::from_raw_parts_mut(self.ptr, self.bytes) })
     }
 
     /// Queues a copy of the first `dst.bytes()` bytes to `dst` on `ctx`'s
-    /// stream (no staging). The memory must not change until the copy ran.
+    /// stream (no staging) and returns. The host may read the memory
+    /// meanwhile; writing it (`as_mut_slice`) waits for the copy.
     pub fn copy_to(&self, ctx: &CudaCtx, dst: &DeviceAlloc) -> DeviceResult<()> {
         if dst.bytes() > self.bytes {
             return Err(backend_api::DeviceError::invalid(
@@ -281,28 +339,103 @@ impl PinnedHost {
                 "larger than the pinned buffer",
             ));
         }
+        if dst.bytes() == 0 {
+            return Ok(());
+        }
+        // SAFETY: both ranges are valid for dst.bytes() bytes; the device
+        // range stays allocated until the copy ran (stream order of its free).
+        self.queue(ctx, |stream| unsafe {
+            check(
+                cu::cuMemcpyHtoDAsync_v2(dst.as_raw(), self.ptr as *const _, dst.bytes(), stream),
+                "cuMemcpyHtoDAsync",
+            )
+        })
+    }
+
+    /// Queues a copy of all of `src` into the first `src.bytes()` bytes on
+    /// `ctx`'s stream (after the work queued before it there) and returns;
+    /// `as_slice` waits for it.
+    pub fn copy_from(&mut self, ctx: &CudaCtx, src: &DeviceAlloc) -> DeviceResult<()> {
+        if src.bytes() > self.bytes {
+            return Err(backend_api::DeviceError::invalid(
+                "src",
+                "larger than the pinned buffer",
+            ));
+        }
+        if src.bytes() == 0 {
+            return Ok(());
+        }
+        // SAFETY: both ranges are valid for src.bytes() bytes; `&mut self`
+        // keeps host readers out until the accessors wait for the copy.
+        self.queue(ctx, |stream| unsafe {
+            check(
+                cu::cuMemcpyDtoHAsync_v2(self.ptr as *mut _, src.as_raw(), src.bytes(), stream),
+                "cuMemcpyDtoHAsync",
+            )
+        })
+    }
+
+    /// Queues `copy` on `ctx`'s stream after every earlier copy of this
+    /// memory, then moves the event behind it.
+    fn queue(
+        &self,
+        ctx: &CudaCtx,
+        copy: impl FnOnce(cu::CUstream) -> DeviceResult<()>,
+    ) -> DeviceResult<()> {
+        let event = self
+            .last_copy
+            .lock()
+            .map_err(|_| poisoned("pinned memory event"))?;
         ctx.make_current()?;
-        // SAFETY: both ranges are valid for dst.bytes() bytes.
+        // SAFETY: event and stream are alive; waiting on an event that was
+        // never recorded is a no-op.
         check(
-            unsafe {
-                cu::cuMemcpyHtoDAsync_v2(
-                    dst.as_raw(),
-                    self.ptr as *const _,
-                    dst.bytes(),
-                    ctx.stream(),
-                )
-            },
-            "cuMemcpyHtoDAsync",
+            unsafe { cu::cuStreamWaitEvent(ctx.stream(), *event, 0) },
+            "cuStreamWaitEvent",
+        )?;
+        let queued = copy(ctx.stream());
+        // Recorded even after a failed copy, so that the event still follows
+        // the earlier ones.
+        // SAFETY: as above.
+        let recorded = check(
+            unsafe { cu::cuEventRecord(*event, ctx.stream()) },
+            "cuEventRecord",
+        );
+        queued.and(recorded)
+    }
+
+    /// Waits until every copy queued on this memory has finished.
+    fn wait(&self) -> DeviceResult<()> {
+        let event = self
+            .last_copy
+            .lock()
+            .map_err(|_| poisoned("pinned memory event"))?;
+        self.ctx.make_current()?;
+        // SAFETY: the event is alive while self is.
+        check(
+            unsafe { cu::cuEventSynchronize(*event) },
+            "cuEventSynchronize",
         )
     }
 }
 
 impl Drop for PinnedHost {
     fn drop(&mut self) {
-        // Copies from this memory may still be queued.
-        let _ = self.ctx.synchronize();
-        // SAFETY: allocated by cuMemHostAlloc, freed once.
-        unsafe { cu::cuMemFreeHost(self.ptr as *mut _) };
+        // Copies from or into this memory may still be queued, on any
+        // context. If they cannot be waited for, the memory is leaked rather
+        // than freed under a DMA (nothing can be reported from drop).
+        if self.wait().is_err() {
+            return;
+        }
+        let event = match self.last_copy.get_mut() {
+            Ok(e) => *e,
+            Err(p) => *p.into_inner(),
+        };
+        // SAFETY: created in `new`, destroyed and freed once.
+        unsafe {
+            cu::cuEventDestroy_v2(event);
+            cu::cuMemFreeHost(self.ptr as *mut _);
+        }
     }
 }
 

@@ -1,0 +1,271 @@
+//! Host <-> device copies of a context through its pinned staging buffers.
+//!
+//! A transfer of `n` bytes is cut into `ceil(n / CHUNK_BYTES)` chunks; chunk
+//! `i` (bytes `i * CHUNK_BYTES ..`) goes through staging slot `i % SLOTS`.
+//! Each slot carries an event recorded on the context's stream right after the
+//! DMA that last used it, and the host touches a slot only after
+//! `cuEventSynchronize` on that event: the host never writes a buffer the DMA
+//! engine is still reading, nor reads one it is still writing.
+//!
+//! * Upload: the host fills slot `i % SLOTS` with chunk `i` (pageable ->
+//!   pinned, split over rayon's threads), queues its DMA and goes on with
+//!   chunk `i + 1` while the DMA runs; up to `SLOTS` DMAs are in flight.
+//! * Download: the first `SLOTS` DMAs are queued at once; the host waits for
+//!   chunk `i`, copies it out in parallel and queues chunk `i + SLOTS` into
+//!   the slot it just drained.
+//!
+//! Pageable memory cannot be read by the DMA engine directly, so the copy
+//! through pinned memory is unavoidable; doing it on many threads and
+//! overlapping it with the DMA brings pageable transfers close to the bus speed.
+
+use crate::ctx::CudaCtx;
+use crate::device::poisoned;
+use crate::error::check;
+use backend_api::DeviceResult;
+use cust::sys as cu;
+use rayon::prelude::*;
+use std::ffi::c_void;
+use std::mem::MaybeUninit;
+
+/// Bytes in one staging slot, and so in one DMA of `upload` / `download`.
+pub const CHUNK_BYTES: usize = 16 << 20;
+/// Staging slots of a context (allocated on first use, one at a time, so a
+/// context that only moves small tables pins a single slot).
+pub const SLOTS: usize = 4;
+/// Bytes one rayon task copies between pageable and pinned memory.
+const PIECE_BYTES: usize = 256 << 10;
+/// Chunks smaller than this are copied on the calling thread: the fork/join
+/// would cost more than it saves.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+impl CudaCtx {
+    /// Copies `src` (host) to device address `dst` through pinned staging.
+    ///
+    /// Returns once `src` has been read completely (it may then be reused or
+    /// freed); the last DMAs may still be in flight and complete in stream
+    /// order. That is safe because the staging slots they read from are only
+    /// refilled after their events have fired. On an error the stream is
+    /// drained before returning, so no DMA of this call is left running.
+    ///
+    /// # Safety
+    /// `dst .. dst + src.len()` must be device memory of this device that
+    /// stays allocated until the copy has run (stream order).
+    pub(crate) unsafe fn copy_to_device(
+        &self,
+        src: &[u8],
+        dst: cu::CUdeviceptr,
+    ) -> DeviceResult<()> {
+        if src.is_empty() {
+            return Ok(());
+        }
+        self.make_current()?;
+        let mut staging = self.inner.staging.lock().map_err(|_| poisoned("staging"))?;
+        let stream = self.stream();
+        let result = (|| {
+            staging.ensure(src.len().div_ceil(CHUNK_BYTES).min(SLOTS))?;
+            for (i, chunk) in src.chunks(CHUNK_BYTES).enumerate() {
+                let slot = &mut staging.slots[i % SLOTS];
+                // The slot's previous DMA must have read it before it is refilled.
+                check(cu::cuEventSynchronize(slot.done), "cuEventSynchronize")?;
+                par_copy(chunk, slot.host_mut(chunk.len()));
+                check(
+                    cu::cuMemcpyHtoDAsync_v2(
+                        dst + (i * CHUNK_BYTES) as u64,
+                        slot.host as *const c_void,
+                        chunk.len(),
+                        stream,
+                    ),
+                    "cuMemcpyHtoDAsync",
+                )?;
+                check(cu::cuEventRecord(slot.done, stream), "cuEventRecord")?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            self.drain();
+        }
+        result
+    }
+
+    /// Copies device address `src` to the `len` bytes at host address `dst`
+    /// through pinned staging; returns once `dst` holds the data (work queued
+    /// earlier on this context has finished by then). `dst` may be
+    /// uninitialized memory: it is only written.
+    ///
+    /// # Safety
+    /// `src .. src + len` must be device memory of this device; `dst` must be
+    /// valid for writes of `len` bytes and not be accessed by anyone else
+    /// during the call.
+    pub(crate) unsafe fn copy_to_host_raw(
+        &self,
+        src: cu::CUdeviceptr,
+        dst: *mut u8,
+        len: usize,
+    ) -> DeviceResult<()> {
+        if len == 0 {
+            return Ok(());
+        }
+        let dst = std::slice::from_raw_parts_mut(dst as *mut MaybeUninit<u8>, len);
+        self.make_current()?;
+        let mut staging = self.inner.staging.lock().map_err(|_| poisoned("staging"))?;
+        let stream = self.stream();
+        let chunks = len.div_ceil(CHUNK_BYTES);
+        let len_of = |i: usize| CHUNK_BYTES.min(len - i * CHUNK_BYTES);
+        let issue = |slot: &Slot, i: usize| -> DeviceResult<()> {
+            check(
+                cu::cuMemcpyDtoHAsync_v2(
+                    slot.host,
+                    src + (i * CHUNK_BYTES) as u64,
+                    len_of(i),
+                    stream,
+                ),
+                "cuMemcpyDtoHAsync",
+            )?;
+            check(cu::cuEventRecord(slot.done, stream), "cuEventRecord")
+        };
+        let result = (|| {
+            staging.ensure(chunks.min(SLOTS))?;
+            // The host does not touch a slot before its event: DMAs of an
+            // earlier upload that still read a slot run before these in
+            // stream order.
+            for i in 0..chunks.min(SLOTS) {
+                issue(&staging.slots[i], i)?;
+            }
+            for (i, out) in dst.chunks_mut(CHUNK_BYTES).enumerate() {
+                let slot = &mut staging.slots[i % SLOTS];
+                check(cu::cuEventSynchronize(slot.done), "cuEventSynchronize")?;
+                par_copy(slot.host_ref(out.len()), out);
+                if i + SLOTS < chunks {
+                    issue(slot, i + SLOTS)?;
+                }
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            self.drain();
+        }
+        result
+    }
+
+    /// Like [`copy_to_host_raw`](Self::copy_to_host_raw) into an initialized
+    /// slice.
+    ///
+    /// # Safety
+    /// `src .. src + dst.len()` must be device memory of this device.
+    pub(crate) unsafe fn copy_to_host(
+        &self,
+        src: cu::CUdeviceptr,
+        dst: &mut [u8],
+    ) -> DeviceResult<()> {
+        self.copy_to_host_raw(src, dst.as_mut_ptr(), dst.len())
+    }
+
+    /// After a failed transfer: wait for whatever of it was queued, so that no
+    /// DMA still uses a staging slot or the caller's memory. Its own error is
+    /// not reported (the first one is).
+    fn drain(&self) {
+        // SAFETY: the stream is alive while self is.
+        unsafe {
+            cu::cuStreamSynchronize(self.stream());
+        }
+    }
+}
+
+/// Copies `src` into `dst` (equal lengths), split into `PIECE_BYTES` pieces
+/// over rayon's threads when it is large enough to pay.
+fn par_copy(src: &[u8], dst: &mut [MaybeUninit<u8>]) {
+    if src.len() < PARALLEL_MIN_BYTES {
+        copy_piece(src, dst);
+    } else {
+        dst.par_chunks_mut(PIECE_BYTES)
+            .zip(src.par_chunks(PIECE_BYTES))
+            .for_each(|(d, s)| copy_piece(s, d));
+    }
+}
+
+fn copy_piece(src: &[u8], dst: &mut [MaybeUninit<u8>]) {
+    let n = src.len().min(dst.len());
+    // SAFETY: both slices are valid for `n` bytes, and a shared and an
+    // exclusive borrow cannot overlap.
+    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_mut_ptr() as *mut u8, n) }
+}
+
+/// The staging slots of one context, behind its mutex.
+pub(crate) struct Staging {
+    slots: Vec<Slot>,
+}
+
+impl Staging {
+    pub(crate) fn new() -> Staging {
+        Staging { slots: Vec::new() }
+    }
+
+    /// Makes sure at least `count` slots exist.
+    fn ensure(&mut self, count: usize) -> DeviceResult<()> {
+        while self.slots.len() < count {
+            self.slots.push(Slot::new()?);
+        }
+        Ok(())
+    }
+}
+
+/// One pinned host buffer of `CHUNK_BYTES` and the event recorded after the
+/// last DMA that used it.
+struct Slot {
+    host: *mut c_void,
+    done: cu::CUevent,
+}
+
+// SAFETY: the pinned memory and the event are owned by the slot; every access
+// goes through the context's staging mutex.
+unsafe impl Send for Slot {}
+
+impl Slot {
+    fn new() -> DeviceResult<Slot> {
+        let mut host = std::ptr::null_mut();
+        // SAFETY: out-pointer; freed in Drop.
+        check(
+            unsafe { cu::cuMemHostAlloc(&mut host, CHUNK_BYTES, 0) },
+            "cuMemHostAlloc",
+        )?;
+        let mut done = std::ptr::null_mut();
+        // SAFETY: out-pointer; destroyed in Drop.
+        let r = unsafe {
+            cu::cuEventCreate(&mut done, cu::CUevent_flags::CU_EVENT_DISABLE_TIMING as u32)
+        };
+        if let Err(e) = check(r, "cuEventCreate") {
+            // SAFETY: allocated just above.
+            unsafe { cu::cuMemFreeHost(host) };
+            return Err(e);
+        }
+        Ok(Slot { host, done })
+    }
+
+    /// The first `len` bytes (at most `CHUNK_BYTES`) for the host to fill.
+    /// The caller has waited for `done`, so no DMA reads them.
+    fn host_mut(&mut self, len: usize) -> &mut [MaybeUninit<u8>] {
+        // SAFETY: the allocation holds CHUNK_BYTES bytes; `&mut self` and the
+        // event wait make this the only access.
+        unsafe {
+            std::slice::from_raw_parts_mut(self.host as *mut MaybeUninit<u8>, len.min(CHUNK_BYTES))
+        }
+    }
+
+    /// The first `len` bytes, written by a DMA the caller has waited for.
+    fn host_ref(&self, len: usize) -> &[u8] {
+        // SAFETY: in bounds as above; the bytes were written by the finished
+        // DMA (a download reads exactly the bytes its DMA wrote).
+        unsafe { std::slice::from_raw_parts(self.host as *const u8, len.min(CHUNK_BYTES)) }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        // SAFETY: created in Slot::new; the owning stream was synchronized
+        // (CtxInner::drop) before the staging is dropped.
+        unsafe {
+            cu::cuEventDestroy_v2(self.done);
+            cu::cuMemFreeHost(self.host);
+        }
+    }
+}
