@@ -182,8 +182,10 @@ fn wall_ms<R>(mut f: impl FnMut() -> backend_api::DeviceResult<R>) -> Result<f64
     let mut times = Vec::new();
     for _ in 0..GPU_RUNS {
         let t = Instant::now();
-        std::hint::black_box(f().map_err(|e| e.to_string())?);
+        let r = std::hint::black_box(f().map_err(|e| e.to_string())?);
         times.push(t.elapsed().as_secs_f64() * 1e3);
+        // Freed outside the timed span.
+        drop(r);
     }
     Ok(median(times))
 }
@@ -196,6 +198,10 @@ fn wall_ms<R>(mut f: impl FnMut() -> backend_api::DeviceResult<R>) -> Result<f64
 /// call); `download` on the wall clock (it returns with the data).
 fn transfers(dev: &CudaDevice, ctx: &CudaCtx, rng: &mut SplitMix64) {
     let bytes = 512usize << 20;
+    // Downloads into fresh vectors depend on the host's huge-page policy.
+    if let Ok(thp) = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled") {
+        println!("host transparent huge pages: {}", thp.trim());
+    }
     let mut pinned = PinnedHost::new(ctx, bytes).unwrap();
     pinned
         .as_mut_slice()

@@ -208,6 +208,7 @@ impl<T: DeviceElem> CudaBuffer<T> {
         let mut out: Vec<T> = Vec::new();
         out.try_reserve_exact(count)
             .map_err(|_| host_out_of_memory(count * size))?;
+        crate::transfer::advise_huge_pages(out.as_mut_ptr() as *mut u8, count * size);
         // SAFETY: the range lies inside the allocation and the vector has
         // room for `count` elements. Once the copy succeeded every one of
         // them holds a canonical element the device stored (T is Fp or Fp3,

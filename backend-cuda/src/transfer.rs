@@ -171,6 +171,36 @@ impl CudaCtx {
     }
 }
 
+/// Asks the kernel to back the `bytes` at `ptr` (a fresh host allocation
+/// that a download is about to fill) with transparent huge pages: a download
+/// into a fresh vector is dominated by first-touch page faults, and huge pages
+/// take 512 times fewer of them (on an H200 host whose DMA does 55 GB/s, a
+/// 512 MiB `download()` runs at 15.5 GB/s, the same copy into pinned memory
+/// at 55 GB/s).
+///
+/// Only a hint: it changes no contents, and where the kernel declines (huge
+/// pages disabled, or a non-Linux host) the copy runs on small pages, just
+/// slower, so its result is deliberately not checked.
+pub(crate) fn advise_huge_pages(ptr: *mut u8, bytes: usize) {
+    const HUGE: usize = 2 << 20;
+    if bytes < 4 * HUGE {
+        return;
+    }
+    // Whole huge pages inside the allocation only.
+    let start = (ptr as usize).next_multiple_of(HUGE);
+    let end = (ptr as usize + bytes) / HUGE * HUGE;
+    #[cfg(target_os = "linux")]
+    if end > start {
+        // SAFETY: the range lies inside the caller's allocation;
+        // MADV_HUGEPAGE changes how it is backed, not what it holds.
+        unsafe {
+            libc::madvise(start as *mut c_void, end - start, libc::MADV_HUGEPAGE);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, end);
+}
+
 /// Copies `src` into `dst` (equal lengths), split into `PIECE_BYTES` pieces
 /// over rayon's threads when it is large enough to pay.
 fn par_copy(src: &[u8], dst: &mut [MaybeUninit<u8>]) {
