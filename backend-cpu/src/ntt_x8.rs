@@ -93,6 +93,12 @@ fn sub(a: V, b: V) -> V {
     }
 }
 
+/// Dword shuffle selectors: (1, 1, 3, 3) and (0, 0, 2, 2) in each 128 bits.
+const ODD_DWORDS: _MM_PERM_ENUM = 0xf5;
+const EVEN_DWORDS: _MM_PERM_ENUM = 0xa0;
+/// The odd (high) dword of each 64-bit lane.
+const ODD_SLOTS: __mmask16 = 0xaaaa;
+
 /// `a * b (mod p)`, raw. The 128-bit product `hi * 2^64 + lo` comes from
 /// four 32 x 32-bit products; then, as in [`crate::arith::mul`],
 /// `x = lo - hi_hi + hi_lo (2^32 - 1) (mod p)` with the borrow and the
@@ -102,8 +108,10 @@ fn mul(a: V, b: V) -> V {
     // SAFETY: see the note above.
     unsafe {
         let m32 = splat(EPSILON);
-        let a_hi = _mm512_srli_epi64::<32>(a);
-        let b_hi = _mm512_srli_epi64::<32>(b);
+        // High halves moved down by a dword shuffle (odd dwords copied into
+        // the even slots), which runs beside the shifts below.
+        let a_hi = _mm512_shuffle_epi32::<ODD_DWORDS>(a);
+        let b_hi = _mm512_shuffle_epi32::<ODD_DWORDS>(b);
         // `_mm512_mul_epu32` multiplies the low 32 bits of each lane.
         let ll = _mm512_mul_epu32(a, b);
         let lh = _mm512_mul_epu32(a, b_hi);
@@ -113,8 +121,9 @@ fn mul(a: V, b: V) -> V {
         // that no 64-bit sum overflows.
         let t = _mm512_add_epi64(hl, _mm512_srli_epi64::<32>(ll));
         let u = _mm512_add_epi64(lh, _mm512_and_si512(t, m32));
-        // lo: low 32 bits from `ll`, high 32 bits from `u`'s low half.
-        let lo = _mm512_or_si512(_mm512_slli_epi64::<32>(u), _mm512_and_si512(ll, m32));
+        // lo: low dword from `ll`, high dword = `u`'s low dword (even
+        // dwords of `u` copied into the odd slots, merged under a mask).
+        let lo = _mm512_mask_shuffle_epi32::<EVEN_DWORDS>(ll, ODD_SLOTS, u);
         let hi = _mm512_add_epi64(
             hh,
             _mm512_add_epi64(_mm512_srli_epi64::<32>(t), _mm512_srli_epi64::<32>(u)),
@@ -123,9 +132,8 @@ fn mul(a: V, b: V) -> V {
         let borrow = _mm512_cmplt_epu64_mask(lo, hi_hi);
         let t0 = _mm512_sub_epi64(lo, hi_hi);
         let t0 = _mm512_mask_sub_epi64(t0, borrow, t0, m32);
-        // hi_lo * (2^32 - 1) = (hi_lo << 32) - hi_lo, and hi << 32 keeps
-        // only hi_lo's bits.
-        let t1 = _mm512_sub_epi64(_mm512_slli_epi64::<32>(hi), _mm512_and_si512(hi, m32));
+        // hi_lo * (2^32 - 1), one 32 x 32-bit product.
+        let t1 = _mm512_mul_epu32(hi, m32);
         let r = _mm512_add_epi64(t0, t1);
         let carry = _mm512_cmplt_epu64_mask(r, t1);
         _mm512_mask_add_epi64(r, carry, r, m32)

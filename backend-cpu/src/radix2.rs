@@ -32,7 +32,7 @@ use rayon::prelude::*;
 const LOG_BLOCK: u32 = 12;
 const BLOCK: usize = 1 << LOG_BLOCK;
 /// Matrix columns gathered at once in the outer stages (two cache lines).
-const GROUP: usize = 16;
+const GROUP: usize = 32;
 /// A parallel transform at or below this size runs on one thread.
 const PAR_MIN: usize = 1 << 16;
 /// Work unit of the parallel outer stages.
