@@ -13,6 +13,35 @@ use crate::elem::{
 };
 use backend_api::{DeviceElem, Fp3};
 use rayon::prelude::*;
+use std::mem::{align_of, size_of, ManuallyDrop};
+
+/// `len` zero elements from the allocator's zeroed memory. Large blocks
+/// come as fresh, already-zero pages: no single-threaded fill pass over the
+/// whole output (`vec![T::ZERO; len]` writes every byte first), and the
+/// page faults happen in the parallel workers that write each column.
+fn zeroed<T: DeviceElem>(len: usize) -> Vec<T> {
+    let words = T::LIMBS;
+    assert!(
+        size_of::<T>() == 8 * words && align_of::<T>() == align_of::<u64>(),
+        "DeviceElem layout is LIMBS packed u64 words"
+    );
+    let total = len.checked_mul(words).expect("output size fits in usize");
+    let mut raw = ManuallyDrop::new(vec![0u64; total]);
+    let capacity = raw.capacity();
+    assert!(capacity % words == 0, "capacity holds whole elements");
+    // SAFETY: `DeviceElem` is sealed to `Fp` (`#[repr(transparent)]` over its
+    // canonical `u64`) and `Fp3` (`#[repr(C)]` over `[Fp; 3]`); the size and
+    // alignment checks above make `capacity / words` elements exactly the
+    // allocation's layout (same size, same alignment), and all-zero words
+    // are the canonical zero of both fields. `raw` is never dropped, so the
+    // allocation has one owner.
+    let out = unsafe { Vec::from_raw_parts(raw.as_mut_ptr().cast::<T>(), len, capacity / words) };
+    assert!(
+        out.first().is_none_or(|z| *z == T::ZERO),
+        "zero words are ZERO"
+    );
+    out
+}
 
 /// In place: `f(column, parallel)` on every base column of a column-major
 /// buffer of columns of length `height`.
@@ -58,7 +87,7 @@ pub fn map_to_new<T: DeviceElem>(
     f: impl Fn(&[u64], &mut [u64], bool) + Sync,
 ) -> Vec<T> {
     let width = input.len() / height;
-    let mut out = vec![T::ZERO; width * out_height];
+    let mut out = zeroed::<T>(width * out_height);
     match (typed_ref(input), typed(&mut out)) {
         (TypedRef::Base(src), Typed::Base(dst)) => {
             let src = fp_as_u64(src);

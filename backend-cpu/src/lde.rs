@@ -12,12 +12,12 @@
 //!    evaluations): the input itself, or a cache-blocked bit-reversal copy
 //!    of it, then (evaluations) an inverse DIT, which takes bit-reversed
 //!    input to natural output;
-//! 2. chunk `q` gets `c_j * t_q^j` (and `1/n`), one fused, sequential pass
-//!    from cached power tables;
-//! 3. a DIF on each chunk; a natural-order output is one final permutation.
+//! 2. chunk `q` gets `c_j * t_q^j` (and `1/n`) from cached power tables;
+//! 3. a DIF on each chunk (on one thread, step 2 is fused into the DIF's
+//!    first pass); a natural-order output is one final permutation.
 
 use crate::ntt_bitrev::bit_reverse_copy;
-use crate::radix2::{dif_with, dit_with, mul_slices_with, Kernel};
+use crate::radix2::{dif_of_products_with, dif_with, dit_with, mul_slices_with, Kernel};
 use crate::twiddles::{scaled_powers, stage_twiddles};
 use backend_api::{bit_reverse, bit_reverse_permute, Fp, Order};
 use rayon::prelude::*;
@@ -85,9 +85,11 @@ pub fn lde_column_with(
             scaled_powers(p.log_n, t, scale)
         })
         .collect();
-    // Step 2, in pieces that stay in cache while every chunk reads them.
-    const PIECE: usize = 1 << 12;
+    let tw = stage_twiddles(p.log_n, false);
     if parallel {
+        // Step 2 as its own pass (in pieces, on every thread), then step 3
+        // with each DIF itself parallel.
+        const PIECE: usize = 1 << 12;
         for (chunk, table) in out.chunks_mut(n).zip(&tables) {
             chunk
                 .par_chunks_mut(PIECE)
@@ -95,28 +97,13 @@ pub fn lde_column_with(
                 .zip(table.par_chunks(PIECE))
                 .for_each(|((d, c), t)| mul_slices_with(kernel, d, c, t));
         }
-    } else {
-        let mut chunks: Vec<&mut [u64]> = out.chunks_mut(n).collect();
-        for start in (0..n).step_by(PIECE) {
-            let end = (start + PIECE).min(n);
-            for (chunk, table) in chunks.iter_mut().zip(&tables) {
-                mul_slices_with(
-                    kernel,
-                    &mut chunk[start..end],
-                    &coeffs[start..end],
-                    &table[start..end],
-                );
-            }
-        }
-    }
-    // Step 3.
-    let tw = stage_twiddles(p.log_n, false);
-    if parallel {
         out.par_chunks_mut(n)
             .for_each(|chunk| dif_with(kernel, chunk, &tw, true));
     } else {
-        out.chunks_mut(n)
-            .for_each(|chunk| dif_with(kernel, chunk, &tw, false));
+        // Steps 2 and 3 fused: the DIF's first pass reads the products.
+        for (chunk, table) in out.chunks_mut(n).zip(&tables) {
+            dif_of_products_with(kernel, chunk, &coeffs, table, &tw);
+        }
     }
     if p.output == Order::Natural {
         bit_reverse_permute(out);

@@ -221,6 +221,27 @@ fn gather(x: &[u64], c: usize, c0: usize, g: usize, scratch: &mut [u64]) {
     }
 }
 
+/// As [`gather`], from the products `a[i] * b[i]` (raw) instead of `x`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn gather_products<K: Butterflies>(
+    k: K,
+    a: &[u64],
+    b: &[u64],
+    c: usize,
+    c0: usize,
+    g: usize,
+    scratch: &mut [u64],
+) {
+    for ((dst, ra), rb) in scratch
+        .chunks_exact_mut(g)
+        .zip(a.chunks_exact(c))
+        .zip(b.chunks_exact(c))
+    {
+        k.mul_slices(dst, &ra[c0..c0 + g], &rb[c0..c0 + g]);
+    }
+}
+
 #[inline(always)]
 fn scatter(x: &mut [u64], c: usize, c0: usize, g: usize, scratch: &[u64]) {
     for (src, row) in scratch.chunks_exact(g).zip(x.chunks_exact_mut(c)) {
@@ -265,8 +286,16 @@ fn outer_stages<K: Butterflies>(
 }
 
 /// Sequential cache-blocked DIF (natural in, bit-reversed out, canonical).
+/// With `products = Some((a, b))` the input is `a[i] * b[i]` rather than
+/// `x`'s contents, multiplied while the first pass reads it (no separate
+/// pass writing the products out and reading them back).
 #[inline(always)]
-fn dif_blocked<K: Butterflies>(k: K, x: &mut [u64], tw: &[u64]) {
+fn dif_blocked<K: Butterflies>(
+    k: K,
+    x: &mut [u64],
+    tw: &[u64],
+    products: Option<(&[u64], &[u64])>,
+) {
     let n = x.len();
     if n == 0 {
         return;
@@ -277,10 +306,15 @@ fn dif_blocked<K: Butterflies>(k: K, x: &mut [u64], tw: &[u64]) {
         let g = GROUP.min(c);
         let mut scratch = vec![0u64; rows * g];
         for c0 in (0..c).step_by(g) {
-            gather(x, c, c0, g, &mut scratch);
+            match products {
+                Some((a, b)) => gather_products(k, a, b, c, c0, g, &mut scratch),
+                None => gather(x, c, c0, g, &mut scratch),
+            }
             outer_stages(k, &mut scratch, rows, c, c0, g, tw, true);
             scatter(x, c, c0, g, &scratch);
         }
+    } else if let Some((a, b)) = products {
+        k.mul_slices(x, a, b);
     }
     for row in x.chunks_exact_mut(c) {
         dif_row(k, row, tw);
@@ -318,8 +352,8 @@ fn dit_blocked<K: Butterflies>(k: K, x: &mut [u64], tw: &[u64], canon: bool) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn dif_blocked_x8(k: X8, x: &mut [u64], tw: &[u64]) {
-    dif_blocked(k, x, tw)
+fn dif_blocked_x8(k: X8, x: &mut [u64], tw: &[u64], products: Option<(&[u64], &[u64])>) {
+    dif_blocked(k, x, tw, products)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -355,13 +389,28 @@ fn x8_token() -> X8 {
 
 /// Sequential cache-blocked DIF with the given kernel.
 pub fn dif_seq_with(kernel: Kernel, x: &mut [u64], tw: &[u64]) {
+    dif_seq_products(kernel, x, tw, None)
+}
+
+/// `x = DIF(a * b)` (elementwise product, then the sequential DIF) with the
+/// product fused into the DIF's first pass; `a`, `b` at least as long as `x`.
+pub fn dif_of_products_with(kernel: Kernel, x: &mut [u64], a: &[u64], b: &[u64], tw: &[u64]) {
+    let n = x.len();
+    assert!(
+        a.len() >= n && b.len() >= n,
+        "factors shorter than the output"
+    );
+    dif_seq_products(kernel, x, tw, Some((&a[..n], &b[..n])))
+}
+
+fn dif_seq_products(kernel: Kernel, x: &mut [u64], tw: &[u64], products: Option<(&[u64], &[u64])>) {
     match kernel.for_len(x.len()) {
-        Kernel::Scalar => dif_blocked(Scalar, x, tw),
+        Kernel::Scalar => dif_blocked(Scalar, x, tw, products),
         #[cfg(target_arch = "x86_64")]
         Kernel::Avx512 => {
             let k = x8_token();
             // SAFETY: AVX-512F was detected by `x8_token` just above.
-            unsafe { dif_blocked_x8(k, x, tw) }
+            unsafe { dif_blocked_x8(k, x, tw, products) }
         }
     }
 }
