@@ -3,6 +3,7 @@
 //! ```text
 //! stark prove --air fib-wide --cols 64 --log-rows 20 [--backend cpu] --out proof.bin
 //! stark prove --air lookup --log-rows 16 --range-bits 8 --out proof.bin
+//! stark prove --air fib-wide --backend cuda --gpu 0 --out proof.bin   # feature `cuda`
 //! stark verify proof.bin
 //! ```
 
@@ -33,9 +34,10 @@ enum AirName {
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
 enum Backend {
-    /// CpuDevice (rayon). Other backends plug in here as further types
-    /// handed to the generic `ProveJob::run`.
+    /// CpuDevice (rayon).
     Cpu,
+    /// CudaDevice (needs a binary built with the `cuda` feature).
+    Cuda,
 }
 
 #[derive(Subcommand)]
@@ -58,6 +60,9 @@ enum Command {
         seed: u64,
         #[arg(long, value_enum, default_value_t = Backend::Cpu)]
         backend: Backend,
+        /// cuda: the GPU's ordinal.
+        #[arg(long, default_value_t = 0)]
+        gpu: usize,
         /// Options preset: blowup2, blowup4 (default), blowup8, blowup16, test.
         #[arg(long, default_value = "blowup4")]
         preset: String,
@@ -93,6 +98,7 @@ fn main() -> ExitCode {
             range_bits,
             seed,
             backend,
+            gpu,
             preset,
             queries,
             grinding,
@@ -121,6 +127,7 @@ fn main() -> ExitCode {
             };
             let res = match backend {
                 Backend::Cpu => job.run(CpuDevice::new()),
+                Backend::Cuda => run_on_cuda(&job, gpu),
             };
             match res {
                 Ok(()) => ExitCode::SUCCESS,
@@ -138,6 +145,25 @@ fn main() -> ExitCode {
     }
 }
 
+type JobResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Proves on GPU number `ordinal` with the CUDA backend.
+#[cfg(feature = "cuda")]
+fn run_on_cuda(job: &ProveJob, ordinal: usize) -> JobResult {
+    job.run(backend_cuda::CudaDevice::new(ordinal)?)
+}
+
+/// Without the `cuda` feature there is no CUDA backend to run: say so
+/// rather than proving on the CPU instead.
+#[cfg(not(feature = "cuda"))]
+fn run_on_cuda(_job: &ProveJob, _ordinal: usize) -> JobResult {
+    Err(NO_CUDA.into())
+}
+
+#[cfg(not(feature = "cuda"))]
+const NO_CUDA: &str = "this `stark` binary was built without CUDA support \
+     (rebuild with `cargo build --release -p stark --features cuda`)";
+
 struct ProveJob {
     air: AirName,
     cols: usize,
@@ -154,7 +180,7 @@ fn json_str(s: &str) -> String {
 }
 
 impl ProveJob {
-    fn run<D: ProverDevice>(&self, device: D) -> Result<(), Box<dyn std::error::Error>> {
+    fn run<D: ProverDevice>(&self, device: D) -> JobResult {
         let start = Instant::now();
         let json = self.json;
         let progress = move |phase: &str| {
@@ -275,5 +301,30 @@ fn verify_file(path: &PathBuf, min_bits: u32, json: bool) -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(all(test, not(feature = "cuda")))]
+mod tests {
+    use super::*;
+
+    /// `--backend cuda` in a binary without the feature is an error naming
+    /// the missing support, and nothing is proved or written.
+    #[test]
+    fn cuda_backend_without_the_feature_is_an_error() {
+        let out = std::env::temp_dir().join(format!("stark-no-cuda-{}.bin", std::process::id()));
+        let job = ProveJob {
+            air: AirName::FibWide,
+            cols: 2,
+            log_rows: 3,
+            range_bits: 3,
+            seed: 1,
+            options: Options::insecure_test(),
+            out: out.clone(),
+            json: true,
+        };
+        let err = run_on_cuda(&job, 0).unwrap_err().to_string();
+        assert!(err.contains("without CUDA support"), "{err}");
+        assert!(!out.exists());
     }
 }
