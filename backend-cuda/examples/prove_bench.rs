@@ -8,15 +8,21 @@
 //! ```text
 //! cargo run --release -p backend-cuda --example prove_bench -- \
 //!     [--cols 64] [--log-rows 20] [--lookup-log-rows 20] [--range-bits 16] \
-//!     [--preset blowup4] [--only fib-wide|lookup] [--no-cpu]
+//!     [--preset blowup4] [--only fib-wide|lookup] [--no-cpu] [--diagnose]
 //! ```
+//!
+//! `--diagnose` first runs the primitives the prover uses on a `cols x
+//! 2^log_rows` table (random values; the LDE, the composition's inverse NTT
+//! and coefficient LDE, OOD evaluation, Merkle root) on both devices and says
+//! which outputs differ, to localize a proof mismatch.
 //!
 //! Each AIR gets a fresh `CudaDevice` (so its peak is its own), one cold
 //! CUDA prove (first use of the memory pool and kernels) and one warm CUDA
 //! prove, whose phases are the ones tabulated; the CPU proves once.
 //! Exits non-zero if the proofs differ or the CUDA proof does not verify.
 
-use backend_api::{Fp, HostMatrix, ProverDevice};
+use backend_api::rng::SplitMix64;
+use backend_api::{Fp, Fp3, HostMatrix, MerkleTree, NttDirection, Order, ProverDevice};
 use backend_cpu::CpuDevice;
 use backend_cuda::CudaDevice;
 use stark::examples::{FibWide, Lookup};
@@ -34,6 +40,7 @@ struct Args {
     preset: String,
     only: Option<String>,
     cpu: bool,
+    diagnose: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -45,11 +52,16 @@ fn parse_args() -> Result<Args, String> {
         preset: "blowup4".into(),
         only: None,
         cpu: true,
+        diagnose: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--no-cpu" {
             a.cpu = false;
+            continue;
+        }
+        if flag == "--diagnose" {
+            a.diagnose = true;
             continue;
         }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -173,9 +185,21 @@ fn bench(
         cold.times.total().as_secs_f64(),
         warm.times.total().as_secs_f64()
     );
+    let mut ok = cold.bytes == warm.bytes;
+    if !ok {
+        println!("  MISMATCH: the two CUDA proofs differ (nondeterminism)");
+    }
     let cpu = if with_cpu {
         let prover = Prover::with_options(CpuDevice::new(), options)?;
-        Some(prove_once(&prover, air, traces, "CPU ")?)
+        // A CPU failure is a finding to report next to the CUDA figures.
+        match prove_once(&prover, air, traces, "CPU ") {
+            Ok(run) => Some(run),
+            Err(e) => {
+                ok = false;
+                println!("  CPU prove FAILED: {e}");
+                None
+            }
+        }
     } else {
         None
     };
@@ -186,10 +210,6 @@ fn bench(
         gib(device.properties().total_memory as u64)
     );
     println!("  {}", warm.rss);
-    let mut ok = cold.bytes == warm.bytes;
-    if !ok {
-        println!("  MISMATCH: the two CUDA proofs differ (nondeterminism)");
-    }
     if let Some(cpu) = &cpu {
         println!("  {}", cpu.rss);
         if cpu.bytes == warm.bytes {
@@ -218,6 +238,127 @@ fn bench(
     Ok(ok)
 }
 
+/// Where two downloaded matrices (column-major, `height` rows) first differ.
+fn first_difference<T: PartialEq>(a: &[T], b: &[T], height: usize) -> Option<(usize, usize)> {
+    if a.len() != b.len() {
+        return Some((usize::MAX, usize::MAX));
+    }
+    let i = a.iter().zip(b).position(|(x, y)| x != y)?;
+    Some((i / height, i % height))
+}
+
+fn report<T: PartialEq>(name: &str, cpu: &[T], gpu: &[T], height: usize) -> bool {
+    match first_difference(cpu, gpu, height) {
+        None => {
+            println!("  {name:<46} identical ({} elements)", cpu.len());
+            true
+        }
+        Some((c, r)) => {
+            let wrong = cpu.iter().zip(gpu).filter(|(x, y)| x != y).count();
+            println!(
+                "  {name:<46} DIFFER: first at column {c} row {r}; {wrong} of {} elements",
+                cpu.len()
+            );
+            false
+        }
+    }
+}
+
+/// The prover's primitives on identical random inputs, CPU against CUDA.
+fn diagnose(cols: usize, log_rows: u32, options: &Options) -> BenchResult<bool> {
+    println!("\n== primitives on a {cols} x 2^{log_rows} table, CPU against CUDA");
+    let (cpu, gpu) = (CpuDevice::new(), CudaDevice::new(0)?);
+    let (cc, gc) = (cpu.new_ctx()?, gpu.new_ctx()?);
+    let n = 1usize << log_rows;
+    let (blowup, shift) = (options.blowup(), options.shift);
+    let mut rng = SplitMix64::new(0xD1A6);
+    let mut ok = true;
+
+    // Round 1: the main LDE (natural in, bit-reversed out) and its tree.
+    let trace: HostMatrix<Fp> = rng.matrix(cols, n);
+    let (ct, gt) = (
+        cpu.upload_matrix(&cc, &trace)?,
+        gpu.upload_matrix(&gc, &trace)?,
+    );
+    let (cl, gl) = (
+        cpu.coset_lde(&cc, &ct, Order::Natural, blowup, shift, Order::BitReversed)?,
+        gpu.coset_lde(&gc, &gt, Order::Natural, blowup, shift, Order::BitReversed)?,
+    );
+    let (cv, gv) = (
+        cpu.download(&cc, cl.buffer())?,
+        gpu.download(&gc, gl.buffer())?,
+    );
+    ok &= report("coset_lde Fp (main LDE)", &cv, &gv, n * blowup);
+    let (croot, groot) = (
+        cpu.merkle_commit(&cc, &[&cl], 1)?.root(),
+        gpu.merkle_commit(&gc, &[&gl], 1)?.root(),
+    );
+    ok &= report("merkle_commit root (main LDE)", &[croot], &[groot], 1);
+
+    // Round 3: composition evaluations (bit-reversed, 2 parts) -> coefficients
+    // -> parts' LDE.
+    let comp: HostMatrix<Fp3> = rng.matrix(1, 2 * n);
+    let (mut cm, mut gm) = (
+        cpu.upload_matrix(&cc, &comp)?,
+        gpu.upload_matrix(&gc, &comp)?,
+    );
+    let inv = (
+        NttDirection::Inverse,
+        shift,
+        Order::BitReversed,
+        Order::Natural,
+    );
+    cpu.ntt(&cc, &mut cm, inv.0, inv.1, inv.2, inv.3)?;
+    gpu.ntt(&gc, &mut gm, inv.0, inv.1, inv.2, inv.3)?;
+    let (cv, gv) = (
+        cpu.download(&cc, cm.buffer())?,
+        gpu.download(&gc, gm.buffer())?,
+    );
+    ok &= report("ntt Fp3 inverse coset (composition)", &cv, &gv, 2 * n);
+    let parts: HostMatrix<Fp3> = rng.matrix(2, n);
+    let (cp, gp) = (
+        cpu.upload_matrix(&cc, &parts)?,
+        gpu.upload_matrix(&gc, &parts)?,
+    );
+    let (cl, gl) = (
+        cpu.coeffs_to_coset(&cc, &cp, Order::Natural, blowup, shift, Order::BitReversed)?,
+        gpu.coeffs_to_coset(&gc, &gp, Order::Natural, blowup, shift, Order::BitReversed)?,
+    );
+    let (cv, gv) = (
+        cpu.download(&cc, cl.buffer())?,
+        gpu.download(&gc, gl.buffer())?,
+    );
+    ok &= report("coeffs_to_coset Fp3 (parts LDE)", &cv, &gv, n * blowup);
+
+    // Round 4: OOD evaluation of the trace, and the parts' forward NTT.
+    let points = [rng.fp3(), rng.fp3()];
+    let (co, go) = (
+        cpu.ood_evaluate(&cc, &ct, &points)?,
+        gpu.ood_evaluate(&gc, &gt, &points)?,
+    );
+    ok &= report(
+        "ood_evaluate Fp (trace, 2 points)",
+        &co.concat(),
+        &go.concat(),
+        1,
+    );
+    let fwd = (
+        NttDirection::Forward,
+        Fp::ONE,
+        Order::Natural,
+        Order::Natural,
+    );
+    let (mut cp, mut gp) = (cp, gp);
+    cpu.ntt(&cc, &mut cp, fwd.0, fwd.1, fwd.2, fwd.3)?;
+    gpu.ntt(&gc, &mut gp, fwd.0, fwd.1, fwd.2, fwd.3)?;
+    let (cv, gv) = (
+        cpu.download(&cc, cp.buffer())?,
+        gpu.download(&gc, gp.buffer())?,
+    );
+    ok &= report("ntt Fp3 forward natural (parts over H_n)", &cv, &gv, n);
+    Ok(ok)
+}
+
 fn run(args: &Args) -> BenchResult<bool> {
     let options = Options::by_name(&args.preset)
         .ok_or_else(|| format!("unknown preset `{}`", args.preset))?;
@@ -230,6 +371,9 @@ fn run(args: &Args) -> BenchResult<bool> {
         options.grinding_bits
     );
     let mut ok = true;
+    if args.diagnose {
+        ok &= diagnose(args.cols, args.log_rows, &options)?;
+    }
     if args.only.as_deref() != Some("lookup") {
         let t = Instant::now();
         let (air, trace) = FibWide::generate(args.cols, args.log_rows)?;
