@@ -17,11 +17,11 @@
 //!    first pass); a natural-order output is one final permutation.
 
 use crate::ntt_bitrev::bit_reverse_copy;
+use crate::ntt_scratch::with_buffer;
 use crate::radix2::{dif_of_products_with, dif_with, dit_with, mul_slices_with, Kernel};
 use crate::twiddles::{scaled_powers, stage_twiddles};
 use backend_api::{bit_reverse, bit_reverse_permute, Fp, Order};
 use rayon::prelude::*;
-use std::borrow::Cow;
 
 /// What the input column holds.
 #[derive(Copy, Clone, PartialEq, Eq)]
@@ -55,25 +55,31 @@ pub fn lde_column_with(
     parallel: bool,
 ) {
     let n = 1usize << p.log_n;
-    let log_big = p.log_n + p.log_b;
-    let reversed_copy = || {
-        let mut v = vec![0u64; n];
-        bit_reverse_copy(src, &mut v, p.log_n);
-        v
-    };
     // Step 1: `coeffs[j]` is coefficient j (times n for evaluations).
-    let coeffs: Cow<[u64]> = match (p.source, p.input) {
-        (Source::Coefficients, Order::Natural) => Cow::Borrowed(src),
-        (Source::Coefficients, Order::BitReversed) => Cow::Owned(reversed_copy()),
-        (Source::Evaluations, order) => {
-            let mut v = match order {
-                Order::Natural => reversed_copy(),
-                Order::BitReversed => src.to_vec(),
-            };
-            dit_with(kernel, &mut v, &stage_twiddles(p.log_n, true), parallel);
-            Cow::Owned(v)
-        }
-    };
+    match (p.source, p.input) {
+        (Source::Coefficients, Order::Natural) => extend(kernel, src, out, p, parallel),
+        (source, input) => with_buffer(n, |coeffs| {
+            // The inverse DIT wants bit-reversed evaluations; coefficients
+            // arrive here bit-reversed and are wanted natural.
+            let evaluations = source == Source::Evaluations;
+            if evaluations == (input == Order::Natural) {
+                bit_reverse_copy(src, coeffs, p.log_n);
+            } else {
+                coeffs.copy_from_slice(src);
+            }
+            if evaluations {
+                // Bit-reversed evaluations to natural coefficients (times n).
+                dit_with(kernel, coeffs, &stage_twiddles(p.log_n, true), parallel);
+            }
+            extend(kernel, coeffs, out, p, parallel)
+        }),
+    }
+}
+
+/// Steps 2 and 3 from natural-order `coeffs` (times n for evaluations).
+fn extend(kernel: Kernel, coeffs: &[u64], out: &mut [u64], p: &LdeParams, parallel: bool) {
+    let n = 1usize << p.log_n;
+    let log_big = p.log_n + p.log_b;
     let scale = match p.source {
         Source::Evaluations => Fp::new(n as u64).inverse().expect("2^k is invertible"),
         Source::Coefficients => Fp::ONE,
@@ -102,7 +108,7 @@ pub fn lde_column_with(
     } else {
         // Steps 2 and 3 fused: the DIF's first pass reads the products.
         for (chunk, table) in out.chunks_mut(n).zip(&tables) {
-            dif_of_products_with(kernel, chunk, &coeffs, table, &tw);
+            dif_of_products_with(kernel, chunk, coeffs, table, &tw);
         }
     }
     if p.output == Order::Natural {

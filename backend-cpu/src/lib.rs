@@ -22,6 +22,7 @@ mod logup;
 mod merkle;
 mod ntt;
 mod ntt_bitrev;
+mod ntt_scratch;
 #[cfg(test)]
 mod ntt_tests;
 #[cfg(target_arch = "x86_64")]

@@ -209,3 +209,22 @@ fn avx512_kernel_is_detected_when_the_cpu_has_it() {
     assert_eq!(Kernel::detect() == Kernel::Avx512, has);
     assert_eq!(Kernel::supported().last(), Some(&Kernel::Scalar));
 }
+
+#[test]
+fn scratch_buffer_has_the_requested_length_and_nests() {
+    use crate::ntt_scratch::with_buffer;
+    let outer = with_buffer(100, |a| {
+        assert_eq!(a.len(), 100);
+        a.fill(7);
+        // A nested call gets its own buffer: `a` keeps its contents.
+        let inner = with_buffer(10, |b| {
+            b.fill(1);
+            b.len()
+        });
+        assert_eq!(inner, 10);
+        a.iter().sum::<u64>()
+    });
+    assert_eq!(outer, 700);
+    with_buffer(50, |c| assert_eq!(c.len(), 50));
+    with_buffer(200, |c| assert_eq!(c.len(), 200));
+}
