@@ -16,7 +16,7 @@
 //! [`crate::radix2`]).
 
 use crate::arith::EPSILON;
-use crate::radix2::Butterflies;
+use crate::radix2::{Butterflies, Quarters};
 use backend_api::field::P;
 use core::arch::x86_64::*;
 
@@ -138,6 +138,44 @@ fn mul(a: V, b: V) -> V {
         let carry = _mm512_cmplt_epu64_mask(r, t1);
         _mm512_mask_add_epi64(r, carry, r, m32)
     }
+}
+
+/// `x * 2^48 (mod p)`, raw: the product is `hi 2^64 + lo` with
+/// `lo = x << 48`, `hi = x >> 16 < 2^48`, reduced as in [`mul`].
+#[inline(always)]
+fn mul_2_48(x: V) -> V {
+    // SAFETY: see the note above.
+    unsafe {
+        let m32 = splat(EPSILON);
+        let lo = _mm512_slli_epi64::<48>(x);
+        let hi = _mm512_srli_epi64::<16>(x);
+        let hi_hi = _mm512_srli_epi64::<32>(hi);
+        let borrow = _mm512_cmplt_epu64_mask(lo, hi_hi);
+        let t0 = _mm512_sub_epi64(lo, hi_hi);
+        let t0 = _mm512_mask_sub_epi64(t0, borrow, t0, m32);
+        let t1 = _mm512_mul_epu32(hi, m32);
+        let r = _mm512_add_epi64(t0, t1);
+        let carry = _mm512_cmplt_epu64_mask(r, t1);
+        _mm512_mask_add_epi64(r, carry, r, m32)
+    }
+}
+
+/// `(a - b) w4` for `w4 = 2^48` (`forward`) or `w4 = -2^48`.
+#[inline(always)]
+fn sub_times_w4(a: V, b: V, forward: bool) -> V {
+    if forward {
+        mul_2_48(sub(a, b))
+    } else {
+        mul_2_48(sub(b, a))
+    }
+}
+
+/// Whether `w4` is `2^48` (else `-2^48`); any other value is a caller bug.
+#[inline(always)]
+fn w4_is_forward(w4: u64) -> bool {
+    const W4: u64 = 1 << 48;
+    assert!(w4 == W4 || w4 == P - W4, "w_4 is +-2^48");
+    w4 == W4
 }
 
 /// The canonical representatives of raw values.
@@ -263,6 +301,46 @@ impl Butterflies for X8 {
             let (u, v) = (load(a), mul(load(b), load(w)));
             store(a, add(u, v));
             store(b, sub(u, v));
+        }
+    }
+
+    #[inline(always)]
+    fn dif4(self, x: Quarters<'_>, w1: &[u64], w2: &[u64], w3: &[u64], w4: u64) {
+        let forward = w4_is_forward(w4);
+        let [x0, x1, x2, x3] = x;
+        let len = x0.len();
+        assert!(len.is_multiple_of(8) && [x1.len(), x2.len(), x3.len()] == [len; 3]);
+        assert!(w1.len() >= len && w2.len() >= len && w3.len() >= len);
+        for j in (0..len).step_by(8) {
+            let (a, b) = (load(&x0[j..]), load(&x1[j..]));
+            let (c, d) = (load(&x2[j..]), load(&x3[j..]));
+            let (big_a, big_b) = (add(a, c), add(b, d));
+            let (big_c, big_d) = (sub(a, c), sub_times_w4(b, d, forward));
+            store(&mut x0[j..], add(big_a, big_b));
+            store(&mut x1[j..], mul(sub(big_a, big_b), load(&w2[j..])));
+            store(&mut x2[j..], mul(add(big_c, big_d), load(&w1[j..])));
+            store(&mut x3[j..], mul(sub(big_c, big_d), load(&w3[j..])));
+        }
+    }
+
+    #[inline(always)]
+    fn dit4(self, x: Quarters<'_>, w1: &[u64], w2: &[u64], w3: &[u64], w4: u64) {
+        let forward = w4_is_forward(w4);
+        let [x0, x1, x2, x3] = x;
+        let len = x0.len();
+        assert!(len.is_multiple_of(8) && [x1.len(), x2.len(), x3.len()] == [len; 3]);
+        assert!(w1.len() >= len && w2.len() >= len && w3.len() >= len);
+        for j in (0..len).step_by(8) {
+            let a = load(&x0[j..]);
+            let b = mul(load(&x1[j..]), load(&w2[j..]));
+            let p = mul(load(&x2[j..]), load(&w1[j..]));
+            let q = mul(load(&x3[j..]), load(&w3[j..]));
+            let (s, d) = (add(a, b), sub(a, b));
+            let (pq, r) = (add(p, q), sub_times_w4(p, q, forward));
+            store(&mut x0[j..], add(s, pq));
+            store(&mut x2[j..], sub(s, pq));
+            store(&mut x1[j..], add(d, r));
+            store(&mut x3[j..], sub(d, r));
         }
     }
 

@@ -51,6 +51,18 @@ pub trait Butterflies: Copy {
     fn dif(self, lo: &mut [u64], hi: &mut [u64], tw: &[u64]);
     /// DIT butterflies `(a, b) -> (a + b w, a - b w)`, as [`Butterflies::dif`].
     fn dit(self, lo: &mut [u64], hi: &mut [u64], tw: &[u64]);
+    /// Two DIF stages at once, half-sizes `h` then `h/2`, on the quarters
+    /// `x0..x3` of blocks of `2h` (`x_q[j]` is block position `j + q h/2`):
+    /// with `A = x0 + x2`, `B = x1 + x3`, `C = x0 - x2`, `D = (x1 - x3) w4`,
+    /// the outputs are `A + B`, `(A - B) w2`, `(C + D) w1`, `(C - D) w3`,
+    /// where `w1, w2, w3 = w_{2h}^j, w_{2h}^{2j}, w_{2h}^{3j}` and `w4` is
+    /// `w_4 = w_{2h}^{h/2}` (`+-2^48`). Three general products instead of
+    /// the four of two radix-2 stages, and one pass over the data.
+    fn dif4(self, x: Quarters<'_>, w1: &[u64], w2: &[u64], w3: &[u64], w4: u64);
+    /// Two DIT stages at once, half-sizes `h/2` then `h`: with `B = x1 w2`,
+    /// `P = x2 w1`, `Q = x3 w3`, the outputs are `(x0 + B) + (P + Q)`,
+    /// `(x0 - B) + (P - Q) w4`, `(x0 + B) - (P + Q)`, `(x0 - B) - (P - Q) w4`.
+    fn dit4(self, x: Quarters<'_>, w1: &[u64], w2: &[u64], w3: &[u64], w4: u64);
     /// The DIF stages with `h < MIN_HALF` on a whole row, then canonical values.
     fn dif_tail(self, row: &mut [u64], tw: &[u64]);
     /// The DIT stages with `h < MIN_HALF` on a whole row (raw output).
@@ -60,6 +72,9 @@ pub trait Butterflies: Copy {
     /// Canonical values in place.
     fn canonicalize(self, x: &mut [u64]);
 }
+
+/// The four quarter slices of one radix-4 block.
+pub type Quarters<'a> = [&'a mut [u64]; 4];
 
 /// The portable kernel: one value at a time with [`crate::arith`].
 #[derive(Clone, Copy, Debug)]
@@ -84,6 +99,36 @@ impl Butterflies for Scalar {
             let (u, v) = (*a, mul(*b, w));
             *a = add(u, v);
             *b = sub(u, v);
+        }
+    }
+
+    #[inline(always)]
+    fn dif4(self, x: Quarters<'_>, w1: &[u64], w2: &[u64], w3: &[u64], w4: u64) {
+        let [x0, x1, x2, x3] = x;
+        for j in 0..x0.len() {
+            let (a, b, c, d) = (x0[j], x1[j], x2[j], x3[j]);
+            let (big_a, big_b) = (add(a, c), add(b, d));
+            let (big_c, big_d) = (sub(a, c), mul(sub(b, d), w4));
+            x0[j] = add(big_a, big_b);
+            x1[j] = mul(sub(big_a, big_b), w2[j]);
+            x2[j] = mul(add(big_c, big_d), w1[j]);
+            x3[j] = mul(sub(big_c, big_d), w3[j]);
+        }
+    }
+
+    #[inline(always)]
+    fn dit4(self, x: Quarters<'_>, w1: &[u64], w2: &[u64], w3: &[u64], w4: u64) {
+        let [x0, x1, x2, x3] = x;
+        for j in 0..x0.len() {
+            let a = x0[j];
+            let b = mul(x1[j], w2[j]);
+            let (p, q) = (mul(x2[j], w1[j]), mul(x3[j], w3[j]));
+            let (s, d) = (add(a, b), sub(a, b));
+            let (pq, r) = (add(p, q), mul(sub(p, q), w4));
+            x0[j] = add(s, pq);
+            x2[j] = sub(s, pq);
+            x1[j] = add(d, r);
+            x3[j] = sub(d, r);
         }
     }
 
@@ -184,31 +229,84 @@ impl Kernel {
     }
 }
 
-/// The in-row DIF stages `h = len/2, ..., 1` of one row, then canonical values.
+/// `tw3[h + j] = w_{2h}^{3j} = tw[h + j] tw[h/2 + j]` for `j < h/2`, for
+/// every half-size `h < len` (the radix-4 steps' third twiddle; entries
+/// with `j >= h/2` unused). `len` is a row's length: a small table.
+fn cubed_twiddles(tw: &[u64], len: usize) -> Vec<u64> {
+    let mut tw3 = vec![0u64; len];
+    let mut h = 2;
+    while h < len {
+        for j in 0..h / 2 {
+            tw3[h + j] = canonical(mul(tw[h + j], tw[h / 2 + j]));
+        }
+        h *= 2;
+    }
+    tw3
+}
+
+/// Splits a block into its four quarters.
 #[inline(always)]
-fn dif_row<K: Butterflies>(k: K, row: &mut [u64], tw: &[u64]) {
+fn quarters(block: &mut [u64]) -> Quarters<'_> {
+    let q = block.len() / 4;
+    let (x01, x23) = block.split_at_mut(2 * q);
+    let (x0, x1) = x01.split_at_mut(q);
+    let (x2, x3) = x23.split_at_mut(q);
+    [x0, x1, x2, x3]
+}
+
+/// The in-row DIF stages `h = len/2, ..., 1` of one row, then canonical
+/// values: pairs of stages as radix-4 steps, at most one radix-2 stage.
+#[inline(always)]
+fn dif_row<K: Butterflies>(k: K, row: &mut [u64], tw: &[u64], tw3: &[u64]) {
     let mut h = row.len() / 2;
-    while h >= K::MIN_HALF {
+    while h >= 2 * K::MIN_HALF {
+        let q = h / 2;
+        for block in row.chunks_exact_mut(2 * h) {
+            k.dif4(
+                quarters(block),
+                &tw[h..h + q],
+                &tw[q..h],
+                &tw3[h..h + q],
+                tw[3],
+            );
+        }
+        h /= 4;
+    }
+    if h >= K::MIN_HALF {
         for block in row.chunks_exact_mut(2 * h) {
             let (lo, hi) = block.split_at_mut(h);
             k.dif(lo, hi, &tw[h..2 * h]);
         }
-        h /= 2;
     }
     k.dif_tail(row, tw);
 }
 
-/// The in-row DIT stages `h = 1, ..., len/2` of one row (raw output).
+/// The in-row DIT stages `h = 1, ..., len/2` of one row (raw output): the
+/// mirror of [`dif_row`], the radix-2 stage (if any) first.
 #[inline(always)]
-fn dit_row<K: Butterflies>(k: K, row: &mut [u64], tw: &[u64]) {
+fn dit_row<K: Butterflies>(k: K, row: &mut [u64], tw: &[u64], tw3: &[u64]) {
     k.dit_head(row, tw);
     let mut h = K::MIN_HALF;
-    while h < row.len() {
+    if h < row.len() && (row.len() / h).trailing_zeros() % 2 == 1 {
         for block in row.chunks_exact_mut(2 * h) {
             let (lo, hi) = block.split_at_mut(h);
             k.dit(lo, hi, &tw[h..2 * h]);
         }
         h *= 2;
+    }
+    // Quarters of `h`: the stages of half-sizes `h` and `2h`.
+    while h < row.len() {
+        let big = 2 * h;
+        for block in row.chunks_exact_mut(4 * h) {
+            k.dit4(
+                quarters(block),
+                &tw[big..big + h],
+                &tw[h..big],
+                &tw3[big..big + h],
+                tw[3],
+            );
+        }
+        h *= 4;
     }
 }
 
@@ -316,8 +414,9 @@ fn dif_blocked<K: Butterflies>(
     } else if let Some((a, b)) = products {
         k.mul_slices(x, a, b);
     }
+    let tw3 = cubed_twiddles(tw, c);
     for row in x.chunks_exact_mut(c) {
-        dif_row(k, row, tw);
+        dif_row(k, row, tw, &tw3);
     }
 }
 
@@ -331,8 +430,9 @@ fn dit_blocked<K: Butterflies>(k: K, x: &mut [u64], tw: &[u64], canon: bool) {
     }
     let c = n.min(BLOCK);
     let rows = n / c;
+    let tw3 = cubed_twiddles(tw, c);
     for row in x.chunks_exact_mut(c) {
-        dit_row(k, row, tw);
+        dit_row(k, row, tw, &tw3);
     }
     if rows > 1 {
         let g = GROUP.min(c);
