@@ -1,4 +1,4 @@
-//! Radix-2 NTT kernels on one raw `u64` column (see [`crate::arith`]).
+//! Power-of-two NTT kernels on one raw `u64` column (see [`crate::arith`]).
 //!
 //! * [`dif`]: decimation in frequency, largest stride first. Natural-order
 //!   input, bit-reversed output: `x[bit_reverse(i)] = sum_j x_j w^(i j)`.
@@ -15,6 +15,10 @@
 //! at a time, gathered into a small scratch buffer; the remaining stages
 //! stay inside one row of `BLOCK` values (32 KiB, in L1). Each value then
 //! crosses main memory twice per transform instead of once per stage.
+//! Inside a row, pairs of stages run as radix-4 steps (one pass over the
+//! row and three general products per four butterflies, see
+//! [`Butterflies::dif4`]); the outer stages stay radix-2 (radix-4 there
+//! measured no faster).
 //!
 //! Inputs must be canonical or raw; outputs are canonical.
 //!
@@ -31,7 +35,8 @@ use rayon::prelude::*;
 
 const LOG_BLOCK: u32 = 12;
 const BLOCK: usize = 1 << LOG_BLOCK;
-/// Matrix columns gathered at once in the outer stages (two cache lines).
+/// Matrix columns gathered at once in the outer stages (four cache lines;
+/// measured about 10% faster than two).
 const GROUP: usize = 32;
 /// A parallel transform at or below this size runs on one thread.
 const PAR_MIN: usize = 1 << 16;
