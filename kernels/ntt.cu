@@ -46,6 +46,7 @@
 // throughout; glf:: is the faster 32-bit-limb form used in the passes).
 #include "goldilocks.cuh"
 #include "ntt_field.cuh"
+#include "ntt_bitrev.cuh"
 
 namespace {
 
@@ -386,6 +387,17 @@ extern "C" __global__ void ntt_bitrev_fp(uint64_t* dst, const uint64_t* src, uin
 }
 extern "C" __global__ void ntt_bitrev_fp3(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t total) {
     bitrev<3>(dst, src, log_n, total);
+}
+
+// Tiled bit reversal (see ntt_bitrev.cuh) for log_n >= 2 * tile bits: 32 x 32
+// tiles for Fp, 16 x 16 for Fp3 (two tiles of each fit the static shared memory).
+extern "C" __global__ void __launch_bounds__(bitrev_tiled::THREADS)
+    ntt_bitrev_tiled_fp(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t columns) {
+    bitrev_tiled::permute<1, 5>(dst, src, log_n, columns);
+}
+extern "C" __global__ void __launch_bounds__(bitrev_tiled::THREADS)
+    ntt_bitrev_tiled_fp3(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t columns) {
+    bitrev_tiled::permute<3, 4>(dst, src, log_n, columns);
 }
 
 // out[i] = scale * base^i for i < count.

@@ -38,6 +38,8 @@ use plan::dif_passes;
 
 const MODULE: &str = "ntt";
 const THREADS: u32 = 256;
+/// Threads per block of the tiled bit reversal (`bitrev_tiled::THREADS`).
+const BITREV_THREADS: u32 = 256;
 /// The largest blowup (log2) whose bit-reversed LDE runs as independent
 /// size-n transforms per coset (the per-coset scale tables grow with it).
 const MAX_SPLIT_LOG_B: u32 = 4;
@@ -208,6 +210,10 @@ fn inv_pow2(log: u32) -> Fp {
 struct Kernels {
     pass: Kernel,
     bitrev: Kernel,
+    /// The tiled bit reversal, for `log_n >= 2 * bitrev_tile_log`.
+    bitrev_tiled: Kernel,
+    /// log2 of the side of the tiled bit reversal's square tile.
+    bitrev_tile_log: u32,
     limbs: u32,
     /// log2 of the elements per block tile.
     tile_log: u32,
@@ -215,9 +221,23 @@ struct Kernels {
 
 impl Kernels {
     fn for_elem<T: DeviceElem>(dev: &CudaDevice) -> DeviceResult<Kernels> {
-        let (pass, bitrev, limbs, tile_log) = match T::LIMBS {
-            1 => ("ntt_pass_fp", "ntt_bitrev_fp", 1, 12),
-            3 => ("ntt_pass_fp3", "ntt_bitrev_fp3", 3, 11),
+        let (pass, bitrev, bitrev_tiled, bitrev_tile_log, limbs, tile_log) = match T::LIMBS {
+            1 => (
+                "ntt_pass_fp",
+                "ntt_bitrev_fp",
+                "ntt_bitrev_tiled_fp",
+                5,
+                1,
+                12,
+            ),
+            3 => (
+                "ntt_pass_fp3",
+                "ntt_bitrev_fp3",
+                "ntt_bitrev_tiled_fp3",
+                4,
+                3,
+                11,
+            ),
             other => {
                 return Err(DeviceError::Unsupported {
                     primitive: "ntt",
@@ -228,6 +248,8 @@ impl Kernels {
         let k = Kernels {
             pass: kernel(dev, MODULE, pass)?,
             bitrev: kernel(dev, MODULE, bitrev)?,
+            bitrev_tiled: kernel(dev, MODULE, bitrev_tiled)?,
+            bitrev_tile_log,
             limbs,
             tile_log,
         };
@@ -340,8 +362,27 @@ impl Transform<'_> {
     }
 
     /// `dst[bitrev(i)] = src[i]` within each column of `2^log_n` (in place
-    /// when `dst == src`).
+    /// when `dst == src`, otherwise the buffers are disjoint).
+    ///
+    /// Columns of at least one square tile use the tiled kernel (coalesced
+    /// reads and writes through shared memory); shorter ones the per-element
+    /// kernel. Both compute the same permutation.
     fn bit_reverse(&self, dst: u64, src: u64, log_n: u32) -> DeviceResult<()> {
+        let tile_log = self.kernels.bitrev_tile_log;
+        if log_n >= 2 * tile_log {
+            // One block per (column, middle index) item, blocks striding
+            // over items; half the items are the second tile of a pair.
+            let items = (self.columns as u128) << (log_n - 2 * tile_log);
+            let blocks = items.clamp(1, 1 << 20) as usize;
+            let grid = Grid::blocks(blocks, BITREV_THREADS, self.dev)?;
+            let columns = self.columns as u64;
+            // SAFETY: matches `ntt_bitrev_tiled_*(uint64_t*, const uint64_t*,
+            // uint32_t, uint64_t)`; both buffers hold `columns` columns of
+            // `2^log_n` elements and are equal or disjoint (callers).
+            return unsafe {
+                crate::launch!(self.ctx, self.kernels.bitrev_tiled, grid; dst, src, log_n, columns)
+            };
+        }
         let total = (self.columns as u64) << log_n;
         let blocks = (total.div_ceil(THREADS as u64)).clamp(1, 1 << 20) as usize;
         let grid = Grid::blocks(blocks, THREADS, self.dev)?;
