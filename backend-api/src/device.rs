@@ -15,6 +15,7 @@ pub type DeviceMatrix<D, T> = Matrix<<D as ProverDevice>::Buffer<T>>;
 /// The shape a Merkle tree was built over; openings are checked against it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MerkleShape {
+    /// The field of the committed values.
     pub kind: ElemKind,
     /// Rows of every committed matrix (all equal).
     pub height: usize,
@@ -25,6 +26,7 @@ pub struct MerkleShape {
 }
 
 impl MerkleShape {
+    /// Number of leaves, `height / rows_per_leaf`.
     pub fn num_leaves(&self) -> usize {
         self.height / self.rows_per_leaf
     }
@@ -40,7 +42,9 @@ impl MerkleShape {
 
 /// A committed Merkle tree; its digests stay where the device keeps them.
 pub trait MerkleTree: Send + Sync {
+    /// The root digest (for a one-leaf tree, the leaf digest).
     fn root(&self) -> Digest;
+    /// The shape the tree was built over.
     fn shape(&self) -> &MerkleShape;
 }
 

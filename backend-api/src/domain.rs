@@ -8,11 +8,14 @@ use crate::field::Fp;
 /// position `bit_reverse(i, log_n)`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Order {
+    /// Value `i` at position `i`.
     Natural,
+    /// Value `i` at position `bit_reverse(i, log_n)`.
     BitReversed,
 }
 
 impl Order {
+    /// Both orders, for tests that sweep them.
     pub const ALL: [Order; 2] = [Order::Natural, Order::BitReversed];
 }
 
@@ -56,12 +59,16 @@ pub fn bit_reverse_permute<T>(v: &mut [T]) {
 /// `i = bit_reverse(k, log_n)` (bit-reversed).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Coset {
+    /// The coset has `2^log_n` points.
     pub log_n: u32,
+    /// The multiplier of the subgroup (`Fp::ONE` for the subgroup itself).
     pub shift: Fp,
+    /// The order of the points in a vector over this coset.
     pub order: Order,
 }
 
 impl Coset {
+    /// The coset `shift * H_{2^log_n}` in `order`; checks nothing.
     pub fn new(log_n: u32, shift: Fp, order: Order) -> Coset {
         Coset {
             log_n,
@@ -70,6 +77,7 @@ impl Coset {
         }
     }
 
+    /// Number of points, `2^log_n`.
     pub fn size(&self) -> usize {
         1usize << self.log_n
     }
@@ -79,7 +87,7 @@ impl Coset {
         Fp::root_of_unity(self.log_n).expect("log_n <= 32")
     }
 
-    /// The point at position `k` of the vector.
+    /// The point at position `k` of the vector. Panics if `log_n > 32`.
     pub fn point(&self, k: usize) -> Fp {
         let i = match self.order {
             Order::Natural => k,
@@ -88,7 +96,7 @@ impl Coset {
         self.shift * self.omega().pow(i as u64)
     }
 
-    /// All points, in the coset's order.
+    /// All points, in the coset's order. Panics if `log_n > 32`.
     pub fn points(&self) -> Vec<Fp> {
         let omega = self.omega();
         let mut pts = Vec::with_capacity(self.size());

@@ -19,6 +19,7 @@ use crate::field::{Fp, Fp3};
 pub struct ExprId(pub u32);
 
 impl ExprId {
+    /// The node's position in [`ConstraintSystem::nodes`].
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -27,24 +28,33 @@ impl ExprId {
 /// One node of the expression DAG.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Node {
+    /// A constant of the base field.
     Const(Fp),
     /// Main column `col` on the current row (`next == false`) or the next.
     Main {
+        /// Column index, `< main_width`.
         col: usize,
+        /// `true`: row `r + 1` (cyclically); `false`: row `r`.
         next: bool,
     },
     /// Auxiliary (Fp3) column `col` on the current row or the next.
     Aux {
+        /// Column index, `< aux_width`.
         col: usize,
+        /// `true`: row `r + 1` (cyclically); `false`: row `r`.
         next: bool,
     },
     /// Challenge slot `i` (an Fp3 value fixed for the table).
     Challenge(usize),
     /// Public input `i` (an Fp value).
     Public(usize),
+    /// `a + b` for operands `(a, b)`, both earlier nodes.
     Add(ExprId, ExprId),
+    /// `a - b` for operands `(a, b)`, both earlier nodes.
     Sub(ExprId, ExprId),
+    /// `a * b` for operands `(a, b)`, both earlier nodes.
     Mul(ExprId, ExprId),
+    /// `-a` for an earlier node `a`.
     Neg(ExprId),
 }
 
@@ -58,9 +68,13 @@ pub enum Node {
 /// * `EveryRow`: all rows, zerofier `x^n - 1`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RowSet {
+    /// Row 0 only (tag 0).
     FirstRow,
+    /// Row `n - 1` only (tag 1).
     LastRow,
+    /// Rows `0 .. n - 2`, every row but the last (tag 2).
     Transition,
+    /// All `n` rows (tag 3).
     EveryRow,
 }
 
@@ -88,7 +102,9 @@ impl RowSet {
 /// A node that must vanish on `rows`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Constraint {
+    /// The node whose value must be zero.
     pub expr: ExprId,
+    /// The rows on which it must be zero.
     pub rows: RowSet,
 }
 
@@ -97,31 +113,51 @@ pub struct Constraint {
 pub struct ConstraintSystem {
     /// Topologically ordered: operands of node `i` have indices `< i`.
     pub nodes: Vec<Node>,
+    /// The constraints, in order; constraint `k` is weighted by `alpha^k` in
+    /// [`combine`](Self::combine).
     pub constraints: Vec<Constraint>,
     /// Width of the main trace the leaves may read.
     pub main_width: usize,
     /// Width of the auxiliary trace (0 if the table has none).
     pub aux_width: usize,
+    /// Number of challenge slots ([`Node::Challenge`] indices are below it).
     pub num_challenges: usize,
+    /// Number of public inputs ([`Node::Public`] indices are below it).
     pub num_public: usize,
 }
 
 /// Why a [`ConstraintSystem`] is malformed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ExprError {
+    /// An operation node names an operand that is not strictly before it.
     #[error("node {node} refers to node {operand}, which is not before it")]
-    NotTopological { node: usize, operand: usize },
+    NotTopological {
+        /// Index of the offending node.
+        node: usize,
+        /// Index of the operand it names (`>= node`).
+        operand: usize,
+    },
+    /// A leaf reads a column, challenge or public input that does not exist.
     #[error("node {node} reads {what} {index}, only {available} exist")]
     LeafOutOfRange {
+        /// Index of the offending leaf node.
         node: usize,
+        /// What it reads: `"main column"`, `"aux column"`, `"challenge"` or
+        /// `"public input"`.
         what: &'static str,
+        /// The index it reads.
         index: usize,
+        /// How many of `what` the system declares.
         available: usize,
     },
+    /// A constraint names a node past the end of the arena.
     #[error("constraint {constraint} names node {node}, only {nodes} exist")]
     ConstraintOutOfRange {
+        /// Index of the offending constraint.
         constraint: usize,
+        /// The node index it names.
         node: usize,
+        /// Number of nodes in the system.
         nodes: usize,
     },
 }
@@ -149,36 +185,52 @@ impl ConstraintSystem {
         ExprId((self.nodes.len() - 1) as u32)
     }
 
+    // The builders below append one node and return its id. They check
+    // nothing; `validate` does, once the system is complete.
+
+    /// Appends the constant `k`; returns its id.
     pub fn constant(&mut self, k: Fp) -> ExprId {
         self.push(Node::Const(k))
     }
+    /// Appends main column `col` on the current row `r`; returns its id.
     pub fn main(&mut self, col: usize) -> ExprId {
         self.push(Node::Main { col, next: false })
     }
+    /// Appends main column `col` on the next row `r + 1` (cyclically);
+    /// returns its id.
     pub fn main_next(&mut self, col: usize) -> ExprId {
         self.push(Node::Main { col, next: true })
     }
+    /// Appends auxiliary column `col` on the current row `r`; returns its id.
     pub fn aux(&mut self, col: usize) -> ExprId {
         self.push(Node::Aux { col, next: false })
     }
+    /// Appends auxiliary column `col` on the next row `r + 1` (cyclically);
+    /// returns its id.
     pub fn aux_next(&mut self, col: usize) -> ExprId {
         self.push(Node::Aux { col, next: true })
     }
+    /// Appends challenge slot `i` (an Fp3 value); returns its id.
     pub fn challenge(&mut self, i: usize) -> ExprId {
         self.push(Node::Challenge(i))
     }
+    /// Appends public input `i` (an Fp value); returns its id.
     pub fn public(&mut self, i: usize) -> ExprId {
         self.push(Node::Public(i))
     }
+    /// Appends `a + b`; returns its id.
     pub fn add(&mut self, a: ExprId, b: ExprId) -> ExprId {
         self.push(Node::Add(a, b))
     }
+    /// Appends `a - b`; returns its id.
     pub fn sub(&mut self, a: ExprId, b: ExprId) -> ExprId {
         self.push(Node::Sub(a, b))
     }
+    /// Appends `a * b`; returns its id.
     pub fn mul(&mut self, a: ExprId, b: ExprId) -> ExprId {
         self.push(Node::Mul(a, b))
     }
+    /// Appends `-a`; returns its id.
     pub fn neg(&mut self, a: ExprId) -> ExprId {
         self.push(Node::Neg(a))
     }
@@ -370,6 +422,7 @@ pub struct CompositionDomain {
     pub log_lde: u32,
     /// Number of positions evaluated, `M = 2^log_eval`.
     pub log_eval: u32,
+    /// The coset shift; must lie outside the two-adic subgroup.
     pub shift: Fp,
 }
 
@@ -382,7 +435,8 @@ impl CompositionDomain {
         crate::domain::bit_reverse((i + step) & (m - 1), self.log_eval)
     }
 
-    /// The point at position `k < M`.
+    /// The point at position `k < M`. Panics if `log_eval > 32` (run
+    /// [`check_evaluation`] first).
     pub fn point(&self, k: usize) -> Fp {
         let omega = Fp::root_of_unity(self.log_eval).expect("log_eval <= 32");
         self.shift * omega.pow(crate::domain::bit_reverse(k, self.log_eval) as u64)

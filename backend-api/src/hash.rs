@@ -49,16 +49,28 @@ pub struct MerkleOpening<T> {
 /// Why a Merkle path did not verify.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MerklePathError {
+    /// The path does not have `log2(num_leaves)` siblings.
     #[error("path has {got} siblings, a tree of {num_leaves} leaves needs {expected}")]
     PathLength {
+        /// Siblings given.
         got: usize,
+        /// Siblings needed, `log2(num_leaves)`.
         expected: usize,
+        /// Leaves of the tree.
         num_leaves: usize,
     },
+    /// The leaf index is `>= num_leaves`.
     #[error("leaf index {index} is out of range for {num_leaves} leaves")]
-    IndexOutOfRange { index: usize, num_leaves: usize },
+    IndexOutOfRange {
+        /// The leaf index given.
+        index: usize,
+        /// Leaves of the tree.
+        num_leaves: usize,
+    },
+    /// The number of leaves given is not a power of two (the value given).
     #[error("number of leaves {0} is not a power of two")]
     NotPowerOfTwo(usize),
+    /// The path is well formed but hashes to a different root.
     #[error("the path does not lead to the root")]
     RootMismatch,
 }

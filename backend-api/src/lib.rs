@@ -1,12 +1,14 @@
 //! Field types, canonical encodings, and the [`ProverDevice`] trait that every
 //! backend implements.
 //!
-//! * [`Fp`]: Goldilocks, p = 2^64 - 2^32 + 1; [`Fp3`] = Fp[w]/(w^3 - 2).
+//! * [`Fp`]: Goldilocks, p = 2^64 - 2^32 + 1; [`Fp3`] = `Fp[w]/(w^3 - 2)`.
 //! * Bytes: an `Fp` is its canonical value as 8 bytes big-endian; an `Fp3` is
 //!   c0 || c1 || c2. Hashes, transcripts and proofs use these bytes only.
 //! * [`ProverDevice`]: NTT, coset LDE, Keccak Merkle trees, batch inverse,
 //!   FRI fold, LogUp, grinding, OOD evaluation and DEEP composition, each
 //!   with its contract in its doc comment.
+
+#![deny(missing_docs)]
 
 pub mod check;
 mod deep;

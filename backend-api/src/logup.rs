@@ -17,6 +17,7 @@ use crate::field::{Fp, Fp3};
 pub struct LinearCombination {
     /// `(column index, coefficient)` pairs.
     pub terms: Vec<(usize, Fp)>,
+    /// The constant term.
     pub constant: Fp,
 }
 
@@ -53,7 +54,9 @@ impl LinearCombination {
 /// Whether an interaction adds (`Send`) or removes (`Receive`) its tuples.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum InteractionKind {
+    /// Contributes `+m(r) / f(r)`.
     Send,
+    /// Contributes `-m(r) / f(r)`.
     Receive,
 }
 
@@ -70,10 +73,14 @@ impl InteractionKind {
 /// One interaction of a table with a bus.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Interaction {
+    /// The bus id, placed in the `alpha^0` slot of the fingerprint.
     pub bus: u32,
+    /// Send (sign +1) or receive (sign -1).
     pub kind: InteractionKind,
     /// The tuple sent or received, `v_1 .. v_len`.
     pub values: Vec<LinearCombination>,
+    /// The multiplicity `m(r)`: how many times row `r` sends or receives the
+    /// tuple.
     pub multiplicity: LinearCombination,
 }
 
@@ -107,7 +114,9 @@ impl Interaction {
 /// The verifier's random challenges for LogUp.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct LogUpChallenges {
+    /// The point `z` the fingerprint is subtracted from.
     pub z: Fp3,
+    /// The base `alpha` whose powers combine the bus id and tuple values.
     pub alpha: Fp3,
 }
 

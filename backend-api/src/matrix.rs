@@ -6,6 +6,7 @@ use crate::field::DeviceElem;
 pub trait Buffer: Send + Sync {
     /// Number of elements.
     fn len(&self) -> usize;
+    /// Whether `len() == 0`.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -39,18 +40,24 @@ impl<B: Buffer> Matrix<B> {
         (width.checked_mul(height) == Some(buf.len())).then_some(Matrix { buf, width, height })
     }
 
+    /// Number of columns.
     pub fn width(&self) -> usize {
         self.width
     }
+    /// Number of rows (the length of every column).
     pub fn height(&self) -> usize {
         self.height
     }
+    /// The column-major storage.
     pub fn buffer(&self) -> &B {
         &self.buf
     }
+    /// The column-major storage, mutably; its length must stay
+    /// `width * height`.
     pub fn buffer_mut(&mut self) -> &mut B {
         &mut self.buf
     }
+    /// Gives up the shape and returns the column-major storage.
     pub fn into_buffer(self) -> B {
         self.buf
     }
@@ -98,24 +105,32 @@ impl<T: DeviceElem> HostMatrix<T> {
         Some(Matrix { buf, width, height })
     }
 
+    /// Column `c`, `height` elements. Panics if `c >= width` and `height > 0`.
     pub fn column(&self, c: usize) -> &[T] {
         &self.buf[c * self.height..(c + 1) * self.height]
     }
 
+    /// Column `c`, mutably. Panics if `c >= width` and `height > 0`.
     pub fn column_mut(&mut self, c: usize) -> &mut [T] {
         let h = self.height;
         &mut self.buf[c * h..(c + 1) * h]
     }
 
+    /// The element at (`row`, `col`); requires `row < height` and
+    /// `col < width`. An out-of-range `col` panics; an out-of-range `row` is
+    /// not checked separately and may read a neighbouring column's element.
     pub fn get(&self, row: usize, col: usize) -> T {
         self.buf[col * self.height + row]
     }
 
-    /// Row `r` as a vector (copies).
+    /// Row `r` as a vector (copies). Panics if `r >= height` and
+    /// `width > 0`.
     pub fn row(&self, r: usize) -> Vec<T> {
         (0..self.width).map(|c| self.get(r, c)).collect()
     }
 
+    /// The columns in order, each `height` elements; yields nothing if
+    /// `height == 0`.
     pub fn columns(&self) -> impl Iterator<Item = &[T]> {
         self.buf.chunks_exact(self.height.max(1)).take(self.width)
     }

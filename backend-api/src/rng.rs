@@ -9,10 +9,12 @@ use crate::matrix::HostMatrix;
 pub struct SplitMix64(u64);
 
 impl SplitMix64 {
+    /// A generator whose stream is determined by `seed` alone.
     pub fn new(seed: u64) -> Self {
         SplitMix64(seed)
     }
 
+    /// The next 64 bits of the stream (one SplitMix64 step).
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -21,7 +23,7 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    /// A value in `0..n` (`n > 0`; modulo bias is fine for tests).
+    /// A value in `0..n` (modulo bias is fine for tests). Panics if `n == 0`.
     pub fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n as u64) as usize
     }
@@ -31,6 +33,7 @@ impl SplitMix64 {
         Fp::new(self.next_u64())
     }
 
+    /// An Fp3 element: three [`fp`](Self::fp) draws as `c0`, `c1`, `c2`.
     pub fn fp3(&mut self) -> Fp3 {
         Fp3::new(self.fp(), self.fp(), self.fp())
     }

@@ -1,4 +1,4 @@
-//! The cubic extension Fp3 = Fp[w] / (w^3 - 2).
+//! The cubic extension `Fp3 = Fp[w] / (w^3 - 2)`.
 //!
 //! 2 is not a cube modulo p (p = 1 mod 3 and 2^((p-1)/3) != 1), so w^3 - 2 is
 //! irreducible. An element is c0 + c1*w + c2*w^2, stored as `[c0, c1, c2]`.
@@ -17,11 +17,14 @@ pub const W: Fp = Fp::TWO;
 pub struct Fp3(pub [Fp; 3]);
 
 impl Fp3 {
+    /// 0.
     pub const ZERO: Fp3 = Fp3([Fp::ZERO; 3]);
+    /// 1, i.e. `[1, 0, 0]`.
     pub const ONE: Fp3 = Fp3([Fp::ONE, Fp::ZERO, Fp::ZERO]);
     /// Number of bytes of the canonical encoding (c0 || c1 || c2).
     pub const BYTES: usize = 24;
 
+    /// `c0 + c1*w + c2*w^2`.
     #[inline(always)]
     pub const fn new(c0: Fp, c1: Fp, c2: Fp) -> Fp3 {
         Fp3([c0, c1, c2])
@@ -33,11 +36,13 @@ impl Fp3 {
         Fp3([x, Fp::ZERO, Fp::ZERO])
     }
 
+    /// The coefficients `[c0, c1, c2]`.
     #[inline(always)]
     pub const fn coeffs(self) -> [Fp; 3] {
         self.0
     }
 
+    /// Whether all three coefficients are 0.
     #[inline(always)]
     pub fn is_zero(self) -> bool {
         self == Fp3::ZERO
@@ -48,6 +53,7 @@ impl Fp3 {
         (self.0[1].is_zero() && self.0[2].is_zero()).then_some(self.0[0])
     }
 
+    /// `self * self`.
     #[inline(always)]
     pub fn square(self) -> Fp3 {
         self * self

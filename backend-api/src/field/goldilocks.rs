@@ -30,9 +30,13 @@ pub const TWO_ADIC_GENERATOR: u64 = 0x1856_29DC_DA58_878C;
 pub struct Fp(u64);
 
 impl Fp {
+    /// 0.
     pub const ZERO: Fp = Fp(0);
+    /// 1.
     pub const ONE: Fp = Fp(1);
+    /// 2.
     pub const TWO: Fp = Fp(2);
+    /// -1, i.e. `p - 1`.
     pub const NEG_ONE: Fp = Fp(P - 1);
     /// The field's multiplicative generator, 7.
     pub const GENERATOR: Fp = Fp(MULTIPLICATIVE_GENERATOR);
@@ -67,16 +71,19 @@ impl Fp {
         self.0
     }
 
+    /// Whether this is 0.
     #[inline(always)]
     pub const fn is_zero(self) -> bool {
         self.0 == 0
     }
 
+    /// `2 * self`.
     #[inline(always)]
     pub const fn double(self) -> Fp {
         add(self.0, self.0)
     }
 
+    /// `self * self`.
     #[inline(always)]
     pub const fn square(self) -> Fp {
         Fp(reduce128((self.0 as u128) * (self.0 as u128)))

@@ -48,23 +48,29 @@ pub trait DeviceElem:
     + MulAssign
     + MulAssign<Fp>
 {
+    /// Which field this is.
     const KIND: ElemKind;
     /// Bytes of the canonical encoding.
     const BYTES: usize;
     /// Base-field coefficients per element (1 or 3).
     const LIMBS: usize;
+    /// The additive identity.
     const ZERO: Self;
+    /// The multiplicative identity.
     const ONE: Self;
 
+    /// Embeds a base-field element (identity on Fp).
     fn from_base(x: Fp) -> Self;
     /// Embeds into Fp3 (identity on Fp3).
     fn to_ext(self) -> Fp3;
+    /// Whether this is zero.
     fn is_zero(self) -> bool;
     /// Inverse with 0 mapped to 0.
     fn inverse_or_zero(self) -> Self;
     /// Appends the canonical big-endian encoding.
     fn write_bytes(&self, out: &mut Vec<u8>);
-    /// Writes the encoding into `out[..Self::BYTES]`.
+    /// Writes the encoding into `out[..Self::BYTES]`. Panics if `out` is
+    /// shorter than `Self::BYTES`.
     fn encode_into(&self, out: &mut [u8]);
     /// The base-field coefficients, `LIMBS` of them.
     fn limbs(&self) -> &[Fp];
