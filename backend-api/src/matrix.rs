@@ -116,10 +116,16 @@ impl<T: DeviceElem> HostMatrix<T> {
         &mut self.buf[c * h..(c + 1) * h]
     }
 
-    /// The element at (`row`, `col`); requires `row < height` and
-    /// `col < width`. An out-of-range `col` panics; an out-of-range `row` is
-    /// not checked separately and may read a neighbouring column's element.
+    /// The element at (`row`, `col`). Panics if `row >= height` or
+    /// `col >= width` (a row past the end would otherwise alias the next
+    /// column).
     pub fn get(&self, row: usize, col: usize) -> T {
+        assert!(
+            row < self.height && col < self.width,
+            "({row}, {col}) is outside a {}x{} matrix",
+            self.height,
+            self.width
+        );
         self.buf[col * self.height + row]
     }
 

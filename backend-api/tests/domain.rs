@@ -95,3 +95,12 @@ fn shared_checks_name_the_argument() {
         Some("matrix")
     );
 }
+
+#[test]
+#[should_panic(expected = "outside a 2x2 matrix")]
+fn matrix_get_rejects_a_row_past_the_end() {
+    let m = HostMatrix::from_rows(&[vec![Fp::new(1), Fp::new(2)], vec![Fp::new(3), Fp::new(4)]])
+        .unwrap();
+    // Row 2 of column 0 would alias row 0 of column 1 without the check.
+    let _ = m.get(2, 0);
+}
