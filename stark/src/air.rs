@@ -19,6 +19,7 @@ pub struct AirInstance {
 /// One table of an AIR.
 #[derive(Clone, Debug)]
 pub struct TableSpec {
+    /// The table's name, used in error messages.
     pub name: String,
     /// The table has `2^log_height` rows (`log_height >= 2`).
     pub log_height: u32,
@@ -43,10 +44,25 @@ pub trait Air: Send + Sync {
 /// Why an AIR could not be built or used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AirError {
+    /// No AIR of this name is in the registry
+    /// ([`crate::examples::air_from_instance`]).
     #[error("unknown AIR `{0}`")]
     UnknownAir(String),
     #[error("AIR `{air}`: bad parameters: {reason}")]
-    BadParams { air: String, reason: String },
+    /// The parameters or public inputs do not fit the AIR.
+    BadParams {
+        /// The AIR's name.
+        air: String,
+        /// What is wrong with them.
+        reason: String,
+    },
     #[error("table `{table}`: {reason}")]
-    BadTable { table: String, reason: String },
+    /// A table is unusable (height out of range, no columns, constraints
+    /// or interactions that disagree with its width, ...).
+    BadTable {
+        /// The table's name.
+        table: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }

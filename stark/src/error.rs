@@ -9,88 +9,189 @@ use backend_api::{DeviceError, Fp3, MerklePathError};
 /// Why proving failed. A bad witness is reported here, never as a bad proof.
 #[derive(Debug, thiserror::Error)]
 pub enum ProverError {
+    /// The device failed or rejected an argument.
     #[error("device: {0}")]
     Device(#[from] DeviceError),
+    /// The options are invalid.
     #[error(transparent)]
     Options(#[from] OptionsError),
+    /// The AIR is unusable (see [`AirError`]).
     #[error(transparent)]
     Air(#[from] AirError),
+    /// A table's constraint system (its own plus LogUp) is malformed.
     #[error("table `{table}`: malformed constraints: {source}")]
-    Constraints { table: String, source: ExprError },
+    Constraints {
+        /// The table's name.
+        table: String,
+        /// Why the system is malformed.
+        source: ExprError,
+    },
+    /// The number of traces differs from the number of tables.
     #[error("expected {expected} traces, got {got}")]
-    TraceCount { expected: usize, got: usize },
+    TraceCount {
+        /// Number of tables of the AIR.
+        expected: usize,
+        /// Number of traces given.
+        got: usize,
+    },
+    /// A trace's shape differs from its table's.
     #[error("table `{table}`: trace is {got_width} x {got_height}, expected {width} x {height}")]
     TraceShape {
+        /// The table's name.
         table: String,
+        /// The table's main-trace width.
         width: usize,
+        /// The table's height, `2^log_height`.
         height: usize,
+        /// The trace's column count.
         got_width: usize,
+        /// The trace's row count.
         got_height: usize,
     },
+    /// A table's constraint degree needs more composition parts than the
+    /// blowup allows.
     #[error("table `{table}`: constraint degree needs {parts} composition parts, more than the blowup {blowup}")]
     BlowupTooSmall {
+        /// The table's name.
         table: String,
+        /// Composition parts the constraints need.
         parts: usize,
+        /// The options' blowup.
         blowup: usize,
     },
+    /// The witness's LogUp totals do not sum to zero (the sum is given).
     #[error("LogUp buses do not balance: the tables' totals sum to {0}")]
     UnbalancedBuses(Fp3),
+    /// The witness fails a table's constraints (caught by the prover's own
+    /// out-of-domain check).
     #[error("table `{table}`: the witness does not satisfy the constraints")]
-    ConstraintsNotSatisfied { table: String },
+    ConstraintsNotSatisfied {
+        /// The table's name.
+        table: String,
+    },
+    /// The last FRI codeword has coefficients above the final bound; an
+    /// internal error (a valid witness never causes it).
     #[error("table `{table}`: FRI final layer has degree above its bound (internal error)")]
-    FriFinalDegree { table: String },
+    FriFinalDegree {
+        /// The table's name.
+        table: String,
+    },
 }
 
 /// Why a proof was rejected. Each variant names what failed.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
+    /// The bytes are not a well-formed proof.
     #[error("malformed proof: {0}")]
     Format(#[from] ProofFormatError),
+    /// The proof's options are invalid.
     #[error("options: {0}")]
     Options(#[from] OptionsError),
+    /// The proof's AIR cannot be rebuilt or is unusable.
     #[error("AIR: {0}")]
     Air(#[from] AirError),
+    /// A table's constraint system (its own plus LogUp) is malformed.
     #[error("table `{table}`: malformed constraints: {source}")]
-    Constraints { table: String, source: ExprError },
+    Constraints {
+        /// The table's name.
+        table: String,
+        /// Why the system is malformed.
+        source: ExprError,
+    },
+    /// The proof's options give fewer security bits than required.
     #[error("security {got} bits is below the required {required}")]
-    InsufficientSecurity { got: u32, required: u32 },
+    InsufficientSecurity {
+        /// Conjectured security of the proof's options
+        /// ([`crate::Options::security_bits`]).
+        got: u32,
+        /// The caller's `min_security_bits`.
+        required: u32,
+    },
+    /// A vector of the proof has the wrong length for the AIR's layout.
     #[error("{what}: expected {expected} entries, got {got}")]
     Shape {
+        /// Which vector (e.g. `main roots`, naming the table and query where relevant).
         what: String,
+        /// Length the layout requires.
         expected: usize,
+        /// Length in the proof.
         got: usize,
     },
+    /// The proof's LogUp totals do not sum to zero (the sum is given).
     #[error("LogUp totals sum to {0}, not 0")]
     UnbalancedBuses(Fp3),
+    /// The out-of-domain equation fails for a table.
     #[error("table `{table}`: composition does not match the constraints at the OOD point")]
-    OodMismatch { table: String },
+    OodMismatch {
+        /// The table's name.
+        table: String,
+    },
+    /// The proof-of-work nonce has too few leading zero bits.
     #[error("proof of work: nonce does not meet {bits} bits")]
-    ProofOfWork { bits: u32 },
+    ProofOfWork {
+        /// The required grinding bits.
+        bits: u32,
+    },
+    /// An opening does not verify against its root.
     #[error("table `{table}` query {query}: {what} opening: {source}")]
     Merkle {
+        /// The table's name.
         table: String,
+        /// The query's index in `0 .. num_queries`.
         query: usize,
+        /// Which opening (`main`, `aux`, `composition` or `fri layer l`).
         what: String,
+        /// Why the path does not verify.
         source: MerklePathError,
     },
+    /// An opening is at another leaf than the query position requires.
     #[error("table `{table}` query {query}: {what} opening is at leaf {got}, expected {expected}")]
     OpeningIndex {
+        /// The table's name.
         table: String,
+        /// The query's index in `0 .. num_queries`.
         query: usize,
+        /// Which opening (`main`, `aux`, `composition` or `fri layer l`).
         what: String,
+        /// The leaf the query position requires.
         expected: usize,
+        /// The leaf the opening is at.
         got: usize,
     },
+    /// The DEEP value computed from the opened rows differs from FRI
+    /// layer 0's opened value.
     #[error("table `{table}` query {query}: DEEP value differs from FRI layer 0")]
-    DeepMismatch { table: String, query: usize },
+    DeepMismatch {
+        /// The table's name.
+        table: String,
+        /// The query's index in `0 .. num_queries`.
+        query: usize,
+    },
+    /// A FRI layer's opened value differs from the fold of the layer before.
     #[error("table `{table}` query {query}: FRI layer {layer} is inconsistent with the fold of the layer before")]
     FriFold {
+        /// The table's name.
         table: String,
+        /// The query's index in `0 .. num_queries`.
         query: usize,
+        /// The layer whose opened value differs from the fold.
         layer: usize,
     },
+    /// The last fold differs from the final polynomial's value.
     #[error("table `{table}` query {query}: FRI final polynomial disagrees with the last fold")]
-    FriFinal { table: String, query: usize },
+    FriFinal {
+        /// The table's name.
+        table: String,
+        /// The query's index in `0 .. num_queries`.
+        query: usize,
+    },
+    /// The AIR rebuilt from the proof cannot be proved with these options
+    /// (a table needs more composition parts than the blowup, or is malformed).
     #[error("table `{table}`: the AIR is unusable: {reason}")]
-    Unprovable { table: String, reason: String },
+    Unprovable {
+        /// The table's name.
+        table: String,
+        /// Why the AIR is unusable.
+        reason: String,
+    },
 }

@@ -12,14 +12,18 @@ pub const MIN_LOG_HEIGHT: u32 = 2;
 /// Largest table: LDE sizes stay within the two-adicity 2^32.
 pub const MAX_LOG_HEIGHT: u32 = 26;
 
+/// One table's shape in a proof: sizes, full constraint system, FRI depth.
 #[derive(Clone, Debug)]
 pub struct TableLayout {
+    /// The table's name.
     pub name: String,
+    /// The trace has `n = 2^log_n` rows.
     pub log_n: u32,
     /// `log_n + log_blowup`.
     pub log_lde: u32,
+    /// Main-trace width.
     pub width: usize,
-    /// 0 for a table without interactions.
+    /// Aux-trace width (Fp3 columns); 0 for a table without interactions.
     pub aux_width: usize,
     /// The table's own constraints followed by its LogUp constraints.
     pub system: ConstraintSystem,
@@ -31,23 +35,41 @@ pub struct TableLayout {
     pub final_len: usize,
 }
 
+/// Why a table has no layout; mapped to [`crate::ProverError`] by the
+/// prover and to [`crate::VerifyError`] by the verifier.
 #[derive(Debug)]
 pub enum LayoutError {
+    /// The table's full constraint system is malformed.
     Constraints {
+        /// The table's name.
         table: String,
+        /// Why the system is malformed.
         source: ExprError,
     },
+    /// The constraint degree needs more composition parts than the blowup.
     BlowupTooSmall {
+        /// The table's name.
         table: String,
+        /// Composition parts the constraints need.
         parts: usize,
+        /// The options' blowup.
         blowup: usize,
     },
+    /// The AIR has no tables, or a table's height, width, constraint system
+    /// shape or interactions are unusable.
     BadTable {
+        /// The table's name (empty when the AIR has no tables).
         table: String,
+        /// What is wrong.
         reason: String,
     },
 }
 
+/// The layout of each table, in order, for `options` and an AIR with
+/// `num_public` public inputs. Errors: [`LayoutError`] naming the first
+/// unusable table (height outside `MIN_LOG_HEIGHT..=MAX_LOG_HEIGHT`, no
+/// columns, constraints disagreeing with the width or public-input count,
+/// an interaction past the width, a malformed system, a blowup below the composition parts needed).
 pub fn layouts(
     tables: &[TableSpec],
     options: &Options,

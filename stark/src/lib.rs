@@ -9,6 +9,8 @@
 //!
 //! The protocol is written down in `docs/PROTOCOL.md`.
 
+#![deny(missing_docs)]
+
 pub mod air;
 pub mod error;
 pub mod examples;

@@ -18,8 +18,11 @@ use backend_api::expr::{ConstraintSystem, ExprId, RowSet};
 use backend_api::logup::logup_aux_width;
 use backend_api::{Fp, Interaction, LinearCombination};
 
+/// Challenge slot of the LogUp fingerprint point `z`.
 pub const CH_Z: usize = 0;
+/// Challenge slot of the LogUp tuple-combining challenge `alpha`.
 pub const CH_ALPHA: usize = 1;
+/// Challenge slot of the table's claimed LogUp total.
 pub const CH_TOTAL: usize = 2;
 /// Challenge slots of every table's system.
 pub const NUM_CHALLENGES: usize = 3;

@@ -31,7 +31,9 @@ pub struct Options {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid option `{field}`: {reason}")]
 pub struct OptionsError {
+    /// The field of [`Options`] at fault.
     pub field: &'static str,
+    /// What is wrong with its value.
     pub reason: String,
 }
 
@@ -90,6 +92,7 @@ impl Options {
         }
     }
 
+    /// The blowup factor `2^log_blowup` (LDE size over trace size).
     pub fn blowup(&self) -> usize {
         1 << self.log_blowup
     }

@@ -8,10 +8,13 @@ use backend_api::{Digest, Fp, Fp3, MerkleOpening};
 /// table's trace domain).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableOod {
+    /// Each main column at `z`.
     pub main_z: Vec<Fp3>,
+    /// Each main column at `z * g`.
     pub main_zg: Vec<Fp3>,
-    /// Empty for a table without interactions.
+    /// Each aux column at `z`; empty for a table without interactions.
     pub aux_z: Vec<Fp3>,
+    /// Each aux column at `z * g`; empty for a table without interactions.
     pub aux_zg: Vec<Fp3>,
     /// The composition parts `Q_0 .. Q_{q-1}` at `z`.
     pub parts_z: Vec<Fp3>,
@@ -30,22 +33,32 @@ pub struct TableFri {
 /// tables with at least one interaction, in table order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proof {
+    /// The AIR proved; the verifier rebuilds it from this.
     pub air: AirInstance,
+    /// The options the proof was made with.
     pub options: Options,
+    /// Merkle root of each table's main-trace LDE.
     pub main_roots: Vec<Digest>,
+    /// Merkle root of each aux table's LogUp aux-trace LDE.
     pub aux_roots: Vec<Digest>,
     /// LogUp total of each aux table.
     pub totals: Vec<Fp3>,
+    /// Merkle root of each table's composition-parts LDE.
     pub parts_roots: Vec<Digest>,
+    /// Each table's out-of-domain values.
     pub ood: Vec<TableOod>,
+    /// Each table's FRI layer roots and final polynomial.
     pub fri: Vec<TableFri>,
+    /// Proof-of-work nonce: `Keccak256(S || nonce)` has at least
+    /// `grinding_bits` leading zero bits, `S` the transcript state after FRI.
     pub pow_nonce: u64,
-    /// `[table][query]`.
+    /// Main-trace rows at each query position, `[table][query]`.
     pub main_openings: Vec<Vec<MerkleOpening<Fp>>>,
-    /// `[aux table][query]`.
+    /// Aux-trace rows at each query position, `[aux table][query]`.
     pub aux_openings: Vec<Vec<MerkleOpening<Fp3>>>,
-    /// `[table][query]`.
+    /// Composition-part rows at each query position, `[table][query]`.
     pub parts_openings: Vec<Vec<MerkleOpening<Fp3>>>,
-    /// `[table][layer][query]`.
+    /// FRI leaf `pos >> (l + 1)` (the pair `f(x), f(-x)`) of each layer `l`
+    /// at each query position `pos`, `[table][layer][query]`.
     pub fri_openings: Vec<Vec<Vec<MerkleOpening<Fp3>>>>,
 }

@@ -33,7 +33,9 @@ use crate::proof::{Proof, TableFri, TableOod};
 use backend_api::{DeviceElem, Digest, Fp, MerkleOpening};
 use std::ops::Range;
 
+/// The first four bytes of every proof.
 pub const MAGIC: &[u8; 4] = b"STRK";
+/// The format version this build writes and reads.
 pub const VERSION: u16 = 1;
 
 /// Names of the sections, in byte order.
@@ -59,20 +61,33 @@ pub const SECTIONS: [&str; 16] = [
 /// Why bytes are not a well-formed proof.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ProofFormatError {
+    /// The bytes do not start with [`MAGIC`].
     #[error("bad magic bytes")]
     BadMagic,
+    /// The version is not [`VERSION`].
     #[error("unsupported proof version {0} (this build reads {VERSION})")]
     UnsupportedVersion(u16),
+    /// The bytes end inside the named part.
     #[error("proof truncated while reading {0}")]
     Truncated(&'static str),
+    /// A length prefix exceeds what the remaining bytes could hold.
     #[error("{what}: length {len} exceeds what the remaining bytes can hold")]
-    LengthTooLarge { what: &'static str, len: usize },
+    LengthTooLarge {
+        /// The part whose length prefix is too large.
+        what: &'static str,
+        /// The declared length.
+        len: usize,
+    },
+    /// A field element in the named part is not canonical (`>= p`).
     #[error("{0}: non-canonical field element")]
     NonCanonical(&'static str),
+    /// A value in the named part is out of range (e.g. an option).
     #[error("{0}: value out of range")]
     OutOfRange(&'static str),
+    /// The AIR name is not valid UTF-8.
     #[error("air name is not UTF-8")]
     BadName,
+    /// This many bytes follow a complete proof.
     #[error("{0} trailing bytes after the proof")]
     TrailingBytes(usize),
 }

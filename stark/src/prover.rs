@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 pub struct PhaseTimes(pub Vec<(&'static str, Duration)>);
 
 impl PhaseTimes {
+    /// The sum of all phase times.
     pub fn total(&self) -> Duration {
         self.0.iter().map(|(_, d)| *d).sum()
     }
@@ -70,6 +71,9 @@ impl<D: ProverDevice> Prover<D> {
         Self::with_options(device, Options::default())
     }
 
+    /// A prover with `options`, creating one context on `device`.
+    /// Errors: [`ProverError::Options`] if the options are invalid,
+    /// [`ProverError::Device`] if the context cannot be created.
     pub fn with_options(device: D, options: Options) -> Result<Self, ProverError> {
         options.validate()?;
         let ctx = device.new_ctx()?;
@@ -87,10 +91,12 @@ impl<D: ProverDevice> Prover<D> {
         self
     }
 
+    /// The options proofs are made with.
     pub fn options(&self) -> &Options {
         &self.options
     }
 
+    /// The device the prover runs on.
     pub fn device(&self) -> &D {
         &self.device
     }

@@ -14,6 +14,7 @@ use backend_api::{keccak256, Digest, Fp, Fp3};
 /// Domain separator hashed into the initial state.
 pub const TRANSCRIPT_LABEL: &[u8] = b"stark-hal/v1";
 
+/// The Fiat-Shamir transcript state (see the module doc for the hash chain).
 #[derive(Clone, Debug)]
 pub struct Transcript {
     state: Digest,
@@ -26,6 +27,7 @@ impl Default for Transcript {
 }
 
 impl Transcript {
+    /// A fresh transcript: `S = Keccak256(TRANSCRIPT_LABEL)`.
     pub fn new() -> Self {
         Transcript {
             state: keccak256(TRANSCRIPT_LABEL),
@@ -37,6 +39,7 @@ impl Transcript {
         self.state
     }
 
+    /// Absorbs `bytes`: `S <- Keccak256(S || 0x01 || bytes)`.
     pub fn absorb(&mut self, bytes: &[u8]) {
         let mut buf = Vec::with_capacity(33 + bytes.len());
         buf.extend_from_slice(&self.state);
@@ -45,14 +48,17 @@ impl Transcript {
         self.state = keccak256(&buf);
     }
 
+    /// Absorbs `values` as one message, in their canonical byte encoding.
     pub fn absorb_fp3s(&mut self, values: &[Fp3]) {
         self.absorb(&backend_api::elems_to_bytes(values));
     }
 
+    /// Absorbs `v` as one 8-byte big-endian message.
     pub fn absorb_u64(&mut self, v: u64) {
         self.absorb(&v.to_be_bytes());
     }
 
+    /// Squeezes: `S <- Keccak256(S || 0x02)`; returns the new `S`.
     pub fn squeeze(&mut self) -> Digest {
         let mut buf = [0u8; 33];
         buf[..32].copy_from_slice(&self.state);
@@ -61,6 +67,8 @@ impl Transcript {
         self.state
     }
 
+    /// One squeeze read as an Fp3 element: three big-endian `u64`s from
+    /// bytes `0..24`, each reduced mod p.
     pub fn challenge_fp3(&mut self) -> Fp3 {
         let d = self.squeeze();
         let limb = |i: usize| Fp::new(u64::from_be_bytes(d[8 * i..8 * i + 8].try_into().unwrap()));

@@ -16,7 +16,9 @@ use backend_api::{
 /// What a successful verification established.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
+    /// The AIR instance (name, parameters, public inputs) that was proved.
     pub air: AirInstance,
+    /// Conjectured security of the proof's options, in bits.
     pub security_bits: u32,
 }
 

@@ -10,12 +10,17 @@ use crate::air::{Air, AirError, AirInstance, TableSpec};
 use backend_api::expr::{ConstraintSystem, RowSet};
 use backend_api::{Fp, HostMatrix, Matrix};
 
+/// The AIR's name in the registry ([`crate::examples::air_from_instance`]).
 pub const NAME: &str = "fib-wide";
 
+/// The `fib-wide` AIR: one table of `cols` columns and `2^log_rows` rows.
 #[derive(Clone, Debug)]
 pub struct FibWide {
+    /// Main-trace width `W` (even, `2..=4096`).
     pub cols: usize,
+    /// The table has `2^log_rows` rows (`2..=26`).
     pub log_rows: u32,
+    /// Public inputs, per column pair `p`: `a_0, b_0, b_last`.
     pub public: Vec<Fp>,
 }
 
@@ -37,6 +42,8 @@ fn check_params(cols: u64, log_rows: u64) -> Result<(), AirError> {
 
 impl FibWide {
     /// The AIR and its trace for `cols` columns and `2^log_rows` rows.
+    /// Errors: [`AirError::BadParams`] if `cols` is not even in `2..=4096` or
+    /// `log_rows` is not in `2..=26`.
     pub fn generate(cols: usize, log_rows: u32) -> Result<(FibWide, HostMatrix<Fp>), AirError> {
         check_params(cols as u64, log_rows as u64)?;
         let n = 1usize << log_rows;
@@ -63,6 +70,9 @@ impl FibWide {
         ))
     }
 
+    /// Rebuilds the AIR from `inst.params = [W, log_rows]` and its public
+    /// inputs. Errors: [`AirError::BadParams`] for a wrong parameter count,
+    /// out-of-range parameters or a public-input count other than `3 W / 2`.
     pub fn from_instance(inst: &AirInstance) -> Result<FibWide, AirError> {
         let [cols, log_rows] = inst.params[..] else {
             return Err(AirError::BadParams {

@@ -18,13 +18,19 @@ use backend_api::expr::{ConstraintSystem, RowSet};
 use backend_api::rng::SplitMix64;
 use backend_api::{Fp, HostMatrix, Interaction, InteractionKind, LinearCombination};
 
+/// The AIR's name in the registry ([`crate::examples::air_from_instance`]).
 pub const NAME: &str = "lookup";
+/// Bus of the range checks (`source` sends `a`, `b`; `range` receives).
 pub const RANGE_BUS: u32 = 0;
+/// Bus of the permutation (`source` sends `(a, b, c)`; `sink` receives).
 pub const PERM_BUS: u32 = 1;
 
+/// The `lookup` AIR: tables `range`, `source`, `sink`, in that order.
 #[derive(Clone, Debug)]
 pub struct Lookup {
+    /// `source` and `sink` have `2^log_rows` rows (`2..=26`).
     pub log_rows: u32,
+    /// `range` has `2^range_bits` rows (`2..=20`); `a, b < 2^range_bits`.
     pub range_bits: u32,
 }
 
@@ -39,7 +45,9 @@ fn check_params(log_rows: u64, range_bits: u64) -> Result<(), AirError> {
 }
 
 impl Lookup {
-    /// The AIR and its three traces (`range`, `source`, `sink`).
+    /// The AIR and its three traces (`range`, `source`, `sink`), the witness
+    /// drawn from `seed`. Errors: [`AirError::BadParams`] if `log_rows` is not
+    /// in `2..=26` or `range_bits` not in `2..=20`.
     pub fn generate(
         log_rows: u32,
         range_bits: u32,
@@ -88,6 +96,9 @@ impl Lookup {
         ))
     }
 
+    /// Rebuilds the AIR from `inst.params = [log_rows, range_bits]`.
+    /// Errors: [`AirError::BadParams`] for a wrong parameter count,
+    /// out-of-range parameters or any public input.
     pub fn from_instance(inst: &AirInstance) -> Result<Lookup, AirError> {
         let [log_rows, range_bits] = inst.params[..] else {
             return Err(AirError::BadParams {
