@@ -128,6 +128,17 @@ fn mul(a: V, b: V) -> V {
             hh,
             _mm512_add_epi64(_mm512_srli_epi64::<32>(t), _mm512_srli_epi64::<32>(u)),
         );
+        reduce128(lo, hi)
+    }
+}
+
+/// `hi * 2^64 + lo (mod p)`, raw: `lo - hi_hi + hi_lo (2^32 - 1)` with the
+/// borrow and the carry corrected by EPSILON (as [`crate::arith::mul`]).
+#[inline(always)]
+fn reduce128(lo: V, hi: V) -> V {
+    // SAFETY: see the note above.
+    unsafe {
+        let m32 = splat(EPSILON);
         let hi_hi = _mm512_srli_epi64::<32>(hi);
         let borrow = _mm512_cmplt_epu64_mask(lo, hi_hi);
         let t0 = _mm512_sub_epi64(lo, hi_hi);
@@ -145,19 +156,7 @@ fn mul(a: V, b: V) -> V {
 #[inline(always)]
 fn mul_2_48(x: V) -> V {
     // SAFETY: see the note above.
-    unsafe {
-        let m32 = splat(EPSILON);
-        let lo = _mm512_slli_epi64::<48>(x);
-        let hi = _mm512_srli_epi64::<16>(x);
-        let hi_hi = _mm512_srli_epi64::<32>(hi);
-        let borrow = _mm512_cmplt_epu64_mask(lo, hi_hi);
-        let t0 = _mm512_sub_epi64(lo, hi_hi);
-        let t0 = _mm512_mask_sub_epi64(t0, borrow, t0, m32);
-        let t1 = _mm512_mul_epu32(hi, m32);
-        let r = _mm512_add_epi64(t0, t1);
-        let carry = _mm512_cmplt_epu64_mask(r, t1);
-        _mm512_mask_add_epi64(r, carry, r, m32)
-    }
+    unsafe { reduce128(_mm512_slli_epi64::<48>(x), _mm512_srli_epi64::<16>(x)) }
 }
 
 /// `(a - b) w4` for `w4 = 2^48` (`forward`) or `w4 = -2^48`.
