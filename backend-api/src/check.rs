@@ -3,9 +3,10 @@
 //! the check for a method before doing any work.
 
 use crate::deep::DeepOpening;
-use crate::device::MerkleShape;
+use crate::device::{MerkleShape, TraceColumns};
 use crate::domain::Coset;
 use crate::error::{DeviceError, DeviceResult};
+use crate::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use crate::field::{DeviceElem, Fp, Fp3, TWO_ADICITY};
 use crate::logup::Interaction;
 use crate::matrix::{Buffer, Matrix};
@@ -166,20 +167,41 @@ pub fn fri_fold<B: Buffer>(codeword: &Matrix<B>, s: Fp) -> DeviceResult<u32> {
 }
 
 /// Checks a LogUp call; returns log2(n).
-pub fn logup<B: Buffer>(main: &Matrix<B>, interactions: &[Interaction]) -> DeviceResult<u32> {
-    let log_n = matrix("main", main)?;
+pub fn logup<B: Buffer>(
+    trace: TraceColumns<'_, B>,
+    interactions: &[Interaction],
+) -> DeviceResult<u32> {
+    let log_n = matrix("trace.main", trace.main)?;
+    let pre_width = match trace.preprocessed {
+        Some(p) => {
+            matrix("trace.preprocessed", p)?;
+            if p.height() != trace.main.height() {
+                return invalid(
+                    "trace.preprocessed",
+                    format!(
+                        "height {}, the main trace has {}",
+                        p.height(),
+                        trace.main.height()
+                    ),
+                );
+            }
+            p.width()
+        }
+        None => 0,
+    };
     if interactions.is_empty() {
         return invalid("interactions", "no interactions");
     }
     for (k, it) in interactions.iter().enumerate() {
-        if let Some(c) = it.max_column() {
-            if c >= main.width() {
+        let reads = [
+            ("main", it.max_main_column(), trace.main.width()),
+            ("preprocessed", it.max_preprocessed_column(), pre_width),
+        ];
+        for (what, max, width) in reads {
+            if let Some(c) = max.filter(|&c| c >= width) {
                 return invalid(
                     "interactions",
-                    format!(
-                        "interaction {k} reads column {c}, main trace has {} columns",
-                        main.width()
-                    ),
+                    format!("interaction {k} reads {what} column {c}, the trace has {width}"),
                 );
             }
         }
@@ -279,4 +301,115 @@ pub fn downloaded_len(got: usize, expected: usize) -> DeviceResult<()> {
         });
     }
     Ok(())
+}
+
+/// The argument checks of primitive 9 (`ProverDevice::evaluate_constraints`):
+/// a valid system; `trace.main` of width `system.main_width`,
+/// `trace.preprocessed` (present iff `system.preprocessed_width > 0`) of
+/// width `system.preprocessed_width` and `aux` (present iff
+/// `system.aux_width > 0`) of width `system.aux_width`, all of height
+/// `2^log_lde`; `1 <= log_n <= log_eval <= log_lde <= 32`; a shift outside
+/// the two-adic subgroup (so no point of the domain is a zero of a
+/// zerofier); `params.challenges`, `params.public` and `params.periodic` of
+/// the system's lengths, each periodic table of a power-of-two length at
+/// most `2^log_eval`.
+pub fn evaluation<BB: Buffer, BA: Buffer>(
+    system: &ConstraintSystem,
+    trace: TraceColumns<'_, BB>,
+    aux: Option<&Matrix<BA>>,
+    domain: &CompositionDomain,
+    params: &ConstraintParams<'_>,
+) -> DeviceResult<()> {
+    system
+        .validate()
+        .map_err(|e| DeviceError::invalid("system", e.to_string()))?;
+    let d = domain;
+    if !(1 <= d.log_n && d.log_n <= d.log_eval && d.log_eval <= d.log_lde && d.log_lde <= 32) {
+        return invalid(
+            "domain",
+            format!(
+                "need 1 <= log_n ({}) <= log_eval ({}) <= log_lde ({}) <= 32",
+                d.log_n, d.log_eval, d.log_lde
+            ),
+        );
+    }
+    if d.shift.is_zero() || d.shift.pow(1u64 << 32) == Fp::ONE {
+        return invalid("domain", "shift is zero or lies in the two-adic subgroup");
+    }
+    let lde_height = 1usize << d.log_lde;
+    lde_columns(
+        "trace.main",
+        Some(trace.main),
+        system.main_width,
+        lde_height,
+    )?;
+    lde_columns(
+        "trace.preprocessed",
+        trace.preprocessed,
+        system.preprocessed_width,
+        lde_height,
+    )?;
+    lde_columns("aux_lde", aux, system.aux_width, lde_height)?;
+    let counts = [
+        (
+            "params.challenges",
+            params.challenges.len(),
+            system.num_challenges,
+        ),
+        ("params.public", params.public.len(), system.num_public),
+        (
+            "params.periodic",
+            params.periodic.len(),
+            system.num_periodic,
+        ),
+    ];
+    for (argument, given, needed) in counts {
+        if given != needed {
+            return invalid(argument, format!("{given} given, the system has {needed}"));
+        }
+    }
+    let m = 1usize << d.log_eval;
+    for (i, table) in params.periodic.iter().enumerate() {
+        if !table.len().is_power_of_two() || table.len() > m {
+            return invalid(
+                "params.periodic",
+                format!(
+                    "table {i} has {} entries, not a power of two in 1..={m}",
+                    table.len()
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// An LDE matrix of primitive 9: given exactly when the system has columns
+/// of its kind (`width > 0`), then `width x height`.
+fn lde_columns<B: Buffer>(
+    argument: &'static str,
+    m: Option<&Matrix<B>>,
+    width: usize,
+    height: usize,
+) -> DeviceResult<()> {
+    match (m, width) {
+        (None, 0) => Ok(()),
+        (Some(m), w) if w > 0 => {
+            matrix(argument, m)?;
+            if m.width() != w || m.height() != height {
+                return invalid(
+                    argument,
+                    format!(
+                        "{} x {}, the system needs {w} x {height}",
+                        m.width(),
+                        m.height()
+                    ),
+                );
+            }
+            Ok(())
+        }
+        (_, w) => invalid(
+            argument,
+            format!("must be given exactly when the system has such columns ({w})"),
+        ),
+    }
 }

@@ -3,7 +3,7 @@
 use crate::deep::DeepOpening;
 use crate::domain::{Coset, NttDirection, Order};
 use crate::error::DeviceResult;
-use crate::expr::{CompositionDomain, ConstraintSystem};
+use crate::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use crate::field::{DeviceElem, ElemKind, Fp, Fp3};
 use crate::hash::{Digest, MerkleOpening};
 use crate::logup::{Interaction, LogUpChallenges};
@@ -46,6 +46,35 @@ pub trait MerkleTree: Send + Sync {
     fn root(&self) -> Digest;
     /// The shape the tree was built over.
     fn shape(&self) -> &MerkleShape;
+}
+
+/// The base-field columns of one table: its main trace and, if its AIR
+/// fixes any, its preprocessed columns. Both matrices have the same height
+/// and hold their columns in the same order of points.
+#[derive(Debug)]
+pub struct TraceColumns<'a, B> {
+    /// The main trace (or its LDE).
+    pub main: &'a Matrix<B>,
+    /// The preprocessed columns (or their LDE); `None` when there are none.
+    pub preprocessed: Option<&'a Matrix<B>>,
+}
+
+impl<B> Clone for TraceColumns<'_, B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<B> Copy for TraceColumns<'_, B> {}
+
+impl<'a, B> TraceColumns<'a, B> {
+    /// A main trace with no preprocessed columns.
+    pub fn main_only(main: &'a Matrix<B>) -> Self {
+        TraceColumns {
+            main,
+            preprocessed: None,
+        }
+    }
 }
 
 /// The LogUp auxiliary trace of one table.
@@ -272,14 +301,18 @@ pub trait ProverDevice: Send + Sync + Sized {
     // ------------------------------------------------------- 6. LogUp
 
     /// The fingerprints `f_k(r)` of every interaction (see [`crate::logup`])
-    /// on every row `r` of `main` (height `n`, natural order). Returns a
-    /// matrix of width `interactions.len()`, height `n`.
+    /// on every row `r` of `trace` (height `n`, natural order; the
+    /// interactions' expressions read row `r` of `trace.main` and
+    /// `trace.preprocessed`). Returns a matrix of width
+    /// `interactions.len()`, height `n`.
     ///
-    /// Errors: `main` malformed, no interactions, a column index `>= width`.
+    /// Errors: `trace.main` malformed, `trace.preprocessed` of another
+    /// height, no interactions, an expression reading a main or preprocessed
+    /// column past the width (or a preprocessed column when there are none).
     fn logup_fingerprints(
         &self,
         ctx: &Self::DeviceCtx,
-        main: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Self::Buffer<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>>;
@@ -296,7 +329,7 @@ pub trait ProverDevice: Send + Sync + Sized {
     fn logup_aux_trace(
         &self,
         ctx: &Self::DeviceCtx,
-        main: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Self::Buffer<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<LogUpTrace<Self::Buffer<Fp3>>>;
@@ -351,13 +384,14 @@ pub trait ProverDevice: Send + Sync + Sized {
 
     /// The composition polynomial's evaluations over the LDE domain.
     ///
-    /// `main_lde` (Fp) and `aux_lde` (Fp3, given exactly when
-    /// `system.aux_width > 0`) hold the table's columns over
+    /// `trace.main` and `trace.preprocessed` (Fp, the latter given exactly
+    /// when `system.preprocessed_width > 0`) and `aux_lde` (Fp3, given
+    /// exactly when `system.aux_width > 0`) hold the table's columns over
     /// `shift * H_{2^log_lde}` in **bit-reversed** order, one column per
-    /// trace column. With `M = 2^log_eval`, returns one column of `M` values:
-    /// at position `k`, with `x_k = shift * omega_M^bit_reverse(k, log_eval)`
-    /// (the LDE's position `k`; the first `M` positions of a bit-reversed
-    /// vector form the sub-coset `shift * H_M`),
+    /// trace column. With `M = 2^log_eval`, returns one column of `M`
+    /// values: at position `k`, with `x_k = shift * omega_M^bit_reverse(k,
+    /// log_eval)` (the LDE's position `k`; the first `M` positions of a
+    /// bit-reversed vector form the sub-coset `shift * H_M`),
     ///
     /// `out[k] = sum_c alpha^c * C_c(x_k) / Z_c(x_k)`
     ///
@@ -365,25 +399,24 @@ pub trait ProverDevice: Send + Sync + Sized {
     /// `C_c` is the constraint's expression with current-row leaves read at
     /// position `k`, next-row leaves at
     /// [`CompositionDomain::next_position`]`(k)` (the position of `x_k * g`,
-    /// `g = omega_n`, `n = 2^log_n`), challenge `i` = `challenges[i]`,
-    /// public input `i` = `public[i]`; and `Z_c` the zerofier of the
-    /// constraint's [`RowSet`](crate::expr::RowSet) for `n` rows. The result
-    /// is exact field arithmetic, so any evaluation order gives the same
-    /// bytes; [`ConstraintSystem::eval_nodes`], [`ConstraintSystem::combine`]
-    /// and [`zerofier_inverses`](crate::expr::zerofier_inverses) define it
+    /// `g = omega_n`, `n = 2^log_n`), periodic column `i` at
+    /// `params.periodic[i][bit_reverse(k, log_eval) mod len]`, challenge
+    /// `i` = `params.challenges[i]`, public input `i` = `params.public[i]`,
+    /// `alpha = params.alpha`; and `Z_c` the zerofier of the constraint's
+    /// [`RowSet`](crate::expr::RowSet) for `n` rows. The result is exact
+    /// field arithmetic, so any evaluation order gives the same bytes;
+    /// [`ConstraintSystem::eval_nodes`], [`ConstraintSystem::combine`] and
+    /// [`zerofier_inverses`](crate::expr::zerofier_inverses) define it
     /// point by point.
     ///
-    /// Errors: those of [`check_evaluation`](crate::expr::check_evaluation).
-    #[allow(clippy::too_many_arguments)]
+    /// Errors: those of [`check::evaluation`](crate::check::evaluation).
     fn evaluate_constraints(
         &self,
         ctx: &Self::DeviceCtx,
         system: &ConstraintSystem,
-        main_lde: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Self::Buffer<Fp>>,
         aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
         domain: &CompositionDomain,
-        challenges: &[Fp3],
-        public: &[Fp],
-        alpha: Fp3,
+        params: &ConstraintParams<'_>,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>>;
 }

@@ -8,9 +8,12 @@
 //! must vanish on a set of rows ([`RowSet`]).
 //!
 //! Leaves read, on the current row `r` or the next row `r + 1` (cyclically):
-//! main columns (base field), auxiliary columns (Fp3); and values fixed for
-//! the whole table: challenges (Fp3 values known to the verifier, e.g. LogUp
-//! challenges and claimed sums), public inputs (Fp) and constants (Fp).
+//! main columns (base field), preprocessed columns (base field, fixed by the
+//! AIR and committed once), auxiliary columns (Fp3); on the current row:
+//! periodic columns (base field, a short pattern repeating down the table);
+//! and values fixed for the whole table: challenges (Fp3 values known to the
+//! verifier, e.g. LogUp challenges and claimed sums), public inputs (Fp) and
+//! constants (Fp).
 
 use crate::field::{Fp, Fp3};
 
@@ -37,6 +40,19 @@ pub enum Node {
         /// `true`: row `r + 1` (cyclically); `false`: row `r`.
         next: bool,
     },
+    /// Preprocessed (fixed, base-field) column `col` on the current row or
+    /// the next.
+    Preprocessed {
+        /// Column index, `< preprocessed_width`.
+        col: usize,
+        /// `true`: row `r + 1` (cyclically); `false`: row `r`.
+        next: bool,
+    },
+    /// Periodic column `i` on the current row: row `r` reads
+    /// `pattern_i[r mod len_i]` of a pattern whose length is a power of two
+    /// dividing the table's height (see [`ConstraintSystem::eval_nodes`] for
+    /// its value off the trace domain).
+    Periodic(usize),
     /// Auxiliary (Fp3) column `col` on the current row or the next.
     Aux {
         /// Column index, `< aux_width`.
@@ -118,6 +134,10 @@ pub struct ConstraintSystem {
     pub constraints: Vec<Constraint>,
     /// Width of the main trace the leaves may read.
     pub main_width: usize,
+    /// Width of the preprocessed trace (0 if the table has none).
+    pub preprocessed_width: usize,
+    /// Number of periodic columns ([`Node::Periodic`] indices are below it).
+    pub num_periodic: usize,
     /// Width of the auxiliary trace (0 if the table has none).
     pub aux_width: usize,
     /// Number of challenge slots ([`Node::Challenge`] indices are below it).
@@ -150,6 +170,13 @@ pub enum ExprError {
         /// How many of `what` the system declares.
         available: usize,
     },
+    /// A node's degree (or a constraint's quotient degree) does not fit in
+    /// a `usize`: e.g. an expression squared seventy times.
+    #[error("node {node}: degree overflows")]
+    DegreeOverflow {
+        /// Index of the node whose degree overflows.
+        node: usize,
+    },
     /// A constraint names a node past the end of the arena.
     #[error("constraint {constraint} names node {node}, only {nodes} exist")]
     ConstraintOutOfRange {
@@ -163,7 +190,9 @@ pub enum ExprError {
 }
 
 impl ConstraintSystem {
-    /// An empty system over the given leaves.
+    /// An empty system over the given leaves, with no preprocessed and no
+    /// periodic columns (see [`with_preprocessed`](Self::with_preprocessed)
+    /// and [`with_periodic`](Self::with_periodic)).
     pub fn new(
         main_width: usize,
         aux_width: usize,
@@ -174,10 +203,24 @@ impl ConstraintSystem {
             nodes: Vec::new(),
             constraints: Vec::new(),
             main_width,
+            preprocessed_width: 0,
+            num_periodic: 0,
             aux_width,
             num_challenges,
             num_public,
         }
+    }
+
+    /// The same system with `width` preprocessed columns.
+    pub fn with_preprocessed(mut self, width: usize) -> Self {
+        self.preprocessed_width = width;
+        self
+    }
+
+    /// The same system with `count` periodic columns.
+    pub fn with_periodic(mut self, count: usize) -> Self {
+        self.num_periodic = count;
+        self
     }
 
     fn push(&mut self, node: Node) -> ExprId {
@@ -200,6 +243,20 @@ impl ConstraintSystem {
     /// returns its id.
     pub fn main_next(&mut self, col: usize) -> ExprId {
         self.push(Node::Main { col, next: true })
+    }
+    /// Appends preprocessed column `col` on the current row `r`; returns its
+    /// id.
+    pub fn preprocessed(&mut self, col: usize) -> ExprId {
+        self.push(Node::Preprocessed { col, next: false })
+    }
+    /// Appends preprocessed column `col` on the next row `r + 1`
+    /// (cyclically); returns its id.
+    pub fn preprocessed_next(&mut self, col: usize) -> ExprId {
+        self.push(Node::Preprocessed { col, next: true })
+    }
+    /// Appends periodic column `i` on the current row; returns its id.
+    pub fn periodic(&mut self, i: usize) -> ExprId {
+        self.push(Node::Periodic(i))
     }
     /// Appends auxiliary column `col` on the current row `r`; returns its id.
     pub fn aux(&mut self, col: usize) -> ExprId {
@@ -248,7 +305,8 @@ impl ConstraintSystem {
         self.constraints.push(Constraint { expr, rows });
     }
 
-    /// Checks topological order and that every leaf and constraint is in range.
+    /// Checks topological order, that every leaf and constraint is in range,
+    /// and that every degree fits in a `usize`.
     pub fn validate(&self) -> Result<(), ExprError> {
         for (i, node) in self.nodes.iter().enumerate() {
             let operands: &[ExprId] = match node {
@@ -266,6 +324,10 @@ impl ConstraintSystem {
             }
             let leaf = match *node {
                 Node::Main { col, .. } => Some(("main column", col, self.main_width)),
+                Node::Preprocessed { col, .. } => {
+                    Some(("preprocessed column", col, self.preprocessed_width))
+                }
+                Node::Periodic(i) => Some(("periodic column", i, self.num_periodic)),
                 Node::Aux { col, .. } => Some(("aux column", col, self.aux_width)),
                 Node::Challenge(c) => Some(("challenge", c, self.num_challenges)),
                 Node::Public(p) => Some(("public input", p, self.num_public)),
@@ -291,25 +353,44 @@ impl ConstraintSystem {
                 });
             }
         }
-        Ok(())
+        self.degrees().map(|_| ())
     }
 
-    /// Degree of every node as a polynomial in the trace columns (leaves
-    /// reading columns have degree 1, other leaves 0). Assumes
-    /// [`validate`](Self::validate) passed.
-    pub fn degrees(&self) -> Vec<usize> {
+    /// Degree of every node in units of the trace degree `n - 1`: leaves
+    /// reading columns (main, preprocessed, aux, periodic) have degree 1;
+    /// constants, challenges and public inputs 0; sums take the maximum,
+    /// products add. (A periodic column of period `p` is a polynomial of
+    /// degree `(p - 1) n / p <= n - 1`, see [`eval_nodes`](Self::eval_nodes),
+    /// so counting it as 1 never undercounts.) Operands must come before
+    /// their node (checked by [`validate`](Self::validate)).
+    /// Errors: [`ExprError::DegreeOverflow`] naming the first node whose
+    /// degree does not fit in a `usize`.
+    pub fn degrees(&self) -> Result<Vec<usize>, ExprError> {
         let mut deg: Vec<usize> = Vec::with_capacity(self.nodes.len());
-        for node in &self.nodes {
+        for (i, node) in self.nodes.iter().enumerate() {
+            let operand = |e: ExprId| {
+                deg.get(e.index())
+                    .copied()
+                    .ok_or(ExprError::NotTopological {
+                        node: i,
+                        operand: e.index(),
+                    })
+            };
             let d = match *node {
                 Node::Const(_) | Node::Challenge(_) | Node::Public(_) => 0,
-                Node::Main { .. } | Node::Aux { .. } => 1,
-                Node::Add(a, b) | Node::Sub(a, b) => deg[a.index()].max(deg[b.index()]),
-                Node::Mul(a, b) => deg[a.index()] + deg[b.index()],
-                Node::Neg(a) => deg[a.index()],
+                Node::Main { .. }
+                | Node::Preprocessed { .. }
+                | Node::Aux { .. }
+                | Node::Periodic(_) => 1,
+                Node::Add(a, b) | Node::Sub(a, b) => operand(a)?.max(operand(b)?),
+                Node::Mul(a, b) => operand(a)?
+                    .checked_add(operand(b)?)
+                    .ok_or(ExprError::DegreeOverflow { node: i })?,
+                Node::Neg(a) => operand(a)?,
             };
             deg.push(d);
         }
-        deg
+        Ok(deg)
     }
 
     /// Whether each node's value always lies in the base field (it reads no
@@ -318,7 +399,11 @@ impl ConstraintSystem {
         let mut base: Vec<bool> = Vec::with_capacity(self.nodes.len());
         for node in &self.nodes {
             let b = match *node {
-                Node::Const(_) | Node::Main { .. } | Node::Public(_) => true,
+                Node::Const(_)
+                | Node::Main { .. }
+                | Node::Preprocessed { .. }
+                | Node::Periodic(_)
+                | Node::Public(_) => true,
                 Node::Aux { .. } | Node::Challenge(_) => false,
                 Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) => {
                     base[a.index()] && base[b.index()]
@@ -333,26 +418,47 @@ impl ConstraintSystem {
     /// The number `q` of composition parts of degree `< n` for a trace of `n`
     /// rows: the smallest power of two with `q * n > deg(C_k) - deg(Z_k)` for
     /// every constraint `k`, where `deg(C_k) = d_k * (n - 1)` for expression
-    /// degree `d_k`. At least 1. Assumes `n >= 2` and a valid system.
-    pub fn composition_parts(&self, n: usize) -> usize {
-        let deg = self.degrees();
+    /// degree `d_k` ([`degrees`](Self::degrees)). At least 1. Assumes
+    /// `n >= 2`.
+    ///
+    /// Errors: [`ExprError::DegreeOverflow`] naming the constraint's node if
+    /// its degree or the part count does not fit in a `usize`; the errors of
+    /// [`degrees`](Self::degrees).
+    pub fn composition_parts(&self, n: usize) -> Result<usize, ExprError> {
+        let deg = self.degrees()?;
         let mut parts = 1usize;
-        for c in &self.constraints {
-            let num = deg[c.expr.index()] * (n - 1);
+        for (k, c) in self.constraints.iter().enumerate() {
+            let node = c.expr.index();
+            let overflow = ExprError::DegreeOverflow { node };
+            let num = deg
+                .get(node)
+                .ok_or(ExprError::ConstraintOutOfRange {
+                    constraint: k,
+                    node,
+                    nodes: deg.len(),
+                })?
+                .checked_mul(n - 1)
+                .ok_or(overflow.clone())?;
             let quotient = num.saturating_sub(c.rows.zerofier_degree(n));
-            parts = parts.max((quotient + 1).div_ceil(n));
+            let needed = (quotient + 1).div_ceil(n);
+            parts = parts.max(needed.checked_next_power_of_two().ok_or(overflow)?);
         }
-        parts.next_power_of_two()
+        Ok(parts)
     }
 
-    /// Evaluates every node on one point. `main(col, next)` and
-    /// `aux(col, next)` read the trace (main values are Fp3 so that the same
-    /// code serves out-of-domain points). Returns the value of each node.
-    /// This is the definition every evaluator must agree with.
+    /// Evaluates every node on one point, reading leaves from `leaves` (main
+    /// and preprocessed values are Fp3 so that the same code serves
+    /// out-of-domain points). Returns the value of each node. This is the
+    /// definition every evaluator must agree with.
+    ///
+    /// A periodic column `i` with pattern `P` of length `p` is the
+    /// polynomial `pi` of degree `< p` with `pi(omega_p^j) = P[j]`, composed
+    /// with `x -> x^(n/p)`: its value at row `r` (the point `g^r`) is
+    /// `P[r mod p]`, at any point `x` it is `pi(x^(n/p))`. `leaves.periodic`
+    /// returns that value at the point being evaluated.
     pub fn eval_nodes(
         &self,
-        main: impl Fn(usize, bool) -> Fp3,
-        aux: impl Fn(usize, bool) -> Fp3,
+        leaves: &impl LeafValues,
         challenges: &[Fp3],
         public: &[Fp],
     ) -> Vec<Fp3> {
@@ -360,8 +466,10 @@ impl ConstraintSystem {
         for node in &self.nodes {
             let x = match *node {
                 Node::Const(k) => Fp3::from_base(k),
-                Node::Main { col, next } => main(col, next),
-                Node::Aux { col, next } => aux(col, next),
+                Node::Main { col, next } => leaves.main(col, next),
+                Node::Preprocessed { col, next } => leaves.preprocessed(col, next),
+                Node::Periodic(i) => leaves.periodic(i),
+                Node::Aux { col, next } => leaves.aux(col, next),
                 Node::Challenge(i) => challenges[i],
                 Node::Public(i) => Fp3::from_base(public[i]),
                 Node::Add(a, b) => v[a.index()] + v[b.index()],
@@ -373,6 +481,19 @@ impl ConstraintSystem {
         }
         v
     }
+}
+
+/// The values of a system's trace leaves at one point, for
+/// [`ConstraintSystem::eval_nodes`]. `next` selects the point times `g`.
+pub trait LeafValues {
+    /// Main column `col`.
+    fn main(&self, col: usize, next: bool) -> Fp3;
+    /// Preprocessed column `col`.
+    fn preprocessed(&self, col: usize, next: bool) -> Fp3;
+    /// Auxiliary column `col`.
+    fn aux(&self, col: usize, next: bool) -> Fp3;
+    /// Periodic column `i` (current row only).
+    fn periodic(&self, i: usize) -> Fp3;
 }
 
 /// The inverse zerofiers of the four [`RowSet`]s at one point `x` outside
@@ -436,102 +557,109 @@ impl CompositionDomain {
     }
 
     /// The point at position `k < M`. Panics if `log_eval > 32` (run
-    /// [`check_evaluation`] first).
+    /// [`crate::check::evaluation`] first).
     pub fn point(&self, k: usize) -> Fp {
         let omega = Fp::root_of_unity(self.log_eval).expect("log_eval <= 32");
         self.shift * omega.pow(crate::domain::bit_reverse(k, self.log_eval) as u64)
     }
 }
 
-/// The argument checks of primitive 9 (`ProverDevice::evaluate_constraints`),
-/// shared by every backend: a valid system; `main` of width
-/// `system.main_width` and `aux` (present iff `system.aux_width > 0`) of width
-/// `system.aux_width`, both of height `2^log_lde`; `1 <= log_n <= log_eval <=
-/// log_lde <= 32`; a shift outside the two-adic subgroup (so no point of the
-/// domain is a zero of a zerofier); `challenges` and `public` of the
-/// system's lengths.
-pub fn check_evaluation<BM: crate::Buffer, BA: crate::Buffer>(
-    system: &ConstraintSystem,
-    main: &crate::Matrix<BM>,
-    aux: Option<&crate::Matrix<BA>>,
+/// The values of one call of primitive 9 besides the trace: fixed for the
+/// whole table.
+#[derive(Copy, Clone, Debug)]
+pub struct ConstraintParams<'a> {
+    /// Challenge `i` is `challenges[i]`; `system.num_challenges` of them.
+    pub challenges: &'a [Fp3],
+    /// Public input `i` is `public[i]`; `system.num_public` of them.
+    pub public: &'a [Fp],
+    /// Periodic column `i` over the evaluation domain `shift * H_M`, in
+    /// natural order and reduced to one period: `periodic[i]` has a
+    /// power-of-two length `L <= M`, and position `k` reads
+    /// `periodic[i][bit_reverse(k, log_eval) mod L]`. For a pattern of
+    /// period `p` on `n` rows, `L = M p / n` and entry `t` is the column's
+    /// polynomial at `x = shift * omega_M^t`, i.e. `pi((shift *
+    /// omega_M^t)^(n/p))` (see [`ConstraintSystem::eval_nodes`]).
+    /// `system.num_periodic` of them.
+    pub periodic: &'a [Vec<Fp>],
+    /// The constraint-combining challenge.
+    pub alpha: Fp3,
+}
+
+impl CompositionDomain {
+    /// Index into a periodic table of length `len` (a power of two) read at
+    /// position `k` (see [`ConstraintParams::periodic`]).
+    pub fn periodic_index(&self, k: usize, len: usize) -> usize {
+        crate::domain::bit_reverse(k, self.log_eval) & (len - 1)
+    }
+}
+
+/// The table [`ConstraintParams::periodic`] wants for a periodic column
+/// with `pattern` (length `p`, a power of two dividing `n = 2^log_n`) on
+/// `domain`: the column's polynomial over `shift * H_M` reduced to one
+/// period, `L = M p / n` entries in natural order. Entry `t` is
+/// `pi(shift^(n/p) * omega_L^t)`, which is the coset LDE of the pattern
+/// (evaluations of `pi` over `H_p`) by `M / n` with shift `shift^(n/p)`;
+/// `dev` computes it.
+///
+/// Errors: `pattern` empty, not a power of two or longer than `n`
+/// (`InvalidArgument` naming `pattern`); the device's errors.
+pub fn periodic_table<D: crate::ProverDevice>(
+    dev: &D,
+    ctx: &D::DeviceCtx,
+    pattern: &[Fp],
     domain: &CompositionDomain,
-    challenges: &[Fp3],
-    public: &[Fp],
-) -> crate::DeviceResult<()> {
-    use crate::DeviceError;
-    system
-        .validate()
-        .map_err(|e| DeviceError::invalid("system", e.to_string()))?;
-    let d = domain;
-    if !(1 <= d.log_n && d.log_n <= d.log_eval && d.log_eval <= d.log_lde && d.log_lde <= 32) {
-        return Err(DeviceError::invalid(
-            "domain",
-            format!(
-                "need 1 <= log_n ({}) <= log_eval ({}) <= log_lde ({}) <= 32",
-                d.log_n, d.log_eval, d.log_lde
-            ),
+) -> crate::DeviceResult<Vec<Fp>> {
+    let n = 1usize.checked_shl(domain.log_n).unwrap_or(0);
+    let p = pattern.len();
+    if !p.is_power_of_two() || p > n {
+        return Err(crate::DeviceError::invalid(
+            "pattern",
+            format!("length {p} is not a power of two dividing the {n} rows"),
         ));
     }
-    if d.shift.is_zero() || d.shift.pow(1u64 << 32) == Fp::ONE {
-        return Err(DeviceError::invalid(
-            "domain",
-            "shift is zero or lies in the two-adic subgroup",
-        ));
+    let blowup = 1usize << domain.log_eval.saturating_sub(domain.log_n);
+    let shift = domain.shift.pow((n / p) as u64);
+    let column = crate::Matrix::new(pattern.to_vec(), 1, p).expect("one column");
+    let up = dev.upload_matrix(ctx, &column)?;
+    let lde = dev.coset_lde(
+        ctx,
+        &up,
+        crate::Order::Natural,
+        blowup,
+        shift,
+        crate::Order::Natural,
+    )?;
+    let table = dev.download(ctx, lde.buffer())?;
+    crate::check::downloaded_len(table.len(), p * blowup)?;
+    Ok(table)
+}
+
+/// The value at `x` of a periodic column with `pattern` (length `p`, a
+/// power of two dividing `n = 2^log_n`): `pi(x^(n/p))` with `pi` the
+/// polynomial of degree `< p` through `pi(omega_p^j) = pattern[j]`, by the
+/// barycentric formula `pi(y) = (y^p - 1)/p * sum_j pattern[j] omega_p^j /
+/// (y - omega_p^j)` (or `pattern[j]` when `y = omega_p^j`). This is how a
+/// verifier reads a periodic column at an out-of-domain point.
+///
+/// `None` if `pattern` is empty, not a power of two or longer than `n`.
+pub fn periodic_value(pattern: &[Fp], x: Fp3, log_n: u32) -> Option<Fp3> {
+    let p = pattern.len();
+    let n = 1u64.checked_shl(log_n)?;
+    if !p.is_power_of_two() || p as u64 > n {
+        return None;
     }
-    let lde_height = 1usize << d.log_lde;
-    crate::check::matrix("main_lde", main)?;
-    if main.width() != system.main_width || main.height() != lde_height {
-        return Err(DeviceError::invalid(
-            "main_lde",
-            format!(
-                "{} x {}, the system needs {} x {lde_height}",
-                main.width(),
-                main.height(),
-                system.main_width
-            ),
-        ));
-    }
-    match (aux, system.aux_width) {
-        (None, 0) => {}
-        (Some(a), w) if w > 0 => {
-            crate::check::matrix("aux_lde", a)?;
-            if a.width() != w || a.height() != lde_height {
-                return Err(DeviceError::invalid(
-                    "aux_lde",
-                    format!(
-                        "{} x {}, the system needs {w} x {lde_height}",
-                        a.width(),
-                        a.height()
-                    ),
-                ));
-            }
+    let omega = Fp::root_of_unity(p.trailing_zeros())?;
+    let y = x.pow(n / p as u64);
+    let mut point = Fp::ONE;
+    let mut sum = Fp3::ZERO;
+    for &v in pattern {
+        let diff = y - Fp3::from_base(point);
+        match diff.inverse() {
+            Some(inv) => sum += inv.mul_base(v * point),
+            None => return Some(Fp3::from_base(v)),
         }
-        (_, w) => {
-            return Err(DeviceError::invalid(
-                "aux_lde",
-                format!("must be given exactly when the system has aux columns ({w})"),
-            ))
-        }
+        point *= omega;
     }
-    if challenges.len() != system.num_challenges {
-        return Err(DeviceError::invalid(
-            "challenges",
-            format!(
-                "{} given, the system has {}",
-                challenges.len(),
-                system.num_challenges
-            ),
-        ));
-    }
-    if public.len() != system.num_public {
-        return Err(DeviceError::invalid(
-            "public",
-            format!(
-                "{} given, the system has {}",
-                public.len(),
-                system.num_public
-            ),
-        ));
-    }
-    Ok(())
+    let scale = Fp::new(p as u64).inverse()?;
+    Some((y.pow(p as u64) - Fp3::ONE).mul_base(scale) * sum)
 }

@@ -1,6 +1,13 @@
 //! Keccak-256 (original Keccak padding, as Ethereum uses it), Merkle leaf and
 //! node hashing, path verification, and the proof-of-work predicate.
 //! These are the definitions every backend must reproduce byte for byte.
+//!
+//! Merkle hashing is domain-separated: a leaf hashes [`LEAF_PREFIX`] before
+//! its values and a node hashes [`NODE_PREFIX`] before its children, so that
+//! no leaf's bytes can be read as a node (or the other way round). Each
+//! prefix is a one-byte tag followed by seven zero bytes: one whole 8-byte
+//! Keccak lane, so that field elements and digests after it stay aligned to
+//! lanes and vectorized backends absorb them without byte shuffles.
 
 use crate::field::DeviceElem;
 use sha3::{Digest as _, Keccak256};
@@ -13,9 +20,20 @@ pub fn keccak256(bytes: &[u8]) -> Digest {
     Keccak256::digest(bytes).into()
 }
 
-/// A Merkle leaf: Keccak-256 of the canonical bytes of its values, in order.
+/// The tag byte of a Merkle leaf (first byte of [`LEAF_PREFIX`]).
+pub const LEAF_TAG: u8 = 0x00;
+/// The tag byte of a Merkle node (first byte of [`NODE_PREFIX`]).
+pub const NODE_TAG: u8 = 0x01;
+/// Hashed before a leaf's values: [`LEAF_TAG`], then seven zero bytes.
+pub const LEAF_PREFIX: [u8; 8] = [LEAF_TAG, 0, 0, 0, 0, 0, 0, 0];
+/// Hashed before a node's children: [`NODE_TAG`], then seven zero bytes.
+pub const NODE_PREFIX: [u8; 8] = [NODE_TAG, 0, 0, 0, 0, 0, 0, 0];
+
+/// A Merkle leaf: Keccak-256(`LEAF_PREFIX` || the canonical bytes of its
+/// values, in order).
 pub fn hash_leaf<T: DeviceElem>(values: &[T]) -> Digest {
     let mut hasher = Keccak256::new();
+    hasher.update(LEAF_PREFIX);
     let mut buf = [0u8; 24];
     for v in values {
         v.encode_into(&mut buf);
@@ -24,9 +42,10 @@ pub fn hash_leaf<T: DeviceElem>(values: &[T]) -> Digest {
     hasher.finalize().into()
 }
 
-/// A Merkle node: Keccak-256(left || right).
+/// A Merkle node: Keccak-256(`NODE_PREFIX` || left || right).
 pub fn hash_node(left: &Digest, right: &Digest) -> Digest {
     let mut hasher = Keccak256::new();
+    hasher.update(NODE_PREFIX);
     hasher.update(left);
     hasher.update(right);
     hasher.finalize().into()

@@ -23,13 +23,14 @@ mod matrix;
 pub mod rng;
 
 pub use deep::DeepOpening;
-pub use device::{DeviceMatrix, LogUpTrace, MerkleShape, MerkleTree, ProverDevice};
+pub use device::{DeviceMatrix, LogUpTrace, MerkleShape, MerkleTree, ProverDevice, TraceColumns};
 pub use domain::{bit_reverse, bit_reverse_permute, Coset, NttDirection, Order};
 pub use error::{DeviceError, DeviceResult};
 pub use field::{elems_to_bytes, DeviceElem, ElemKind, Fp, Fp3};
 pub use hash::{
     hash_leaf, hash_node, keccak256, leading_zero_bits, pow_digest, pow_is_valid,
-    verify_merkle_path, verify_opening, Digest, MerkleOpening, MerklePathError,
+    verify_merkle_path, verify_opening, Digest, MerkleOpening, MerklePathError, LEAF_PREFIX,
+    LEAF_TAG, NODE_PREFIX, NODE_TAG,
 };
-pub use logup::{Interaction, InteractionKind, LinearCombination, LogUpChallenges};
+pub use logup::{Interaction, InteractionKind, LogUpChallenges, RowExpr, RowOp};
 pub use matrix::{Buffer, HostMatrix, Matrix};

@@ -2,7 +2,7 @@
 
 use backend_api::{
     hash_leaf, hash_node, keccak256, leading_zero_bits, pow_digest, pow_is_valid,
-    verify_merkle_path, Fp, Fp3, MerklePathError,
+    verify_merkle_path, Fp, Fp3, MerklePathError, LEAF_PREFIX, NODE_PREFIX,
 };
 
 fn hex(d: &[u8]) -> String {
@@ -23,14 +23,36 @@ fn keccak256_is_original_keccak_not_sha3() {
 }
 
 #[test]
-fn leaf_hash_is_keccak_of_canonical_bytes() {
+fn leaf_hash_is_keccak_of_prefix_and_canonical_bytes() {
     let vals = [Fp::new(1), Fp::new(2)];
-    let mut bytes = Vec::new();
+    let mut bytes = vec![0u8; 8];
     bytes.extend_from_slice(&1u64.to_be_bytes());
     bytes.extend_from_slice(&2u64.to_be_bytes());
     assert_eq!(hash_leaf(&vals), keccak256(&bytes));
     let e = [Fp3::new(Fp::new(1), Fp::new(2), Fp::new(3))];
-    assert_eq!(hash_leaf(&e), keccak256(&e[0].to_bytes()));
+    let bytes = [&LEAF_PREFIX[..], &e[0].to_bytes()].concat();
+    assert_eq!(hash_leaf(&e), keccak256(&bytes));
+}
+
+#[test]
+fn leaves_and_nodes_are_domain_separated() {
+    assert_eq!(LEAF_PREFIX, [0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(NODE_PREFIX, [1, 0, 0, 0, 0, 0, 0, 0]);
+    let (l, r) = ([7u8; 32], [9u8; 32]);
+    let node = hash_node(&l, &r);
+    assert_eq!(node, keccak256(&[&NODE_PREFIX[..], &l, &r].concat()));
+    // A leaf of eight base elements has exactly the bytes of `left || right`
+    // after its prefix; the tags keep the two digests apart.
+    let words: Vec<Fp> = [l, r]
+        .concat()
+        .chunks(8)
+        .map(|w| Fp::from_bytes(w.try_into().unwrap()).unwrap())
+        .collect();
+    assert_ne!(hash_leaf(&words), node);
+    assert_eq!(
+        hash_leaf(&words),
+        keccak256(&[&LEAF_PREFIX[..], &l, &r].concat())
+    );
 }
 
 #[test]

@@ -8,8 +8,8 @@
 //! `1/(x - g^(n-1))` by one batch inversion per chunk), then every node in
 //! index order per position, base-field nodes with base-field arithmetic.
 
-use backend_api::expr::{check_evaluation, CompositionDomain, ConstraintSystem, Node, RowSet};
-use backend_api::{bit_reverse, DeviceResult, Fp, Fp3, Matrix};
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem, Node, RowSet};
+use backend_api::{bit_reverse, check, DeviceResult, Fp, Fp3, Matrix, TraceColumns};
 use rayon::prelude::*;
 
 /// Positions per parallel task.
@@ -32,17 +32,15 @@ fn invert_all(v: &mut [Fp]) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn evaluate(
     system: &ConstraintSystem,
-    main: &Matrix<Vec<Fp>>,
+    trace: TraceColumns<'_, Vec<Fp>>,
     aux: Option<&Matrix<Vec<Fp3>>>,
     domain: &CompositionDomain,
-    challenges: &[Fp3],
-    public: &[Fp],
-    alpha: Fp3,
+    params: &ConstraintParams<'_>,
 ) -> DeviceResult<Matrix<Vec<Fp3>>> {
-    check_evaluation(system, main, aux, domain, challenges, public)?;
+    check::evaluation(system, trace, aux, domain, params)?;
+    let (challenges, public, periodic) = (params.challenges, params.public, params.periodic);
     let log_m = domain.log_eval;
     let m = 1usize << log_m;
     let n = 1u64 << domain.log_n;
@@ -77,7 +75,7 @@ pub fn evaluate(
     let mut p = Fp3::ONE;
     for _ in &system.constraints {
         powers.push(p);
-        p *= alpha;
+        p *= params.alpha;
     }
     let needs_first = system
         .constraints
@@ -87,7 +85,11 @@ pub fn evaluate(
         .constraints
         .iter()
         .any(|c| matches!(c.rows, RowSet::LastRow | RowSet::Transition));
-    let main_cols: Vec<&[Fp]> = main.columns().collect();
+    let main_cols: Vec<&[Fp]> = trace.main.columns().collect();
+    let pre_cols: Vec<&[Fp]> = trace
+        .preprocessed
+        .map(|p| p.columns().collect())
+        .unwrap_or_default();
     let aux_cols: Vec<&[Fp3]> = aux.map(|a| a.columns().collect()).unwrap_or_default();
 
     let mut out = vec![Fp3::ZERO; m];
@@ -121,6 +123,13 @@ pub fn evaluate(
                         Node::Const(v) => Fp3::from_base(v),
                         Node::Main { col, next: nx } => {
                             Fp3::from_base(main_cols[col][if nx { next } else { k }])
+                        }
+                        Node::Preprocessed { col, next: nx } => {
+                            Fp3::from_base(pre_cols[col][if nx { next } else { k }])
+                        }
+                        Node::Periodic(i) => {
+                            let t = &periodic[i];
+                            Fp3::from_base(t[nat[r] & (t.len() - 1)])
                         }
                         Node::Aux { col, next: nx } => aux_cols[col][if nx { next } else { k }],
                         Node::Challenge(j) => challenges[j],

@@ -6,10 +6,11 @@ use crate::lde::{lde_column, LdeParams, Source};
 use crate::merkle::{self, CpuMerkleTree};
 use crate::ntt::ntt_column;
 use crate::{deep, fri, grind, inverse, logup, ood, CpuDevice};
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
     check, Coset, DeepOpening, DeviceElem, DeviceError, DeviceMatrix, DeviceResult, Digest, Fp,
     Fp3, Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, MerkleTree, NttDirection,
-    Order, ProverDevice,
+    Order, ProverDevice, TraceColumns,
 };
 
 impl CpuDevice {
@@ -41,6 +42,14 @@ impl CpuDevice {
 
 fn buffers<'a, T: DeviceElem>(matrices: &[&'a Matrix<Vec<T>>]) -> Vec<&'a [T]> {
     matrices.iter().map(|m| m.buffer().as_slice()).collect()
+}
+
+fn rows<'a>(trace: TraceColumns<'a, Vec<Fp>>) -> logup::Rows<'a> {
+    logup::Rows {
+        main: trace.main.buffer(),
+        pre: trace.preprocessed.map_or(&[], |p| p.buffer().as_slice()),
+        h: trace.main.height(),
+    }
 }
 
 impl ProverDevice for CpuDevice {
@@ -169,26 +178,26 @@ impl ProverDevice for CpuDevice {
     fn logup_fingerprints(
         &self,
         _: &(),
-        main: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Vec<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        check::logup(main, interactions)?;
-        let h = main.height();
-        let out = logup::fingerprints(main.buffer(), h, interactions, challenges);
+        check::logup(trace, interactions)?;
+        let h = trace.main.height();
+        let out = logup::fingerprints(rows(trace), interactions, challenges);
         Ok(Matrix::new(out, interactions.len(), h).expect("k columns"))
     }
 
     fn logup_aux_trace(
         &self,
         _: &(),
-        main: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Vec<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<LogUpTrace<Vec<Fp3>>> {
-        check::logup(main, interactions)?;
-        let h = main.height();
-        let (aux, total) = logup::aux_trace(main.buffer(), h, interactions, challenges);
+        check::logup(trace, interactions)?;
+        let h = trace.main.height();
+        let (aux, total) = logup::aux_trace(rows(trace), interactions, challenges);
         let width = aux.len() / h;
         Ok(LogUpTrace {
             aux: Matrix::new(aux, width, h).expect("width * h elements"),
@@ -231,14 +240,12 @@ impl ProverDevice for CpuDevice {
     fn evaluate_constraints(
         &self,
         _: &(),
-        system: &backend_api::expr::ConstraintSystem,
-        main_lde: &DeviceMatrix<Self, Fp>,
+        system: &ConstraintSystem,
+        trace: TraceColumns<'_, Vec<Fp>>,
         aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
-        domain: &backend_api::expr::CompositionDomain,
-        challenges: &[Fp3],
-        public: &[Fp],
-        alpha: Fp3,
+        domain: &CompositionDomain,
+        params: &ConstraintParams<'_>,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        crate::constraints::evaluate(system, main_lde, aux_lde, domain, challenges, public, alpha)
+        crate::constraints::evaluate(system, trace, aux_lde, domain, params)
     }
 }

@@ -5,7 +5,10 @@
 //! 4 with AVX2, 1 scalar); the best one is picked at run time. The padding
 //! and word conventions are those of [`crate::keccak`]: every message word
 //! is one rate lane, `Fp` coefficients enter big-endian (so each loaded
-//! word is byte-swapped), digest bytes enter as they are. Leaf `j` of a
+//! word is byte-swapped), digest bytes enter as they are. Every message
+//! starts with its 8-byte domain-separation prefix (`backend_api::
+//! LEAF_PREFIX` or `NODE_PREFIX`), which fills rate lane 0 of the first
+//! block; the words follow from lane 1. Leaf `j` of a
 //! column list `cols` (each column `height * limbs` words, element-major)
 //! is the words, for each of its rows `r = j * rpl .. (j + 1) * rpl`, for
 //! each column, for each limb `l`: `col[r * limbs + l]`. So the same word of
@@ -17,12 +20,17 @@ use crate::keccak::lanes::{permute, Lanes};
 use crate::keccak::x4::{self as x4, X4};
 #[cfg(target_arch = "x86_64")]
 use crate::keccak::x8::{self as x8, X8};
-use backend_api::{DeviceElem, Digest};
+use backend_api::{DeviceElem, Digest, LEAF_PREFIX, NODE_PREFIX};
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
 
 /// Rate of Keccak-256 in 8-byte lanes.
 const RATE_LANES: usize = 17;
+
+/// The leaf prefix as the little-endian lane it fills.
+const LEAF_PREFIX_LANE: u64 = u64::from_le_bytes(LEAF_PREFIX);
+/// The node prefix as the little-endian lane it fills.
+const NODE_PREFIX_LANE: u64 = u64::from_le_bytes(NODE_PREFIX);
 
 /// How many leaf groups ahead the column words are prefetched. A group
 /// reads one stretch of every column: with dozens of columns that is more
@@ -226,7 +234,7 @@ unsafe fn leaf_groups<L: Lanes>(leaves: &Leaves, out: &mut [Digest]) {
     let span = (L::WIDTH - 1) * stride + 1;
     for (g, digests) in out.chunks_exact_mut(L::WIDTH).enumerate() {
         let first = leaves.first + g * L::WIDTH;
-        let mut sponge = Batch::<L>::new();
+        let mut sponge = Batch::<L>::new(LEAF_PREFIX_LANE);
         for r in 0..rpl {
             for col in leaves.cols {
                 for l in 0..limbs {
@@ -273,12 +281,13 @@ unsafe fn leaf_groups_contiguous<L: Lanes>(cols: &[&[u64]], first: usize, out: &
         "leaf beyond the columns"
     );
     let ahead = PREFETCH_GROUPS * L::WIDTH;
+    let blocks = leaf_blocks(cols.len());
     for (g, digests) in out.chunks_exact_mut(L::WIDTH).enumerate() {
         let row = first + g * L::WIDTH;
-        let mut sponge = Batch::<L>::new();
-        let blocks = cols.len().div_ceil(RATE_LANES);
-        for (b, block) in cols.chunks(RATE_LANES).enumerate() {
-            for (lane, col) in sponge.state.iter_mut().zip(block) {
+        let mut sponge = Batch::<L>::new(LEAF_PREFIX_LANE);
+        for b in 0..blocks {
+            let (lanes, block) = leaf_block(b, cols.len());
+            for (lane, col) in sponge.state[lanes.clone()].iter_mut().zip(&cols[block]) {
                 let at = col.as_ptr().wrapping_add(row);
                 prefetch(at.wrapping_add(ahead));
                 // SAFETY: `row + WIDTH <= end <= col.len()` (asserted above),
@@ -294,19 +303,36 @@ unsafe fn leaf_groups_contiguous<L: Lanes>(cols: &[&[u64]], first: usize, out: &
             } else {
                 (0, row + L::WIDTH)
             };
-            for col in &cols[next * RATE_LANES..((next + 1) * RATE_LANES).min(cols.len())] {
+            for col in &cols[leaf_block(next, cols.len()).1] {
                 prefetch(col.as_ptr().wrapping_add(next_row));
             }
-            if block.len() == RATE_LANES {
+            if lanes.end == RATE_LANES {
                 // SAFETY: the caller guarantees the target features.
                 unsafe { permute(&mut sponge.state) };
+                sponge.lane = 0;
             } else {
-                sponge.lane = block.len();
+                sponge.lane = lanes.end;
             }
         }
         // SAFETY: the caller guarantees the target features.
         unsafe { sponge.finish(digests) };
     }
+}
+
+/// Rate blocks a leaf of `words` one-lane words occupies after its prefix
+/// lane (at least one: the prefix itself starts a block).
+fn leaf_blocks(words: usize) -> usize {
+    (1 + words).div_ceil(RATE_LANES)
+}
+
+/// Block `b` of a leaf of `words` words: the rate lanes it fills and the
+/// range of words absorbed there. Block 0 starts at lane 1, after the
+/// prefix; words `16 + 17 (b - 1) ..` fill block `b >= 1` from lane 0.
+fn leaf_block(b: usize, words: usize) -> (core::ops::Range<usize>, core::ops::Range<usize>) {
+    let start = (b * RATE_LANES).saturating_sub(1).min(words);
+    let end = ((b + 1) * RATE_LANES - 1).min(words);
+    let first_lane = if b == 0 { 1 } else { 0 };
+    (first_lane..first_lane + end - start, start..end)
 }
 
 /// Hashes `out.len()` nodes (a multiple of `L::WIDTH`), `L::WIDTH` at a time.
@@ -322,7 +348,7 @@ unsafe fn node_groups<L: Lanes>(children: &[Digest], out: &mut [Digest]) {
     {
         // Node `s`'s message is bytes `64 s .. 64 s + 64` of `bytes`.
         let bytes = kids.as_flattened();
-        let mut sponge = Batch::<L>::new();
+        let mut sponge = Batch::<L>::new(NODE_PREFIX_LANE);
         for w in 0..8 {
             let words = &bytes[8 * w..8 * w + 64 * (L::WIDTH - 1) + 8];
             // SAFETY: the `L::WIDTH` 8-byte words at `64 k` lie in `words`;
@@ -355,13 +381,14 @@ struct Batch<L> {
 }
 
 impl<L: Lanes> Batch<L> {
+    /// Sponges that have absorbed the one-lane message prefix `prefix`.
+    ///
     /// # Safety: the CPU supports `L`'s target features (so for every method).
     #[inline(always)]
-    unsafe fn new() -> Self {
-        Batch {
-            state: [unsafe { L::splat(0) }; 25],
-            lane: 0,
-        }
+    unsafe fn new(prefix: u64) -> Self {
+        let mut state = [unsafe { L::splat(0) }; 25];
+        state[0] = unsafe { L::splat(prefix) };
+        Batch { state, lane: 1 }
     }
 
     #[inline(always)]

@@ -1,5 +1,9 @@
 //! LogUp fingerprints, term columns and running sum, in row chunks.
 //!
+//! Interaction values and multiplicities are [`RowExpr`] postfix programs,
+//! run per row on a small stack (a lone column or constant is read
+//! directly).
+//!
 //! For a chunk of rows, one pass computes every interaction's fingerprint
 //! `f_k(r) = z - (bus_k + sum_i alpha^i v_{k,i}(r))` into per-thread scratch,
 //! batch-inverts the chunk (one field inversion, 1/0 = 0), and writes the
@@ -11,7 +15,7 @@
 //! sequential sum bit for bit.
 
 use crate::inverse::invert_chunk;
-use backend_api::{Fp, Fp3, Interaction, LogUpChallenges};
+use backend_api::{Fp, Fp3, Interaction, LogUpChallenges, RowExpr, RowOp};
 use rayon::prelude::*;
 
 /// Rows per chunk.
@@ -51,38 +55,70 @@ fn prepare<'a>(interactions: &'a [Interaction], ch: &LogUpChallenges) -> Vec<Pre
         .collect()
 }
 
-/// Value of a linear combination on row `r` of the column-major `main`.
-#[inline]
-fn lc(l: &backend_api::LinearCombination, main: &[Fp], h: usize, r: usize) -> Fp {
-    l.terms
-        .iter()
-        .fold(l.constant, |acc, &(c, k)| acc + k * main[c * h + r])
+/// The column-major main and preprocessed traces of one table, height `h`.
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    pub main: &'a [Fp],
+    pub pre: &'a [Fp],
+    pub h: usize,
 }
 
-#[inline]
-fn fingerprint(p: &Prepared, main: &[Fp], h: usize, r: usize) -> Fp3 {
-    let mut acc = p.z_minus_bus;
-    for (v, &pw) in p.it.values.iter().zip(&p.powers) {
-        acc -= pw.mul_base(lc(v, main, h, r));
+impl Rows<'_> {
+    /// `e` on row `r`; `stack` is scratch (its contents are discarded).
+    #[inline]
+    fn eval(&self, e: &RowExpr, r: usize, stack: &mut Vec<Fp>) -> Fp {
+        let leaf = |op: RowOp| match op {
+            RowOp::Main(c) => Some(self.main[c * self.h + r]),
+            RowOp::Preprocessed(c) => Some(self.pre[c * self.h + r]),
+            RowOp::Const(k) => Some(k),
+            _ => None,
+        };
+        // One leaf (a column or a constant) is by far the common case.
+        if let [op] = e.ops() {
+            return leaf(*op).expect("a one-op program is a leaf");
+        }
+        stack.clear();
+        for &op in e.ops() {
+            let v = match leaf(op) {
+                Some(v) => v,
+                None if op == RowOp::Neg => -stack.pop().expect("well-formed program"),
+                None => {
+                    let y = stack.pop().expect("well-formed program");
+                    let x = stack.pop().expect("well-formed program");
+                    match op {
+                        RowOp::Add => x + y,
+                        RowOp::Sub => x - y,
+                        RowOp::SubRev => y - x,
+                        _ => x * y,
+                    }
+                }
+            };
+            stack.push(v);
+        }
+        stack.pop().expect("well-formed program")
     }
-    acc
+
+    #[inline]
+    fn fingerprint(&self, p: &Prepared, r: usize, stack: &mut Vec<Fp>) -> Fp3 {
+        let mut acc = p.z_minus_bus;
+        for (v, &pw) in p.it.values.iter().zip(&p.powers) {
+            acc -= pw.mul_base(self.eval(v, r, stack));
+        }
+        acc
+    }
 }
 
 /// Fingerprints, column-major: width `interactions.len()`, height `h`.
-pub fn fingerprints(
-    main: &[Fp],
-    h: usize,
-    interactions: &[Interaction],
-    ch: &LogUpChallenges,
-) -> Vec<Fp3> {
+pub fn fingerprints(rows: Rows, interactions: &[Interaction], ch: &LogUpChallenges) -> Vec<Fp3> {
     let prep = prepare(interactions, ch);
+    let h = rows.h;
     let mut out = vec![Fp3::ZERO; h * prep.len()];
     out.par_chunks_mut(h).zip(&prep).for_each(|(col, p)| {
         col.par_chunks_mut(CHUNK)
             .enumerate()
-            .for_each(|(b, chunk)| {
+            .for_each_init(Vec::new, |stack, (b, chunk)| {
                 for (i, v) in chunk.iter_mut().enumerate() {
-                    *v = fingerprint(p, main, h, b * CHUNK + i);
+                    *v = rows.fingerprint(p, b * CHUNK + i, stack);
                 }
             });
     });
@@ -92,11 +128,11 @@ pub fn fingerprints(
 /// The auxiliary trace (column-major, width `ceil(k/2) + 1`, height `h`)
 /// and the total `phi(h - 1)`.
 pub fn aux_trace(
-    main: &[Fp],
-    h: usize,
+    rows: Rows,
     interactions: &[Interaction],
     ch: &LogUpChallenges,
 ) -> (Vec<Fp3>, Fp3) {
+    let h = rows.h;
     let prep = prepare(interactions, ch);
     let k = prep.len();
     let terms = k.div_ceil(2);
@@ -114,15 +150,15 @@ pub fn aux_trace(
         .par_iter_mut()
         .enumerate()
         .map_init(
-            || (Vec::new(), Vec::new()),
-            |(inv, prefix), (b, cols)| {
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(inv, prefix, stack), (b, cols)| {
                 let r0 = b * CHUNK;
                 let len = cols[0].len();
                 // inv[i * k + a] = 1 / f_a(r0 + i).
                 inv.clear();
                 for i in 0..len {
                     for p in &prep {
-                        inv.push(fingerprint(p, main, h, r0 + i));
+                        inv.push(rows.fingerprint(p, r0 + i, stack));
                     }
                 }
                 invert_chunk(inv, prefix);
@@ -134,7 +170,8 @@ pub fn aux_trace(
                     for (j, col) in term_cols.iter_mut().enumerate() {
                         let mut t = Fp3::ZERO;
                         for a in [2 * j, 2 * j + 1].into_iter().filter(|&a| a < k) {
-                            let m = prep[a].sign * lc(&prep[a].it.multiplicity, main, h, r0 + i);
+                            let m =
+                                prep[a].sign * rows.eval(&prep[a].it.multiplicity, r0 + i, stack);
                             t += inv[i * k + a].mul_base(m);
                         }
                         col[i] = t;

@@ -7,8 +7,8 @@
 mod common;
 use backend_api::{
     bit_reverse, hash_leaf, hash_node, pow_is_valid, verify_opening, Coset, DeepOpening,
-    DeviceElem, Fp, Fp3, HostMatrix, Interaction, InteractionKind, LinearCombination,
-    LogUpChallenges, Matrix, MerkleTree, NttDirection, Order, ProverDevice,
+    DeviceElem, Fp, Fp3, HostMatrix, Interaction, InteractionKind, LogUpChallenges, Matrix,
+    MerkleTree, NttDirection, Order, ProverDevice, RowExpr, TraceColumns,
 };
 use backend_cpu::CpuDevice;
 use common::*;
@@ -172,16 +172,16 @@ fn interactions(width: usize) -> Vec<Interaction> {
                 InteractionKind::Receive
             },
             values: vec![
-                LinearCombination::column(k % width),
-                LinearCombination {
-                    terms: vec![
+                RowExpr::main(k % width),
+                RowExpr::linear(
+                    &[
                         ((k + 1) % width, Fp::new(3)),
                         ((k + 2) % width, Fp::NEG_ONE),
                     ],
-                    constant: Fp::new(k as u64),
-                },
+                    Fp::new(k as u64),
+                ),
             ],
-            multiplicity: LinearCombination::column((k + 3) % width),
+            multiplicity: RowExpr::main((k + 3) % width),
         })
         .collect()
 }
@@ -197,22 +197,24 @@ fn logup_matches_direct_formulas() {
             z: rng(1).fp3(),
             alpha: rng(2).fp3(),
         };
-        let fps = dev.logup_fingerprints(&(), &main, &its, &ch).unwrap();
-        let aux = dev.logup_aux_trace(&(), &main, &its, &ch).unwrap();
+        let trace = TraceColumns::main_only(&main);
+        let fps = dev.logup_fingerprints(&(), trace, &its, &ch).unwrap();
+        let aux = dev.logup_aux_trace(&(), trace, &its, &ch).unwrap();
         assert_eq!((aux.aux.width(), aux.aux.height()), (4, h));
         let mut phi = Fp3::ZERO;
         for r in 0..h {
             let row = |c: usize| main.get(r, c);
+            let pre = |_: usize| unreachable!("no preprocessed columns");
             let mut row_sum = Fp3::ZERO;
             for j in 0..3 {
                 let mut t = Fp3::ZERO;
                 for a in [2 * j, 2 * j + 1] {
                     if a < its.len() {
-                        let f = its[a].fingerprint(row, &ch);
+                        let f = its[a].fingerprint(row, pre, &ch);
                         assert_eq!(fps.get(r, a), f);
                         t += f
                             .inverse_or_zero()
-                            .mul_base(its[a].signed_multiplicity(row));
+                            .mul_base(its[a].signed_multiplicity(row, pre));
                     }
                 }
                 assert_eq!(aux.aux.get(r, j), t, "h={h} r={r} j={j}");
@@ -226,7 +228,7 @@ fn logup_matches_direct_formulas() {
     let main = random_matrix::<Fp>(1, 2, 4);
     let e = dev.logup_aux_trace(
         &(),
-        &main,
+        TraceColumns::main_only(&main),
         &interactions(4),
         &LogUpChallenges {
             z: Fp3::ONE,

@@ -6,12 +6,12 @@
 //! device to produce the same ones. Changing an input here changes the
 //! snapshots: review the diff, never accept it blindly.
 
-use backend_api::expr::CompositionDomain;
+use backend_api::expr::{CompositionDomain, ConstraintParams};
 use backend_api::rng::SplitMix64;
 use backend_api::{
     elems_to_bytes, keccak256, Coset, DeepOpening, DeviceElem, DeviceResult, Fp, Fp3, Interaction,
-    InteractionKind, LinearCombination, LogUpChallenges, MerkleTree, NttDirection, Order,
-    ProverDevice,
+    InteractionKind, LogUpChallenges, MerkleTree, NttDirection, Order, ProverDevice, RowExpr,
+    TraceColumns,
 };
 
 /// One family's digest.
@@ -136,37 +136,44 @@ impl<D: ProverDevice> Run<'_, D> {
         let main = self
             .dev
             .upload_matrix(&self.ctx, &rng.matrix::<Fp>(4, 32))?;
+        let pre = self
+            .dev
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp>(1, 32))?;
+        let trace = TraceColumns {
+            main: &main,
+            preprocessed: Some(&pre),
+        };
         let its = vec![
             Interaction {
                 bus: 1,
                 kind: InteractionKind::Send,
-                values: vec![LinearCombination::column(0), LinearCombination::column(1)],
-                multiplicity: LinearCombination::constant(Fp::ONE),
+                values: vec![RowExpr::main(0), RowExpr::main(1)],
+                multiplicity: RowExpr::one(),
             },
             Interaction {
                 bus: 2,
                 kind: InteractionKind::Receive,
-                values: vec![LinearCombination {
-                    terms: vec![(2, Fp::new(3)), (0, Fp::ONE)],
-                    constant: Fp::new(5),
-                }],
-                multiplicity: LinearCombination::column(3),
+                values: vec![RowExpr::linear(
+                    &[(2, Fp::new(3)), (0, Fp::ONE)],
+                    Fp::new(5),
+                )],
+                multiplicity: RowExpr::main(3),
             },
             Interaction {
                 bus: 1,
                 kind: InteractionKind::Receive,
-                values: vec![LinearCombination::column(3)],
-                multiplicity: LinearCombination::column(1),
+                values: vec![RowExpr::main(3) * RowExpr::preprocessed(0)],
+                multiplicity: RowExpr::preprocessed(0) - RowExpr::main(1) * RowExpr::main(2),
             },
         ];
         let ch = LogUpChallenges {
             z: rng.fp3(),
             alpha: rng.fp3(),
         };
-        let mut out = self.bytes(&self.dev.logup_fingerprints(&self.ctx, &main, &its, &ch)?)?;
-        let trace = self.dev.logup_aux_trace(&self.ctx, &main, &its, &ch)?;
-        out.extend(self.bytes(&trace.aux)?);
-        out.extend(trace.total.to_bytes());
+        let mut out = self.bytes(&self.dev.logup_fingerprints(&self.ctx, trace, &its, &ch)?)?;
+        let aux = self.dev.logup_aux_trace(&self.ctx, trace, &its, &ch)?;
+        out.extend(self.bytes(&aux.aux)?);
+        out.extend(aux.total.to_bytes());
         Ok(out)
     }
 
@@ -195,7 +202,7 @@ impl<D: ProverDevice> Run<'_, D> {
 
     fn constraints(&self) -> DeviceResult<Vec<u8>> {
         let mut rng = SplitMix64::new(101);
-        let system = crate::suite::sample_system(true);
+        let system = crate::suite::sample_system_with(true, true);
         let domain = CompositionDomain {
             log_n: 3,
             log_eval: 4,
@@ -208,16 +215,28 @@ impl<D: ProverDevice> Run<'_, D> {
         let aux = self
             .dev
             .upload_matrix(&self.ctx, &rng.matrix::<Fp3>(1, 32))?;
+        let pre = self
+            .dev
+            .upload_matrix(&self.ctx, &rng.matrix::<Fp>(1, 32))?;
         let (challenges, public) = ([rng.fp3(), rng.fp3()], [rng.fp(), rng.fp()]);
+        let periodic = [rng.elems(2), rng.elems(16)];
+        let trace = TraceColumns {
+            main: &main,
+            preprocessed: Some(&pre),
+        };
+        let params = ConstraintParams {
+            challenges: &challenges,
+            public: &public,
+            periodic: &periodic,
+            alpha: rng.fp3(),
+        };
         let out = self.dev.evaluate_constraints(
             &self.ctx,
             &system,
-            &main,
+            trace,
             Some(&aux),
             &domain,
-            &challenges,
-            &public,
-            rng.fp3(),
+            &params,
         )?;
         self.bytes(&out)
     }
@@ -302,7 +321,7 @@ pub fn digests<D: ProverDevice>(dev: &D) -> DeviceResult<Vec<GoldenDigest>> {
         ),
         g(
             "logup",
-            "4x32 trace, 3 interactions: fingerprints, aux trace, total, seed 61",
+            "4x32 main and 1x32 preprocessed trace, 3 interactions (columns, a linear combination, products with a preprocessed column): fingerprints, aux trace, total, seed 61",
             r.logup()?,
         ),
         g("grind", "nonces for 0, 1, 5, 8 bits", r.grind()?),
@@ -318,7 +337,7 @@ pub fn digests<D: ProverDevice>(dev: &D) -> DeviceResult<Vec<GoldenDigest>> {
         ),
         g(
             "constraints",
-            "sample system with aux (conformance::suite::sample_system), n 8, LDE 32, eval 16, shift 7, seed 101",
+            "sample system with aux, preprocessed and periodic columns (conformance::suite::sample_system_with(true, true)), periodic tables of 2 and 16, n 8, LDE 32, eval 16, shift 7, seed 101",
             r.constraints()?,
         ),
     ])

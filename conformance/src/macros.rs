@@ -56,6 +56,8 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(bad_fri_commit_layer_two_columns, $device, $config, $ignore);
             $crate::__conformance_test!(bad_fri_commit_layer_length_one, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_column_out_of_range, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_logup_preprocessed_column_out_of_range, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_logup_preprocessed_height, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_no_interactions, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_main_not_power_of_two, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_main_zero_columns, $device, $config, $ignore);
@@ -68,12 +70,15 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(bad_deep_point_in_domain, $device, $config, $ignore);
             $crate::__conformance_test!(bad_deep_no_openings, $device, $config, $ignore);
             $crate::__conformance_test!(bad_constraints_system_not_topological, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_degree_overflow, $device, $config, $ignore);
             $crate::__conformance_test!(bad_constraints_domain_eval_below_trace, $device, $config, $ignore);
             $crate::__conformance_test!(bad_constraints_shift_in_subgroup, $device, $config, $ignore);
             $crate::__conformance_test!(bad_constraints_main_width, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_preprocessed, $device, $config, $ignore);
             $crate::__conformance_test!(bad_constraints_aux_missing, $device, $config, $ignore);
             $crate::__conformance_test!(bad_constraints_challenge_count, $device, $config, $ignore);
             $crate::__conformance_test!(bad_constraints_public_count, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_constraints_periodic, $device, $config, $ignore);
             $crate::__conformance_test!(check_constraints, $device, $config, $ignore);
             $crate::__conformance_test!(check_constraints_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_deep, $device, $config, $ignore);

@@ -1,11 +1,11 @@
 //! `Dual` runs the suite with two devices side by side, and detects a
 //! device that differs from the other in a single element.
 
-use backend_api::expr::{CompositionDomain, ConstraintSystem};
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
     Coset, DeepOpening, DeviceElem, DeviceError, DeviceMatrix, DeviceResult, Digest, Fp, Fp3,
-    HostMatrix, Interaction, InteractionKind, LinearCombination, LogUpChallenges, LogUpTrace,
-    MerkleOpening, NttDirection, Order, ProverDevice,
+    HostMatrix, Interaction, InteractionKind, LogUpChallenges, LogUpTrace, MerkleOpening,
+    NttDirection, Order, ProverDevice, RowExpr, TraceColumns,
 };
 use backend_cpu::CpuDevice;
 use conformance::{Dual, ReferenceDevice, ReferenceTree, SuiteConfig};
@@ -163,7 +163,7 @@ impl ProverDevice for Faulty {
     fn logup_fingerprints(
         &self,
         c: &(),
-        m: &HostMatrix<Fp>,
+        m: TraceColumns<'_, Vec<Fp>>,
         its: &[Interaction],
         ch: &LogUpChallenges,
     ) -> DeviceResult<HostMatrix<Fp3>> {
@@ -172,7 +172,7 @@ impl ProverDevice for Faulty {
     fn logup_aux_trace(
         &self,
         c: &(),
-        m: &HostMatrix<Fp>,
+        m: TraceColumns<'_, Vec<Fp>>,
         its: &[Interaction],
         ch: &LogUpChallenges,
     ) -> DeviceResult<LogUpTrace<Vec<Fp3>>> {
@@ -225,15 +225,13 @@ impl ProverDevice for Faulty {
         &self,
         c: &(),
         system: &ConstraintSystem,
-        main: &HostMatrix<Fp>,
+        trace: TraceColumns<'_, Vec<Fp>>,
         aux: Option<&HostMatrix<Fp3>>,
         domain: &CompositionDomain,
-        challenges: &[Fp3],
-        public: &[Fp],
-        alpha: Fp3,
+        params: &ConstraintParams<'_>,
     ) -> DeviceResult<HostMatrix<Fp3>> {
-        let mut out = ReferenceDevice
-            .evaluate_constraints(c, system, main, aux, domain, challenges, public, alpha)?;
+        let mut out =
+            ReferenceDevice.evaluate_constraints(c, system, trace, aux, domain, params)?;
         if self.0 == Fault::Constraints {
             flip(out.buffer_mut());
         }
@@ -339,15 +337,15 @@ fn dual_reports_logup_mismatch() {
     let it = Interaction {
         bus: 1,
         kind: InteractionKind::Send,
-        values: vec![LinearCombination::column(0)],
-        multiplicity: LinearCombination::column(1),
+        values: vec![RowExpr::main(0)],
+        multiplicity: RowExpr::main(1),
     };
     let ch = LogUpChallenges {
         z: Fp3::new(Fp::new(9), Fp::ONE, Fp::ONE),
         alpha: Fp3::new(Fp::new(4), Fp::ZERO, Fp::ONE),
     };
     assert_mismatch(
-        d.logup_aux_trace(&ctx, &main, &[it], &ch),
+        d.logup_aux_trace(&ctx, TraceColumns::main_only(&main), &[it], &ch),
         "logup_aux_trace",
         FLIPPED,
     );

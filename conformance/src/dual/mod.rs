@@ -15,10 +15,11 @@ mod compare;
 
 pub use buffer::{DualBuffer, DualTree};
 
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
     Coset, DeepOpening, DeviceElem, DeviceError, DeviceMatrix, DeviceResult, Digest, Fp, Fp3,
     Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, MerkleTree, NttDirection,
-    Order, ProverDevice,
+    Order, ProverDevice, TraceColumns,
 };
 use buffer::View;
 
@@ -55,6 +56,31 @@ impl<A: ProverDevice, B: ProverDevice> Dual<A, B> {
             .iter()
             .map(|m| m.buffer().b.view(m.width(), m.height()))
             .collect()
+    }
+
+    /// Side A's and side B's views of a table's main and preprocessed
+    /// matrices.
+    #[allow(clippy::type_complexity)]
+    fn trace_views<'m>(
+        trace: TraceColumns<'m, DualBuffer<Buf<A, Fp>, Buf<B, Fp>>>,
+    ) -> DeviceResult<(
+        (View<'m, Buf<A, Fp>>, Option<View<'m, Buf<A, Fp>>>),
+        (View<'m, Buf<B, Fp>>, Option<View<'m, Buf<B, Fp>>>),
+    )> {
+        let mut a = Self::views_a(&[trace.main])?;
+        let mut b = Self::views_b(&[trace.main])?;
+        let pre_a = trace
+            .preprocessed
+            .map(|p| Self::views_a(&[p]))
+            .transpose()?;
+        let pre_b = trace
+            .preprocessed
+            .map(|p| Self::views_b(&[p]))
+            .transpose()?;
+        Ok((
+            (a.remove(0), pre_a.map(|mut v| v.remove(0))),
+            (b.remove(0), pre_b.map(|mut v| v.remove(0))),
+        ))
     }
 
     /// Compares two result matrices (shape, then contents) and pairs them.
@@ -311,17 +337,25 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn logup_fingerprints(
         &self,
         ctx: &Self::DeviceCtx,
-        main: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Self::Buffer<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        let (va, vb) = (&Self::views_a(&[main])?[0], &Self::views_b(&[main])?[0]);
+        let ((ma, pa), (mb, pb)) = Self::trace_views(trace)?;
+        let ta = TraceColumns {
+            main: &ma,
+            preprocessed: pa.as_deref(),
+        };
+        let tb = TraceColumns {
+            main: &mb,
+            preprocessed: pb.as_deref(),
+        };
         let (ma, mb) = compare::agree(
             "logup_fingerprints",
             self.a
-                .logup_fingerprints(&ctx.0, va, interactions, challenges),
+                .logup_fingerprints(&ctx.0, ta, interactions, challenges),
             self.b
-                .logup_fingerprints(&ctx.1, vb, interactions, challenges),
+                .logup_fingerprints(&ctx.1, tb, interactions, challenges),
         )?;
         self.join(ctx, "logup_fingerprints", ma, mb)
     }
@@ -329,15 +363,25 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn logup_aux_trace(
         &self,
         ctx: &Self::DeviceCtx,
-        main: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Self::Buffer<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<LogUpTrace<Self::Buffer<Fp3>>> {
-        let (va, vb) = (&Self::views_a(&[main])?[0], &Self::views_b(&[main])?[0]);
+        let ((ma, pa), (mb, pb)) = Self::trace_views(trace)?;
+        let trace_a = TraceColumns {
+            main: &ma,
+            preprocessed: pa.as_deref(),
+        };
+        let trace_b = TraceColumns {
+            main: &mb,
+            preprocessed: pb.as_deref(),
+        };
         let (ta, tb) = compare::agree(
             "logup_aux_trace",
-            self.a.logup_aux_trace(&ctx.0, va, interactions, challenges),
-            self.b.logup_aux_trace(&ctx.1, vb, interactions, challenges),
+            self.a
+                .logup_aux_trace(&ctx.0, trace_a, interactions, challenges),
+            self.b
+                .logup_aux_trace(&ctx.1, trace_b, interactions, challenges),
         )?;
         let aux = self.join(ctx, "logup_aux_trace", ta.aux, tb.aux)?;
         compare::elems("logup_aux_trace.total", &[ta.total], &[tb.total])?;
@@ -418,18 +462,21 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn evaluate_constraints(
         &self,
         ctx: &Self::DeviceCtx,
-        system: &backend_api::expr::ConstraintSystem,
-        main_lde: &DeviceMatrix<Self, Fp>,
+        system: &ConstraintSystem,
+        trace: TraceColumns<'_, Self::Buffer<Fp>>,
         aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
-        domain: &backend_api::expr::CompositionDomain,
-        challenges: &[Fp3],
-        public: &[Fp],
-        alpha: Fp3,
+        domain: &CompositionDomain,
+        params: &ConstraintParams<'_>,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        let (ma, mb) = (
-            &Self::views_a(&[main_lde])?[0],
-            &Self::views_b(&[main_lde])?[0],
-        );
+        let ((ma, pa), (mb, pb)) = Self::trace_views(trace)?;
+        let trace_a = TraceColumns {
+            main: &ma,
+            preprocessed: pa.as_deref(),
+        };
+        let trace_b = TraceColumns {
+            main: &mb,
+            preprocessed: pb.as_deref(),
+        };
         let aux_a = aux_lde.map(|a| Self::views_a(&[a])).transpose()?;
         let aux_b = aux_lde.map(|a| Self::views_b(&[a])).transpose()?;
         let (xa, xb) = (
@@ -439,9 +486,9 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         let (ra, rb) = compare::agree(
             "evaluate_constraints",
             self.a
-                .evaluate_constraints(&ctx.0, system, ma, xa, domain, challenges, public, alpha),
+                .evaluate_constraints(&ctx.0, system, trace_a, xa, domain, params),
             self.b
-                .evaluate_constraints(&ctx.1, system, mb, xb, domain, challenges, public, alpha),
+                .evaluate_constraints(&ctx.1, system, trace_b, xb, domain, params),
         )?;
         self.join(ctx, "evaluate_constraints", ra, rb)
     }

@@ -1,11 +1,12 @@
 //! Constraint evaluation (primitive 9) the long way, written without the
-//! helpers of `backend_api::expr` (only its argument check), so that it
+//! helpers of `backend_api::expr` (only the argument check), so that it
 //! cross-checks them: the DAG is interpreted node by node, the next row's
-//! position is found by searching the domain for `x * g`, and every
+//! position is found by searching the domain for `x * g`, a periodic
+//! table entry by searching the table's domain for the point, and every
 //! zerofier is computed from its definition and inverted on its own.
 
-use backend_api::expr::{check_evaluation, CompositionDomain, ConstraintSystem, Node, RowSet};
-use backend_api::{Coset, DeviceResult, Fp, Fp3, HostMatrix, Order};
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem, Node, RowSet};
+use backend_api::{check, Coset, DeviceResult, Fp, Fp3, HostMatrix, Order, TraceColumns};
 
 /// The zerofier of `rows` for `n = 2^log_n` rows at `x`.
 fn zerofier(rows: RowSet, x: Fp, log_n: u32) -> Fp {
@@ -21,17 +22,31 @@ fn zerofier(rows: RowSet, x: Fp, log_n: u32) -> Fp {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Entry of a periodic table (over `s^(M/L) * H_L`... in natural order, one
+/// entry per point `x^(M/L)` of the domain `shift * H_M`) read at the point
+/// `x`: the entry `t` whose point `(shift * omega_M^t)^(M/L)` equals
+/// `x^(M/L)`.
+fn periodic_entry(table: &[Fp], x: Fp, domain: &CompositionDomain) -> Fp {
+    let m = 1u64 << domain.log_eval;
+    let len = table.len() as u64;
+    let omega = Fp::root_of_unity(domain.log_eval).expect("checked");
+    let power = m / len;
+    let t = (0..len)
+        .find(|&t| (domain.shift * omega.pow(t)).pow(power) == x.pow(power))
+        .expect("x lies in shift * H_M");
+    table[t as usize]
+}
+
 pub(crate) fn evaluate(
     system: &ConstraintSystem,
-    main: &HostMatrix<Fp>,
+    trace: TraceColumns<'_, Vec<Fp>>,
     aux: Option<&HostMatrix<Fp3>>,
     domain: &CompositionDomain,
-    challenges: &[Fp3],
-    public: &[Fp],
-    alpha: Fp3,
+    params: &ConstraintParams<'_>,
 ) -> DeviceResult<HostMatrix<Fp3>> {
-    check_evaluation(system, main, aux, domain, challenges, public)?;
+    check::evaluation(system, trace, aux, domain, params)?;
+    let (main, pre) = (trace.main, trace.preprocessed);
+    let (challenges, public, alpha) = (params.challenges, params.public, params.alpha);
     let m = 1usize << domain.log_eval;
     // Positions 0..M of the bit-reversed LDE vector.
     let lde = Coset::new(domain.log_lde, domain.shift, Order::BitReversed);
@@ -54,6 +69,12 @@ pub(crate) fn evaluate(
                 let v = match *node {
                     Node::Const(c) => Fp3::from_base(c),
                     Node::Main { col, next } => Fp3::from_base(main.get(row(next), col)),
+                    Node::Preprocessed { col, next } => {
+                        Fp3::from_base(pre.expect("checked present").get(row(next), col))
+                    }
+                    Node::Periodic(i) => {
+                        Fp3::from_base(periodic_entry(&params.periodic[i], points[k], domain))
+                    }
                     Node::Aux { col, next } => aux.expect("checked present").get(row(next), col),
                     Node::Challenge(i) => challenges[i],
                     Node::Public(i) => Fp3::from_base(public[i]),

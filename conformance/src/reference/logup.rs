@@ -3,19 +3,36 @@
 use backend_api::logup::logup_term_columns;
 use backend_api::{
     check, DeviceResult, Fp, Fp3, HostMatrix, Interaction, LogUpChallenges, LogUpTrace,
+    TraceColumns,
 };
 
+/// Readers of row `r`'s main and preprocessed columns.
+fn row<'a>(
+    trace: TraceColumns<'a, Vec<Fp>>,
+    r: usize,
+) -> (
+    impl Fn(usize) -> Fp + Copy + 'a,
+    impl Fn(usize) -> Fp + Copy + 'a,
+) {
+    let main = move |c| trace.main.get(r, c);
+    let pre = move |c| trace.preprocessed.expect("checked present").get(r, c);
+    (main, pre)
+}
+
 pub(crate) fn fingerprints(
-    main: &HostMatrix<Fp>,
+    trace: TraceColumns<'_, Vec<Fp>>,
     interactions: &[Interaction],
     ch: &LogUpChallenges,
 ) -> DeviceResult<HostMatrix<Fp3>> {
-    check::logup(main, interactions)?;
+    check::logup(trace, interactions)?;
     let columns: Vec<Vec<Fp3>> = interactions
         .iter()
         .map(|it| {
-            (0..main.height())
-                .map(|r| it.fingerprint(|c| main.get(r, c), ch))
+            (0..trace.main.height())
+                .map(|r| {
+                    let (main, pre) = row(trace, r);
+                    it.fingerprint(main, pre, ch)
+                })
                 .collect()
         })
         .collect();
@@ -23,18 +40,19 @@ pub(crate) fn fingerprints(
 }
 
 pub(crate) fn aux_trace(
-    main: &HostMatrix<Fp>,
+    trace: TraceColumns<'_, Vec<Fp>>,
     interactions: &[Interaction],
     ch: &LogUpChallenges,
 ) -> DeviceResult<LogUpTrace<Vec<Fp3>>> {
-    check::logup(main, interactions)?;
-    let n = main.height();
+    check::logup(trace, interactions)?;
+    let n = trace.main.height();
     let mut columns = vec![vec![Fp3::ZERO; n]; logup_term_columns(interactions.len())];
     // Interaction k adds s m / f to term column k / 2 on every row.
     for (k, it) in interactions.iter().enumerate() {
         for (r, term) in columns[k / 2].iter_mut().enumerate() {
-            let f = it.fingerprint(|c| main.get(r, c), ch);
-            let m = it.signed_multiplicity(|c| main.get(r, c));
+            let (main, pre) = row(trace, r);
+            let f = it.fingerprint(main, pre, ch);
+            let m = it.signed_multiplicity(main, pre);
             *term += f.inverse_or_zero() * m;
         }
     }

@@ -21,10 +21,10 @@ mod order;
 
 pub use merkle::ReferenceTree;
 
-use backend_api::expr::{CompositionDomain, ConstraintSystem};
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
     Coset, DeepOpening, DeviceElem, DeviceMatrix, DeviceResult, Digest, Fp, Fp3, Interaction,
-    LogUpChallenges, LogUpTrace, MerkleOpening, NttDirection, Order, ProverDevice,
+    LogUpChallenges, LogUpTrace, MerkleOpening, NttDirection, Order, ProverDevice, TraceColumns,
 };
 
 /// The naive reference backend. Buffers are `Vec<T>`, the context is `()`.
@@ -135,21 +135,21 @@ impl ProverDevice for ReferenceDevice {
     fn logup_fingerprints(
         &self,
         _: &(),
-        main: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Vec<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        logup::fingerprints(main, interactions, challenges)
+        logup::fingerprints(trace, interactions, challenges)
     }
 
     fn logup_aux_trace(
         &self,
         _: &(),
-        main: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Vec<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<LogUpTrace<Vec<Fp3>>> {
-        logup::aux_trace(main, interactions, challenges)
+        logup::aux_trace(trace, interactions, challenges)
     }
 
     fn grind(&self, _: &(), seed: &Digest, bits: u32) -> DeviceResult<u64> {
@@ -181,13 +181,11 @@ impl ProverDevice for ReferenceDevice {
         &self,
         _: &(),
         system: &ConstraintSystem,
-        main_lde: &DeviceMatrix<Self, Fp>,
+        trace: TraceColumns<'_, Vec<Fp>>,
         aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
         domain: &CompositionDomain,
-        challenges: &[Fp3],
-        public: &[Fp],
-        alpha: Fp3,
+        params: &ConstraintParams<'_>,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        constraints::evaluate(system, main_lde, aux_lde, domain, challenges, public, alpha)
+        constraints::evaluate(system, trace, aux_lde, domain, params)
     }
 }

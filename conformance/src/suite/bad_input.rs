@@ -4,10 +4,13 @@
 
 use super::util::{ok, Harness};
 use super::SuiteConfig;
-use backend_api::expr::{CompositionDomain, ConstraintSystem, ExprId, Node};
+use backend_api::expr::{
+    CompositionDomain, ConstraintParams, ConstraintSystem, ExprId, Node, RowSet,
+};
 use backend_api::{
     Coset, DeepOpening, DeviceElem, DeviceMatrix, DeviceResult, Digest, Fp, Fp3, Interaction,
-    InteractionKind, LinearCombination, LogUpChallenges, Matrix, NttDirection, Order, ProverDevice,
+    InteractionKind, LogUpChallenges, Matrix, NttDirection, Order, ProverDevice, RowExpr,
+    TraceColumns,
 };
 
 #[track_caller]
@@ -225,53 +228,77 @@ pub fn bad_fri_commit_layer_length_one<D: ProverDevice>(dev: &D, _: &SuiteConfig
     expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw), "rows_per_leaf");
 }
 
+/// A LogUp call (fingerprints and aux trace) on a `width x height` main
+/// trace and, if `pre` is `Some((width, height))`, a preprocessed one.
 fn logup_case<D: ProverDevice>(
     dev: &D,
-    width: usize,
-    height: usize,
+    (width, height): (usize, usize),
+    pre: Option<(usize, usize)>,
     interactions: &[Interaction],
     argument: &str,
 ) {
     let h = Harness::new(dev);
     let main = matrix::<Fp, D>(&h, width, height);
+    let pre = pre.map(|(w, ht)| matrix::<Fp, D>(&h, w, ht));
+    let trace = TraceColumns {
+        main: &main,
+        preprocessed: pre.as_ref(),
+    };
     let ch = LogUpChallenges {
         z: Fp3::new(Fp::new(5), Fp::ONE, Fp::TWO),
         alpha: Fp3::new(Fp::new(3), Fp::ZERO, Fp::ONE),
     };
     expect_invalid(
-        h.dev.logup_fingerprints(&h.ctx, &main, interactions, &ch),
+        h.dev.logup_fingerprints(&h.ctx, trace, interactions, &ch),
         argument,
     );
     expect_invalid(
-        h.dev.logup_aux_trace(&h.ctx, &main, interactions, &ch),
+        h.dev.logup_aux_trace(&h.ctx, trace, interactions, &ch),
         argument,
     );
 }
 
-fn reads(column: usize) -> Interaction {
+/// Sends main column 0 with multiplicity `multiplicity`.
+fn sends(multiplicity: RowExpr) -> Interaction {
     Interaction {
         bus: 0,
         kind: InteractionKind::Send,
-        values: vec![LinearCombination::column(0)],
-        multiplicity: LinearCombination::column(column),
+        values: vec![RowExpr::main(0)],
+        multiplicity,
     }
+}
+
+fn reads(column: usize) -> Interaction {
+    sends(RowExpr::main(column))
 }
 
 /// An interaction reading column 3 of a 3-column trace (fingerprints and aux trace).
 pub fn bad_logup_column_out_of_range<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
-    logup_case(dev, 3, 8, &[reads(0), reads(3)], "interactions");
+    logup_case(dev, (3, 8), None, &[reads(0), reads(3)], "interactions");
+}
+/// An interaction reading preprocessed column 2 of 2, and one reading a
+/// preprocessed column when there are none.
+pub fn bad_logup_preprocessed_column_out_of_range<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let selector = || sends(RowExpr::preprocessed(2) * RowExpr::main(1));
+    logup_case(dev, (3, 8), Some((2, 8)), &[selector()], "interactions");
+    let selector = || sends(RowExpr::preprocessed(0));
+    logup_case(dev, (3, 8), None, &[reads(0), selector()], "interactions");
+}
+/// A preprocessed trace of another height than the main trace.
+pub fn bad_logup_preprocessed_height<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    logup_case(dev, (3, 8), Some((1, 4)), &[reads(0)], "trace.preprocessed");
 }
 /// No interactions.
 pub fn bad_logup_no_interactions<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
-    logup_case(dev, 3, 8, &[], "interactions");
+    logup_case(dev, (3, 8), None, &[], "interactions");
 }
 /// A main trace of height 6.
 pub fn bad_logup_main_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
-    logup_case(dev, 2, 6, &[reads(0)], "main");
+    logup_case(dev, (2, 6), None, &[reads(0)], "trace.main");
 }
 /// A main trace with no columns.
 pub fn bad_logup_main_zero_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
-    logup_case(dev, 0, 8, &[reads(0)], "main");
+    logup_case(dev, (0, 8), None, &[reads(0)], "trace.main");
 }
 
 /// grind with 65 bits.
@@ -369,7 +396,8 @@ pub fn bad_deep_no_openings<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
 }
 
 /// An `evaluate_constraints` call over a 4-row trace (LDE of 16, evaluated on
-/// 8) with the sample system, after `spoil` changes one argument.
+/// 8) with the sample system (aux, preprocessed and periodic columns), after
+/// `spoil` changes one argument.
 fn constraints_case<D: ProverDevice>(
     dev: &D,
     spoil: impl FnOnce(&mut ConstraintCall),
@@ -377,8 +405,9 @@ fn constraints_case<D: ProverDevice>(
 ) {
     let h = Harness::new(dev);
     let mut c = ConstraintCall {
-        system: super::constraints::sample_system(true),
+        system: super::constraints::sample_system_with(true, true),
         main_width: 3,
+        pre_width: Some(1),
         aux: true,
         domain: CompositionDomain {
             log_n: 2,
@@ -388,20 +417,25 @@ fn constraints_case<D: ProverDevice>(
         },
         challenges: vec![Fp3::ONE; 2],
         public: vec![Fp::ONE; 2],
+        periodic: vec![vec![Fp::ONE; 2], vec![Fp::ONE; 8]],
     };
     spoil(&mut c);
     let main = matrix::<Fp, D>(&h, c.main_width, 16);
+    let pre = c.pre_width.map(|w| matrix::<Fp, D>(&h, w, 16));
     let aux = c.aux.then(|| matrix::<Fp3, D>(&h, 1, 16));
-    let r = h.dev.evaluate_constraints(
-        &h.ctx,
-        &c.system,
-        &main,
-        aux.as_ref(),
-        &c.domain,
-        &c.challenges,
-        &c.public,
-        Fp3::ONE,
-    );
+    let trace = TraceColumns {
+        main: &main,
+        preprocessed: pre.as_ref(),
+    };
+    let params = ConstraintParams {
+        challenges: &c.challenges,
+        public: &c.public,
+        periodic: &c.periodic,
+        alpha: Fp3::ONE,
+    };
+    let r = h
+        .dev
+        .evaluate_constraints(&h.ctx, &c.system, trace, aux.as_ref(), &c.domain, &params);
     expect_invalid(r, argument);
 }
 
@@ -409,15 +443,31 @@ fn constraints_case<D: ProverDevice>(
 struct ConstraintCall {
     system: ConstraintSystem,
     main_width: usize,
+    pre_width: Option<usize>,
     aux: bool,
     domain: CompositionDomain,
     challenges: Vec<Fp3>,
     public: Vec<Fp>,
+    periodic: Vec<Vec<Fp>>,
 }
 
 /// A node that refers to a later node.
 pub fn bad_constraints_system_not_topological<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
     constraints_case(dev, |c| c.system.nodes[0] = Node::Neg(ExprId(1)), "system");
+}
+/// An expression squared seventy times: its degree overflows.
+pub fn bad_constraints_degree_overflow<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(
+        dev,
+        |c| {
+            let mut x = c.system.main(0);
+            for _ in 0..70 {
+                x = c.system.mul(x, x);
+            }
+            c.system.constrain(x, RowSet::EveryRow);
+        },
+        "system",
+    );
 }
 /// log_eval below log_n.
 pub fn bad_constraints_domain_eval_below_trace<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
@@ -429,7 +479,13 @@ pub fn bad_constraints_shift_in_subgroup<D: ProverDevice>(dev: &D, _: &SuiteConf
 }
 /// A main LDE of 2 columns for a 3-column system.
 pub fn bad_constraints_main_width<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
-    constraints_case(dev, |c| c.main_width = 2, "main_lde");
+    constraints_case(dev, |c| c.main_width = 2, "trace.main");
+}
+/// No preprocessed LDE for a system with a preprocessed column, or two
+/// columns for one.
+pub fn bad_constraints_preprocessed<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.pre_width = None, "trace.preprocessed");
+    constraints_case(dev, |c| c.pre_width = Some(2), "trace.preprocessed");
 }
 /// No aux LDE for a system with an aux column.
 pub fn bad_constraints_aux_missing<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
@@ -437,9 +493,20 @@ pub fn bad_constraints_aux_missing<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
 }
 /// One challenge for a system of two.
 pub fn bad_constraints_challenge_count<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
-    constraints_case(dev, |c| c.challenges.truncate(1), "challenges");
+    constraints_case(dev, |c| c.challenges.truncate(1), "params.challenges");
 }
 /// Three public inputs for a system of two.
 pub fn bad_constraints_public_count<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
-    constraints_case(dev, |c| c.public.push(Fp::ONE), "public");
+    constraints_case(dev, |c| c.public.push(Fp::ONE), "params.public");
+}
+/// One periodic table for a system of two; a table of 3 entries; a table
+/// longer than the evaluation domain.
+pub fn bad_constraints_periodic<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    constraints_case(dev, |c| c.periodic.truncate(1), "params.periodic");
+    constraints_case(dev, |c| c.periodic[0].push(Fp::ONE), "params.periodic");
+    constraints_case(
+        dev,
+        |c| c.periodic[1] = vec![Fp::ONE; 16],
+        "params.periodic",
+    );
 }

@@ -4,20 +4,34 @@
 
 use super::util::{assert_same, ok, random_matrix, rng, sample_positions, Harness};
 use super::SuiteConfig;
-use backend_api::expr::{zerofier_inverses, CompositionDomain, ConstraintSystem, RowSet};
+use backend_api::expr::{
+    periodic_table, periodic_value, zerofier_inverses, CompositionDomain, ConstraintParams,
+    ConstraintSystem, LeafValues, RowSet,
+};
 use backend_api::rng::SplitMix64;
-use backend_api::{Fp, Fp3, HostMatrix, NttDirection, Order, ProverDevice};
+use backend_api::{Fp, Fp3, HostMatrix, NttDirection, Order, ProverDevice, TraceColumns};
 
-/// Main columns `a, b, c`, optionally one aux column `d`; two challenges,
+/// Main columns `a, b, c`, optionally one aux column `d`, optionally one
+/// preprocessed column `e` and two periodic columns `u, v`; two challenges,
 /// two public inputs:
 ///
 /// * transition: `a' - b`, `b' - (a + b)` (Fibonacci);
 /// * first row: `a - public_0`; last row: `b - public_1`;
-/// * every row: `c - a * b`;
+/// * every row: `c - a * b`, or with the fixed columns `c - a * b - u * e'`;
+/// * with the fixed columns, first row `e - v`;
 /// * with aux, every row `d - ch_0 * a` and transition `d' - ch_0 * b`,
 ///   plus a constant-only term `(ch_1 - ch_1) * 3` (always zero).
 pub fn sample_system(with_aux: bool) -> ConstraintSystem {
-    let mut s = ConstraintSystem::new(3, usize::from(with_aux), 2, 2);
+    sample_system_with(with_aux, false)
+}
+
+/// [`sample_system`], with the preprocessed and periodic columns when
+/// `with_fixed`.
+pub fn sample_system_with(with_aux: bool, with_fixed: bool) -> ConstraintSystem {
+    let fixed = usize::from(with_fixed);
+    let mut s = ConstraintSystem::new(3, usize::from(with_aux), 2, 2)
+        .with_preprocessed(fixed)
+        .with_periodic(2 * fixed);
     let (a, b, c) = (s.main(0), s.main(1), s.main(2));
     let (a1, b1) = (s.main_next(0), s.main_next(1));
     let t0 = s.sub(a1, b);
@@ -31,7 +45,15 @@ pub fn sample_system(with_aux: bool) -> ConstraintSystem {
     let p1 = s.public(1);
     let l = s.sub(b, p1);
     s.constrain(l, RowSet::LastRow);
-    let prod = s.mul(a, b);
+    let mut prod = s.mul(a, b);
+    if with_fixed {
+        let (u, e1) = (s.periodic(0), s.preprocessed_next(0));
+        let ue = s.mul(u, e1);
+        prod = s.add(prod, ue);
+        let (e, v) = (s.preprocessed(0), s.periodic(1));
+        let first = s.sub(e, v);
+        s.constrain(first, RowSet::FirstRow);
+    }
     let e = s.sub(c, prod);
     s.constrain(e, RowSet::EveryRow);
     if with_aux {
@@ -53,10 +75,40 @@ pub fn sample_system(with_aux: bool) -> ConstraintSystem {
 
 struct Call {
     main: HostMatrix<Fp>,
+    pre: Option<HostMatrix<Fp>>,
     aux: Option<HostMatrix<Fp3>>,
     challenges: Vec<Fp3>,
     public: Vec<Fp>,
+    periodic: Vec<Vec<Fp>>,
     alpha: Fp3,
+}
+
+impl Call {
+    fn params(&self) -> ConstraintParams<'_> {
+        ConstraintParams {
+            challenges: &self.challenges,
+            public: &self.public,
+            periodic: &self.periodic,
+            alpha: self.alpha,
+        }
+    }
+
+    fn reference(
+        &self,
+        s: &ConstraintSystem,
+        d: &CompositionDomain,
+        case: &str,
+    ) -> HostMatrix<Fp3> {
+        let trace = TraceColumns {
+            main: &self.main,
+            preprocessed: self.pre.as_ref(),
+        };
+        let rf = crate::ReferenceDevice::new();
+        ok(
+            rf.evaluate_constraints(&(), s, trace, self.aux.as_ref(), d, &self.params()),
+            case,
+        )
+    }
 }
 
 fn run<D: ProverDevice>(
@@ -67,36 +119,47 @@ fn run<D: ProverDevice>(
     case: &str,
 ) -> HostMatrix<Fp3> {
     let main = h.up(&call.main);
+    let pre = call.pre.as_ref().map(|p| h.up(p));
     let aux = call.aux.as_ref().map(|a| h.up(a));
+    let trace = TraceColumns {
+        main: &main,
+        preprocessed: pre.as_ref(),
+    };
     let out = ok(
-        h.dev.evaluate_constraints(
-            &h.ctx,
-            s,
-            &main,
-            aux.as_ref(),
-            d,
-            &call.challenges,
-            &call.public,
-            call.alpha,
-        ),
+        h.dev
+            .evaluate_constraints(&h.ctx, s, trace, aux.as_ref(), d, &call.params()),
         case,
     );
     h.down(&out)
 }
 
-fn random_call(rng: &mut SplitMix64, with_aux: bool, height: usize) -> Call {
+/// Random LDE matrices and values; periodic tables of lengths 1 and `M`
+/// (the shortest and longest the contract allows).
+fn random_call(
+    rng: &mut SplitMix64,
+    (with_aux, with_fixed): (bool, bool),
+    height: usize,
+    m: usize,
+) -> Call {
     Call {
         main: random_matrix(rng, 3, height),
+        pre: with_fixed.then(|| random_matrix(rng, 1, height)),
         aux: with_aux.then(|| random_matrix(rng, 1, height)),
         challenges: vec![rng.fp3(), rng.fp3()],
         public: vec![rng.fp(), rng.fp()],
+        periodic: if with_fixed {
+            vec![rng.elems(1), rng.elems(m)]
+        } else {
+            Vec::new()
+        },
         alpha: rng.fp3(),
     }
 }
 
 /// Trace lengths 2, 4, 8 (and 2^(ref-2)); evaluation domains of 1, 2 and 4
 /// times the trace; LDE heights equal to or above them; with and without
-/// aux; against the reference's node-by-node evaluation.
+/// aux, with and without preprocessed and periodic columns; against the
+/// reference's node-by-node evaluation.
 pub fn check_constraints<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 1101);
@@ -105,30 +168,18 @@ pub fn check_constraints<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     logs.dedup();
     for log_n in logs {
         for (extra_eval, extra_lde) in [(0, 0), (1, 2), (2, 2)] {
-            for with_aux in [false, true] {
+            for shape in [(false, false), (true, false), (false, true), (true, true)] {
                 let d = CompositionDomain {
                     log_n,
                     log_eval: log_n + extra_eval,
                     log_lde: log_n + extra_lde,
                     shift: Fp::GENERATOR,
                 };
-                let s = sample_system(with_aux);
-                let call = random_call(&mut rng, with_aux, 1 << d.log_lde);
-                let case = format!("evaluate_constraints {d:?} aux {with_aux}");
+                let s = sample_system_with(shape.0, shape.1);
+                let call = random_call(&mut rng, shape, 1 << d.log_lde, 1 << d.log_eval);
+                let case = format!("evaluate_constraints {d:?} aux, fixed {shape:?}");
                 let got = run(&h, &s, &call, &d, &case);
-                let want = ok(
-                    h.rf.evaluate_constraints(
-                        &(),
-                        &s,
-                        &call.main,
-                        call.aux.as_ref(),
-                        &d,
-                        &call.challenges,
-                        &call.public,
-                        call.alpha,
-                    ),
-                    &case,
-                );
+                let want = call.reference(&s, &d, &case);
                 assert_eq!(
                     (got.width(), got.height()),
                     (1, 1 << d.log_eval),
@@ -140,33 +191,82 @@ pub fn check_constraints<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     }
 }
 
-/// A valid trace of `2^(max_log_height - 3)` rows for [`sample_system`],
+/// The fixed columns of the valid trace: periodic patterns `u` (period 2)
+/// and `v` (period 4), and the preprocessed column `e` (random, with
+/// `e[0] = v[0]`).
+struct Fixed {
+    u: Vec<Fp>,
+    v: Vec<Fp>,
+    e: Vec<Fp>,
+}
+
+/// A valid trace of `n` rows for [`sample_system_with`]`(true, true)`,
 /// `c` and `d` included.
 fn valid_trace(
     rng: &mut SplitMix64,
     n: usize,
     ch0: Fp3,
-) -> (HostMatrix<Fp>, HostMatrix<Fp3>, Vec<Fp>) {
+) -> (HostMatrix<Fp>, HostMatrix<Fp3>, Fixed, Vec<Fp>) {
     let (mut a, mut b) = (vec![rng.fp()], vec![rng.fp()]);
     for r in 1..n {
         let (pa, pb) = (a[r - 1], b[r - 1]);
         a.push(pb);
         b.push(pa + pb);
     }
-    let c: Vec<Fp> = a.iter().zip(&b).map(|(x, y)| *x * *y).collect();
+    let mut fixed = Fixed {
+        u: rng.elems(2),
+        v: rng.elems(4),
+        e: rng.elems(n),
+    };
+    fixed.e[0] = fixed.v[0];
+    let c: Vec<Fp> = (0..n)
+        .map(|r| a[r] * b[r] + fixed.u[r % 2] * fixed.e[(r + 1) % n])
+        .collect();
     let d: Vec<Fp3> = a.iter().map(|x| ch0 * *x).collect();
     let public = vec![a[0], b[n - 1]];
     (
         HostMatrix::from_columns(&[a, b, c]).expect("3 columns"),
         HostMatrix::from_columns(&[d]).expect("one column"),
+        fixed,
         public,
     )
 }
 
+/// Leaf values at LDE position `k` of the large check.
+struct AtPosition<'a> {
+    call: &'a Call,
+    k: usize,
+    next: usize,
+    periodic: [Fp3; 2],
+}
+
+impl LeafValues for AtPosition<'_> {
+    fn main(&self, col: usize, next: bool) -> Fp3 {
+        Fp3::from_base(
+            self.call
+                .main
+                .get(if next { self.next } else { self.k }, col),
+        )
+    }
+    fn preprocessed(&self, col: usize, next: bool) -> Fp3 {
+        let pre = self.call.pre.as_ref().expect("the large check has them");
+        Fp3::from_base(pre.get(if next { self.next } else { self.k }, col))
+    }
+    fn aux(&self, col: usize, next: bool) -> Fp3 {
+        let aux = self.call.aux.as_ref().expect("the large check has aux");
+        aux.get(if next { self.next } else { self.k }, col)
+    }
+    fn periodic(&self, i: usize) -> Fp3 {
+        self.periodic[i]
+    }
+}
+
 /// The largest size: the composition of a valid trace (LDE'd by the device,
-/// blowup 8, evaluated on 4n points) interpolates to a polynomial of degree
-/// below n; random positions equal `backend_api::expr`'s point-by-point
-/// definition; one wrong trace value raises the degree.
+/// blowup 8, evaluated on 4n points, periodic tables from
+/// `expr::periodic_table` on the device) interpolates to a polynomial of
+/// degree below n; random positions equal `backend_api::expr`'s
+/// point-by-point definition (periodic values by `expr::periodic_value`);
+/// one wrong trace value raises the degree.
 pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 1102);
@@ -178,10 +278,10 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
         log_lde: log_n + 3,
         shift: Fp::GENERATOR,
     };
-    let s = sample_system(true);
+    let s = sample_system_with(true, true);
     let challenges = vec![rng.fp3(), rng.fp3()];
     let alpha = rng.fp3();
-    let (main, aux, public) = valid_trace(&mut rng, n, challenges[0]);
+    let (main, aux, fixed, public) = valid_trace(&mut rng, n, challenges[0]);
     let lde = |m: &HostMatrix<Fp>| {
         h.down(&ok(
             h.dev.coset_lde(
@@ -206,6 +306,9 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
         ),
         "aux LDE",
     ));
+    let pre = HostMatrix::from_columns(&[fixed.e.clone()]).expect("one column");
+    let periodic = [&fixed.u, &fixed.v]
+        .map(|pattern| ok(periodic_table(h.dev, &h.ctx, pattern, &d), "periodic table"));
     let coeffs_of = |call: &Call| {
         let out = run(&h, &s, call, &d, "evaluate_constraints large");
         let mut m = h.up(&out);
@@ -224,9 +327,11 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     };
     let good = Call {
         main: lde(&main),
-        aux: Some(aux_lde.clone()),
+        pre: Some(lde(&pre)),
+        aux: Some(aux_lde),
         challenges: challenges.clone(),
         public: public.clone(),
+        periodic: periodic.to_vec(),
         alpha,
     };
     let (out, coeffs) = coeffs_of(&good);
@@ -239,30 +344,58 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     }
     // Spot positions against the point-by-point definition.
     for k in sample_positions(&mut rng, 1 << d.log_eval, 6) {
-        let next = d.next_position(k);
-        let values = s.eval_nodes(
-            |col, nx| Fp3::from_base(good.main.get(if nx { next } else { k }, col)),
-            |col, nx| aux_lde.get(if nx { next } else { k }, col),
-            &challenges,
-            &public,
-        );
-        let zinv = zerofier_inverses(Fp3::from_base(d.point(k)), log_n).expect("off H_n");
+        let x = Fp3::from_base(d.point(k));
+        let leaves = AtPosition {
+            call: &good,
+            k,
+            next: d.next_position(k),
+            periodic: [&fixed.u, &fixed.v]
+                .map(|p| periodic_value(p, x, log_n).expect("valid pattern")),
+        };
+        let values = s.eval_nodes(&leaves, &challenges, &public);
+        let zinv = zerofier_inverses(x, log_n).expect("off H_n");
         assert_eq!(
             out.get(k, 0),
             s.combine(&values, alpha, &zinv),
             "composition at position {k}"
         );
     }
-    // Negative control: break the Fibonacci relation on one row.
+    // Negative controls: break the Fibonacci relation on one row, or the
+    // preprocessed column's tie to the periodic one.
     let mut bad_main = main.clone();
     bad_main.column_mut(1)[n / 2] += Fp::ONE;
-    let bad = Call {
-        main: lde(&bad_main),
-        ..good
-    };
-    let (_, bad_coeffs) = coeffs_of(&bad);
-    assert!(
-        bad_coeffs[n..].iter().any(|c| !c.is_zero()),
-        "a broken trace still gives a low-degree composition: the degree check is vacuous"
-    );
+    let mut bad_pre = pre.clone();
+    bad_pre.column_mut(0)[0] += Fp::ONE;
+    for (what, bad) in [
+        (
+            "main",
+            Call {
+                main: lde(&bad_main),
+                pre: good.pre.clone(),
+                aux: good.aux.clone(),
+                challenges: challenges.clone(),
+                public: public.clone(),
+                periodic: periodic.to_vec(),
+                alpha,
+            },
+        ),
+        (
+            "preprocessed",
+            Call {
+                main: good.main.clone(),
+                pre: Some(lde(&bad_pre)),
+                aux: good.aux.clone(),
+                challenges: challenges.clone(),
+                public: public.clone(),
+                periodic: periodic.to_vec(),
+                alpha,
+            },
+        ),
+    ] {
+        let (_, bad_coeffs) = coeffs_of(&bad);
+        assert!(
+            bad_coeffs[n..].iter().any(|c| !c.is_zero()),
+            "a broken {what} trace still gives a low-degree composition: the check is vacuous"
+        );
+    }
 }

@@ -6,25 +6,38 @@ use super::SuiteConfig;
 use backend_api::logup::logup_aux_width;
 use backend_api::rng::SplitMix64;
 use backend_api::{
-    Fp, Fp3, HostMatrix, Interaction, InteractionKind, LinearCombination, LogUpChallenges,
-    ProverDevice,
+    Fp, Fp3, HostMatrix, Interaction, InteractionKind, LogUpChallenges, ProverDevice, RowExpr,
+    TraceColumns,
 };
 
-/// `k` interactions over a 4-column trace: sends and receives, tuples of one
-/// to three linear combinations, column and constant multiplicities.
+/// Main columns of the sample traces.
+const MAIN: usize = 4;
+/// Preprocessed columns of the sample traces.
+const PRE: usize = 2;
+
+/// Tuple value `v` of interaction `i`: linear combinations of main
+/// columns, a product with a preprocessed column, a subtraction whose
+/// right side is the deeper one (evaluated first: `RowOp::SubRev`).
+fn sample_value(rng: &mut SplitMix64, i: usize, v: usize) -> RowExpr {
+    let (c0, c1) = ((i + v) % MAIN, (i + 2 * v + 1) % MAIN);
+    match (i + v) % 3 {
+        0 => RowExpr::linear(&[(c0, rng.fp()), (c1, Fp::ONE)], rng.fp()),
+        1 => RowExpr::main(c0) * RowExpr::preprocessed(v % PRE) + RowExpr::constant(rng.fp()),
+        _ => RowExpr::main(c1) - (RowExpr::main(c0) * RowExpr::main(c1) - RowExpr::one()),
+    }
+}
+
+/// `k` interactions over a trace of [`MAIN`] main and [`PRE`] preprocessed
+/// columns: sends and receives, tuples of one to three expressions, column,
+/// selector-times-column and constant multiplicities.
 pub(crate) fn sample_interactions(rng: &mut SplitMix64, k: usize) -> Vec<Interaction> {
     (0..k)
         .map(|i| {
-            let values = (0..1 + i % 3)
-                .map(|v| LinearCombination {
-                    terms: vec![((i + v) % 4, rng.fp()), ((i + 2 * v + 1) % 4, Fp::ONE)],
-                    constant: if v == 0 { rng.fp() } else { Fp::ZERO },
-                })
-                .collect();
-            let multiplicity = if i % 2 == 0 {
-                LinearCombination::column(3 - i % 4)
-            } else {
-                LinearCombination::constant(Fp::new(i as u64 + 1))
+            let values = (0..1 + i % 3).map(|v| sample_value(rng, i, v)).collect();
+            let multiplicity = match i % 3 {
+                0 => RowExpr::main(3 - i % MAIN),
+                1 => RowExpr::constant(Fp::new(i as u64 + 1)),
+                _ => RowExpr::preprocessed(1) * RowExpr::main(i % MAIN),
             };
             Interaction {
                 bus: i as u32 % 3,
@@ -47,6 +60,14 @@ fn challenges(rng: &mut SplitMix64) -> LogUpChallenges {
     }
 }
 
+/// A random main and preprocessed trace of `height` rows.
+fn sample_trace(rng: &mut SplitMix64, height: usize) -> (HostMatrix<Fp>, HostMatrix<Fp>) {
+    (
+        random_matrix::<Fp>(rng, MAIN, height),
+        random_matrix::<Fp>(rng, PRE, height),
+    )
+}
+
 fn shapes(cfg: &SuiteConfig) -> Vec<(u32, usize)> {
     let mut v = Vec::new();
     for log in [0, 1, cfg.ref_log_height] {
@@ -62,15 +83,20 @@ pub fn check_logup_fingerprints<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 601);
     for (log, k) in shapes(cfg) {
-        let main = random_matrix::<Fp>(&mut rng, 4, 1 << log);
+        let (main, pre) = sample_trace(&mut rng, 1 << log);
         let its = sample_interactions(&mut rng, k);
         let ch = challenges(&mut rng);
         let case = format!("logup_fingerprints height 2^{log}, {k} interactions");
+        let (up_main, up_pre) = (h.up(&main), h.up(&pre));
         let got = ok(
-            h.dev.logup_fingerprints(&h.ctx, &h.up(&main), &its, &ch),
+            h.dev
+                .logup_fingerprints(&h.ctx, trace(&up_main, &up_pre), &its, &ch),
             &case,
         );
-        let want = ok(h.rf.logup_fingerprints(&(), &main, &its, &ch), &case);
+        let want = ok(
+            h.rf.logup_fingerprints(&(), trace(&main, &pre), &its, &ch),
+            &case,
+        );
         assert_eq!((got.width(), got.height()), (k, 1 << log), "{case}: shape");
         assert_same(&case, h.down(&got).buffer(), want.buffer());
     }
@@ -81,15 +107,20 @@ pub fn check_logup_aux_trace<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 602);
     for (log, k) in shapes(cfg) {
-        let main = random_matrix::<Fp>(&mut rng, 4, 1 << log);
+        let (main, pre) = sample_trace(&mut rng, 1 << log);
         let its = sample_interactions(&mut rng, k);
         let ch = challenges(&mut rng);
         let case = format!("logup_aux_trace height 2^{log}, {k} interactions");
+        let (up_main, up_pre) = (h.up(&main), h.up(&pre));
         let got = ok(
-            h.dev.logup_aux_trace(&h.ctx, &h.up(&main), &its, &ch),
+            h.dev
+                .logup_aux_trace(&h.ctx, trace(&up_main, &up_pre), &its, &ch),
             &case,
         );
-        let want = ok(h.rf.logup_aux_trace(&(), &main, &its, &ch), &case);
+        let want = ok(
+            h.rf.logup_aux_trace(&(), trace(&main, &pre), &its, &ch),
+            &case,
+        );
         assert_eq!(
             (got.aux.width(), got.aux.height()),
             (logup_aux_width(k), 1 << log),
@@ -100,14 +131,27 @@ pub fn check_logup_aux_trace<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     }
 }
 
+/// A main trace with its preprocessed columns.
+fn trace<'a, B>(
+    main: &'a backend_api::Matrix<B>,
+    pre: &'a backend_api::Matrix<B>,
+) -> TraceColumns<'a, B> {
+    TraceColumns {
+        main,
+        preprocessed: Some(pre),
+    }
+}
+
 fn total<D: ProverDevice>(
     h: &Harness<D>,
     main: &HostMatrix<Fp>,
     its: &[Interaction],
     ch: &LogUpChallenges,
 ) -> Fp3 {
+    let up = h.up(main);
     ok(
-        h.dev.logup_aux_trace(&h.ctx, &h.up(main), its, ch),
+        h.dev
+            .logup_aux_trace(&h.ctx, TraceColumns::main_only(&up), its, ch),
         "balanced bus",
     )
     .total
@@ -134,14 +178,14 @@ pub fn check_logup_balanced_bus<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let send = Interaction {
         bus: 7,
         kind: InteractionKind::Send,
-        values: vec![LinearCombination::column(0)],
-        multiplicity: LinearCombination::constant(Fp::ONE),
+        values: vec![RowExpr::main(0)],
+        multiplicity: RowExpr::one(),
     };
     let receive = Interaction {
         bus: 7,
         kind: InteractionKind::Receive,
-        values: vec![LinearCombination::column(0)],
-        multiplicity: LinearCombination::column(1),
+        values: vec![RowExpr::main(0)],
+        multiplicity: RowExpr::main(1),
     };
     let t = HostMatrix::from_columns(&[t_values.clone(), t_counts.clone()]).expect("two columns");
     let (ta, tt) = (
@@ -165,8 +209,8 @@ pub fn check_logup_balanced_bus<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let pair = |kind| Interaction {
         bus: 9,
         kind,
-        values: vec![LinearCombination::column(0), LinearCombination::column(1)],
-        multiplicity: LinearCombination::constant(Fp::ONE),
+        values: vec![RowExpr::main(0), RowExpr::main(1)],
+        multiplicity: RowExpr::one(),
     };
     // Two interactions per table so that term columns pair them up.
     let p_its = [pair(InteractionKind::Send), send.clone()];
@@ -184,18 +228,20 @@ pub fn check_logup_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 604);
     let n = 1usize << cfg.max_log_height.saturating_sub(2).max(1);
-    let main = random_matrix::<Fp>(&mut rng, 4, n);
+    let (main, pre) = sample_trace(&mut rng, n);
     let its = sample_interactions(&mut rng, 5);
     let ch = challenges(&mut rng);
-    let trace = ok(
-        h.dev.logup_aux_trace(&h.ctx, &h.up(&main), &its, &ch),
+    let (up_main, up_pre) = (h.up(&main), h.up(&pre));
+    let result = ok(
+        h.dev
+            .logup_aux_trace(&h.ctx, trace(&up_main, &up_pre), &its, &ch),
         "logup large",
     );
-    let aux = h.down(&trace.aux);
+    let aux = h.down(&result.aux);
     let terms = aux.width() - 1;
     assert_eq!(terms, 3, "5 interactions make 3 term columns");
     assert_eq!(
-        trace.total,
+        result.total,
         aux.get(n - 1, terms),
         "total is not the running sum's last entry"
     );
@@ -207,8 +253,9 @@ pub fn check_logup_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
                 .skip(2 * j)
                 .take(2)
                 .map(|it| {
-                    let f = it.fingerprint(|c| main.get(r, c), &ch);
-                    f.inverse_or_zero() * it.signed_multiplicity(|c| main.get(r, c))
+                    let (m, p) = (|c| main.get(r, c), |c| pre.get(r, c));
+                    let f = it.fingerprint(m, p, &ch);
+                    f.inverse_or_zero() * it.signed_multiplicity(m, p)
                 })
                 .sum();
             assert_eq!(aux.get(r, j), t, "term column {j} at row {r}");
