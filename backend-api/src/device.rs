@@ -143,14 +143,21 @@ pub trait ProverDevice: Send + Sync + Sized {
         buf: &Self::Buffer<T>,
     ) -> DeviceResult<Vec<T>>;
 
-    /// Uploads a host matrix, keeping its shape.
+    /// Uploads a host matrix, keeping its shape. Errors: those of
+    /// [`upload`](Self::upload), and a `Backend` error (`ShortUpload`) if
+    /// `upload` returns a buffer of another length.
     fn upload_matrix<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,
         m: &HostMatrix<T>,
     ) -> DeviceResult<DeviceMatrix<Self, T>> {
         let buf = self.upload(ctx, m.buffer())?;
-        Ok(Matrix::new(buf, m.width(), m.height()).expect("shape is preserved by upload"))
+        let len = buf.len();
+        Matrix::new(buf, m.width(), m.height()).ok_or_else(|| crate::DeviceError::Backend {
+            code: -1,
+            name: "ShortUpload".into(),
+            message: format!("uploaded {len} elements of {}", m.buffer().len()),
+        })
     }
 
     /// Downloads a device matrix, keeping its shape.

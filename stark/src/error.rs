@@ -1,7 +1,7 @@
 //! Errors of the prover and the verifier.
 
 use crate::air::AirError;
-use crate::options::OptionsError;
+use crate::options::{Options, OptionsError};
 use crate::proof_io::ProofFormatError;
 use backend_api::expr::ExprError;
 use backend_api::{DeviceError, Fp3, MerklePathError};
@@ -26,6 +26,28 @@ pub enum ProverError {
         /// Why the system is malformed.
         source: ExprError,
     },
+    /// The number of public inputs differs from the AIR's.
+    #[error("the AIR takes {expected} public inputs, {got} given")]
+    PublicInputCount {
+        /// [`crate::Air::num_public_inputs`].
+        expected: usize,
+        /// Public inputs given.
+        got: usize,
+    },
+    /// A device returned a result whose shape breaks its method's contract
+    /// (a buffer of the wrong length, the wrong number of values, a tree
+    /// over another shape, an invalid nonce): the backend's bug, reported
+    /// instead of trusted.
+    #[error("device output of `{primitive}` breaks its contract: {reason}")]
+    DeviceOutput {
+        /// The method whose result is wrong.
+        primitive: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The proving key was made for other options than the prover's.
+    #[error("the proving key was made with other options than this prover's")]
+    KeyOptions,
     /// The number of traces differs from the number of tables.
     #[error("expected {expected} traces, got {got}")]
     TraceCount {
@@ -59,8 +81,9 @@ pub enum ProverError {
         /// The options' blowup.
         blowup: usize,
     },
-    /// The witness's LogUp totals do not sum to zero (the sum is given).
-    #[error("LogUp buses do not balance: the tables' totals sum to {0}")]
+    /// The witness's LogUp totals plus the public bus messages do not sum
+    /// to zero (the sum is given).
+    #[error("LogUp buses do not balance: the tables' totals and public messages sum to {0}")]
     UnbalancedBuses(Fp3),
     /// The witness fails a table's constraints (caught by the prover's own
     /// out-of-domain check).
@@ -87,9 +110,39 @@ pub enum VerifyError {
     /// The proof's options are invalid.
     #[error("options: {0}")]
     Options(#[from] OptionsError),
-    /// The proof's AIR cannot be rebuilt or is unusable.
+    /// The AIR the caller gave is unusable.
     #[error("AIR: {0}")]
     Air(#[from] AirError),
+    /// The proof is about another statement than the one expected: another
+    /// AIR name, other parameters or other public inputs.
+    #[error("the proof is for another statement: {what} is {got}, expected {expected}")]
+    Statement {
+        /// What differs (`AIR name`, `parameters`, `public input 3`, ...).
+        what: String,
+        /// The value the caller expects.
+        expected: String,
+        /// The value in the proof.
+        got: String,
+    },
+    /// The caller gave a number of public inputs other than the AIR's.
+    #[error("the AIR takes {expected} public inputs, {got} given")]
+    PublicInputCount {
+        /// [`crate::Air::num_public_inputs`].
+        expected: usize,
+        /// Public inputs given.
+        got: usize,
+    },
+    /// The verifying key does not fit the AIR or the proof.
+    #[error("verifying key: {0}")]
+    VerifyingKey(String),
+    /// The proof's options are not the ones the policy pins.
+    #[error("the policy pins other options: expected {expected:?}, the proof has {got:?}")]
+    OptionsNotPinned {
+        /// The options the policy requires.
+        expected: Options,
+        /// The proof's options.
+        got: Options,
+    },
     /// A table's constraint system (its own plus LogUp) is malformed.
     #[error("table `{table}`: malformed constraints: {source}")]
     Constraints {
@@ -98,13 +151,16 @@ pub enum VerifyError {
         /// Why the system is malformed.
         source: ExprError,
     },
-    /// The proof's options give fewer security bits than required.
-    #[error("security {got} bits is below the required {required}")]
+    /// The proof's options give fewer security bits than the policy
+    /// requires (the bits are the verifier's own computation,
+    /// [`crate::SecurityReport`], never a claim of the proof).
+    #[error("{kind} security {got} bits is below the policy's {required}")]
     InsufficientSecurity {
-        /// Conjectured security of the proof's options
-        /// ([`crate::Options::security_bits`]).
+        /// `conjectured` or `provable`.
+        kind: &'static str,
+        /// The bits the proof's options give for this AIR.
         got: u32,
-        /// The caller's `min_security_bits`.
+        /// The bits the policy requires.
         required: u32,
     },
     /// A vector of the proof has the wrong length for the AIR's layout.
@@ -117,8 +173,9 @@ pub enum VerifyError {
         /// Length in the proof.
         got: usize,
     },
-    /// The proof's LogUp totals do not sum to zero (the sum is given).
-    #[error("LogUp totals sum to {0}, not 0")]
+    /// The proof's LogUp totals plus the public bus messages do not sum
+    /// to zero (the sum is given).
+    #[error("LogUp totals and public messages sum to {0}, not 0")]
     UnbalancedBuses(Fp3),
     /// The out-of-domain equation fails for a table.
     #[error("table `{table}`: composition does not match the constraints at the OOD point")]
@@ -139,7 +196,7 @@ pub enum VerifyError {
         table: String,
         /// The query's index in `0 .. num_queries`.
         query: usize,
-        /// Which opening (`main`, `aux`, `composition` or `fri layer l`).
+        /// Which opening (`main`, `preprocessed`, `aux`, `composition` or `fri layer l`).
         what: String,
         /// Why the path does not verify.
         source: MerklePathError,
@@ -151,7 +208,7 @@ pub enum VerifyError {
         table: String,
         /// The query's index in `0 .. num_queries`.
         query: usize,
-        /// Which opening (`main`, `aux`, `composition` or `fri layer l`).
+        /// Which opening (`main`, `preprocessed`, `aux`, `composition` or `fri layer l`).
         what: String,
         /// The leaf the query position requires.
         expected: usize,
@@ -185,8 +242,8 @@ pub enum VerifyError {
         /// The query's index in `0 .. num_queries`.
         query: usize,
     },
-    /// The AIR rebuilt from the proof cannot be proved with these options
-    /// (a table needs more composition parts than the blowup, or is malformed).
+    /// The AIR cannot be proved with the proof's options (a table needs
+    /// more composition parts than the blowup, or is malformed).
     #[error("table `{table}`: the AIR is unusable: {reason}")]
     Unprovable {
         /// The table's name.

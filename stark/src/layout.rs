@@ -23,6 +23,8 @@ pub struct TableLayout {
     pub log_lde: u32,
     /// Main-trace width.
     pub width: usize,
+    /// Preprocessed width; 0 for a table without preprocessed columns.
+    pub pre_width: usize,
     /// Aux-trace width (Fp3 columns); 0 for a table without interactions.
     pub aux_width: usize,
     /// The table's own constraints followed by its LogUp constraints.
@@ -33,6 +35,28 @@ pub struct TableLayout {
     pub fri_layers: usize,
     /// Coefficients of the FRI final polynomial, `2^(log_n - fri_layers)`.
     pub final_len: usize,
+    /// Number of bus interactions.
+    pub interactions: usize,
+    /// The longest tuple any interaction sends or receives.
+    pub max_tuple_len: usize,
+}
+
+impl TableLayout {
+    /// Trace rows, `2^log_n`.
+    pub fn height(&self) -> usize {
+        1 << self.log_n
+    }
+
+    /// LDE rows, `2^log_lde`.
+    pub fn lde_height(&self) -> usize {
+        1 << self.log_lde
+    }
+
+    /// Columns opened at the out-of-domain points (main, preprocessed and
+    /// aux at `z` and `z g`, parts at `z`): the DEEP codeword's terms.
+    pub fn deep_terms(&self) -> usize {
+        2 * (self.width + self.pre_width + self.aux_width) + self.parts
+    }
 }
 
 /// Why a table has no layout; mapped to [`crate::ProverError`] by the
@@ -55,8 +79,8 @@ pub enum LayoutError {
         /// The options' blowup.
         blowup: usize,
     },
-    /// The AIR has no tables, or a table's height, width, constraint system
-    /// shape or interactions are unusable.
+    /// The AIR has no tables, or a table's height, widths, constraint
+    /// system shape, periodic patterns or interactions are unusable.
     BadTable {
         /// The table's name (empty when the AIR has no tables).
         table: String,
@@ -65,11 +89,120 @@ pub enum LayoutError {
     },
 }
 
+/// Checks a table's declared shape against its parts: heights, widths,
+/// constraint-system leaves, periodic patterns, interaction reads.
+fn check_spec(t: &TableSpec, num_public: usize) -> Result<(), String> {
+    if !(MIN_LOG_HEIGHT..=MAX_LOG_HEIGHT).contains(&t.log_height) {
+        return Err(format!(
+            "log height {} not in {MIN_LOG_HEIGHT}..={MAX_LOG_HEIGHT}",
+            t.log_height
+        ));
+    }
+    if t.width == 0 {
+        return Err("no main columns".into());
+    }
+    let cs = &t.constraints;
+    let declared = [
+        ("main width", cs.main_width, t.width),
+        (
+            "preprocessed width",
+            cs.preprocessed_width,
+            t.preprocessed_width,
+        ),
+        ("periodic column count", cs.num_periodic, t.periodic.len()),
+        ("public input count", cs.num_public, num_public),
+        ("aux width", cs.aux_width, 0),
+        ("challenge count", cs.num_challenges, 0),
+    ];
+    for (what, in_system, expected) in declared {
+        if in_system != expected {
+            return Err(format!(
+                "the constraint system's {what} is {in_system}, the table's is {expected}"
+            ));
+        }
+    }
+    let n = 1usize << t.log_height;
+    for (i, p) in t.periodic.iter().enumerate() {
+        if !p.len().is_power_of_two() || p.len() > n {
+            return Err(format!(
+                "periodic column {i} has period {}, not a power of two in 1..={n}",
+                p.len()
+            ));
+        }
+    }
+    for (k, it) in t.interactions.iter().enumerate() {
+        if it.max_main_column().is_some_and(|c| c >= t.width) {
+            return Err(format!(
+                "interaction {k} reads a main column past the width"
+            ));
+        }
+        if it
+            .max_preprocessed_column()
+            .is_some_and(|c| c >= t.preprocessed_width)
+        {
+            return Err(format!(
+                "interaction {k} reads a preprocessed column past the preprocessed width"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The layout of one table (see [`layouts`]).
+fn layout(t: &TableSpec, options: &Options, num_public: usize) -> Result<TableLayout, LayoutError> {
+    check_spec(t, num_public).map_err(|reason| LayoutError::BadTable {
+        table: t.name.clone(),
+        reason,
+    })?;
+    let constraints_error = |source| LayoutError::Constraints {
+        table: t.name.clone(),
+        source,
+    };
+    let system = full_system(&t.constraints, &t.interactions);
+    system.validate().map_err(constraints_error)?;
+    let n = 1usize << t.log_height;
+    let parts = system.composition_parts(n).map_err(constraints_error)?;
+    if parts > options.blowup() {
+        return Err(LayoutError::BlowupTooSmall {
+            table: t.name.clone(),
+            parts,
+            blowup: options.blowup(),
+        });
+    }
+    let final_log = options.fri_final_log_degree.min(t.log_height);
+    Ok(TableLayout {
+        name: t.name.clone(),
+        log_n: t.log_height,
+        log_lde: t.log_height + options.log_blowup,
+        width: t.width,
+        pre_width: t.preprocessed_width,
+        aux_width: if t.interactions.is_empty() {
+            0
+        } else {
+            logup_aux_width(t.interactions.len())
+        },
+        system,
+        parts,
+        fri_layers: (t.log_height - final_log) as usize,
+        final_len: 1 << final_log,
+        interactions: t.interactions.len(),
+        max_tuple_len: t
+            .interactions
+            .iter()
+            .map(|it| it.values.len())
+            .max()
+            .unwrap_or(0),
+    })
+}
+
 /// The layout of each table, in order, for `options` and an AIR with
 /// `num_public` public inputs. Errors: [`LayoutError`] naming the first
 /// unusable table (height outside `MIN_LOG_HEIGHT..=MAX_LOG_HEIGHT`, no
-/// columns, constraints disagreeing with the width or public-input count,
-/// an interaction past the width, a malformed system, a blowup below the composition parts needed).
+/// columns, a constraint system disagreeing with the table's widths,
+/// periodic columns or public-input count, a periodic pattern whose length
+/// is not a power of two dividing the height, an interaction reading past
+/// a width, a malformed system or one whose degree overflows, a blowup
+/// below the composition parts needed).
 pub fn layouts(
     tables: &[TableSpec],
     options: &Options,
@@ -83,62 +216,6 @@ pub fn layouts(
     }
     tables
         .iter()
-        .map(|t| {
-            let bad = |reason: String| LayoutError::BadTable {
-                table: t.name.clone(),
-                reason,
-            };
-            if !(MIN_LOG_HEIGHT..=MAX_LOG_HEIGHT).contains(&t.log_height) {
-                return Err(bad(format!(
-                    "log height {} not in {MIN_LOG_HEIGHT}..={MAX_LOG_HEIGHT}",
-                    t.log_height
-                )));
-            }
-            if t.width == 0 {
-                return Err(bad("no main columns".into()));
-            }
-            if t.constraints.main_width != t.width || t.constraints.num_public != num_public {
-                return Err(bad(
-                    "constraint system disagrees with the table width or public input count".into(),
-                ));
-            }
-            for it in &t.interactions {
-                if it.max_column().is_some_and(|c| c >= t.width) {
-                    return Err(bad("an interaction reads a column past the width".into()));
-                }
-            }
-            let system = full_system(&t.constraints, &t.interactions);
-            system
-                .validate()
-                .map_err(|source| LayoutError::Constraints {
-                    table: t.name.clone(),
-                    source,
-                })?;
-            let n = 1usize << t.log_height;
-            let parts = system.composition_parts(n);
-            if parts > options.blowup() {
-                return Err(LayoutError::BlowupTooSmall {
-                    table: t.name.clone(),
-                    parts,
-                    blowup: options.blowup(),
-                });
-            }
-            let final_log = options.fri_final_log_degree.min(t.log_height);
-            Ok(TableLayout {
-                name: t.name.clone(),
-                log_n: t.log_height,
-                log_lde: t.log_height + options.log_blowup,
-                width: t.width,
-                aux_width: if t.interactions.is_empty() {
-                    0
-                } else {
-                    logup_aux_width(t.interactions.len())
-                },
-                system,
-                parts,
-                fri_layers: (t.log_height - final_log) as usize,
-                final_len: 1 << final_log,
-            })
-        })
+        .map(|t| layout(t, options, num_public))
         .collect()
 }

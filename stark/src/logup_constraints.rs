@@ -14,9 +14,10 @@
 //! Challenge slots: [`CH_Z`] = `z`, [`CH_ALPHA`] = `alpha`, [`CH_TOTAL`] =
 //! the table's claimed total (from the proof).
 
+use crate::air::PublicInteraction;
 use backend_api::expr::{ConstraintSystem, ExprId, RowSet};
 use backend_api::logup::logup_aux_width;
-use backend_api::{Fp, Interaction, LinearCombination};
+use backend_api::{Fp, Fp3, Interaction, LogUpChallenges, RowExpr, RowOp};
 
 /// Challenge slot of the LogUp fingerprint point `z`.
 pub const CH_Z: usize = 0;
@@ -27,15 +28,33 @@ pub const CH_TOTAL: usize = 2;
 /// Challenge slots of every table's system.
 pub const NUM_CHALLENGES: usize = 3;
 
-fn linear(cs: &mut ConstraintSystem, lc: &LinearCombination) -> ExprId {
-    let mut acc = cs.constant(lc.constant);
-    for &(col, coeff) in &lc.terms {
-        let c = cs.main(col);
-        let k = cs.constant(coeff);
-        let term = cs.mul(k, c);
-        acc = cs.add(acc, term);
+/// Appends a row expression's nodes (current-row main and preprocessed
+/// leaves); returns the node of its value.
+fn row_expr(cs: &mut ConstraintSystem, e: &RowExpr) -> ExprId {
+    let mut stack: Vec<ExprId> = Vec::with_capacity(e.stack_depth());
+    for &op in e.ops() {
+        let id = match op {
+            RowOp::Const(k) => cs.constant(k),
+            RowOp::Main(c) => cs.main(c),
+            RowOp::Preprocessed(c) => cs.preprocessed(c),
+            RowOp::Neg => {
+                let x = stack.pop().expect("a well-formed row expression");
+                cs.neg(x)
+            }
+            binary => {
+                let y = stack.pop().expect("a well-formed row expression");
+                let x = stack.pop().expect("a well-formed row expression");
+                match binary {
+                    RowOp::Add => cs.add(x, y),
+                    RowOp::Sub => cs.sub(x, y),
+                    RowOp::SubRev => cs.sub(y, x),
+                    _ => cs.mul(x, y),
+                }
+            }
+        };
+        stack.push(id);
     }
-    acc
+    stack.pop().expect("a well-formed row expression")
 }
 
 /// `f = z - (bus + sum_i alpha^i v_i)`.
@@ -44,7 +63,7 @@ fn fingerprint(cs: &mut ConstraintSystem, it: &Interaction) -> ExprId {
     let mut acc = cs.constant(Fp::from(it.bus));
     let mut power = alpha;
     for (i, v) in it.values.iter().enumerate() {
-        let value = linear(cs, v);
+        let value = row_expr(cs, v);
         let term = cs.mul(power, value);
         acc = cs.add(acc, term);
         if i + 1 < it.values.len() {
@@ -57,7 +76,7 @@ fn fingerprint(cs: &mut ConstraintSystem, it: &Interaction) -> ExprId {
 
 /// `s * m`.
 fn signed_multiplicity(cs: &mut ConstraintSystem, it: &Interaction) -> ExprId {
-    let m = linear(cs, &it.multiplicity);
+    let m = row_expr(cs, &it.multiplicity);
     let s = cs.constant(it.kind.sign());
     cs.mul(s, m)
 }
@@ -107,4 +126,18 @@ pub fn full_system(own: &ConstraintSystem, interactions: &[Interaction]) -> Cons
     let last = cs.sub(phi, total);
     cs.constrain(last, RowSet::LastRow);
     cs
+}
+
+/// The verifier's (and prover's) sum over the public bus messages:
+/// `sum s m / f` with `f = z - (bus + sum_i alpha^i v_i)`, pseudo-inverses
+/// (`1/0 = 0`) as on the device. Added to the tables' totals, the result
+/// must be zero.
+pub fn public_sum(messages: &[PublicInteraction], ch: &LogUpChallenges) -> Fp3 {
+    messages
+        .iter()
+        .map(|m| {
+            let f = Interaction::fingerprint_of(m.bus, &m.values, ch);
+            f.inverse_or_zero().mul_base(m.kind.sign() * m.multiplicity)
+        })
+        .sum()
 }

@@ -1,16 +1,11 @@
-//! Proof parameters, presets and the conjectured security they give.
+//! Proof parameters and presets. What security they give for an AIR is
+//! computed by [`crate::security::SecurityReport`].
 
 use backend_api::Fp;
 
-/// Field-size cap on the conjectured security, in bits.
-///
-/// `|Fp3| ~ 2^192`; the out-of-domain and DEEP steps lose at most
-/// `log2(max LDE size) = 32` bits to the degree of the polynomials checked
-/// (Schwartz-Zippel), leaving `192 - 32 = 160`.
-pub const FIELD_SECURITY_CAP: u32 = 160;
-
 /// Everything that parametrizes a proof. All of it is written into the proof
-/// and absorbed into the transcript.
+/// and absorbed into the transcript; a verifier accepts it only under its
+/// caller's [`crate::SecurityPolicy`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// `log2` of the blowup factor (LDE size / trace size), `1..=6`.
@@ -40,7 +35,9 @@ pub struct OptionsError {
 impl Options {
     /// Preset for a blowup of `2^log_blowup` (1..=4) targeting 100
     /// conjectured bits with 16 grinding bits:
-    /// `num_queries = ceil(84 / log_blowup)`.
+    /// `num_queries = ceil(84 / log_blowup)`, so that the query term
+    /// `Q log2(b) + G` is at least 100 (the field and hash terms of
+    /// [`crate::security`] are above it for every AIR this crate can prove).
     pub fn preset(log_blowup: u32) -> Options {
         Options {
             log_blowup,
@@ -81,7 +78,8 @@ impl Options {
         }
     }
 
-    /// Few queries and 4 grinding bits: only for tests (16 bits).
+    /// Few queries and 4 grinding bits: only for tests (16 conjectured
+    /// bits; verifying needs [`crate::SecurityPolicy::insecure_for_tests`]).
     pub fn insecure_test() -> Options {
         Options {
             log_blowup: 2,
@@ -97,18 +95,12 @@ impl Options {
         1 << self.log_blowup
     }
 
-    /// Conjectured security in bits:
-    /// `min(num_queries * log_blowup + grinding_bits, FIELD_SECURITY_CAP)`.
-    ///
-    /// Each query of a codeword at rate `1 / blowup` is conjectured to catch
-    /// a far word with probability `1 - 1/blowup` (the "conjectured
-    /// soundness" of FRI over Reed-Solomon codes), and grinding multiplies
-    /// the cost of every attempt by `2^grinding_bits`.
-    pub fn security_bits(&self) -> u32 {
+    /// The query term of the conjectured security, `Q log2(b) + G` bits
+    /// (see [`crate::security`]).
+    pub fn query_bits(&self) -> u32 {
         let q = self.num_queries.min(u32::MAX as usize) as u32;
         q.saturating_mul(self.log_blowup)
             .saturating_add(self.grinding_bits)
-            .min(FIELD_SECURITY_CAP)
     }
 
     /// Checks every field's range.

@@ -12,12 +12,32 @@ pub struct TableOod {
     pub main_z: Vec<Fp3>,
     /// Each main column at `z * g`.
     pub main_zg: Vec<Fp3>,
+    /// Each preprocessed column at `z`; empty for a table without them.
+    pub pre_z: Vec<Fp3>,
+    /// Each preprocessed column at `z * g`; empty for a table without them.
+    pub pre_zg: Vec<Fp3>,
     /// Each aux column at `z`; empty for a table without interactions.
     pub aux_z: Vec<Fp3>,
     /// Each aux column at `z * g`; empty for a table without interactions.
     pub aux_zg: Vec<Fp3>,
     /// The composition parts `Q_0 .. Q_{q-1}` at `z`.
     pub parts_z: Vec<Fp3>,
+}
+
+impl TableOod {
+    /// The seven vectors in transcript and byte order: main at `z`, `z g`;
+    /// preprocessed at `z`, `z g`; aux at `z`, `z g`; parts at `z`.
+    pub fn vectors(&self) -> [&Vec<Fp3>; 7] {
+        [
+            &self.main_z,
+            &self.main_zg,
+            &self.pre_z,
+            &self.pre_zg,
+            &self.aux_z,
+            &self.aux_zg,
+            &self.parts_z,
+        ]
+    }
 }
 
 /// One table's FRI commitments.
@@ -30,10 +50,12 @@ pub struct TableFri {
 }
 
 /// A proof. Per-table vectors are in table order; "aux tables" are the
-/// tables with at least one interaction, in table order.
+/// tables with at least one interaction, "preprocessed tables" those with
+/// preprocessed columns, each in table order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proof {
-    /// The AIR proved; the verifier rebuilds it from this.
+    /// The statement proved (AIR name, parameters, public inputs); the
+    /// verifier compares it with the one its caller expects.
     pub air: AirInstance,
     /// The options the proof was made with.
     pub options: Options,
@@ -54,6 +76,9 @@ pub struct Proof {
     pub pow_nonce: u64,
     /// Main-trace rows at each query position, `[table][query]`.
     pub main_openings: Vec<Vec<MerkleOpening<Fp>>>,
+    /// Preprocessed rows at each query position (against the verifying
+    /// key's roots), `[preprocessed table][query]`.
+    pub pre_openings: Vec<Vec<MerkleOpening<Fp>>>,
     /// Aux-trace rows at each query position, `[aux table][query]`.
     pub aux_openings: Vec<Vec<MerkleOpening<Fp3>>>,
     /// Composition-part rows at each query position, `[table][query]`.

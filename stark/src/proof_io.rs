@@ -6,18 +6,18 @@
 //!
 //! ```text
 //! magic      "STRK" (4 bytes)
-//! version    u16 = 1
+//! version    u16 = 2
 //! air        name: u8 len + UTF-8; params: u32 len + u64s; public: u32 len + Fp
 //! options    log_blowup u8, num_queries u16, grinding_bits u8,
 //!            fri_final_log_degree u8, shift Fp
 //! main_roots, aux_roots, parts_roots:   u32 len + digests (32 bytes)
 //! totals     u32 len + Fp3
-//! ood        u32 tables; per table five vectors (u32 len + Fp3):
-//!            main_z, main_zg, aux_z, aux_zg, parts_z
+//! ood        u32 tables; per table seven vectors (u32 len + Fp3):
+//!            main_z, main_zg, pre_z, pre_zg, aux_z, aux_zg, parts_z
 //! fri_roots  u32 tables; per table u32 len + digests
 //! fri_final  u32 tables; per table u32 len + Fp3
 //! pow_nonce  u64
-//! main_openings, aux_openings, parts_openings:
+//! main_openings, pre_openings, aux_openings, parts_openings:
 //!            u32 tables; per table u32 queries; per query an opening
 //! fri_openings  u32 tables; per table u32 layers; per layer u32 queries;
 //!            per query an opening
@@ -36,10 +36,10 @@ use std::ops::Range;
 /// The first four bytes of every proof.
 pub const MAGIC: &[u8; 4] = b"STRK";
 /// The format version this build writes and reads.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 
 /// Names of the sections, in byte order.
-pub const SECTIONS: [&str; 16] = [
+pub const SECTIONS: [&str; 17] = [
     "magic",
     "version",
     "air",
@@ -53,6 +53,7 @@ pub const SECTIONS: [&str; 16] = [
     "fri_final",
     "pow_nonce",
     "main_openings",
+    "pre_openings",
     "aux_openings",
     "parts_openings",
     "fri_openings",
@@ -92,8 +93,10 @@ pub enum ProofFormatError {
     TrailingBytes(usize),
 }
 
-struct Writer {
-    buf: Vec<u8>,
+/// Canonical bytes, big-endian, optionally split into named sections.
+#[derive(Default)]
+pub(crate) struct Writer {
+    pub(crate) buf: Vec<u8>,
     sections: Vec<(&'static str, Range<usize>)>,
 }
 
@@ -104,23 +107,38 @@ impl Writer {
         let end = self.buf.len();
         self.sections.push((name, start..end));
     }
-    fn u8(&mut self, v: u8) {
+    pub(crate) fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
-    fn u16(&mut self, v: u16) {
+    pub(crate) fn u16(&mut self, v: u16) {
         self.buf.extend_from_slice(&v.to_be_bytes());
     }
-    fn u32(&mut self, v: usize) {
-        self.buf.extend_from_slice(&(v as u32).to_be_bytes());
+    /// A count or index as a `u32`; larger values saturate (no format this
+    /// crate writes holds one: lengths are checked against their layouts).
+    pub(crate) fn u32(&mut self, v: usize) {
+        self.buf
+            .extend_from_slice(&u32::try_from(v).unwrap_or(u32::MAX).to_be_bytes());
     }
-    fn u64(&mut self, v: u64) {
+    pub(crate) fn u64(&mut self, v: u64) {
         self.buf.extend_from_slice(&v.to_be_bytes());
     }
-    fn elems<T: DeviceElem>(&mut self, v: &[T]) {
+    /// A length-prefixed string (`u32` byte count, UTF-8).
+    pub(crate) fn str(&mut self, s: &str) {
+        self.u32(s.len());
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+    /// One field element, without a count.
+    pub(crate) fn elem<T: DeviceElem>(&mut self, v: T) {
+        v.write_bytes(&mut self.buf);
+    }
+    pub(crate) fn elems<T: DeviceElem>(&mut self, v: &[T]) {
         self.u32(v.len());
         for x in v {
             x.write_bytes(&mut self.buf);
         }
+    }
+    pub(crate) fn digest(&mut self, d: &Digest) {
+        self.buf.extend_from_slice(d);
     }
     fn digests(&mut self, v: &[Digest]) {
         self.u32(v.len());
@@ -147,22 +165,9 @@ impl Writer {
     }
 }
 
-/// Canonical bytes of an AIR instance (the `air` section).
-pub fn air_bytes(air: &AirInstance) -> Vec<u8> {
-    let mut w = Writer {
-        buf: Vec::new(),
-        sections: Vec::new(),
-    };
-    write_air(&mut w, air);
-    w.buf
-}
-
 /// Canonical bytes of options (the `options` section).
 pub fn options_bytes(o: &Options) -> Vec<u8> {
-    let mut w = Writer {
-        buf: Vec::new(),
-        sections: Vec::new(),
-    };
+    let mut w = Writer::default();
     write_options(&mut w, o);
     w.buf
 }
@@ -193,10 +198,7 @@ impl Proof {
 
     /// The proof's bytes and the byte range of each of [`SECTIONS`].
     pub fn to_bytes_with_sections(&self) -> (Vec<u8>, Vec<(&'static str, Range<usize>)>) {
-        let mut w = Writer {
-            buf: Vec::new(),
-            sections: Vec::new(),
-        };
+        let mut w = Writer::default();
         w.section("magic", |w| w.buf.extend_from_slice(MAGIC));
         w.section("version", |w| w.u16(VERSION));
         w.section("air", |w| write_air(w, &self.air));
@@ -208,7 +210,7 @@ impl Proof {
         w.section("ood", |w| {
             w.u32(self.ood.len());
             for t in &self.ood {
-                for v in [&t.main_z, &t.main_zg, &t.aux_z, &t.aux_zg, &t.parts_z] {
+                for v in t.vectors() {
                     w.elems(v);
                 }
             }
@@ -227,6 +229,7 @@ impl Proof {
         });
         w.section("pow_nonce", |w| w.u64(self.pow_nonce));
         w.section("main_openings", |w| w.openings(&self.main_openings));
+        w.section("pre_openings", |w| w.openings(&self.pre_openings));
         w.section("aux_openings", |w| w.openings(&self.aux_openings));
         w.section("parts_openings", |w| w.openings(&self.parts_openings));
         w.section("fri_openings", |w| {
@@ -254,12 +257,14 @@ impl Proof {
         let aux_roots = r.digests("aux_roots")?;
         let totals = r.elems("totals")?;
         let parts_roots = r.digests("parts_roots")?;
-        let n = r.len("ood", 5 * 4)?;
+        let n = r.len("ood", 7 * 4)?;
         let mut ood = Vec::with_capacity(n);
         for _ in 0..n {
             ood.push(TableOod {
                 main_z: r.elems("ood")?,
                 main_zg: r.elems("ood")?,
+                pre_z: r.elems("ood")?,
+                pre_zg: r.elems("ood")?,
                 aux_z: r.elems("ood")?,
                 aux_zg: r.elems("ood")?,
                 parts_z: r.elems("ood")?,
@@ -283,6 +288,7 @@ impl Proof {
         }
         let pow_nonce = r.u64("pow_nonce")?;
         let main_openings = r.openings("main_openings")?;
+        let pre_openings = r.openings("pre_openings")?;
         let aux_openings = r.openings("aux_openings")?;
         let parts_openings = r.openings("parts_openings")?;
         let n = r.len("fri_openings", 4)?;
@@ -304,6 +310,7 @@ impl Proof {
             fri,
             pow_nonce,
             main_openings,
+            pre_openings,
             aux_openings,
             parts_openings,
             fri_openings,

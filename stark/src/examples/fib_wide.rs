@@ -6,11 +6,12 @@
 //! b_last` (so `3 W / 2` of them). The generated witness starts pair `p` at
 //! `(p, p + 1)`.
 
-use crate::air::{Air, AirError, AirInstance, TableSpec};
+use super::{matrix, two_params, zero_columns};
+use crate::air::{Air, AirError, TableSpec};
 use backend_api::expr::{ConstraintSystem, RowSet};
-use backend_api::{Fp, HostMatrix, Matrix};
+use backend_api::{Fp, HostMatrix};
 
-/// The AIR's name in the registry ([`crate::examples::air_from_instance`]).
+/// The AIR's name.
 pub const NAME: &str = "fib-wide";
 
 /// The `fib-wide` AIR: one table of `cols` columns and `2^log_rows` rows.
@@ -20,37 +21,49 @@ pub struct FibWide {
     pub cols: usize,
     /// The table has `2^log_rows` rows (`2..=26`).
     pub log_rows: u32,
-    /// Public inputs, per column pair `p`: `a_0, b_0, b_last`.
-    pub public: Vec<Fp>,
-}
-
-fn check_params(cols: u64, log_rows: u64) -> Result<(), AirError> {
-    let bad = |reason: &str| {
-        Err(AirError::BadParams {
-            air: NAME.into(),
-            reason: reason.into(),
-        })
-    };
-    if cols == 0 || !cols.is_multiple_of(2) || cols > 4096 {
-        return bad("column count must be even, 2..=4096");
-    }
-    if !(2..=26).contains(&log_rows) {
-        return bad("log_rows must be in 2..=26");
-    }
-    Ok(())
 }
 
 impl FibWide {
-    /// The AIR and its trace for `cols` columns and `2^log_rows` rows.
-    /// Errors: [`AirError::BadParams`] if `cols` is not even in `2..=4096` or
+    /// The AIR for `cols` columns and `2^log_rows` rows. Errors:
+    /// [`AirError::BadParams`] if `cols` is not even in `2..=4096` or
     /// `log_rows` is not in `2..=26`.
-    pub fn generate(cols: usize, log_rows: u32) -> Result<(FibWide, HostMatrix<Fp>), AirError> {
-        check_params(cols as u64, log_rows as u64)?;
+    pub fn new(cols: usize, log_rows: u32) -> Result<Self, AirError> {
+        let bad = |reason: &str| {
+            Err(AirError::BadParams {
+                air: NAME.into(),
+                reason: reason.into(),
+            })
+        };
+        if cols == 0 || !cols.is_multiple_of(2) || cols > 4096 {
+            return bad("column count must be even, 2..=4096");
+        }
+        if !(2..=26).contains(&log_rows) {
+            return bad("log_rows must be in 2..=26");
+        }
+        Ok(FibWide { cols, log_rows })
+    }
+
+    /// The AIR from its parameters `[W, log_rows]`.
+    pub fn from_params(params: &[u64]) -> Result<Self, AirError> {
+        let (cols, log_rows) = two_params(NAME, params)?;
+        let fit = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+        Self::new(fit(cols), u32::try_from(log_rows).unwrap_or(u32::MAX))
+    }
+
+    /// The AIR, its public inputs and its trace. Errors: those of
+    /// [`new`](Self::new), and a trace that does not fit in memory.
+    pub fn generate(
+        cols: usize,
+        log_rows: u32,
+    ) -> Result<(FibWide, Vec<Fp>, HostMatrix<Fp>), AirError> {
+        let air = Self::new(cols, log_rows)?;
         let n = 1usize << log_rows;
-        let mut buf = vec![Fp::ZERO; cols * n];
+        let mut columns = zero_columns(NAME, cols, n)?;
         let mut public = Vec::with_capacity(3 * cols / 2);
-        for (p, pair) in buf.chunks_exact_mut(2 * n).enumerate() {
-            let (a, b) = pair.split_at_mut(n);
+        for (p, pair) in columns.chunks_exact_mut(2).enumerate() {
+            let [a, b] = pair else {
+                unreachable!("chunks of two")
+            };
             a[0] = Fp::from(p as u32);
             b[0] = Fp::from(p as u32 + 1);
             for r in 1..n {
@@ -59,53 +72,25 @@ impl FibWide {
             }
             public.extend([a[0], b[0], b[n - 1]]);
         }
-        let trace = Matrix::new(buf, cols, n).expect("cols * n elements");
-        Ok((
-            FibWide {
-                cols,
-                log_rows,
-                public,
-            },
-            trace,
-        ))
-    }
-
-    /// Rebuilds the AIR from `inst.params = [W, log_rows]` and its public
-    /// inputs. Errors: [`AirError::BadParams`] for a wrong parameter count,
-    /// out-of-range parameters or a public-input count other than `3 W / 2`.
-    pub fn from_instance(inst: &AirInstance) -> Result<FibWide, AirError> {
-        let [cols, log_rows] = inst.params[..] else {
-            return Err(AirError::BadParams {
-                air: NAME.into(),
-                reason: format!("expected 2 parameters, got {}", inst.params.len()),
-            });
-        };
-        check_params(cols, log_rows)?;
-        if inst.public_inputs.len() as u64 != 3 * cols / 2 {
-            return Err(AirError::BadParams {
-                air: NAME.into(),
-                reason: "expected 3 public inputs per column pair".into(),
-            });
-        }
-        Ok(FibWide {
-            cols: cols as usize,
-            log_rows: log_rows as u32,
-            public: inst.public_inputs.clone(),
-        })
+        Ok((air, public, matrix(&columns)))
     }
 }
 
 impl Air for FibWide {
-    fn instance(&self) -> AirInstance {
-        AirInstance {
-            name: NAME.into(),
-            params: vec![self.cols as u64, self.log_rows as u64],
-            public_inputs: self.public.clone(),
-        }
+    fn name(&self) -> String {
+        NAME.into()
+    }
+
+    fn params(&self) -> Vec<u64> {
+        vec![self.cols as u64, self.log_rows as u64]
+    }
+
+    fn num_public_inputs(&self) -> usize {
+        3 * self.cols / 2
     }
 
     fn tables(&self) -> Vec<TableSpec> {
-        let mut cs = ConstraintSystem::new(self.cols, 0, 0, self.public.len());
+        let mut cs = ConstraintSystem::new(self.cols, 0, 0, self.num_public_inputs());
         for p in 0..self.cols / 2 {
             let (a, b) = (cs.main(2 * p), cs.main(2 * p + 1));
             let (a1, b1) = (cs.main_next(2 * p), cs.main_next(2 * p + 1));
@@ -122,12 +107,6 @@ impl Air for FibWide {
             let l = cs.sub(b, out);
             cs.constrain(l, RowSet::LastRow);
         }
-        vec![TableSpec {
-            name: "fib".into(),
-            log_height: self.log_rows,
-            width: self.cols,
-            constraints: cs,
-            interactions: Vec::new(),
-        }]
+        vec![TableSpec::new("fib", self.log_rows, cs)]
     }
 }

@@ -1,8 +1,8 @@
 //! `lookup`: three tables linked by two LogUp buses.
 //!
-//! * `range` (`2^range_bits` rows; columns `value, mult`): `value` counts
-//!   0, 1, 2, ... (first row 0, transition `value' = value + 1`); it
-//!   receives `value` on bus 0 with multiplicity `mult`.
+//! * `range` (`2^range_bits` rows): preprocessed column `value` = 0, 1, 2,
+//!   ... (fixed by the AIR, committed in the verifying key), main column
+//!   `mult`; it receives `value` on bus 0 with multiplicity `mult`.
 //! * `source` (`2^log_rows` rows; columns `a, b, c`): `c = a + b` on every
 //!   row; sends `a` and `b` on bus 0 (range checks: both below
 //!   `2^range_bits`) and the tuple `(a, b, c)` on bus 1.
@@ -13,12 +13,13 @@
 //! witness draws `a, b` from a fixed-seed SplitMix64 and permutes the rows
 //! with a Fisher-Yates shuffle.
 
-use crate::air::{Air, AirError, AirInstance, TableSpec};
+use super::{matrix, two_params};
+use crate::air::{Air, AirError, TableSpec};
 use backend_api::expr::{ConstraintSystem, RowSet};
 use backend_api::rng::SplitMix64;
-use backend_api::{Fp, HostMatrix, Interaction, InteractionKind, LinearCombination};
+use backend_api::{Fp, HostMatrix, Interaction, InteractionKind, RowExpr};
 
-/// The AIR's name in the registry ([`crate::examples::air_from_instance`]).
+/// The AIR's name.
 pub const NAME: &str = "lookup";
 /// Bus of the range checks (`source` sends `a`, `b`; `range` receives).
 pub const RANGE_BUS: u32 = 0;
@@ -34,26 +35,38 @@ pub struct Lookup {
     pub range_bits: u32,
 }
 
-fn check_params(log_rows: u64, range_bits: u64) -> Result<(), AirError> {
-    if !(2..=26).contains(&log_rows) || !(2..=20).contains(&range_bits) {
-        return Err(AirError::BadParams {
-            air: NAME.into(),
-            reason: "need log_rows in 2..=26 and range_bits in 2..=20".into(),
-        });
-    }
-    Ok(())
-}
-
 impl Lookup {
-    /// The AIR and its three traces (`range`, `source`, `sink`), the witness
-    /// drawn from `seed`. Errors: [`AirError::BadParams`] if `log_rows` is not
-    /// in `2..=26` or `range_bits` not in `2..=20`.
+    /// The AIR. Errors: [`AirError::BadParams`] if `log_rows` is not in
+    /// `2..=26` or `range_bits` not in `2..=20`.
+    pub fn new(log_rows: u32, range_bits: u32) -> Result<Self, AirError> {
+        if !(2..=26).contains(&log_rows) || !(2..=20).contains(&range_bits) {
+            return Err(AirError::BadParams {
+                air: NAME.into(),
+                reason: "need log_rows in 2..=26 and range_bits in 2..=20".into(),
+            });
+        }
+        Ok(Lookup {
+            log_rows,
+            range_bits,
+        })
+    }
+
+    /// The AIR from its parameters `[log_rows, range_bits]`.
+    pub fn from_params(params: &[u64]) -> Result<Self, AirError> {
+        let (log_rows, range_bits) = two_params(NAME, params)?;
+        let fit = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        Self::new(fit(log_rows), fit(range_bits))
+    }
+
+    /// The AIR, its (empty) public inputs and its three traces (`range`,
+    /// `source`, `sink`), the witness drawn from `seed`. Errors: those of
+    /// [`new`](Self::new).
     pub fn generate(
         log_rows: u32,
         range_bits: u32,
         seed: u64,
-    ) -> Result<(Lookup, Vec<HostMatrix<Fp>>), AirError> {
-        check_params(log_rows as u64, range_bits as u64)?;
+    ) -> Result<(Lookup, Vec<Fp>, Vec<HostMatrix<Fp>>), AirError> {
+        let air = Self::new(log_rows, range_bits)?;
         let n = 1usize << log_rows;
         let r = 1usize << range_bits;
         let mut rng = SplitMix64::new(seed);
@@ -63,74 +76,34 @@ impl Lookup {
         for v in a.iter().chain(&b) {
             mult[*v as usize] += 1;
         }
-        let fp = |v: u64| Fp::new(v);
-        let range = HostMatrix::from_columns(&[
-            (0..r as u64).map(fp).collect(),
-            mult.iter().map(|&m| Fp::from(m)).collect(),
-        ])
-        .expect("equal columns");
+        let range = matrix(&[mult.iter().map(|&m| Fp::from(m)).collect()]);
         let c: Vec<u64> = a.iter().zip(&b).map(|(x, y)| x + y).collect();
-        let source = HostMatrix::from_columns(&[
-            a.iter().copied().map(fp).collect(),
-            b.iter().copied().map(fp).collect(),
-            c.iter().copied().map(fp).collect(),
-        ])
-        .expect("equal columns");
+        let fp = |v: &u64| Fp::new(*v);
+        let source = matrix(&[
+            a.iter().map(fp).collect(),
+            b.iter().map(fp).collect(),
+            c.iter().map(fp).collect(),
+        ]);
         let mut perm: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
             let j = (rng.next_u64() % (i as u64 + 1)) as usize;
             perm.swap(i, j);
         }
-        let sink = HostMatrix::from_columns(&[
-            perm.iter().map(|&i| fp(a[i])).collect(),
-            perm.iter().map(|&i| fp(b[i])).collect(),
-            perm.iter().map(|&i| fp(c[i])).collect(),
-        ])
-        .expect("equal columns");
-        Ok((
-            Lookup {
-                log_rows,
-                range_bits,
-            },
-            vec![range, source, sink],
-        ))
-    }
-
-    /// Rebuilds the AIR from `inst.params = [log_rows, range_bits]`.
-    /// Errors: [`AirError::BadParams`] for a wrong parameter count,
-    /// out-of-range parameters or any public input.
-    pub fn from_instance(inst: &AirInstance) -> Result<Lookup, AirError> {
-        let [log_rows, range_bits] = inst.params[..] else {
-            return Err(AirError::BadParams {
-                air: NAME.into(),
-                reason: format!("expected 2 parameters, got {}", inst.params.len()),
-            });
-        };
-        check_params(log_rows, range_bits)?;
-        if !inst.public_inputs.is_empty() {
-            return Err(AirError::BadParams {
-                air: NAME.into(),
-                reason: "takes no public inputs".into(),
-            });
-        }
-        Ok(Lookup {
-            log_rows: log_rows as u32,
-            range_bits: range_bits as u32,
-        })
+        let sink = matrix(&[
+            perm.iter().map(|&i| fp(&a[i])).collect(),
+            perm.iter().map(|&i| fp(&b[i])).collect(),
+            perm.iter().map(|&i| fp(&c[i])).collect(),
+        ]);
+        Ok((air, Vec::new(), vec![range, source, sink]))
     }
 }
 
-fn interaction(
-    bus: u32,
-    kind: InteractionKind,
-    cols: &[usize],
-    mult: LinearCombination,
-) -> Interaction {
+fn interaction(bus: u32, kind: InteractionKind, values: Vec<RowExpr>) -> Interaction {
     Interaction {
         bus,
         kind,
-        values: cols.iter().map(|&c| LinearCombination::column(c)).collect(),
-        multiplicity: mult,
+        values,
+        multiplicity: RowExpr::one(),
     }
 }
 
@@ -145,56 +118,40 @@ fn sum_system() -> ConstraintSystem {
 }
 
 impl Air for Lookup {
-    fn instance(&self) -> AirInstance {
-        AirInstance {
-            name: NAME.into(),
-            params: vec![self.log_rows as u64, self.range_bits as u64],
-            public_inputs: Vec::new(),
-        }
+    fn name(&self) -> String {
+        NAME.into()
+    }
+
+    fn params(&self) -> Vec<u64> {
+        vec![self.log_rows as u64, self.range_bits as u64]
+    }
+
+    fn num_public_inputs(&self) -> usize {
+        0
     }
 
     fn tables(&self) -> Vec<TableSpec> {
-        let one = || LinearCombination::constant(Fp::ONE);
-        let mut range = ConstraintSystem::new(2, 0, 0, 0);
-        let v = range.main(0);
-        range.constrain(v, RowSet::FirstRow);
-        let v1 = range.main_next(0);
-        let d = range.sub(v1, v);
-        let k = range.constant(Fp::ONE);
-        let step = range.sub(d, k);
-        range.constrain(step, RowSet::Transition);
         use InteractionKind::{Receive, Send};
+        let columns = |cols: &[usize]| cols.iter().map(|&c| RowExpr::main(c)).collect();
+        let range = ConstraintSystem::new(1, 0, 0, 0).with_preprocessed(1);
         vec![
-            TableSpec {
-                name: "range".into(),
-                log_height: self.range_bits,
-                width: 2,
-                constraints: range,
-                interactions: vec![interaction(
-                    RANGE_BUS,
-                    Receive,
-                    &[0],
-                    LinearCombination::column(1),
-                )],
-            },
-            TableSpec {
-                name: "source".into(),
-                log_height: self.log_rows,
-                width: 3,
-                constraints: sum_system(),
-                interactions: vec![
-                    interaction(RANGE_BUS, Send, &[0], one()),
-                    interaction(RANGE_BUS, Send, &[1], one()),
-                    interaction(PERM_BUS, Send, &[0, 1, 2], one()),
-                ],
-            },
-            TableSpec {
-                name: "sink".into(),
-                log_height: self.log_rows,
-                width: 3,
-                constraints: sum_system(),
-                interactions: vec![interaction(PERM_BUS, Receive, &[0, 1, 2], one())],
-            },
+            TableSpec::new("range", self.range_bits, range).with_interactions(vec![Interaction {
+                bus: RANGE_BUS,
+                kind: Receive,
+                values: vec![RowExpr::preprocessed(0)],
+                multiplicity: RowExpr::main(0),
+            }]),
+            TableSpec::new("source", self.log_rows, sum_system()).with_interactions(vec![
+                interaction(RANGE_BUS, Send, columns(&[0])),
+                interaction(RANGE_BUS, Send, columns(&[1])),
+                interaction(PERM_BUS, Send, columns(&[0, 1, 2])),
+            ]),
+            TableSpec::new("sink", self.log_rows, sum_system())
+                .with_interactions(vec![interaction(PERM_BUS, Receive, columns(&[0, 1, 2]))]),
         ]
+    }
+
+    fn preprocessed_trace(&self, table: usize) -> Option<HostMatrix<Fp>> {
+        (table == 0).then(|| matrix(&[(0..1u64 << self.range_bits).map(Fp::new).collect()]))
     }
 }

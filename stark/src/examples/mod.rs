@@ -1,18 +1,58 @@
-//! Example AIRs, and the registry a verifier rebuilds them from.
+//! Example AIRs: what the benchmarks prove and the tests exercise. Each
+//! has `generate` (the AIR, public inputs and a satisfying witness) and
+//! `from_params` (the AIR from its [`Air::params`](crate::Air::params), as
+//! a verifier rebuilds it).
+//!
+//! * [`FibWide`]: one wide table of Fibonacci pairs (degree 1);
+//! * [`Lookup`]: three tables on two buses, a preprocessed range table;
+//! * [`Squares`]: one table with periodic and preprocessed columns whose
+//!   input and output enter through buses balanced by public messages.
 
 pub mod fib_wide;
 pub mod lookup;
+pub mod squares;
 
 pub use fib_wide::FibWide;
 pub use lookup::Lookup;
+pub use squares::Squares;
 
-use crate::air::{Air, AirError, AirInstance};
+use crate::air::AirError;
+use backend_api::{Fp, HostMatrix};
 
-/// Rebuilds an AIR from the instance a proof carries.
-pub fn air_from_instance(instance: &AirInstance) -> Result<Box<dyn Air>, AirError> {
-    match instance.name.as_str() {
-        fib_wide::NAME => Ok(Box::new(FibWide::from_instance(instance)?)),
-        lookup::NAME => Ok(Box::new(Lookup::from_instance(instance)?)),
-        other => Err(AirError::UnknownAir(other.to_string())),
+/// Columns of `height` zeros, or [`AirError::BadParams`] for `air` if the
+/// memory cannot be had (a trace too large for this machine is an error,
+/// not an abort).
+pub(crate) fn zero_columns(
+    air: &str,
+    width: usize,
+    height: usize,
+) -> Result<Vec<Vec<Fp>>, AirError> {
+    let too_large = || AirError::BadParams {
+        air: air.into(),
+        reason: format!("a {width} x {height} trace does not fit in memory"),
+    };
+    (0..width)
+        .map(|_| {
+            let mut col = Vec::new();
+            col.try_reserve_exact(height).map_err(|_| too_large())?;
+            col.resize(height, Fp::ZERO);
+            Ok(col)
+        })
+        .collect()
+}
+
+/// The matrix of equal-height `columns`.
+pub(crate) fn matrix(columns: &[Vec<Fp>]) -> HostMatrix<Fp> {
+    HostMatrix::from_columns(columns).expect("columns of one height")
+}
+
+/// The parameters `[a, b]` of `air`, or [`AirError::BadParams`].
+pub(crate) fn two_params(air: &str, params: &[u64]) -> Result<(u64, u64), AirError> {
+    match *params {
+        [a, b] => Ok((a, b)),
+        _ => Err(AirError::BadParams {
+            air: air.into(),
+            reason: format!("expected 2 parameters, got {}", params.len()),
+        }),
     }
 }

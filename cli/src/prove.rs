@@ -1,0 +1,201 @@
+//! `stark prove`: generate a witness, prove it on the chosen backend,
+//! write the proof, report phases, size, security and the statement.
+
+use crate::registry::{Example, Shape};
+use crate::{hex, Backend};
+use backend_api::ProverDevice;
+use backend_cpu::CpuDevice;
+use clap::Args;
+use serde_json::json;
+use stark::{Options, Prover};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Flags of `stark prove`.
+#[derive(Args)]
+pub struct ProveArgs {
+    #[arg(long, value_enum)]
+    air: Example,
+    /// fib-wide: number of columns (even).
+    #[arg(long, default_value_t = 64)]
+    cols: usize,
+    /// log2 of the rows (fib-wide, squares; lookup's source and sink tables).
+    #[arg(long, default_value_t = 16)]
+    log_rows: u32,
+    /// lookup: log2 of the range table's height (default min(log_rows, 16)).
+    #[arg(long)]
+    range_bits: Option<u32>,
+    /// lookup: witness seed; squares: the input x_0.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+    backend: Backend,
+    /// cuda: the GPU's ordinal.
+    #[arg(long, default_value_t = 0)]
+    gpu: usize,
+    /// Options preset: blowup2, blowup4 (default), blowup8, blowup16, test.
+    #[arg(long, default_value = "blowup4")]
+    preset: String,
+    /// Override the preset's query count.
+    #[arg(long)]
+    queries: Option<usize>,
+    /// Override the preset's grinding bits.
+    #[arg(long)]
+    grinding: Option<u32>,
+    #[arg(long)]
+    out: PathBuf,
+    /// Machine-readable output.
+    #[arg(long)]
+    json: bool,
+}
+
+type JobResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Runs `stark prove`.
+pub fn run(args: ProveArgs) -> JobResult {
+    let mut options = Options::by_name(&args.preset)
+        .ok_or_else(|| format!("unknown preset `{}`", args.preset))?;
+    if let Some(q) = args.queries {
+        options.num_queries = q;
+    }
+    if let Some(g) = args.grinding {
+        options.grinding_bits = g;
+    }
+    match args.backend {
+        Backend::Cpu => prove_on(CpuDevice::new(), &args, options),
+        Backend::Cuda => run_on_cuda(&args, options),
+    }
+}
+
+/// Proves on GPU number `args.gpu` with the CUDA backend.
+#[cfg(feature = "cuda")]
+fn run_on_cuda(args: &ProveArgs, options: Options) -> JobResult {
+    prove_on(backend_cuda::CudaDevice::new(args.gpu)?, args, options)
+}
+
+/// Without the `cuda` feature there is no CUDA backend to run: say so
+/// rather than proving on the CPU instead.
+#[cfg(not(feature = "cuda"))]
+fn run_on_cuda(_args: &ProveArgs, _options: Options) -> JobResult {
+    Err(NO_CUDA.into())
+}
+
+#[cfg(not(feature = "cuda"))]
+const NO_CUDA: &str = "this `stark` binary was built without CUDA support \
+     (rebuild with `cargo build --release -p stark-cli --features cuda`)";
+
+fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> JobResult {
+    let start = Instant::now();
+    let json = args.json;
+    let progress = move |phase: &str| {
+        if !json {
+            eprintln!("[{:>8.3}s] {phase} ...", start.elapsed().as_secs_f64());
+        }
+    };
+    progress("trace generation");
+    let t0 = Instant::now();
+    let shape = Shape {
+        cols: args.cols,
+        log_rows: args.log_rows,
+        range_bits: args.range_bits.unwrap_or(args.log_rows.min(16)),
+        seed: args.seed,
+    };
+    let inst = args.air.generate(&shape)?;
+    let trace_time = t0.elapsed().as_secs_f64();
+    let backend_name = device.name();
+    let prover = Prover::with_options(device, options)?.on_phase(progress);
+    let t_setup = Instant::now();
+    let key = prover.setup(inst.air.as_ref())?;
+    let setup_time = t_setup.elapsed().as_secs_f64();
+    let (proof, times) = prover.prove_with_key(&key, &inst.public, &inst.traces)?;
+    let bytes = proof.to_bytes();
+    std::fs::write(&args.out, &bytes)?;
+    let security = key.security(&inst.public);
+    let statement = hex(&key.statement(&inst.public));
+    let mut phases: Vec<(&str, f64)> =
+        vec![("trace generation", trace_time), ("setup", setup_time)];
+    phases.extend(times.0.iter().map(|(n, d)| (*n, d.as_secs_f64())));
+    let prove_total = times.total().as_secs_f64();
+    let instance = &proof.air;
+    if args.json {
+        let phases: Vec<_> = phases
+            .iter()
+            .map(|(name, seconds)| json!({"name": name, "seconds": seconds}))
+            .collect();
+        let out = json!({
+            "air": instance.name,
+            "params": instance.params,
+            "public_inputs": instance.public_inputs.iter().map(|v| v.value()).collect::<Vec<_>>(),
+            "statement": statement,
+            "backend": backend_name,
+            "log_blowup": options.log_blowup,
+            "queries": options.num_queries,
+            "grinding_bits": options.grinding_bits,
+            "phases": phases,
+            "prove_seconds": prove_total,
+            "proof_bytes": bytes.len(),
+            "conjectured_bits": security.conjectured_bits,
+            "provable_bits": security.provable_bits,
+            "out": args.out.display().to_string(),
+        });
+        println!("{out}");
+        return Ok(());
+    }
+    println!(
+        "air       {} {:?} on {backend_name}",
+        instance.name, instance.params
+    );
+    println!("statement {statement}");
+    println!(
+        "options   blowup {}, {} queries, {} grinding bits",
+        options.blowup(),
+        options.num_queries,
+        options.grinding_bits
+    );
+    println!("{:<22} {:>10} {:>7}", "phase", "seconds", "share");
+    for (name, s) in &phases {
+        println!(
+            "{name:<22} {s:>10.3} {:>6.1}%",
+            100.0 * s / prove_total.max(1e-9)
+        );
+    }
+    println!(
+        "{:<22} {prove_total:>10.3}  (excluding trace generation and setup)",
+        "prove total"
+    );
+    println!("proof     {} bytes -> {}", bytes.len(), args.out.display());
+    println!(
+        "security  {} bits conjectured (queries {}, field {}, hash 128), {} bits provable",
+        security.conjectured_bits, security.query_bits, security.field_bits, security.provable_bits
+    );
+    Ok(())
+}
+
+#[cfg(all(test, not(feature = "cuda")))]
+mod tests {
+    use super::*;
+
+    /// `--backend cuda` in a binary without the feature is an error naming
+    /// the missing support, and nothing is proved or written.
+    #[test]
+    fn cuda_backend_without_the_feature_is_an_error() {
+        let out = std::env::temp_dir().join(format!("stark-no-cuda-{}.bin", std::process::id()));
+        let args = ProveArgs {
+            air: Example::FibWide,
+            cols: 2,
+            log_rows: 3,
+            range_bits: None,
+            seed: 1,
+            backend: Backend::Cuda,
+            gpu: 0,
+            preset: "test".into(),
+            queries: None,
+            grinding: None,
+            out: out.clone(),
+            json: true,
+        };
+        let err = run(args).unwrap_err().to_string();
+        assert!(err.contains("without CUDA support"), "{err}");
+        assert!(!out.exists());
+    }
+}

@@ -1,0 +1,150 @@
+//! The prover, generic over the device. See docs/PROTOCOL.md for the rounds.
+//!
+//! * [`Prover::setup`] (once per AIR and options): layouts, the
+//!   preprocessed columns' LDEs and trees, periodic tables, the verifying
+//!   key ([`setup`]);
+//! * [`Prover::prove_with_key`]: the rounds, one method each ([`rounds`]);
+//! * every device result is checked against its contract
+//!   ([`device_output`]).
+
+mod device_output;
+mod rounds;
+mod setup;
+
+use crate::air::Air;
+use crate::error::ProverError;
+use crate::keys::ProvingKey;
+use crate::options::Options;
+use crate::proof::Proof;
+use backend_api::{Fp, HostMatrix, ProverDevice};
+use std::time::{Duration, Instant};
+
+/// Wall-clock time of each prover phase, in execution order.
+#[derive(Clone, Debug, Default)]
+pub struct PhaseTimes(pub Vec<(&'static str, Duration)>);
+
+impl PhaseTimes {
+    /// The sum of all phase times.
+    pub fn total(&self) -> Duration {
+        self.0.iter().map(|(_, d)| *d).sum()
+    }
+}
+
+/// A prover on one device, with one context.
+pub struct Prover<D: ProverDevice> {
+    device: D,
+    ctx: D::DeviceCtx,
+    options: Options,
+    progress: Option<ProgressFn>,
+}
+
+/// Called with each phase's name as it starts.
+type ProgressFn = Box<dyn Fn(&str) + Send + Sync>;
+
+/// Times phases and announces them.
+struct Phases<'a> {
+    times: PhaseTimes,
+    clock: Instant,
+    progress: Option<&'a ProgressFn>,
+}
+
+impl Phases<'_> {
+    fn start(&mut self, name: &str) {
+        if let Some(f) = self.progress {
+            f(name);
+        }
+        self.clock = Instant::now();
+    }
+
+    fn end(&mut self, name: &'static str) {
+        self.times.0.push((name, self.clock.elapsed()));
+    }
+}
+
+impl<D: ProverDevice> Prover<D> {
+    /// A prover with the default options ([`Options::blowup4`]).
+    pub fn new(device: D) -> Result<Self, ProverError> {
+        Self::with_options(device, Options::default())
+    }
+
+    /// A prover with `options`, creating one context on `device`.
+    /// Errors: [`ProverError::Options`] if the options are invalid,
+    /// [`ProverError::Device`] if the context cannot be created.
+    pub fn with_options(device: D, options: Options) -> Result<Self, ProverError> {
+        options.validate()?;
+        let ctx = device.new_ctx()?;
+        Ok(Prover {
+            device,
+            ctx,
+            options,
+            progress: None,
+        })
+    }
+
+    /// Calls `f` with the name of each phase as it starts.
+    pub fn on_phase(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Box::new(f));
+        self
+    }
+
+    /// The options proofs are made with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The device the prover runs on.
+    pub fn device(&self) -> &D {
+        &self.device
+    }
+
+    fn phases(&self) -> Phases<'_> {
+        Phases {
+            times: PhaseTimes::default(),
+            clock: Instant::now(),
+            progress: self.progress.as_ref(),
+        }
+    }
+
+    /// Proves that `traces` (one per table, natural row order) satisfy
+    /// `air` for the public inputs `public`: [`setup`](Self::setup), then
+    /// [`prove_with_key`](Self::prove_with_key). The phase times include
+    /// the setup. To prove an AIR with preprocessed columns several times,
+    /// set up once and call `prove_with_key`.
+    pub fn prove(
+        &self,
+        air: &dyn Air,
+        public: &[Fp],
+        traces: &[HostMatrix<Fp>],
+    ) -> Result<(Proof, PhaseTimes), ProverError> {
+        let start = Instant::now();
+        let pk = self.setup(air)?;
+        let setup = start.elapsed();
+        let (proof, mut times) = self.prove_with_key(&pk, public, traces)?;
+        times.0.insert(0, ("setup", setup));
+        Ok((proof, times))
+    }
+
+    /// Proves with a key from [`setup`](Self::setup) on this prover.
+    ///
+    /// Errors: [`ProverError::KeyOptions`] for a key made with other
+    /// options; [`ProverError::PublicInputCount`], [`ProverError::TraceCount`]
+    /// and [`ProverError::TraceShape`] for a statement or witness of the
+    /// wrong shape; [`ProverError::UnbalancedBuses`] and
+    /// [`ProverError::ConstraintsNotSatisfied`] for a witness that does not
+    /// satisfy the AIR; [`ProverError::Device`] and
+    /// [`ProverError::DeviceOutput`] for device failures.
+    pub fn prove_with_key(
+        &self,
+        pk: &ProvingKey<'_, D>,
+        public: &[Fp],
+        traces: &[HostMatrix<Fp>],
+    ) -> Result<(Proof, PhaseTimes), ProverError> {
+        if pk.options != self.options {
+            return Err(ProverError::KeyOptions);
+        }
+        rounds::check_statement(pk, public, traces)?;
+        let mut phases = self.phases();
+        let proof = rounds::ProofRun::new(self, pk, public).prove(traces, &mut phases)?;
+        Ok((proof, phases.times))
+    }
+}

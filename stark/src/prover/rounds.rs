@@ -1,0 +1,603 @@
+//! The prover's rounds (docs/PROTOCOL.md, "Rounds"), one method each, over
+//! the per-table device state they hand on. Every device result is checked
+//! against its contract ([`super::device_output`]) before it is used.
+
+use super::device_output as out;
+use super::setup::composition_domain;
+use super::{Phases, Prover};
+use crate::air::PublicInteraction;
+use crate::error::ProverError;
+use crate::keys::{ProvingKey, TableKey};
+use crate::layout::TableLayout;
+use crate::logup_constraints::{public_sum, NUM_CHALLENGES};
+use crate::ood::{composition_matches, sample_ood_point};
+use crate::proof::{Proof, TableFri, TableOod};
+use crate::proof_io::options_bytes;
+use crate::transcript::Transcript;
+use backend_api::expr::ConstraintParams;
+use backend_api::{
+    elems_to_bytes, Coset, DeepOpening, DeviceElem, DeviceMatrix, Fp, Fp3, HostMatrix,
+    LogUpChallenges, MerkleOpening, MerkleTree, NttDirection, Order, ProverDevice, TraceColumns,
+};
+
+/// Checks the public inputs and traces against the key's AIR and layouts
+/// before any device work.
+pub(super) fn check_statement<D: ProverDevice>(
+    pk: &ProvingKey<'_, D>,
+    public: &[Fp],
+    traces: &[HostMatrix<Fp>],
+) -> Result<(), ProverError> {
+    let expected = pk.air.num_public_inputs();
+    if public.len() != expected {
+        return Err(ProverError::PublicInputCount {
+            expected,
+            got: public.len(),
+        });
+    }
+    if traces.len() != pk.layouts.len() {
+        return Err(ProverError::TraceCount {
+            expected: pk.layouts.len(),
+            got: traces.len(),
+        });
+    }
+    for (t, tr) in pk.layouts.iter().zip(traces) {
+        if tr.width() != t.width || tr.height() != t.height() {
+            return Err(ProverError::TraceShape {
+                table: t.name.clone(),
+                width: t.width,
+                height: t.height(),
+                got_width: tr.width(),
+                got_height: tr.height(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A committed matrix: its values on the device and its Merkle tree.
+struct Committed<D: ProverDevice, T: DeviceElem> {
+    lde: DeviceMatrix<D, T>,
+    tree: D::MerkleTree,
+}
+
+/// A table's LogUp aux trace (natural order over `H_n`) and its commitment.
+struct AuxState<D: ProverDevice> {
+    trace: DeviceMatrix<D, Fp3>,
+    committed: Committed<D, Fp3>,
+}
+
+/// Per-table device state from round 1 on.
+struct TableState<D: ProverDevice> {
+    trace: DeviceMatrix<D, Fp>,
+    main: Committed<D, Fp>,
+    aux: Option<AuxState<D>>,
+    /// The table's LogUp total (0 without interactions).
+    total: Fp3,
+}
+
+/// A table's composition parts: their values over `H_n` (coefficients
+/// until round 4) and their committed LDE.
+struct PartsState<D: ProverDevice> {
+    values: DeviceMatrix<D, Fp3>,
+    committed: Committed<D, Fp3>,
+}
+
+/// One proof in progress: the prover, the key, the statement, the
+/// transcript.
+pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
+    dev: &'a D,
+    ctx: &'a D::DeviceCtx,
+    pk: &'a ProvingKey<'k, D>,
+    public: &'a [Fp],
+    public_messages: Vec<PublicInteraction>,
+    transcript: Transcript,
+}
+
+impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
+    /// Round 0, the header: absorbs the verifying key's digest, the
+    /// options and the public inputs.
+    pub(super) fn new(prover: &'a Prover<D>, pk: &'a ProvingKey<'k, D>, public: &'a [Fp]) -> Self {
+        let mut transcript = Transcript::new();
+        transcript.absorb(&pk.vk.digest());
+        transcript.absorb(&options_bytes(&pk.options));
+        transcript.absorb(&elems_to_bytes(public));
+        ProofRun {
+            dev: &prover.device,
+            ctx: &prover.ctx,
+            pk,
+            public,
+            public_messages: pk.air.public_interactions(public),
+            transcript,
+        }
+    }
+
+    fn tables(&self) -> impl Iterator<Item = (&'a TableLayout, &'a TableKey<D>)> {
+        self.pk.layouts.iter().zip(&self.pk.tables)
+    }
+
+    /// Runs every round; `phases` times them.
+    pub(super) fn prove(
+        mut self,
+        traces: &[HostMatrix<Fp>],
+        phases: &mut Phases,
+    ) -> Result<Proof, ProverError> {
+        phases.start("main commit");
+        let mut state = self.main_commit(traces)?;
+        phases.end("main commit");
+        phases.start("logup");
+        let (lc, totals) = self.logup(&mut state)?;
+        phases.end("logup (aux commit)");
+        phases.start("composition");
+        let (alpha, mut parts) = self.composition(&state, &lc)?;
+        phases.end("composition commit");
+        phases.start("ood");
+        let (z, ood) = self.out_of_domain(&state, &mut parts, &lc, alpha)?;
+        phases.end("ood evaluation");
+        phases.start("deep + fri");
+        let (fri, layers) = self.deep_fri(&state, &parts, &ood, z)?;
+        phases.end("deep + fri");
+        phases.start("grinding");
+        let pow_nonce = self.grind()?;
+        phases.end("grinding");
+        phases.start("queries");
+        let openings = self.open(&state, &parts, &layers)?;
+        phases.end("queries");
+        Ok(Proof {
+            air: self.pk.air.instance(self.public),
+            options: self.pk.options,
+            main_roots: state.iter().map(|s| s.main.tree.root()).collect(),
+            aux_roots: state
+                .iter()
+                .filter_map(|s| s.aux.as_ref().map(|a| a.committed.tree.root()))
+                .collect(),
+            totals,
+            parts_roots: parts.iter().map(|p| p.committed.tree.root()).collect(),
+            ood,
+            fri,
+            pow_nonce,
+            main_openings: openings.main,
+            pre_openings: openings.pre,
+            aux_openings: openings.aux,
+            parts_openings: openings.parts,
+            fri_openings: openings.fri,
+        })
+    }
+
+    /// The coset LDE (natural evaluations -> bit-reversed) of `m`, checked.
+    fn extend<T: DeviceElem>(
+        &self,
+        m: &DeviceMatrix<D, T>,
+        t: &TableLayout,
+    ) -> Result<DeviceMatrix<D, T>, ProverError> {
+        let opts = &self.pk.options;
+        let lde = self.dev.coset_lde(
+            self.ctx,
+            m,
+            Order::Natural,
+            opts.blowup(),
+            opts.shift,
+            Order::BitReversed,
+        )?;
+        out::matrix::<D, T>("coset_lde", lde, m.width(), t.lde_height())
+    }
+
+    /// A tree with one row per leaf over `lde`, checked; absorbs its root.
+    fn commit<T: DeviceElem>(
+        &mut self,
+        lde: DeviceMatrix<D, T>,
+    ) -> Result<Committed<D, T>, ProverError> {
+        let shape = out::merkle_shape::<T>(lde.height(), lde.width(), 1);
+        let tree = self.dev.merkle_commit(self.ctx, &[&lde], 1)?;
+        let tree = out::tree::<D>("merkle_commit", tree, &shape)?;
+        self.transcript.absorb(&tree.root());
+        Ok(Committed { lde, tree })
+    }
+
+    /// Round 1: uploads, extends and commits each main trace.
+    fn main_commit(
+        &mut self,
+        traces: &[HostMatrix<Fp>],
+    ) -> Result<Vec<TableState<D>>, ProverError> {
+        let mut state = Vec::with_capacity(traces.len());
+        for (t, tr) in self.pk.layouts.iter().zip(traces) {
+            let up = self.dev.upload_matrix(self.ctx, tr)?;
+            let trace = out::matrix::<D, Fp>("upload_matrix", up, t.width, t.height())?;
+            let lde = self.extend(&trace, t)?;
+            state.push(TableState {
+                trace,
+                main: self.commit(lde)?,
+                aux: None,
+                total: Fp3::ZERO,
+            });
+        }
+        Ok(state)
+    }
+
+    /// Round 2: LogUp challenges, the aux traces and their totals (which,
+    /// with the public messages, must cancel), then their commitments.
+    fn logup(
+        &mut self,
+        state: &mut [TableState<D>],
+    ) -> Result<(LogUpChallenges, Vec<Fp3>), ProverError> {
+        let lc = LogUpChallenges {
+            z: self.transcript.challenge_fp3(),
+            alpha: self.transcript.challenge_fp3(),
+        };
+        let mut aux_traces = Vec::with_capacity(state.len());
+        for ((spec, (t, key)), st) in self.pk.specs.iter().zip(self.tables()).zip(&mut *state) {
+            if spec.interactions.is_empty() {
+                aux_traces.push(None);
+                continue;
+            }
+            let trace = TraceColumns {
+                main: &st.trace,
+                preprocessed: key.preprocessed.as_ref().map(|p| &p.trace),
+            };
+            let aux = self
+                .dev
+                .logup_aux_trace(self.ctx, trace, &spec.interactions, &lc)?;
+            let aux_trace =
+                out::matrix::<D, Fp3>("logup_aux_trace", aux.aux, t.aux_width, t.height())?;
+            st.total = aux.total;
+            aux_traces.push(Some(aux_trace));
+        }
+        let totals: Vec<Fp3> = state
+            .iter()
+            .zip(&aux_traces)
+            .filter(|(_, a)| a.is_some())
+            .map(|(s, _)| s.total)
+            .collect();
+        let sum = totals.iter().copied().sum::<Fp3>() + public_sum(&self.public_messages, &lc);
+        if sum != Fp3::ZERO {
+            return Err(ProverError::UnbalancedBuses(sum));
+        }
+        for ((t, st), aux) in self.pk.layouts.iter().zip(state).zip(aux_traces) {
+            if let Some(trace) = aux {
+                let lde = self.extend(&trace, t)?;
+                let committed = self.commit(lde)?;
+                st.aux = Some(AuxState { trace, committed });
+            }
+        }
+        self.transcript.absorb_fp3s(&totals);
+        Ok((lc, totals))
+    }
+
+    /// Round 3: for each table, the composition over the first `q n` LDE
+    /// positions, interpolated, split into `q` parts of `n` coefficients,
+    /// extended and committed.
+    fn composition(
+        &mut self,
+        state: &[TableState<D>],
+        lc: &LogUpChallenges,
+    ) -> Result<(Fp3, Vec<PartsState<D>>), ProverError> {
+        let alpha = self.transcript.challenge_fp3();
+        let shift = self.pk.options.shift;
+        let mut parts = Vec::with_capacity(state.len());
+        for ((t, key), st) in self.tables().zip(state) {
+            let challenges: [Fp3; NUM_CHALLENGES] = [lc.z, lc.alpha, st.total];
+            let domain = composition_domain(t, shift);
+            let trace = TraceColumns {
+                main: &st.main.lde,
+                preprocessed: key.preprocessed.as_ref().map(|p| &p.lde),
+            };
+            let params = ConstraintParams {
+                challenges: &challenges,
+                public: self.public,
+                periodic: &key.periodic,
+                alpha,
+            };
+            let aux = st.aux.as_ref().map(|a| &a.committed.lde);
+            let evals = self
+                .dev
+                .evaluate_constraints(self.ctx, &t.system, trace, aux, &domain, &params)?;
+            let m = t.parts * t.height();
+            let mut comp = out::matrix::<D, Fp3>("evaluate_constraints", evals, 1, m)?;
+            self.dev.ntt(
+                self.ctx,
+                &mut comp,
+                NttDirection::Inverse,
+                shift,
+                Order::BitReversed,
+                Order::Natural,
+            )?;
+            out::shape::<D, Fp3>("ntt", &comp, 1, m)?;
+            let coeffs = comp
+                .reshape(t.parts, t.height())
+                .expect("a 1 x (parts * n) matrix reshapes to parts x n");
+            let lde = self.dev.coeffs_to_coset(
+                self.ctx,
+                &coeffs,
+                Order::Natural,
+                self.pk.options.blowup(),
+                shift,
+                Order::BitReversed,
+            )?;
+            let lde = out::matrix::<D, Fp3>("coeffs_to_coset", lde, t.parts, t.lde_height())?;
+            let committed = self.commit(lde)?;
+            parts.push(PartsState {
+                values: coeffs,
+                committed,
+            });
+        }
+        Ok((alpha, parts))
+    }
+
+    /// `m`'s columns at `points`, checked: one vector of `m.width()` values
+    /// per point.
+    fn evaluate_at<T: DeviceElem>(
+        &self,
+        m: &DeviceMatrix<D, T>,
+        points: &[Fp3],
+    ) -> Result<Vec<Vec<Fp3>>, ProverError> {
+        let values = self.dev.ood_evaluate(self.ctx, m, points)?;
+        let values = out::count("ood_evaluate", "points", values, points.len())?;
+        values
+            .into_iter()
+            .map(|v| out::count("ood_evaluate", "values at a point", v, m.width()))
+            .collect()
+    }
+
+    /// `(values at z, values at z g)` of `m`, or two empty vectors.
+    fn at_z_and_zg<T: DeviceElem>(
+        &self,
+        m: Option<&DeviceMatrix<D, T>>,
+        points: &[Fp3; 2],
+    ) -> Result<(Vec<Fp3>, Vec<Fp3>), ProverError> {
+        let Some(m) = m else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let mut v = self.evaluate_at(m, points)?;
+        let zg = v.pop().expect("two points checked");
+        Ok((v.pop().expect("two points checked"), zg))
+    }
+
+    /// Round 4: the out-of-domain point `z` and every column at `z` and
+    /// `z g` (parts at `z`), checked against the constraints (a witness
+    /// that fails them is refused here) and absorbed.
+    fn out_of_domain(
+        &mut self,
+        state: &[TableState<D>],
+        parts: &mut [PartsState<D>],
+        lc: &LogUpChallenges,
+        alpha: Fp3,
+    ) -> Result<(Fp3, Vec<TableOod>), ProverError> {
+        let log_n_max = self.pk.layouts.iter().map(|t| t.log_n).max();
+        let log_n_max = log_n_max.expect("an AIR has at least one table");
+        let z = sample_ood_point(&mut self.transcript, log_n_max, &self.pk.options);
+        let mut ood = Vec::with_capacity(state.len());
+        for (((spec, (t, key)), st), p) in self
+            .pk
+            .specs
+            .iter()
+            .zip(self.tables())
+            .zip(state)
+            .zip(&mut *parts)
+        {
+            let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
+            let points = [z, z.mul_base(g)];
+            let (main_z, main_zg) = self.at_z_and_zg(Some(&st.trace), &points)?;
+            let pre = key.preprocessed.as_ref().map(|p| &p.trace);
+            let (pre_z, pre_zg) = self.at_z_and_zg(pre, &points)?;
+            let (aux_z, aux_zg) = self.at_z_and_zg(st.aux.as_ref().map(|a| &a.trace), &points)?;
+            // The parts' coefficients become their values over H_n.
+            self.dev.ntt(
+                self.ctx,
+                &mut p.values,
+                NttDirection::Forward,
+                Fp::ONE,
+                Order::Natural,
+                Order::Natural,
+            )?;
+            out::shape::<D, Fp3>("ntt", &p.values, t.parts, t.height())?;
+            let parts_z = self.evaluate_at(&p.values, &[z])?.pop().expect("one point");
+            let table_ood = TableOod {
+                main_z,
+                main_zg,
+                pre_z,
+                pre_zg,
+                aux_z,
+                aux_zg,
+                parts_z,
+            };
+            let challenges = [lc.z, lc.alpha, st.total];
+            if !composition_matches(
+                t,
+                &spec.periodic,
+                &table_ood,
+                &challenges,
+                self.public,
+                alpha,
+                z,
+            ) {
+                return Err(ProverError::ConstraintsNotSatisfied {
+                    table: t.name.clone(),
+                });
+            }
+            for v in table_ood.vectors() {
+                self.transcript.absorb_fp3s(v);
+            }
+            ood.push(table_ood);
+        }
+        Ok((z, ood))
+    }
+
+    /// Round 5: `gamma`, each table's DEEP codeword and its FRI: committed
+    /// layers, folds, and the final polynomial.
+    #[allow(clippy::type_complexity)]
+    fn deep_fri(
+        &mut self,
+        state: &[TableState<D>],
+        parts: &[PartsState<D>],
+        ood: &[TableOod],
+        z: Fp3,
+    ) -> Result<(Vec<TableFri>, Vec<Vec<Committed<D, Fp3>>>), ProverError> {
+        let gamma = self.transcript.challenge_fp3();
+        let mut fri = Vec::with_capacity(state.len());
+        let mut layers = Vec::with_capacity(state.len());
+        for (((t, key), st), (p, o)) in self.tables().zip(state).zip(parts.iter().zip(ood)) {
+            let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
+            let points = [z, z.mul_base(g)];
+            let both = |v: &Vec<Fp3>, w: &Vec<Fp3>| vec![(0, v.clone()), (1, w.clone())];
+            let mut base = vec![DeepOpening {
+                matrix: &st.main.lde,
+                evaluations: both(&o.main_z, &o.main_zg),
+            }];
+            if let Some(pre) = &key.preprocessed {
+                base.push(DeepOpening {
+                    matrix: &pre.lde,
+                    evaluations: both(&o.pre_z, &o.pre_zg),
+                });
+            }
+            let mut ext = Vec::new();
+            if let Some(aux) = &st.aux {
+                ext.push(DeepOpening {
+                    matrix: &aux.committed.lde,
+                    evaluations: both(&o.aux_z, &o.aux_zg),
+                });
+            }
+            ext.push(DeepOpening {
+                matrix: &p.committed.lde,
+                evaluations: vec![(0, o.parts_z.clone())],
+            });
+            let shift = self.pk.options.shift;
+            let domain = Coset::new(t.log_lde, shift, Order::BitReversed);
+            let codeword = self
+                .dev
+                .deep_composition(self.ctx, domain, &points, gamma, &base, &ext)?;
+            let codeword = out::matrix::<D, Fp3>("deep_composition", codeword, 1, t.lde_height())?;
+            let (table_fri, table_layers) = self.fri(t, codeword)?;
+            fri.push(table_fri);
+            layers.push(table_layers);
+        }
+        Ok((fri, layers))
+    }
+
+    /// FRI on one table's DEEP codeword: per layer, commit (pairs per
+    /// leaf), absorb the root, squeeze `beta`, fold; then the last
+    /// codeword's coefficients, which must fit the final length.
+    fn fri(
+        &mut self,
+        t: &TableLayout,
+        mut codeword: DeviceMatrix<D, Fp3>,
+    ) -> Result<(TableFri, Vec<Committed<D, Fp3>>), ProverError> {
+        let mut layers = Vec::with_capacity(t.fri_layers);
+        let mut layer_roots = Vec::with_capacity(t.fri_layers);
+        let mut shift = self.pk.options.shift;
+        for _ in 0..t.fri_layers {
+            let size = codeword.height();
+            let shape = out::merkle_shape::<Fp3>(size, 1, 2);
+            let tree = self.dev.fri_commit_layer(self.ctx, &codeword)?;
+            let tree = out::tree::<D>("fri_commit_layer", tree, &shape)?;
+            layer_roots.push(tree.root());
+            self.transcript.absorb(&tree.root());
+            let beta = self.transcript.challenge_fp3();
+            let folded = self.dev.fri_fold(self.ctx, &codeword, shift, beta)?;
+            let folded = out::matrix::<D, Fp3>("fri_fold", folded, 1, size / 2)?;
+            layers.push(Committed {
+                lde: codeword,
+                tree,
+            });
+            codeword = folded;
+            shift = shift * shift;
+        }
+        let size = codeword.height();
+        self.dev.ntt(
+            self.ctx,
+            &mut codeword,
+            NttDirection::Inverse,
+            shift,
+            Order::BitReversed,
+            Order::Natural,
+        )?;
+        out::shape::<D, Fp3>("ntt", &codeword, 1, size)?;
+        let coeffs = self.dev.download(self.ctx, codeword.buffer())?;
+        let coeffs = out::count("download", "elements", coeffs, size)?;
+        if coeffs.len() < t.final_len || coeffs[t.final_len..].iter().any(|c| *c != Fp3::ZERO) {
+            return Err(ProverError::FriFinalDegree {
+                table: t.name.clone(),
+            });
+        }
+        let final_poly = coeffs[..t.final_len].to_vec();
+        self.transcript.absorb_fp3s(&final_poly);
+        Ok((
+            TableFri {
+                layer_roots,
+                final_poly,
+            },
+            layers,
+        ))
+    }
+
+    /// Round 6: the smallest nonce meeting the grinding bits, checked and
+    /// absorbed.
+    fn grind(&mut self) -> Result<u64, ProverError> {
+        let seed = self.transcript.state();
+        let bits = self.pk.options.grinding_bits;
+        let nonce = out::nonce(&seed, self.dev.grind(self.ctx, &seed, bits)?, bits)?;
+        self.transcript.absorb_u64(nonce);
+        Ok(nonce)
+    }
+
+    /// Openings of `c`'s tree at `leaves`, checked.
+    fn open_at<T: DeviceElem>(
+        &self,
+        c: (&D::MerkleTree, &DeviceMatrix<D, T>),
+        leaves: &[usize],
+    ) -> Result<Vec<MerkleOpening<T>>, ProverError> {
+        let (tree, lde) = c;
+        let openings = self.dev.merkle_open(self.ctx, tree, &[lde], leaves)?;
+        out::openings(openings, tree.shape(), leaves)
+    }
+
+    /// Rounds 7 and 8: the query indices, then every opening at them.
+    fn open(
+        &mut self,
+        state: &[TableState<D>],
+        parts: &[PartsState<D>],
+        layers: &[Vec<Committed<D, Fp3>>],
+    ) -> Result<Openings, ProverError> {
+        let opts = &self.pk.options;
+        let log_lde_max = self.pk.layouts.iter().map(|t| t.log_lde).max();
+        let log_lde_max = log_lde_max.expect("an AIR has at least one table");
+        let queries: Vec<usize> = (0..opts.num_queries)
+            .map(|_| self.transcript.query_index(log_lde_max))
+            .collect();
+        let mut o = Openings::default();
+        for (((t, key), st), (p, table_layers)) in
+            self.tables().zip(state).zip(parts.iter().zip(layers))
+        {
+            let pos: Vec<usize> = queries
+                .iter()
+                .map(|q| q >> (log_lde_max - t.log_lde))
+                .collect();
+            o.main
+                .push(self.open_at((&st.main.tree, &st.main.lde), &pos)?);
+            if let Some(pre) = &key.preprocessed {
+                o.pre.push(self.open_at((&pre.tree, &pre.lde), &pos)?);
+            }
+            if let Some(aux) = &st.aux {
+                let c = &aux.committed;
+                o.aux.push(self.open_at((&c.tree, &c.lde), &pos)?);
+            }
+            let c = &p.committed;
+            o.parts.push(self.open_at((&c.tree, &c.lde), &pos)?);
+            let mut per_layer = Vec::with_capacity(table_layers.len());
+            for (l, layer) in table_layers.iter().enumerate() {
+                let leaves: Vec<usize> = pos.iter().map(|p| p >> (l + 1)).collect();
+                per_layer.push(self.open_at((&layer.tree, &layer.lde), &leaves)?);
+            }
+            o.fri.push(per_layer);
+        }
+        Ok(o)
+    }
+}
+
+/// Every opening of a proof, in the proof's layout.
+#[derive(Default)]
+struct Openings {
+    main: Vec<Vec<MerkleOpening<Fp>>>,
+    pre: Vec<Vec<MerkleOpening<Fp>>>,
+    aux: Vec<Vec<MerkleOpening<Fp3>>>,
+    parts: Vec<Vec<MerkleOpening<Fp3>>>,
+    fri: Vec<Vec<Vec<MerkleOpening<Fp3>>>>,
+}

@@ -1,0 +1,358 @@
+//! The prover does not trust a device's output: a backend that returns a
+//! result of the wrong shape (one primitive at a time) makes the prover
+//! fail with `ProverError::DeviceOutput` naming the primitive, never panic
+//! or produce a proof.
+
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
+use backend_api::{
+    Coset, DeepOpening, DeviceElem, DeviceError, DeviceMatrix, DeviceResult, Digest, Fp, Fp3,
+    Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, MerkleShape, MerkleTree,
+    NttDirection, Order, ProverDevice, TraceColumns,
+};
+use backend_cpu::{CpuDevice, CpuMerkleTree};
+use stark::examples::{Lookup, Squares};
+use stark::{Air, Options, Prover, ProverError};
+
+/// Which result comes back malformed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Fault {
+    /// `upload`: one element short (seen through the trait's provided
+    /// `upload_matrix`, which reports it as the device's `ShortUpload`).
+    Upload,
+    /// `coset_lde`: half the height.
+    CosetLde,
+    /// `coeffs_to_coset`: one column short.
+    CoeffsToCoset,
+    /// `merkle_commit`: a tree claiming two rows per leaf.
+    MerkleCommit,
+    /// `merkle_open`: one opening short.
+    MerkleOpenCount,
+    /// `merkle_open`: a sibling short.
+    MerklePath,
+    /// `logup_aux_trace`: one column short.
+    LogUp,
+    /// `evaluate_constraints`: half the positions.
+    Constraints,
+    /// `ntt`: the buffer grows by one element.
+    Ntt,
+    /// `ood_evaluate`: one value short at the last point.
+    Ood,
+    /// `ood_evaluate`: one point short.
+    OodPoints,
+    /// `deep_composition`: twice the height.
+    Deep,
+    /// `fri_fold`: not halved.
+    FriFold,
+    /// `download`: one element short.
+    Download,
+    /// `grind`: a nonce that does not meet the bits.
+    Grind,
+}
+
+/// `CpuDevice` with one fault.
+struct Faulty(Fault);
+
+/// A CPU tree whose reported shape can be wrong.
+struct FaultyTree {
+    inner: CpuMerkleTree,
+    shape: MerkleShape,
+}
+
+impl MerkleTree for FaultyTree {
+    fn root(&self) -> Digest {
+        self.inner.root()
+    }
+    fn shape(&self) -> &MerkleShape {
+        &self.shape
+    }
+}
+
+fn shrink<T: DeviceElem>(m: Matrix<Vec<T>>, width: usize, height: usize) -> Matrix<Vec<T>> {
+    let mut buf = m.into_buffer();
+    buf.resize(width * height, T::ZERO);
+    Matrix::new(buf, width, height).expect("resized to the shape")
+}
+
+impl ProverDevice for Faulty {
+    type DeviceCtx = ();
+    type Buffer<T: DeviceElem> = Vec<T>;
+    type MerkleTree = FaultyTree;
+
+    fn name(&self) -> String {
+        format!("faulty cpu ({:?})", self.0)
+    }
+    fn new_ctx(&self) -> DeviceResult<()> {
+        Ok(())
+    }
+    fn alloc_zeroed<T: DeviceElem>(&self, c: &(), len: usize) -> DeviceResult<Vec<T>> {
+        CpuDevice.alloc_zeroed(c, len)
+    }
+    fn upload<T: DeviceElem>(&self, c: &(), data: &[T]) -> DeviceResult<Vec<T>> {
+        let mut v = CpuDevice.upload(c, data)?;
+        if self.0 == Fault::Upload {
+            v.pop();
+        }
+        Ok(v)
+    }
+    fn download<T: DeviceElem>(&self, c: &(), buf: &Vec<T>) -> DeviceResult<Vec<T>> {
+        let mut v = CpuDevice.download(c, buf)?;
+        if self.0 == Fault::Download {
+            v.pop();
+        }
+        Ok(v)
+    }
+    fn ntt<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &mut DeviceMatrix<Self, T>,
+        d: NttDirection,
+        s: Fp,
+        i: Order,
+        o: Order,
+    ) -> DeviceResult<()> {
+        CpuDevice.ntt(c, m, d, s, i, o)?;
+        if self.0 == Fault::Ntt {
+            m.buffer_mut().push(T::ZERO);
+        }
+        Ok(())
+    }
+    fn coset_lde<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &DeviceMatrix<Self, T>,
+        i: Order,
+        b: usize,
+        s: Fp,
+        o: Order,
+    ) -> DeviceResult<DeviceMatrix<Self, T>> {
+        let out = CpuDevice.coset_lde(c, m, i, b, s, o)?;
+        let (w, h) = (out.width(), out.height());
+        Ok(match self.0 {
+            Fault::CosetLde if h > 1 => shrink(out, w, h / 2),
+            _ => out,
+        })
+    }
+    fn coeffs_to_coset<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &DeviceMatrix<Self, T>,
+        i: Order,
+        b: usize,
+        s: Fp,
+        o: Order,
+    ) -> DeviceResult<DeviceMatrix<Self, T>> {
+        let out = CpuDevice.coeffs_to_coset(c, m, i, b, s, o)?;
+        let (w, h) = (out.width(), out.height());
+        Ok(match self.0 {
+            Fault::CoeffsToCoset => shrink(out, w - 1, h),
+            _ => out,
+        })
+    }
+    fn merkle_commit<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &[&DeviceMatrix<Self, T>],
+        rpl: usize,
+    ) -> DeviceResult<FaultyTree> {
+        let inner = CpuDevice.merkle_commit(c, m, rpl)?;
+        let mut shape = inner.shape().clone();
+        if self.0 == Fault::MerkleCommit {
+            shape.rows_per_leaf *= 2;
+        }
+        Ok(FaultyTree { inner, shape })
+    }
+    fn merkle_open<T: DeviceElem>(
+        &self,
+        c: &(),
+        t: &FaultyTree,
+        m: &[&DeviceMatrix<Self, T>],
+        idx: &[usize],
+    ) -> DeviceResult<Vec<MerkleOpening<T>>> {
+        let mut v = CpuDevice.merkle_open(c, &t.inner, m, idx)?;
+        match self.0 {
+            Fault::MerkleOpenCount => {
+                v.pop();
+            }
+            Fault::MerklePath => {
+                if let Some(o) = v.first_mut() {
+                    o.path.pop();
+                }
+            }
+            _ => {}
+        }
+        Ok(v)
+    }
+    fn batch_inverse<T: DeviceElem>(&self, c: &(), v: &mut Vec<T>) -> DeviceResult<()> {
+        CpuDevice.batch_inverse(c, v)
+    }
+    fn fri_fold(
+        &self,
+        c: &(),
+        cw: &DeviceMatrix<Self, Fp3>,
+        s: Fp,
+        beta: Fp3,
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        let out = CpuDevice.fri_fold(c, cw, s, beta)?;
+        Ok(match self.0 {
+            Fault::FriFold => shrink(out, 1, cw.height()),
+            _ => out,
+        })
+    }
+    fn logup_fingerprints(
+        &self,
+        c: &(),
+        t: TraceColumns<'_, Vec<Fp>>,
+        its: &[Interaction],
+        ch: &LogUpChallenges,
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        CpuDevice.logup_fingerprints(c, t, its, ch)
+    }
+    fn logup_aux_trace(
+        &self,
+        c: &(),
+        t: TraceColumns<'_, Vec<Fp>>,
+        its: &[Interaction],
+        ch: &LogUpChallenges,
+    ) -> DeviceResult<LogUpTrace<Vec<Fp3>>> {
+        let mut out = CpuDevice.logup_aux_trace(c, t, its, ch)?;
+        if self.0 == Fault::LogUp {
+            let (w, h) = (out.aux.width(), out.aux.height());
+            out.aux = shrink(out.aux, w - 1, h);
+        }
+        Ok(out)
+    }
+    fn grind(&self, c: &(), seed: &Digest, bits: u32) -> DeviceResult<u64> {
+        let nonce = CpuDevice.grind(c, seed, bits)?;
+        Ok(match self.0 {
+            // The first nonce below the smallest valid one is invalid.
+            Fault::Grind if nonce > 0 => nonce - 1,
+            _ => nonce,
+        })
+    }
+    fn ood_evaluate<T: DeviceElem>(
+        &self,
+        c: &(),
+        m: &DeviceMatrix<Self, T>,
+        points: &[Fp3],
+    ) -> DeviceResult<Vec<Vec<Fp3>>> {
+        let mut v = CpuDevice.ood_evaluate(c, m, points)?;
+        match self.0 {
+            Fault::Ood => {
+                v.last_mut().map(Vec::pop);
+            }
+            Fault::OodPoints => {
+                v.pop();
+            }
+            _ => {}
+        }
+        Ok(v)
+    }
+    fn deep_composition(
+        &self,
+        c: &(),
+        domain: Coset,
+        points: &[Fp3],
+        gamma: Fp3,
+        base: &[DeepOpening<'_, Vec<Fp>>],
+        ext: &[DeepOpening<'_, Vec<Fp3>>],
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        let out = CpuDevice.deep_composition(c, domain, points, gamma, base, ext)?;
+        let h = out.height();
+        Ok(match self.0 {
+            Fault::Deep => shrink(out, 1, 2 * h),
+            _ => out,
+        })
+    }
+    fn evaluate_constraints(
+        &self,
+        c: &(),
+        system: &ConstraintSystem,
+        trace: TraceColumns<'_, Vec<Fp>>,
+        aux: Option<&DeviceMatrix<Self, Fp3>>,
+        domain: &CompositionDomain,
+        params: &ConstraintParams<'_>,
+    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+        let out = CpuDevice.evaluate_constraints(c, system, trace, aux, domain, params)?;
+        let h = out.height();
+        Ok(match self.0 {
+            Fault::Constraints => shrink(out, 1, h / 2),
+            _ => out,
+        })
+    }
+}
+
+/// The primitive each fault is reported under.
+fn primitive(fault: Fault) -> &'static str {
+    match fault {
+        Fault::Upload => "upload_matrix",
+        Fault::CosetLde => "coset_lde",
+        Fault::CoeffsToCoset => "coeffs_to_coset",
+        Fault::MerkleCommit => "merkle_commit",
+        Fault::MerkleOpenCount | Fault::MerklePath => "merkle_open",
+        Fault::LogUp => "logup_aux_trace",
+        Fault::Constraints => "evaluate_constraints",
+        Fault::Ntt => "ntt",
+        Fault::Ood | Fault::OodPoints => "ood_evaluate",
+        Fault::Deep => "deep_composition",
+        Fault::FriFold => "fri_fold",
+        Fault::Download => "download",
+        Fault::Grind => "grind",
+    }
+}
+
+const FAULTS: [Fault; 15] = [
+    Fault::Upload,
+    Fault::CosetLde,
+    Fault::CoeffsToCoset,
+    Fault::MerkleCommit,
+    Fault::MerkleOpenCount,
+    Fault::MerklePath,
+    Fault::LogUp,
+    Fault::Constraints,
+    Fault::Ntt,
+    Fault::Ood,
+    Fault::OodPoints,
+    Fault::Deep,
+    Fault::FriFold,
+    Fault::Download,
+    Fault::Grind,
+];
+
+#[test]
+fn malformed_device_results_are_errors_naming_the_primitive() {
+    let mut options = Options::insecure_test();
+    // Enough grinding that the smallest valid nonce is not 0.
+    options.grinding_bits = 8;
+    let (lookup, lookup_public, lookup_traces) = Lookup::generate(4, 3, 5).unwrap();
+    let (squares, squares_public, squares_trace) = Squares::generate(4, Fp::new(2)).unwrap();
+    let cases: [(&dyn Air, &[Fp], Vec<_>); 2] = [
+        (&lookup, &lookup_public, lookup_traces),
+        (&squares, &squares_public, vec![squares_trace]),
+    ];
+    for (air, public, traces) in cases {
+        // The honest device proves.
+        Prover::with_options(CpuDevice::new(), options)
+            .unwrap()
+            .prove(air, public, &traces)
+            .unwrap();
+        for fault in FAULTS {
+            let prover = Prover::with_options(Faulty(fault), options).unwrap();
+            match prover.prove(air, public, &traces) {
+                Err(ProverError::DeviceOutput {
+                    primitive: p,
+                    reason,
+                }) => {
+                    assert_eq!(p, primitive(fault), "{fault:?} on {}: {reason}", air.name());
+                }
+                // Checks inside `backend_api` (the provided `upload_matrix`;
+                // `expr::periodic_table`, which the setup runs) report a
+                // short buffer as the device's error.
+                Err(ProverError::Device(DeviceError::Backend { name, .. }))
+                    if (fault, name.as_str()) == (Fault::Upload, "ShortUpload")
+                        || (fault, name.as_str()) == (Fault::Download, "ShortDownload") => {}
+                Err(e) => panic!("{fault:?} on {}: unexpected error {e}", air.name()),
+                Ok(_) => panic!("{fault:?} on {}: a proof from a faulty device", air.name()),
+            }
+        }
+    }
+}
