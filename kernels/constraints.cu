@@ -67,6 +67,12 @@ __device__ __forceinline__ void eval_position(const EvalArgs& a, Slots& s, uint6
             case OP_LOAD_MAIN:
                 s[dst] = gl::fp3_from_base(a.main[(uint64_t)x * a.lde_height + (y ? next : k)]);
                 break;
+            case OP_LOAD_PRE:
+                s[dst] = gl::fp3_from_base(a.pre[(uint64_t)x * a.lde_height + (y ? next : k)]);
+                break;
+            case OP_LOAD_PERIODIC:
+                s[dst] = gl::fp3_from_base(a.periodic[(uint64_t)x + (nat & y)]);
+                break;
             case OP_LOAD_AUX:
                 s[dst] = a.aux[(uint64_t)x * a.lde_height + (y ? next : k)];
                 break;

@@ -4,6 +4,9 @@
 // One instruction is a uint4 {op, dst, x, y}; dst, x, y are slot indices
 // unless stated:
 //   LOAD_MAIN  s[dst] = main column x at k (y = 0) or next(k) (y = 1)
+//   LOAD_PRE   s[dst] = preprocessed column x at k or next(k)
+//   LOAD_PERIODIC s[dst] = periodic[x + (nat(k) & y)]: a table at word offset
+//              x of length y + 1 (a power of two), nat(k) = bit_reverse(k)
 //   LOAD_AUX   s[dst] = aux column x at k or next(k)
 //   LOAD_POOL  s[dst] = pool[x] (constants, challenges, public inputs as Fp3)
 //   *_E        Fp3 arithmetic; MUL_EB multiplies the Fp3 s[x] by the base s[y]
@@ -28,6 +31,8 @@ enum : uint32_t {
     OP_MUL_BB = 11,
     OP_ACC_E = 12,
     OP_ACC_B = 13,
+    OP_LOAD_PRE = 14,
+    OP_LOAD_PERIODIC = 15,
 };
 
 // Kernel arguments, passed by value; mirrors EvalArgs in constraints.rs.
@@ -36,7 +41,9 @@ struct EvalArgs {
     const gl::Fp3* pool;
     const gl::Fp3* powers;
     const uint64_t* main;   // column-major, height lde_height
+    const uint64_t* pre;    // column-major, height lde_height (may be null)
     const gl::Fp3* aux;     // column-major, height lde_height (may be null)
+    const uint64_t* periodic;  // the periodic tables, one after the other (may be null)
     const uint64_t* first;  // [M] inverse zerofiers, see constraints.cu
     const uint64_t* last;
     const uint64_t* last_factor;

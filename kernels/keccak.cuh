@@ -6,6 +6,10 @@
 // elements as big-endian u64s, 32-byte digests), so a big-endian word w
 // enters the state as the lane bswap64(w), and a digest is the first four
 // lanes (their in-memory bytes are the digest bytes on a little-endian GPU).
+//
+// Merkle leaves and nodes start with an 8-byte domain-separation prefix
+// (backend_api::LEAF_PREFIX / NODE_PREFIX: a tag byte, then seven zeros),
+// one whole lane: LEAF_PREFIX_LANE / NODE_PREFIX_LANE below.
 #pragma once
 #include <stdint.h>
 #include "goldilocks.cuh"
@@ -13,6 +17,9 @@
 namespace keccak {
 
 constexpr int RATE_LANES = 17;
+// The prefixes read as little-endian lanes: tag byte 0x00 resp. 0x01 first.
+constexpr uint64_t LEAF_PREFIX_LANE = 0x00;
+constexpr uint64_t NODE_PREFIX_LANE = 0x01;
 
 #if defined(__CUDACC__)
 __device__ __constant__ uint64_t ROUND_CONSTANTS[24] = {
@@ -75,41 +82,48 @@ GL_FN void zero(uint64_t s[25]) {
     for (int i = 0; i < 25; ++i) s[i] = 0;
 }
 
-// Keccak-256 of a 64-byte message left || right (digests as 4 lanes each).
+// Keccak-256 of the 72-byte message NODE_PREFIX || left || right (digests
+// as 4 lanes each).
 GL_FN void hash_node(const uint64_t left[4], const uint64_t right[4], uint64_t out[4]) {
     uint64_t s[25];
     zero(s);
+    s[0] = NODE_PREFIX_LANE;
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
-        s[i] = left[i];
-        s[4 + i] = right[i];
+        s[1 + i] = left[i];
+        s[5 + i] = right[i];
     }
-    s[8] ^= 0x01ull;
+    s[9] ^= 0x01ull;
     s[16] ^= 0x80ull << 56;
     f1600(s);
 #pragma unroll
     for (int i = 0; i < 4; ++i) out[i] = s[i];
 }
 
-// Absorbs a message of `words` big-endian u64 words produced in order by
-// `next()` (a functor returning the next word) and writes the digest lanes.
+// Absorbs the message `prefix` (one lane, as is) || `words` big-endian u64
+// words produced in order by `next()` (a functor returning the next word)
+// and writes the digest lanes.
 template <typename Next>
-GL_FN void hash_words(uint64_t words, Next& next, uint64_t out[4]) {
+GL_FN void hash_prefixed_words(uint64_t prefix, uint64_t words, Next& next, uint64_t out[4]) {
     uint64_t s[25];
     zero(s);
-    // Block b covers words 17b .. 17b + 16; the padding byte 0x01 lands on
-    // word position `words` (a lane of its own since words are lane-aligned),
+    // Lane position 0 is the prefix, positions 1 .. words the words; block b
+    // covers positions 17b .. 17b + 16. The padding byte 0x01 lands on
+    // position `words + 1` (a lane of its own since words are lane-aligned),
     // 0x80 on the last byte of the block holding that position.
-    uint64_t blocks = words / RATE_LANES + 1;
+    const uint64_t total = words + 1;
+    uint64_t blocks = total / RATE_LANES + 1;
     uint64_t pos = 0;
     for (uint64_t blk = 0; blk < blocks; ++blk) {
         bool last = blk + 1 == blocks;
 #pragma unroll
         for (int k = 0; k < RATE_LANES; ++k) {
             uint64_t lane = 0;
-            if (pos < words) {
+            if (pos == 0) {
+                lane = prefix;
+            } else if (pos < total) {
                 lane = bswap64(next());
-            } else if (pos == words) {
+            } else if (pos == total) {
                 lane = 0x01ull;
             }
             if (last && k == RATE_LANES - 1) lane ^= 0x80ull << 56;

@@ -3,61 +3,117 @@
 //
 // Interaction table (u64 words): for interaction k, 5 header words at 5k:
 //   bus, sign (1 or p - 1), number of values, word offset of the first value
-//   LC (the values' LCs follow each other), word offset of the multiplicity LC.
-// A linear combination at offset o: n_terms, constant, then n_terms pairs
-// (column, coefficient). alpha_pows[i] = alpha^(i + 1).
-// Matrices are column-major: main[c * n + r], out[k * n + r].
+//   expression (the values' expressions follow each other), word offset of
+//   the multiplicity expression.
+// An expression at offset o (backend_api::RowExpr, a postfix program):
+//   op count, then per op two words (tag, argument): tags as RowOp::tag,
+//   the argument a constant (CONST) or a column (MAIN, PRE), else 0.
+// The host checks that no program needs more than MAX_STACK stack slots.
+// alpha_pows[i] = alpha^(i + 1). Matrices are column-major: main[c * n + r],
+// pre[c * n + r] (null when the table has no preprocessed columns),
+// out[k * n + r].
 #include "ext3.cuh"
 
 using gl::Fp3;
 
-__device__ __forceinline__ uint64_t eval_lc(const uint64_t* table, uint64_t o, const uint64_t* main, uint64_t n,
-                                            uint64_t r) {
-    uint64_t terms = table[o];
-    uint64_t acc = table[o + 1];
-    for (uint64_t t = 0; t < terms; ++t) {
-        uint64_t col = table[o + 2 + 2 * t], coeff = table[o + 3 + 2 * t];
-        acc = gl::add(acc, gl::mul(coeff, main[col * n + r]));
+// Stack slots of the expression interpreter (backend-cuda's logup.rs
+// mirrors it as MAX_STACK).
+constexpr int MAX_STACK = 16;
+
+enum : uint64_t {
+    ROP_CONST = 0,
+    ROP_MAIN = 1,
+    ROP_PRE = 2,
+    ROP_ADD = 3,
+    ROP_SUB = 4,
+    ROP_SUBREV = 5,
+    ROP_MUL = 6,
+    ROP_NEG = 7,
+};
+
+// The base-field row values an expression reads.
+struct Rows {
+    const uint64_t* main;
+    const uint64_t* pre;
+    uint64_t n;
+};
+
+__device__ __forceinline__ uint64_t leaf(uint64_t tag, uint64_t arg, const Rows& rows, uint64_t r) {
+    switch (tag) {
+        case ROP_MAIN: return rows.main[arg * rows.n + r];
+        case ROP_PRE: return rows.pre[arg * rows.n + r];
+        default: return arg;  // ROP_CONST
     }
-    return acc;
 }
 
-__device__ __forceinline__ uint64_t lc_words(const uint64_t* table, uint64_t o) { return 2 + 2 * table[o]; }
+// The expression at table offset o, on row r.
+__device__ uint64_t eval_expr(const uint64_t* table, uint64_t o, const Rows& rows, uint64_t r) {
+    const uint64_t ops = table[o];
+    const uint64_t* p = table + o + 1;
+    if (ops == 1) return leaf(p[0], p[1], rows, r);
+    uint64_t stack[MAX_STACK];
+    int sp = 0;
+    for (uint64_t i = 0; i < ops; ++i) {
+        const uint64_t tag = p[2 * i], arg = p[2 * i + 1];
+        if (tag <= ROP_PRE) {
+            stack[sp++] = leaf(tag, arg, rows, r);
+        } else if (tag == ROP_NEG) {
+            stack[sp - 1] = gl::neg(stack[sp - 1]);
+        } else {
+            const uint64_t y = stack[--sp], x = stack[sp - 1];
+            uint64_t v;
+            switch (tag) {
+                case ROP_ADD: v = gl::add(x, y); break;
+                case ROP_SUB: v = gl::sub(x, y); break;
+                case ROP_SUBREV: v = gl::sub(y, x); break;
+                default: v = gl::mul(x, y); break;  // ROP_MUL
+            }
+            stack[sp - 1] = v;
+        }
+    }
+    return stack[0];
+}
+
+__device__ __forceinline__ uint64_t expr_words(const uint64_t* table, uint64_t o) { return 1 + 2 * table[o]; }
 
 // f_k(r) = z - (bus_k + sum_i alpha^i v_{k,i}(r)).
-__device__ __forceinline__ Fp3 fingerprint(const uint64_t* main, uint64_t n, const uint64_t* table, uint32_t k,
+__device__ __forceinline__ Fp3 fingerprint(const Rows& rows, const uint64_t* table, uint32_t k,
                                            const Fp3* alpha_pows, Fp3 z, uint64_t r) {
     const uint64_t* h = table + 5 * (uint64_t)k;
     Fp3 acc = gl::fp3_from_base(h[0]);
     uint64_t o = h[3];
     for (uint64_t i = 0; i < h[2]; ++i) {
-        acc = gl::add(acc, gl::mul(alpha_pows[i], eval_lc(table, o, main, n, r)));
-        o += lc_words(table, o);
+        acc = gl::add(acc, gl::mul(alpha_pows[i], eval_expr(table, o, rows, r)));
+        o += expr_words(table, o);
     }
     return gl::sub(z, acc);
 }
 
-extern "C" __global__ void logup_fingerprints(const uint64_t* main, uint64_t n, const uint64_t* table,
-                                              uint32_t interactions, const Fp3* alpha_pows, Fp3 z, Fp3* out) {
+extern "C" __global__ void logup_fingerprints(const uint64_t* main, const uint64_t* pre, uint64_t n,
+                                              const uint64_t* table, uint32_t interactions,
+                                              const Fp3* alpha_pows, Fp3 z, Fp3* out) {
     uint64_t r = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (r >= n) return;
-    for (uint32_t k = 0; k < interactions; ++k) out[k * n + r] = fingerprint(main, n, table, k, alpha_pows, z, r);
+    const Rows rows{main, pre, n};
+    for (uint32_t k = 0; k < interactions; ++k) out[k * n + r] = fingerprint(rows, table, k, alpha_pows, z, r);
 }
 
 // t_j(r) = sum over a in {2j, 2j + 1}, a < interactions, of s_a m_a(r) / f_a(r)
 // (finv holds the pseudo-inverted fingerprints); column `terms` gets the
 // row total sum_j t_j(r), which the scan below turns into the running sum.
-extern "C" __global__ void logup_terms(const uint64_t* main, uint64_t n, const uint64_t* table,
-                                       uint32_t interactions, const Fp3* finv, Fp3* aux) {
+extern "C" __global__ void logup_terms(const uint64_t* main, const uint64_t* pre, uint64_t n,
+                                       const uint64_t* table, uint32_t interactions, const Fp3* finv,
+                                       Fp3* aux) {
     uint64_t r = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (r >= n) return;
+    const Rows rows{main, pre, n};
     uint32_t terms = (interactions + 1) / 2;
     Fp3 total = gl::fp3_zero();
     for (uint32_t j = 0; j < terms; ++j) {
         Fp3 t = gl::fp3_zero();
         for (uint32_t a = 2 * j; a < 2 * j + 2 && a < interactions; ++a) {
             const uint64_t* h = table + 5 * (uint64_t)a;
-            uint64_t m = gl::mul(h[1], eval_lc(table, h[4], main, n, r));
+            uint64_t m = gl::mul(h[1], eval_expr(table, h[4], rows, r));
             t = gl::add(t, gl::mul(finv[a * n + r], m));
         }
         aux[j * n + r] = t;

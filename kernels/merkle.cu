@@ -4,9 +4,10 @@
 // level by level: level k (N >> k digests) starts at digest 2N - 2 (N >> k),
 // so level 0 holds the leaves and digest 2N - 2 is the root.
 //
-// Leaf j hashes, for each of rows j*R .. j*R + R - 1 in turn, for each matrix
-// in turn, that row's elements from column 0 up, each as LIMBS big-endian
-// u64 words (c0, c1, c2 for Fp3): backend_api::hash_leaf.
+// Leaf j hashes LEAF_PREFIX, then, for each of rows j*R .. j*R + R - 1 in
+// turn, for each matrix in turn, that row's elements from column 0 up, each
+// as LIMBS big-endian u64 words (c0, c1, c2 for Fp3): backend_api::hash_leaf.
+// Nodes hash NODE_PREFIX || left || right: backend_api::hash_node.
 #include "keccak.cuh"
 
 // One committed matrix: column-major, element (r, c) at ptr[(c * height + r) * LIMBS].
@@ -59,7 +60,7 @@ __device__ void hash_leaves(const MatrixRef* mats, uint32_t nmats, uint64_t heig
     if (j >= num_leaves) return;
     LeafWords<LIMBS> words(mats, nmats, height, j * rows_per_leaf);
     uint64_t d[4];
-    keccak::hash_words(words_per_leaf, words, d);
+    keccak::hash_prefixed_words(keccak::LEAF_PREFIX_LANE, words_per_leaf, words, d);
 #pragma unroll
     for (int i = 0; i < 4; ++i) digests[j * 4 + i] = d[i];
 }

@@ -7,8 +7,8 @@
 
 use backend_api::rng::SplitMix64;
 use backend_api::{
-    Digest, Fp, Fp3, HostMatrix, Interaction, InteractionKind, LinearCombination, LogUpChallenges,
-    Matrix, Order, ProverDevice,
+    Digest, Fp, Fp3, HostMatrix, Interaction, InteractionKind, LogUpChallenges, Matrix, Order,
+    ProverDevice, RowExpr, TraceColumns,
 };
 use backend_cpu::CpuDevice;
 use backend_cuda::{CudaCtx, CudaDevice, DeviceAlloc, EventTimer, PinnedHost};
@@ -131,11 +131,8 @@ fn main() {
             } else {
                 InteractionKind::Receive
             },
-            values: vec![
-                LinearCombination::column(k),
-                LinearCombination::column(k + 8),
-            ],
-            multiplicity: LinearCombination::column((k + 3) % 16),
+            values: vec![RowExpr::main(k), RowExpr::main(k + 8)],
+            multiplicity: RowExpr::main((k + 3) % 16),
         })
         .collect();
     let ch = LogUpChallenges {
@@ -143,10 +140,10 @@ fn main() {
         alpha: rng.fp3(),
     };
     let g = gpu_ms(&ctx, || {
-        dev.logup_aux_trace(&ctx, &main, &interactions, &ch)
+        dev.logup_aux_trace(&ctx, TraceColumns::main_only(&main), &interactions, &ch)
     });
     let c = cpu_ms(|| {
-        cpu.logup_aux_trace(&(), &main_host, &interactions, &ch)
+        cpu.logup_aux_trace(&(), TraceColumns::main_only(&main_host), &interactions, &ch)
             .unwrap()
     });
     row("LogUp aux trace 2^20 rows x 8 interactions", g, Some(c));

@@ -26,7 +26,9 @@ use backend_api::{Fp, Fp3, HostMatrix, MerkleTree, NttDirection, Order, ProverDe
 use backend_cpu::CpuDevice;
 use backend_cuda::CudaDevice;
 use stark::examples::{FibWide, Lookup};
-use stark::{verify_bytes, Air, Options, PhaseTimes, Prover};
+use stark::{
+    verify_with_key, Air, Options, PhaseTimes, Proof, Prover, SecurityPolicy, VerifyError,
+};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -127,11 +129,11 @@ struct Run {
 fn prove_once<D: ProverDevice>(
     prover: &Prover<D>,
     air: &dyn Air,
-    traces: &[HostMatrix<Fp>],
+    (public, traces): (&[Fp], &[HostMatrix<Fp>]),
     label: &str,
 ) -> BenchResult<Run> {
     let reset = reset_peak_rss();
-    let (proof, times) = prover.prove(air, traces)?;
+    let (proof, times) = prover.prove(air, public, traces)?;
     let rss = rss_line(label, reset);
     Ok(Run {
         bytes: proof.to_bytes(),
@@ -168,18 +170,19 @@ fn print_table(cuda: &PhaseTimes, cpu: Option<&PhaseTimes>) {
 fn bench(
     label: &str,
     air: &dyn Air,
-    traces: &[HostMatrix<Fp>],
+    (public, traces): (&[Fp], &[HostMatrix<Fp>]),
     options: Options,
     with_cpu: bool,
 ) -> BenchResult<bool> {
+    let statement = (public, traces);
     let cells: usize = traces.iter().map(|t| t.width() * t.height()).sum();
     println!("\n== {label}: {} tables, {cells} trace cells", traces.len());
     let t = Instant::now();
     let device = CudaDevice::new(0)?;
     let open_s = t.elapsed().as_secs_f64();
     let gpu = Prover::with_options(device.clone(), options)?;
-    let cold = prove_once(&gpu, air, traces, "CUDA")?;
-    let warm = prove_once(&gpu, air, traces, "CUDA")?;
+    let cold = prove_once(&gpu, air, statement, "CUDA")?;
+    let warm = prove_once(&gpu, air, statement, "CUDA")?;
     println!(
         "  CUDA device open {open_s:.3} s; cold prove {:.3} s, warm prove {:.3} s (tabulated)",
         cold.times.total().as_secs_f64(),
@@ -192,7 +195,7 @@ fn bench(
     let cpu = if with_cpu {
         let prover = Prover::with_options(CpuDevice::new(), options)?;
         // A CPU failure is a finding to report next to the CUDA figures.
-        match prove_once(&prover, air, traces, "CPU ") {
+        match prove_once(&prover, air, statement, "CPU ") {
             Ok(run) => Some(run),
             Err(e) => {
                 ok = false;
@@ -223,11 +226,22 @@ fn bench(
             );
         }
     }
+    // The verifying key from a CPU setup; a policy that accepts the preset
+    // chosen on the command line, whose bits are printed.
+    let vk = Prover::with_options(CpuDevice::new(), options)?
+        .setup(air)?
+        .verifying_key()
+        .clone();
+    let policy = SecurityPolicy::insecure_for_tests(0);
     let t = Instant::now();
-    match verify_bytes(&warm.bytes, options.security_bits()) {
+    let verified = Proof::from_bytes(&warm.bytes)
+        .map_err(VerifyError::from)
+        .and_then(|proof| verify_with_key(air, &vk, public, &proof, &policy));
+    match verified {
         Ok(v) => println!(
-            "  CUDA proof verifies: {} bits, {:.1} ms",
-            v.security_bits,
+            "  CUDA proof verifies: {} bits conjectured, {} provable, {:.1} ms",
+            v.security.conjectured_bits,
+            v.security.provable_bits,
             t.elapsed().as_secs_f64() * 1e3
         ),
         Err(e) => {
@@ -376,24 +390,24 @@ fn run(args: &Args) -> BenchResult<bool> {
     }
     if args.only.as_deref() != Some("lookup") {
         let t = Instant::now();
-        let (air, trace) = FibWide::generate(args.cols, args.log_rows)?;
+        let (air, public, trace) = FibWide::generate(args.cols, args.log_rows)?;
         let gen_s = t.elapsed().as_secs_f64();
         let label = format!(
             "fib-wide {} x 2^{} (trace generation {gen_s:.3} s)",
             args.cols, args.log_rows
         );
-        ok &= bench(&label, &air, &[trace], options, args.cpu)?;
+        ok &= bench(&label, &air, (&public, &[trace]), options, args.cpu)?;
     }
     if args.only.as_deref() != Some("fib-wide") {
         let range_bits = args.range_bits.min(args.lookup_log_rows);
         let t = Instant::now();
-        let (air, traces) = Lookup::generate(args.lookup_log_rows, range_bits, 1)?;
+        let (air, public, traces) = Lookup::generate(args.lookup_log_rows, range_bits, 1)?;
         let gen_s = t.elapsed().as_secs_f64();
         let label = format!(
             "lookup 2^{} rows, range 2^{range_bits} (trace generation {gen_s:.3} s)",
             args.lookup_log_rows
         );
-        ok &= bench(&label, &air, &traces, options, args.cpu)?;
+        ok &= bench(&label, &air, (&public, &traces), options, args.cpu)?;
     }
     Ok(ok)
 }

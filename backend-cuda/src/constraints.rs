@@ -8,7 +8,7 @@
 //!    copy stays uninverted for the transition zerofier) for the `M`
 //!    positions and `shift^n omega_q^j - 1` for the `q = M/n` values of `x^n`;
 //!    one batch inverse inverts the first, last and every-row sections
-//!    (contiguous). No element is zero: `check_evaluation` rejects shifts in
+//!    (contiguous). No element is zero: `check::evaluation` rejects shifts in
 //!    the two-adic subgroup.
 //! 2. The interpreter writes `out[k] = sum_c alpha^c C_c(k) / Z_c(k)`, with
 //!    the slots in local memory when the program needs few of them, else in
@@ -24,8 +24,8 @@ use crate::primitives::fri::fp3_words;
 use crate::primitives::inverse::invert_in_place;
 use crate::primitives::ood::power_table;
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
-use backend_api::expr::{check_evaluation, CompositionDomain, ConstraintSystem};
-use backend_api::{DeviceResult, ElemKind, Fp, Fp3, Matrix};
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
+use backend_api::{check, DeviceResult, ElemKind, Fp, Fp3, Matrix, TraceColumns};
 use cust::sys::CUdeviceptr;
 
 const THREADS: u32 = 256;
@@ -45,7 +45,9 @@ struct EvalArgs {
     pool: CUdeviceptr,
     powers: CUdeviceptr,
     main: CUdeviceptr,
+    pre: CUdeviceptr,
     aux: CUdeviceptr,
+    periodic: CUdeviceptr,
     first: CUdeviceptr,
     last: CUdeviceptr,
     last_factor: CUdeviceptr,
@@ -62,10 +64,17 @@ struct EvalArgs {
     log_eval: u32,
 }
 
+/// Word offsets of the parts of a program upload.
+struct ProgramLayout {
+    pool: usize,
+    powers: usize,
+    periodic: usize,
+}
+
 /// The program as one upload: instructions (two u32 per u64 word, little
-/// endian, as a `uint4` reads them), then the pool, then the powers.
-/// Returns the words and the word offsets of pool and powers.
-fn program_words(p: &Program) -> (Vec<u64>, usize, usize) {
+/// endian, as a `uint4` reads them), then the pool, the powers and the
+/// periodic tables. Returns the words and where each part starts.
+fn program_words(p: &Program) -> (Vec<u64>, ProgramLayout) {
     let mut words: Vec<u64> = Vec::with_capacity(p.instructions.len() * 2 + 3 * p.pool.len());
     for ins in &p.instructions {
         words.push(u64::from(ins[0]) | (u64::from(ins[1]) << 32));
@@ -75,7 +84,14 @@ fn program_words(p: &Program) -> (Vec<u64>, usize, usize) {
     words.extend(p.pool.iter().flat_map(|&v| fp3_words(v)));
     let powers_at = words.len();
     words.extend(p.powers.iter().flat_map(|&v| fp3_words(v)));
-    (words, pool_at, powers_at)
+    let periodic_at = words.len();
+    words.extend(p.periodic.iter().map(|v| v.value()));
+    let layout = ProgramLayout {
+        pool: pool_at,
+        powers: powers_at,
+        periodic: periodic_at,
+    };
+    (words, layout)
 }
 
 /// Positions per launch of the global-scratch kernel: as many as fit
@@ -86,20 +102,17 @@ fn chunk_positions(slots: usize, m: usize) -> usize {
     (SCRATCH_BUDGET / per_position).max(THREADS as usize).min(m)
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn evaluate(
     dev: &CudaDevice,
     ctx: &CudaCtx,
     system: &ConstraintSystem,
-    main: &Matrix<CudaBuffer<Fp>>,
+    trace: TraceColumns<'_, CudaBuffer<Fp>>,
     aux: Option<&Matrix<CudaBuffer<Fp3>>>,
     domain: &CompositionDomain,
-    challenges: &[Fp3],
-    public: &[Fp],
-    alpha: Fp3,
+    params: &ConstraintParams<'_>,
 ) -> DeviceResult<CudaMatrix<Fp3>> {
-    check_evaluation(system, main, aux, domain, challenges, public)?;
-    let program = compile(system, challenges, public, alpha)?;
+    check::evaluation(system, trace, aux, domain, params)?;
+    let program = compile(system, params)?;
     let log_eval = domain.log_eval;
     let m = 1usize << log_eval;
     let q = m >> domain.log_n;
@@ -146,16 +159,18 @@ pub(crate) fn evaluate(
     }
     invert_in_place(dev, ctx, ElemKind::Base, zinv.as_raw(), zinv.len())?;
 
-    let (words, pool_at, powers_at) = program_words(&program);
+    let (words, layout) = program_words(&program);
     let table = DeviceAlloc::from_words(ctx, &words)?;
     let out = CudaBuffer::<Fp3>::uninit(ctx, m)?;
     let word = |i: usize| table.as_raw() + (i * 8) as u64;
     let mut args = EvalArgs {
         program: table.as_raw(),
-        pool: word(pool_at),
-        powers: word(powers_at),
-        main: main.buffer().as_raw(),
+        pool: word(layout.pool),
+        powers: word(layout.powers),
+        main: trace.main.buffer().as_raw(),
+        pre: trace.preprocessed.map_or(0, |p| p.buffer().as_raw()),
         aux: aux.map_or(0, |a| a.buffer().as_raw()),
+        periodic: word(layout.periodic),
         first: first_ptr,
         last: last_ptr,
         last_factor: lf_ptr,
@@ -176,10 +191,11 @@ pub(crate) fn evaluate(
         let grid = Grid::linear(m, THREADS, dev)?;
         // SAFETY: the kernel takes one EvalArgs by value (layout mirrored
         // above); every pointer in it addresses a live buffer of the sizes
-        // the kernel reads: program/pool/powers from `table` (slots and
-        // indices produced by `compile` for this system, leaves in range by
-        // `check_evaluation`), main/aux of height lde_height, the zerofier
-        // tables and `out` of M elements.
+        // the kernel reads: program/pool/powers/periodic from `table` (slots,
+        // indices and periodic offsets and masks produced by `compile` for
+        // this system, leaves in range and periodic lengths powers of two
+        // by `check::evaluation`), main/pre/aux of height lde_height, the
+        // zerofier tables and `out` of M elements.
         unsafe { crate::launch!(ctx, eval, grid; args) }?;
     } else {
         let chunk = chunk_positions(program.slots, m);

@@ -11,7 +11,7 @@
 //! * Each constraint `c` becomes `acc[rows_c] += alpha^c * value`, emitted
 //!   right after its node is computed.
 
-use backend_api::expr::{ConstraintSystem, Node};
+use backend_api::expr::{ConstraintParams, ConstraintSystem, Node};
 use backend_api::{DeviceError, DeviceResult, Fp, Fp3};
 
 pub(crate) const OP_LOAD_MAIN: u32 = 0;
@@ -28,14 +28,19 @@ pub(crate) const OP_NEG_B: u32 = 10;
 pub(crate) const OP_MUL_BB: u32 = 11;
 pub(crate) const OP_ACC_E: u32 = 12;
 pub(crate) const OP_ACC_B: u32 = 13;
+pub(crate) const OP_LOAD_PRE: u32 = 14;
+pub(crate) const OP_LOAD_PERIODIC: u32 = 15;
 
 /// A compiled system: instructions `[op, dst, x, y]`, the Fp3 pool
-/// (constants, challenges, public inputs) and `alpha^c` per constraint.
+/// (constants, challenges, public inputs), `alpha^c` per constraint, and
+/// the periodic tables one after the other (`LOAD_PERIODIC` reads table
+/// `i` at its word offset with mask `len - 1`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Program {
     pub instructions: Vec<[u32; 4]>,
     pub pool: Vec<Fp3>,
     pub powers: Vec<Fp3>,
+    pub periodic: Vec<Fp>,
     /// Slots the kernel needs per position.
     pub slots: usize,
 }
@@ -44,13 +49,19 @@ fn index_u32(what: &'static str, i: usize) -> DeviceResult<u32> {
     u32::try_from(i).map_err(|_| DeviceError::invalid("system", format!("{what} {i} exceeds u32")))
 }
 
-/// Compiles a system that passed `ConstraintSystem::validate`.
+/// Compiles a system whose call passed `check::evaluation`.
 pub(crate) fn compile(
     system: &ConstraintSystem,
-    challenges: &[Fp3],
-    public: &[Fp],
-    alpha: Fp3,
+    params: &ConstraintParams,
 ) -> DeviceResult<Program> {
+    let (challenges, public, alpha) = (params.challenges, params.public, params.alpha);
+    let mut periodic: Vec<Fp> = Vec::new();
+    let mut periodic_at: Vec<(u32, u32)> = Vec::with_capacity(params.periodic.len());
+    for table in params.periodic {
+        let mask = index_u32("periodic table length", table.len() - 1)?;
+        periodic_at.push((index_u32("periodic table offset", periodic.len())?, mask));
+        periodic.extend_from_slice(table);
+    }
     let nodes = &system.nodes;
     let n = nodes.len();
     let operands = |node: &Node| -> Vec<usize> {
@@ -141,6 +152,13 @@ pub(crate) fn compile(
                 index_u32("main column", col)?,
                 u32::from(next),
             ],
+            Node::Preprocessed { col, next } => [
+                OP_LOAD_PRE,
+                dst,
+                index_u32("preprocessed column", col)?,
+                u32::from(next),
+            ],
+            Node::Periodic(i) => [OP_LOAD_PERIODIC, dst, periodic_at[i].0, periodic_at[i].1],
             Node::Aux { col, next } => [
                 OP_LOAD_AUX,
                 dst,
@@ -189,6 +207,7 @@ pub(crate) fn compile(
         instructions,
         pool,
         powers,
+        periodic,
         slots: slots as usize,
     })
 }
@@ -198,19 +217,23 @@ mod tests {
     //! The bytecode run by a host model of the kernel's interpreter must give
     //! `eval_nodes` + `combine` of backend_api::expr, on random systems.
     use super::*;
-    use backend_api::expr::{zerofier_inverses, RowSet};
+    use backend_api::expr::{zerofier_inverses, LeafValues, RowSet};
 
     use backend_api::rng::SplitMix64 as Rng;
 
     fn random_system(rng: &mut Rng, nodes: usize, constraints: usize) -> ConstraintSystem {
-        let mut s = ConstraintSystem::new(5, 2, 3, 2);
+        let mut s = ConstraintSystem::new(5, 2, 3, 2)
+            .with_preprocessed(2)
+            .with_periodic(2);
         for i in 0..nodes {
             if i < 4 || rng.below(4) == 0 {
-                match rng.below(5) {
+                match rng.below(7) {
                     0 => s.constant(rng.fp()),
                     1 => s.main_next(rng.below(5)),
                     2 => s.aux(rng.below(2)),
                     3 => s.challenge(rng.below(3)),
+                    4 => s.preprocessed_next(rng.below(2)),
+                    5 => s.periodic(rng.below(2)),
                     _ => s.public(rng.below(2)),
                 };
             } else {
@@ -237,16 +260,44 @@ mod tests {
         s
     }
 
+    /// Leaf values at one position: `[current, next]` per column, and the
+    /// periodic tables read at the position's natural index `nat`.
+    struct Point {
+        main: Vec<[Fp; 2]>,
+        pre: Vec<[Fp; 2]>,
+        aux: Vec<[Fp3; 2]>,
+        periodic: Vec<Vec<Fp>>,
+        nat: usize,
+    }
+
+    impl LeafValues for Point {
+        fn main(&self, c: usize, next: bool) -> Fp3 {
+            Fp3::from_base(self.main[c][next as usize])
+        }
+        fn preprocessed(&self, c: usize, next: bool) -> Fp3 {
+            Fp3::from_base(self.pre[c][next as usize])
+        }
+        fn aux(&self, c: usize, next: bool) -> Fp3 {
+            self.aux[c][next as usize]
+        }
+        fn periodic(&self, i: usize) -> Fp3 {
+            let t = &self.periodic[i];
+            Fp3::from_base(t[self.nat & (t.len() - 1)])
+        }
+    }
+
     /// The kernel's interpreter, on the host.
-    fn run(p: &Program, main: &[[Fp; 2]], aux: &[[Fp3; 2]], zinv: &[Fp3; 4]) -> Fp3 {
+    fn run(p: &Program, at: &Point, zinv: &[Fp3; 4]) -> Fp3 {
         let mut s = vec![Fp3::ZERO; p.slots];
         let mut acc = [Fp3::ZERO; 4];
         let b = |v: Fp3| v.0[0];
         for &[op, dst, x, y] in &p.instructions {
             let (d, x, y) = (dst as usize, x as usize, y as usize);
             match op {
-                OP_LOAD_MAIN => s[d] = Fp3::from_base(main[x][y]),
-                OP_LOAD_AUX => s[d] = aux[x][y],
+                OP_LOAD_MAIN => s[d] = Fp3::from_base(at.main[x][y]),
+                OP_LOAD_PRE => s[d] = Fp3::from_base(at.pre[x][y]),
+                OP_LOAD_PERIODIC => s[d] = Fp3::from_base(p.periodic[x + (at.nat & y)]),
+                OP_LOAD_AUX => s[d] = at.aux[x][y],
                 OP_LOAD_POOL => s[d] = p.pool[x],
                 OP_ADD_E => s[d] = s[x] + s[y],
                 OP_SUB_E => s[d] = s[x] - s[y],
@@ -273,22 +324,27 @@ mod tests {
             sys.validate().unwrap();
             let ch: Vec<Fp3> = (0..3).map(|_| rng.fp3()).collect();
             let pb: Vec<Fp> = (0..2).map(|_| rng.fp()).collect();
-            let alpha = rng.fp3();
-            let p = compile(&sys, &ch, &pb, alpha).unwrap();
+            let periodic = vec![rng.elems(1), rng.elems(4)];
+            let params = ConstraintParams {
+                challenges: &ch,
+                public: &pb,
+                periodic: &periodic,
+                alpha: rng.fp3(),
+            };
+            let p = compile(&sys, &params).unwrap();
             assert!(p.slots <= sys.nodes.len());
-            for _ in 0..4 {
-                let main: Vec<[Fp; 2]> = (0..5).map(|_| [rng.fp(), rng.fp()]).collect();
-                let aux: Vec<[Fp3; 2]> = (0..2).map(|_| [rng.fp3(), rng.fp3()]).collect();
-                let x = rng.fp3();
-                let zinv = zerofier_inverses(x, 3).unwrap();
-                let vals = sys.eval_nodes(
-                    |c, nx| Fp3::from_base(main[c][nx as usize]),
-                    |c, nx| aux[c][nx as usize],
-                    &ch,
-                    &pb,
-                );
-                let want = sys.combine(&vals, alpha, &zinv);
-                assert_eq!(run(&p, &main, &aux, &zinv), want, "case {case}");
+            for nat in 0..4 {
+                let at = Point {
+                    main: (0..5).map(|_| [rng.fp(), rng.fp()]).collect(),
+                    pre: (0..2).map(|_| [rng.fp(), rng.fp()]).collect(),
+                    aux: (0..2).map(|_| [rng.fp3(), rng.fp3()]).collect(),
+                    periodic: periodic.clone(),
+                    nat: nat * 5 + 2,
+                };
+                let zinv = zerofier_inverses(rng.fp3(), 3).unwrap();
+                let vals = sys.eval_nodes(&at, &ch, &pb);
+                let want = sys.combine(&vals, params.alpha, &zinv);
+                assert_eq!(run(&p, &at, &zinv), want, "case {case}");
             }
         }
     }
@@ -305,7 +361,13 @@ mod tests {
             acc = s.add(acc, l);
         }
         s.constrain(acc, RowSet::EveryRow);
-        let p = compile(&s, &[], &[], Fp3::ONE).unwrap();
+        let params = ConstraintParams {
+            challenges: &[],
+            public: &[],
+            periodic: &[],
+            alpha: Fp3::ONE,
+        };
+        let p = compile(&s, &params).unwrap();
         assert_eq!(p.slots, 2);
         // 100 loads, 99 adds, one accumulate; the first 100 leaves and the
         // product are dead.

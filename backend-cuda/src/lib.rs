@@ -29,9 +29,11 @@ pub use primitives::merkle::CudaMerkleTree;
 pub use timer::EventTimer;
 pub use transfer::{CHUNK_BYTES as STAGING_CHUNK_BYTES, SLOTS as STAGING_SLOTS};
 
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
     check, Coset, DeepOpening, DeviceElem, DeviceResult, Digest, Fp, Fp3, HostMatrix, Interaction,
     LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, NttDirection, Order, ProverDevice,
+    TraceColumns,
 };
 
 /// A matrix in device memory.
@@ -154,23 +156,23 @@ impl ProverDevice for CudaDevice {
     fn logup_fingerprints(
         &self,
         ctx: &CudaCtx,
-        main: &CudaMatrix<Fp>,
+        trace: TraceColumns<'_, CudaBuffer<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<CudaMatrix<Fp3>> {
-        check::logup(main, interactions)?;
-        primitives::logup::fingerprints(self, ctx, main, interactions, challenges)
+        check::logup(trace, interactions)?;
+        primitives::logup::fingerprints(self, ctx, trace, interactions, challenges)
     }
 
     fn logup_aux_trace(
         &self,
         ctx: &CudaCtx,
-        main: &CudaMatrix<Fp>,
+        trace: TraceColumns<'_, CudaBuffer<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<LogUpTrace<CudaBuffer<Fp3>>> {
-        check::logup(main, interactions)?;
-        primitives::logup::aux_trace(self, ctx, main, interactions, challenges)
+        check::logup(trace, interactions)?;
+        primitives::logup::aux_trace(self, ctx, trace, interactions, challenges)
     }
 
     fn grind(&self, ctx: &CudaCtx, seed: &Digest, bits: u32) -> DeviceResult<u64> {
@@ -204,17 +206,13 @@ impl ProverDevice for CudaDevice {
     fn evaluate_constraints(
         &self,
         ctx: &CudaCtx,
-        system: &backend_api::expr::ConstraintSystem,
-        main_lde: &CudaMatrix<Fp>,
+        system: &ConstraintSystem,
+        trace: TraceColumns<'_, CudaBuffer<Fp>>,
         aux_lde: Option<&CudaMatrix<Fp3>>,
-        domain: &backend_api::expr::CompositionDomain,
-        challenges: &[Fp3],
-        public: &[Fp],
-        alpha: Fp3,
+        domain: &CompositionDomain,
+        params: &ConstraintParams<'_>,
     ) -> DeviceResult<CudaMatrix<Fp3>> {
-        constraints::evaluate(
-            self, ctx, system, main_lde, aux_lde, domain, challenges, public, alpha,
-        )
+        constraints::evaluate(self, ctx, system, trace, aux_lde, domain, params)
     }
 }
 

@@ -1,41 +1,68 @@
 //! Constraint evaluation (primitive 9) on the GPU against `CpuDevice`, value
 //! for value (canonical values, so byte for byte): a Fibonacci-like system
-//! with every row set, public inputs, challenges and an aux column; random
-//! systems of a few hundred nodes; a wide system whose live values exceed the
-//! local-memory kernels (global scratch, several chunks); LDE heights up to
-//! 2^20 (2^22 in the timed case); and the invalid-argument checks.
+//! with every row set, public inputs, challenges, an aux column, a
+//! preprocessed column and periodic columns; random systems of a few
+//! hundred nodes over every leaf kind; a wide system whose live values
+//! exceed the local-memory kernels (global scratch, several chunks); LDE
+//! heights up to 2^20 (2^22 in the timed case); and the invalid-argument
+//! checks.
 
-use backend_api::expr::{CompositionDomain, ConstraintSystem, ExprId, RowSet};
-use backend_api::{DeviceError, Fp, Fp3, HostMatrix, Matrix, ProverDevice};
+use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem, ExprId, RowSet};
+use backend_api::{DeviceError, Fp, Fp3, HostMatrix, Matrix, ProverDevice, TraceColumns};
 use backend_cpu::CpuDevice;
 use backend_cuda::{CudaCtx, CudaDevice, EventTimer};
 
 use backend_api::rng::SplitMix64 as Rng;
 
-/// Random inputs for `system` on `domain`: (main, aux, challenges, public, alpha).
-type Inputs = (
-    HostMatrix<Fp>,
-    Option<HostMatrix<Fp3>>,
-    Vec<Fp3>,
-    Vec<Fp>,
-    Fp3,
-);
+/// Random inputs for a system on a domain.
+struct Inputs {
+    main: HostMatrix<Fp>,
+    pre: Option<HostMatrix<Fp>>,
+    aux: Option<HostMatrix<Fp3>>,
+    challenges: Vec<Fp3>,
+    public: Vec<Fp>,
+    periodic: Vec<Vec<Fp>>,
+    alpha: Fp3,
+}
 
-fn inputs(rng: &mut Rng, system: &ConstraintSystem, log_lde: u32) -> Inputs {
-    let h = 1usize << log_lde;
-    let main: Vec<Vec<Fp>> = (0..system.main_width)
-        .map(|_| (0..h).map(|_| rng.fp()).collect())
-        .collect();
-    let main = HostMatrix::from_columns(&main).unwrap();
-    let aux = (system.aux_width > 0).then(|| {
-        let cols: Vec<Vec<Fp3>> = (0..system.aux_width)
-            .map(|_| (0..h).map(|_| rng.fp3()).collect())
-            .collect();
+impl Inputs {
+    fn params(&self) -> ConstraintParams<'_> {
+        ConstraintParams {
+            challenges: &self.challenges,
+            public: &self.public,
+            periodic: &self.periodic,
+            alpha: self.alpha,
+        }
+    }
+}
+
+fn columns<T: backend_api::DeviceElem>(
+    width: usize,
+    h: usize,
+    mut f: impl FnMut() -> T,
+) -> Option<HostMatrix<T>> {
+    (width > 0).then(|| {
+        let cols: Vec<Vec<T>> = (0..width).map(|_| (0..h).map(|_| f()).collect()).collect();
         HostMatrix::from_columns(&cols).unwrap()
-    });
-    let challenges = (0..system.num_challenges).map(|_| rng.fp3()).collect();
-    let public = (0..system.num_public).map(|_| rng.fp()).collect();
-    (main, aux, challenges, public, rng.fp3())
+    })
+}
+
+/// Random LDE columns and values; periodic tables of lengths 1, 2, 4, ...
+/// up to the evaluation domain, cycling.
+fn inputs(rng: &mut Rng, system: &ConstraintSystem, d: &CompositionDomain) -> Inputs {
+    let h = 1usize << d.log_lde;
+    let m = 1usize << d.log_eval;
+    Inputs {
+        main: columns(system.main_width, h, || rng.fp()).unwrap(),
+        pre: columns(system.preprocessed_width, h, || rng.fp()),
+        aux: columns(system.aux_width, h, || rng.fp3()),
+        challenges: (0..system.num_challenges).map(|_| rng.fp3()).collect(),
+        public: (0..system.num_public).map(|_| rng.fp()).collect(),
+        periodic: (0..system.num_periodic)
+            .map(|i| rng.elems((1usize << i).min(m)))
+            .collect(),
+        alpha: rng.fp3(),
+    }
 }
 
 fn device() -> (CudaDevice, CudaCtx) {
@@ -63,38 +90,28 @@ fn compare(
     seed: u64,
 ) -> f32 {
     let mut rng = Rng::new(seed);
-    let (main, aux, challenges, public, alpha) = inputs(&mut rng, system, d.log_lde);
+    let inp = inputs(&mut rng, system, d);
+    let params = inp.params();
 
     let cpu = CpuDevice::new();
+    let trace = TraceColumns {
+        main: &inp.main,
+        preprocessed: inp.pre.as_ref(),
+    };
     let want = cpu
-        .evaluate_constraints(
-            &cpu.new_ctx().unwrap(),
-            system,
-            &main,
-            aux.as_ref(),
-            d,
-            &challenges,
-            &public,
-            alpha,
-        )
+        .evaluate_constraints(&(), system, trace, inp.aux.as_ref(), d, &params)
         .unwrap();
 
-    let gmain = dev.upload_matrix(ctx, &main).unwrap();
-    let gaux = aux.as_ref().map(|a| dev.upload_matrix(ctx, a).unwrap());
+    let gmain = dev.upload_matrix(ctx, &inp.main).unwrap();
+    let gpre = inp.pre.as_ref().map(|p| dev.upload_matrix(ctx, p).unwrap());
+    let gaux = inp.aux.as_ref().map(|a| dev.upload_matrix(ctx, a).unwrap());
+    let gtrace = TraceColumns {
+        main: &gmain,
+        preprocessed: gpre.as_ref(),
+    };
     let timer = EventTimer::new(ctx).unwrap();
     let (got, ms) = timer
-        .time(|| {
-            dev.evaluate_constraints(
-                ctx,
-                system,
-                &gmain,
-                gaux.as_ref(),
-                d,
-                &challenges,
-                &public,
-                alpha,
-            )
-        })
+        .time(|| dev.evaluate_constraints(ctx, system, gtrace, gaux.as_ref(), d, &params))
         .unwrap();
     assert_eq!((got.width(), got.height()), (1, 1usize << d.log_eval));
     let got = dev.download(ctx, got.buffer()).unwrap();
@@ -109,12 +126,15 @@ fn compare(
     ms
 }
 
-/// Columns (a, b), aux column z: a' = b, b' = a + b on transitions; a = p0
-/// on the first row, b = p1 on the last; z' = z * (c0 - a) + c1 * b on
-/// transitions; z * c0 - a * b on every row (never zero on random data,
+/// Columns (a, b), aux column z, preprocessed column e, periodic columns
+/// u, v: a' = b, b' = a + b on transitions; a = p0 on the first row, b = p1
+/// on the last; z' = z * (c0 - a) + c1 * b on transitions; z * c0 - a * b
+/// on every row; e' * u - v * a on transitions (never zero on random data,
 /// which does not matter: the values are compared, not their degree).
 fn fibonacci_system() -> ConstraintSystem {
-    let mut s = ConstraintSystem::new(2, 1, 2, 2);
+    let mut s = ConstraintSystem::new(2, 1, 2, 2)
+        .with_preprocessed(1)
+        .with_periodic(2);
     let (a, b, a1, b1) = (s.main(0), s.main(1), s.main_next(0), s.main_next(1));
     let t0 = s.sub(a1, b);
     s.constrain(t0, RowSet::Transition);
@@ -142,6 +162,11 @@ fn fibonacci_system() -> ConstraintSystem {
     s.constrain(e3, RowSet::EveryRow);
     let n = s.neg(e3);
     s.constrain(n, RowSet::EveryRow);
+    let (e1, u, v) = (s.preprocessed_next(0), s.periodic(0), s.periodic(1));
+    let eu = s.mul(e1, u);
+    let va = s.mul(v, a);
+    let fixed = s.sub(eu, va);
+    s.constrain(fixed, RowSet::Transition);
     s
 }
 
@@ -153,17 +178,22 @@ fn random_system(
     nodes: usize,
     constraints: usize,
 ) -> ConstraintSystem {
-    let mut s = ConstraintSystem::new(main_width, 3, 4, 3);
+    let mut s = ConstraintSystem::new(main_width, 3, 4, 3)
+        .with_preprocessed(2)
+        .with_periodic(3);
     for i in 0..nodes {
         if i < 8 || rng.below(3) == 0 {
             let next = rng.below(2) == 0;
-            match rng.below(5) {
+            match rng.below(7) {
                 0 => s.constant(rng.fp()),
                 1 if next => s.main_next(rng.below(main_width)),
                 1 => s.main(rng.below(main_width)),
                 2 if next => s.aux_next(rng.below(3)),
                 2 => s.aux(rng.below(3)),
                 3 => s.challenge(rng.below(4)),
+                4 if next => s.preprocessed_next(rng.below(2)),
+                4 => s.preprocessed(rng.below(2)),
+                5 => s.periodic(rng.below(3)),
                 _ => s.public(rng.below(3)),
             };
         } else {
@@ -298,28 +328,58 @@ fn invalid_arguments_are_rejected() {
     let s = fibonacci_system();
     let mut rng = Rng::new(600);
     let d = domain(3, 5, 4);
-    let (main, aux, ch, pb, alpha) = inputs(&mut rng, &s, d.log_lde);
-    let gmain = dev.upload_matrix(&ctx, &main).unwrap();
-    let gaux = dev.upload_matrix(&ctx, aux.as_ref().unwrap()).unwrap();
+    let inp = inputs(&mut rng, &s, &d);
+    let gmain = dev.upload_matrix(&ctx, &inp.main).unwrap();
+    let gpre = dev.upload_matrix(&ctx, inp.pre.as_ref().unwrap()).unwrap();
+    let gaux = dev.upload_matrix(&ctx, inp.aux.as_ref().unwrap()).unwrap();
     let arg = |r: Result<Matrix<_>, DeviceError>| match r {
         Err(DeviceError::InvalidArgument { argument, .. }) => argument,
         Err(e) => panic!("expected InvalidArgument, got {e:?}"),
         Ok(_) => panic!("expected InvalidArgument, got a result"),
     };
-    let eval =
-        |sys: &ConstraintSystem,
-         main: &Matrix<_>,
-         aux: Option<&Matrix<_>>,
-         d: &CompositionDomain,
-         ch: &[Fp3],
-         pb: &[Fp]| dev.evaluate_constraints(&ctx, sys, main, aux, d, ch, pb, alpha);
-
-    assert_eq!(arg(eval(&s, &gmain, None, &d, &ch, &pb)), "aux_lde");
+    let trace = TraceColumns {
+        main: &gmain,
+        preprocessed: Some(&gpre),
+    };
+    let eval = |sys: &ConstraintSystem,
+                trace: TraceColumns<'_, _>,
+                aux: Option<&Matrix<_>>,
+                d: &CompositionDomain,
+                params: &ConstraintParams| {
+        dev.evaluate_constraints(&ctx, sys, trace, aux, d, params)
+    };
+    let params = inp.params();
+    assert_eq!(arg(eval(&s, trace, None, &d, &params)), "aux_lde");
+    let no_pre = TraceColumns::main_only(&gmain);
     assert_eq!(
-        arg(eval(&s, &gmain, Some(&gaux), &d, &ch[..1], &pb)),
-        "challenges"
+        arg(eval(&s, no_pre, Some(&gaux), &d, &params)),
+        "trace.preprocessed"
     );
-    assert_eq!(arg(eval(&s, &gmain, Some(&gaux), &d, &ch, &[])), "public");
+    let few = ConstraintParams {
+        challenges: &inp.challenges[..1],
+        ..params
+    };
+    assert_eq!(
+        arg(eval(&s, trace, Some(&gaux), &d, &few)),
+        "params.challenges"
+    );
+    let none = ConstraintParams {
+        public: &[],
+        ..params
+    };
+    assert_eq!(
+        arg(eval(&s, trace, Some(&gaux), &d, &none)),
+        "params.public"
+    );
+    let short = [inp.periodic[0].clone()];
+    let one_table = ConstraintParams {
+        periodic: &short,
+        ..params
+    };
+    assert_eq!(
+        arg(eval(&s, trace, Some(&gaux), &d, &one_table)),
+        "params.periodic"
+    );
     let bad = [
         domain(6, 5, 5),
         domain(3, 5, 6),
@@ -335,26 +395,26 @@ fn invalid_arguments_are_rejected() {
     ];
     for b in &bad {
         assert_eq!(
-            arg(eval(&s, &gmain, Some(&gaux), b, &ch, &pb)),
+            arg(eval(&s, trace, Some(&gaux), b, &params)),
             "domain",
             "{b:?}"
         );
     }
     // LDE height other than 2^log_lde.
     assert_eq!(
-        arg(eval(&s, &gmain, Some(&gaux), &domain(3, 6, 4), &ch, &pb)),
-        "main_lde"
+        arg(eval(&s, trace, Some(&gaux), &domain(3, 6, 4), &params)),
+        "trace.main"
     );
     let mut broken = s.clone();
     broken.constrain(ExprId(10_000), RowSet::EveryRow);
     assert_eq!(
-        arg(eval(&broken, &gmain, Some(&gaux), &d, &ch, &pb)),
+        arg(eval(&broken, trace, Some(&gaux), &d, &params)),
         "system"
     );
     let mut out_of_range = s.clone();
     out_of_range.main(7);
     assert_eq!(
-        arg(eval(&out_of_range, &gmain, Some(&gaux), &d, &ch, &pb)),
+        arg(eval(&out_of_range, trace, Some(&gaux), &d, &params)),
         "system"
     );
     // The device is still usable afterwards.

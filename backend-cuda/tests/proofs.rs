@@ -1,36 +1,51 @@
 //! Whole STARK proofs on the GPU: `Prover<CudaDevice>` writes the same bytes
-//! as `Prover<CpuDevice>` for the example AIRs, the CUDA proof verifies, and
-//! two provers proving different AIRs at once from two threads (each with its
-//! own context, the one `Prover::new` makes) still write the CPU's bytes.
+//! as `Prover<CpuDevice>` for every example AIR (`squares` and `lookup`
+//! with preprocessed columns, periodic columns, expression-valued buses and
+//! public bus messages), the CUDA proof verifies, and two provers proving
+//! different AIRs at once from two threads (each with its own context, the
+//! one `Prover::new` makes) still write the CPU's bytes.
 
 use backend_api::{Fp, HostMatrix, ProverDevice};
 use backend_cpu::CpuDevice;
 use backend_cuda::CudaDevice;
-use stark::examples::{FibWide, Lookup};
-use stark::{verify_bytes, Air, Options, Proof, Prover};
+use stark::examples::{FibWide, Lookup, Squares};
+use stark::{verify_with_key, Air, Options, Proof, Prover, SecurityPolicy};
 
-/// One example instance: its AIR and traces.
+/// One example instance: its AIR, statement and traces.
 struct Job {
     label: String,
     air: Box<dyn Air + Send + Sync>,
+    public: Vec<Fp>,
     traces: Vec<HostMatrix<Fp>>,
 }
 
 fn fib_wide(cols: usize, log_rows: u32) -> Job {
-    let (air, trace) = FibWide::generate(cols, log_rows).unwrap();
+    let (air, public, trace) = FibWide::generate(cols, log_rows).unwrap();
     Job {
         label: format!("fib-wide {cols} x 2^{log_rows}"),
         air: Box::new(air),
+        public,
         traces: vec![trace],
     }
 }
 
 fn lookup(log_rows: u32, range_bits: u32, seed: u64) -> Job {
-    let (air, traces) = Lookup::generate(log_rows, range_bits, seed).unwrap();
+    let (air, public, traces) = Lookup::generate(log_rows, range_bits, seed).unwrap();
     Job {
         label: format!("lookup 2^{log_rows} rows, range 2^{range_bits}, seed {seed}"),
         air: Box::new(air),
+        public,
         traces,
+    }
+}
+
+fn squares(log_rows: u32, start: u64) -> Job {
+    let (air, public, trace) = Squares::generate(log_rows, Fp::new(start)).unwrap();
+    Job {
+        label: format!("squares 2^{log_rows} rows from {start}"),
+        air: Box::new(air),
+        public,
+        traces: vec![trace],
     }
 }
 
@@ -40,7 +55,7 @@ fn cuda() -> CudaDevice {
 
 fn prove<D: ProverDevice>(prover: &Prover<D>, job: &Job) -> Proof {
     prover
-        .prove(job.air.as_ref(), &job.traces)
+        .prove(job.air.as_ref(), &job.public, &job.traces)
         .unwrap_or_else(|e| panic!("{} on {}: {e}", job.label, prover.device().name()))
         .0
 }
@@ -70,11 +85,24 @@ fn assert_same_bytes(label: &str, cpu: &Proof, gpu: &Proof) {
     );
 }
 
-/// The CUDA proof verifies at the options' security level and names the AIR.
+/// The CUDA proof verifies with a key set up on the CPU, under a policy
+/// that accepts the options' own bits, and names the statement.
 fn assert_verifies(job: &Job, options: &Options, proof: &Proof) {
-    let verified = verify_bytes(&proof.to_bytes(), options.security_bits())
+    let key = Prover::with_options(CpuDevice::new(), *options)
+        .unwrap()
+        .setup(job.air.as_ref())
+        .unwrap();
+    let policy = SecurityPolicy::insecure_for_tests(key.security(&job.public).conjectured_bits);
+    let proof = Proof::from_bytes(&proof.to_bytes()).unwrap();
+    let vk = key.verifying_key();
+    let verified = verify_with_key(job.air.as_ref(), vk, &job.public, &proof, &policy)
         .unwrap_or_else(|e| panic!("{}: CUDA proof rejected: {e}", job.label));
-    assert_eq!(verified.air, job.air.instance(), "{}", job.label);
+    assert_eq!(
+        verified.instance,
+        job.air.instance(&job.public),
+        "{}",
+        job.label
+    );
 }
 
 /// Proves every job on both backends with `options` and compares.
@@ -113,6 +141,18 @@ fn lookup_proofs_match_the_cpu() {
     check_jobs(&jobs, Options::default());
 }
 
+#[test]
+#[ignore = "needs a CUDA device"]
+fn squares_proofs_match_the_cpu() {
+    let jobs = [
+        squares(2, 1),
+        squares(5, 3),
+        squares(12, 1 << 40),
+        squares(18, 7),
+    ];
+    check_jobs(&jobs, Options::default());
+}
+
 /// Other blowups (FRI with more or fewer layers, more queries) and the
 /// small test preset.
 #[test]
@@ -124,7 +164,10 @@ fn other_presets_match_the_cpu() {
         Options::blowup16(),
         Options::insecure_test(),
     ] {
-        check_jobs(&[fib_wide(4, 11), lookup(11, 7, 5)], options);
+        check_jobs(
+            &[fib_wide(4, 11), lookup(11, 7, 5), squares(10, 2)],
+            options,
+        );
     }
 }
 
@@ -135,7 +178,7 @@ fn other_presets_match_the_cpu() {
 #[ignore = "needs a CUDA device"]
 fn concurrent_provers_on_two_contexts_match_the_cpu() {
     const ROUNDS: usize = 3;
-    let jobs = [fib_wide(16, 13), lookup(13, 9, 6)];
+    let jobs = [fib_wide(16, 13), lookup(13, 9, 6), squares(13, 4)];
     let options = Options::default();
     let cpu = Prover::with_options(CpuDevice::new(), options).unwrap();
     let expected: Vec<Proof> = jobs.iter().map(|j| prove(&cpu, j)).collect();

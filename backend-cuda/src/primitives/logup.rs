@@ -1,9 +1,12 @@
 //! LogUp (kernels/logup.cu): fingerprints, term columns and the running sum.
 //!
 //! Interactions are serialized into one flat u64 table (layout in
-//! kernels/logup.cu); the running sum is a three-pass multi-block prefix
-//! scan (block sums, one block scanning those, then the blocks apply their
-//! offsets), exact in the field and so independent of the launch shape.
+//! kernels/logup.cu): headers, then each value's and multiplicity's
+//! `RowExpr` postfix program, which the kernel runs on a stack of
+//! [`MAX_STACK`] slots per row; the running sum is a three-pass multi-block
+//! prefix scan (block sums, one block scanning those, then the blocks apply
+//! their offsets), exact in the field and so independent of the launch
+//! shape.
 
 use super::fri::fp3_words;
 use super::inverse::invert_in_place;
@@ -11,30 +14,51 @@ use crate::launch::{kernel, Grid};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
 use backend_api::logup::{logup_aux_width, logup_term_columns};
 use backend_api::{
-    DeviceError, DeviceResult, ElemKind, Fp, Fp3, Interaction, LinearCombination, LogUpChallenges,
-    LogUpTrace, Matrix,
+    DeviceError, DeviceResult, ElemKind, Fp, Fp3, Interaction, LogUpChallenges, LogUpTrace, Matrix,
+    RowExpr, RowOp, TraceColumns,
 };
 
-/// The flat interaction table and the largest tuple length.
-fn serialize(interactions: &[Interaction]) -> (Vec<u64>, usize) {
-    fn push_lc(out: &mut Vec<u64>, lc: &LinearCombination) {
-        out.push(lc.terms.len() as u64);
-        out.push(lc.constant.value());
-        for &(c, k) in &lc.terms {
-            out.push(c as u64);
-            out.push(k.value());
-        }
+/// Stack slots of the kernel's expression interpreter (`MAX_STACK` in
+/// kernels/logup.cu).
+pub(crate) const MAX_STACK: usize = 16;
+
+/// Appends `e` as its op count and `(tag, argument)` pairs. Errors: a
+/// program needing more than [`MAX_STACK`] slots (one of more than 2^15
+/// leaves).
+fn push_expr(out: &mut Vec<u64>, e: &RowExpr) -> DeviceResult<()> {
+    if e.stack_depth() > MAX_STACK {
+        return Err(DeviceError::Unsupported {
+            primitive: "logup",
+            reason: format!(
+                "an interaction expression needs {} stack slots, the kernel has {MAX_STACK}",
+                e.stack_depth()
+            ),
+        });
     }
+    out.push(e.ops().len() as u64);
+    for &op in e.ops() {
+        let arg = match op {
+            RowOp::Const(k) => k.value(),
+            RowOp::Main(c) | RowOp::Preprocessed(c) => c as u64,
+            _ => 0,
+        };
+        out.extend([u64::from(op.tag()), arg]);
+    }
+    Ok(())
+}
+
+/// The flat interaction table and the largest tuple length.
+fn serialize(interactions: &[Interaction]) -> DeviceResult<(Vec<u64>, usize)> {
     let mut words = vec![0u64; 5 * interactions.len()];
     let mut max_len = 0;
     for (k, it) in interactions.iter().enumerate() {
         max_len = max_len.max(it.values.len());
         let values_at = words.len() as u64;
         for v in &it.values {
-            push_lc(&mut words, v);
+            push_expr(&mut words, v)?;
         }
         let mult_at = words.len() as u64;
-        push_lc(&mut words, &it.multiplicity);
+        push_expr(&mut words, &it.multiplicity)?;
         words[5 * k..5 * k + 5].copy_from_slice(&[
             Fp::from(it.bus).value(),
             it.kind.sign().value(),
@@ -43,7 +67,7 @@ fn serialize(interactions: &[Interaction]) -> (Vec<u64>, usize) {
             mult_at,
         ]);
     }
-    (words, max_len)
+    Ok((words, max_len))
 }
 
 /// Device tables of one call: interactions and alpha^1 .. alpha^max_len.
@@ -58,7 +82,7 @@ fn tables(
     interactions: &[Interaction],
     ch: &LogUpChallenges,
 ) -> DeviceResult<Tables> {
-    let (words, max_len) = serialize(interactions);
+    let (words, max_len) = serialize(interactions)?;
     let mut pows = Vec::with_capacity(3 * max_len.max(1));
     let mut p = ch.alpha;
     for _ in 0..max_len.max(1) {
@@ -73,20 +97,29 @@ fn tables(
     })
 }
 
+/// The main and preprocessed column pointers (0 when there are no
+/// preprocessed columns: the checked expressions then read none).
+fn trace_ptrs(trace: TraceColumns<'_, CudaBuffer<Fp>>) -> (u64, u64) {
+    (
+        trace.main.buffer().as_raw(),
+        trace.preprocessed.map_or(0, |p| p.buffer().as_raw()),
+    )
+}
+
 /// Writes the fingerprints (width = interactions, column-major) to `out`.
 fn launch_fingerprints(
     dev: &CudaDevice,
     ctx: &CudaCtx,
-    main: &CudaMatrix<Fp>,
+    trace: TraceColumns<'_, CudaBuffer<Fp>>,
     t: &Tables,
     z: Fp3,
     out: &CudaBuffer<Fp3>,
 ) -> DeviceResult<()> {
     let k = kernel(dev, "logup", "logup_fingerprints")?;
-    let n = main.height();
+    let n = trace.main.height();
     let grid = Grid::linear(n, 256, dev)?;
-    let (main_ptr, n64, table_ptr, count, pows_ptr, z_w, out_ptr) = (
-        main.buffer().as_raw(),
+    let (main_ptr, pre_ptr) = trace_ptrs(trace);
+    let (n64, table_ptr, count, pows_ptr, z_w, out_ptr) = (
         n as u64,
         t.table.as_raw(),
         t.count,
@@ -94,55 +127,61 @@ fn launch_fingerprints(
         fp3_words(z),
         out.as_raw(),
     );
-    // SAFETY: matches logup_fingerprints(const uint64_t*, uint64_t, const
-    // uint64_t*, uint32_t, const Fp3*, Fp3, Fp3*); all buffers outlive it.
-    unsafe { crate::launch!(ctx, k, grid; main_ptr, n64, table_ptr, count, pows_ptr, z_w, out_ptr) }
+    // SAFETY: matches logup_fingerprints(const uint64_t*, const uint64_t*,
+    // uint64_t, const uint64_t*, uint32_t, const Fp3*, Fp3, Fp3*); main and
+    // pre hold n rows of the columns the (checked) expressions read; all
+    // buffers outlive the launch.
+    unsafe {
+        crate::launch!(ctx, k, grid; main_ptr, pre_ptr, n64, table_ptr, count, pows_ptr, z_w, out_ptr)
+    }
 }
 
 pub(crate) fn fingerprints(
     dev: &CudaDevice,
     ctx: &CudaCtx,
-    main: &CudaMatrix<Fp>,
+    trace: TraceColumns<'_, CudaBuffer<Fp>>,
     interactions: &[Interaction],
     challenges: &LogUpChallenges,
 ) -> DeviceResult<CudaMatrix<Fp3>> {
-    let n = main.height();
+    let n = trace.main.height();
     let t = tables(ctx, interactions, challenges)?;
     let out = CudaBuffer::<Fp3>::uninit(ctx, n * interactions.len())?;
-    launch_fingerprints(dev, ctx, main, &t, challenges.z, &out)?;
+    launch_fingerprints(dev, ctx, trace, &t, challenges.z, &out)?;
     Ok(Matrix::new(out, interactions.len(), n).expect("width * height elements"))
 }
 
 pub(crate) fn aux_trace(
     dev: &CudaDevice,
     ctx: &CudaCtx,
-    main: &CudaMatrix<Fp>,
+    trace: TraceColumns<'_, CudaBuffer<Fp>>,
     interactions: &[Interaction],
     challenges: &LogUpChallenges,
 ) -> DeviceResult<LogUpTrace<CudaBuffer<Fp3>>> {
-    let n = main.height();
+    let n = trace.main.height();
     let kcount = interactions.len();
     let t = tables(ctx, interactions, challenges)?;
     let finv = CudaBuffer::<Fp3>::uninit(ctx, n * kcount)?;
-    launch_fingerprints(dev, ctx, main, &t, challenges.z, &finv)?;
+    launch_fingerprints(dev, ctx, trace, &t, challenges.z, &finv)?;
     invert_in_place(dev, ctx, ElemKind::Ext, finv.as_raw(), finv.len())?;
 
     let width = logup_aux_width(kcount);
     let aux = CudaBuffer::<Fp3>::uninit(ctx, n * width)?;
     let terms = kernel(dev, "logup", "logup_terms")?;
     let grid = Grid::linear(n, 256, dev)?;
-    let (main_ptr, n64, table_ptr, count, finv_ptr, aux_ptr) = (
-        main.buffer().as_raw(),
+    let (main_ptr, pre_ptr) = trace_ptrs(trace);
+    let (n64, table_ptr, count, finv_ptr, aux_ptr) = (
         n as u64,
         t.table.as_raw(),
         t.count,
         finv.as_raw(),
         aux.as_raw(),
     );
-    // SAFETY: matches logup_terms(const uint64_t*, uint64_t, const uint64_t*,
-    // uint32_t, const Fp3*, Fp3*); all buffers outlive it.
+    // SAFETY: matches logup_terms(const uint64_t*, const uint64_t*, uint64_t,
+    // const uint64_t*, uint32_t, const Fp3*, Fp3*); main and pre hold n rows
+    // of the columns the (checked) expressions read; all buffers outlive
+    // the launch.
     unsafe {
-        crate::launch!(ctx, terms, grid; main_ptr, n64, table_ptr, count, finv_ptr, aux_ptr)
+        crate::launch!(ctx, terms, grid; main_ptr, pre_ptr, n64, table_ptr, count, finv_ptr, aux_ptr)
     }?;
     drop(finv);
 
