@@ -98,5 +98,12 @@ impl Drop for CtxInner {
                 cu::cuStreamDestroy_v2(self.stream);
             }
         }
+        // The staging slots' events and pinned memory belong to the
+        // device's context: free them now, while `self.dev` still holds it
+        // (the fields drop after this, and `dev` may be the last reference,
+        // whose drop releases the context).
+        if let Ok(staging) = self.staging.get_mut() {
+            staging.release();
+        }
     }
 }

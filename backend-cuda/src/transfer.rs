@@ -230,6 +230,12 @@ impl Staging {
         Staging { slots: Vec::new() }
     }
 
+    /// Frees every slot (their events and pinned memory); the context that
+    /// made them must be alive and current.
+    pub(crate) fn release(&mut self) {
+        self.slots.clear();
+    }
+
     /// Makes sure at least `count` slots exist.
     fn ensure(&mut self, count: usize) -> DeviceResult<()> {
         while self.slots.len() < count {

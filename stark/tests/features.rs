@@ -162,7 +162,9 @@ fn preprocessed_columns() {
 fn periodic_columns() {
     let (air, public, trace) = Squares::generate(4, Fp::new(2)).unwrap();
     let vk = real_key(&air);
-    let (proof, _) = prover().prove(&air, &public, &[trace.clone()]).unwrap();
+    let (proof, _) = prover()
+        .prove(&air, &public, std::slice::from_ref(&trace))
+        .unwrap();
     verify_with_key(&air, &vk, &public, &proof, &policy()).unwrap();
     // Unsatisfied: a trace built with the round constants 1, 1, 1, 1.
     let n = trace.height();
@@ -173,7 +175,7 @@ fn periodic_columns() {
     let other_public = vec![x[0], x[n - 1]];
     let ones = HostMatrix::from_columns(&[x]).unwrap();
     assert!(matches!(
-        prover().prove(&air, &other_public, &[ones.clone()]),
+        prover().prove(&air, &other_public, std::slice::from_ref(&ones)),
         Err(ProverError::ConstraintsNotSatisfied { .. })
     ));
     // Forged: the cheater claims the constants are all 1.
@@ -189,7 +191,7 @@ fn expression_valued_bus_multiplicities() {
     let vk = real_key(&air);
     public[0] += Fp::ONE;
     assert!(matches!(
-        prover().prove(&air, &public, &[trace.clone()]),
+        prover().prove(&air, &public, std::slice::from_ref(&trace)),
         Err(ProverError::UnbalancedBuses(_))
     ));
     // Forged: the cheater silences the buses (multiplicity 0) and drops
@@ -212,12 +214,14 @@ fn expression_valued_bus_multiplicities() {
 fn public_bus_contributions() {
     let (air, public, trace) = Squares::generate(5, Fp::new(11)).unwrap();
     let vk = real_key(&air);
-    let (proof, _) = prover().prove(&air, &public, &[trace.clone()]).unwrap();
+    let (proof, _) = prover()
+        .prove(&air, &public, std::slice::from_ref(&trace))
+        .unwrap();
     verify_with_key(&air, &vk, &public, &proof, &policy()).unwrap();
     // Unsatisfied: another claimed output.
     let wrong = vec![public[0], public[1] + Fp::ONE];
     assert!(matches!(
-        prover().prove(&air, &wrong, &[trace.clone()]),
+        prover().prove(&air, &wrong, std::slice::from_ref(&trace)),
         Err(ProverError::UnbalancedBuses(_))
     ));
     // Forged: the cheater drops the public messages and silences the buses,

@@ -26,8 +26,8 @@
 
 use backend_api::rng::SplitMix64;
 use backend_api::{
-    bit_reverse, Fp, Fp3, HostMatrix, Interaction, InteractionKind, LinearCombination,
-    LogUpChallenges, Matrix, Order, ProverDevice,
+    bit_reverse, Fp, Fp3, HostMatrix, Interaction, InteractionKind, LogUpChallenges, Matrix, Order,
+    ProverDevice, RowExpr, TraceColumns,
 };
 use backend_cpu::CpuDevice;
 use p3_dft::{Radix2DitParallel, TwoAdicSubgroupDft};
@@ -310,11 +310,8 @@ fn main() {
             } else {
                 InteractionKind::Receive
             },
-            values: vec![
-                LinearCombination::column(2 * k),
-                LinearCombination::column(2 * k + 1),
-            ],
-            multiplicity: LinearCombination::column((k + 5) % 16),
+            values: vec![RowExpr::main(2 * k), RowExpr::main(2 * k + 1)],
+            multiplicity: RowExpr::main((k + 5) % 16),
         })
         .collect();
     let ch = LogUpChallenges {
@@ -325,7 +322,7 @@ fn main() {
     for _ in 0..a.runs {
         let t = Instant::now();
         let out = dev
-            .logup_aux_trace(&(), &main, &interactions, &ch)
+            .logup_aux_trace(&(), TraceColumns::main_only(&main), &interactions, &ch)
             .expect("valid");
         times.push(t.elapsed());
         drop(out);

@@ -306,7 +306,7 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
         ),
         "aux LDE",
     ));
-    let pre = HostMatrix::from_columns(&[fixed.e.clone()]).expect("one column");
+    let pre = HostMatrix::from_columns(std::slice::from_ref(&fixed.e)).expect("one column");
     let periodic = [&fixed.u, &fixed.v]
         .map(|pattern| ok(periodic_table(h.dev, &h.ctx, pattern, &d), "periodic table"));
     let coeffs_of = |call: &Call| {

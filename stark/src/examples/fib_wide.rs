@@ -6,7 +6,7 @@
 //! b_last` (so `3 W / 2` of them). The generated witness starts pair `p` at
 //! `(p, p + 1)`.
 
-use super::{matrix, two_params, zero_columns};
+use super::{matrix, two_params, zero_columns, Generated};
 use crate::air::{Air, AirError, TableSpec};
 use backend_api::expr::{ConstraintSystem, RowSet};
 use backend_api::{Fp, HostMatrix};
@@ -52,10 +52,7 @@ impl FibWide {
 
     /// The AIR, its public inputs and its trace. Errors: those of
     /// [`new`](Self::new), and a trace that does not fit in memory.
-    pub fn generate(
-        cols: usize,
-        log_rows: u32,
-    ) -> Result<(FibWide, Vec<Fp>, HostMatrix<Fp>), AirError> {
+    pub fn generate(cols: usize, log_rows: u32) -> Generated<FibWide, HostMatrix<Fp>> {
         let air = Self::new(cols, log_rows)?;
         let n = 1usize << log_rows;
         let mut columns = zero_columns(NAME, cols, n)?;

@@ -13,7 +13,7 @@
 //! witness draws `a, b` from a fixed-seed SplitMix64 and permutes the rows
 //! with a Fisher-Yates shuffle.
 
-use super::{matrix, two_params};
+use super::{matrix, two_params, Generated};
 use crate::air::{Air, AirError, TableSpec};
 use backend_api::expr::{ConstraintSystem, RowSet};
 use backend_api::rng::SplitMix64;
@@ -65,7 +65,7 @@ impl Lookup {
         log_rows: u32,
         range_bits: u32,
         seed: u64,
-    ) -> Result<(Lookup, Vec<Fp>, Vec<HostMatrix<Fp>>), AirError> {
+    ) -> Generated<Lookup, Vec<HostMatrix<Fp>>> {
         let air = Self::new(log_rows, range_bits)?;
         let n = 1usize << log_rows;
         let r = 1usize << range_bits;

@@ -19,6 +19,10 @@ pub use squares::Squares;
 use crate::air::AirError;
 use backend_api::{Fp, HostMatrix};
 
+/// What an example's `generate` returns: the AIR, its public inputs, and
+/// its witness `W` (one trace, or one per table).
+pub type Generated<A, W> = Result<(A, Vec<Fp>, W), AirError>;
+
 /// Columns of `height` zeros, or [`AirError::BadParams`] for `air` if the
 /// memory cannot be had (a trace too large for this machine is an error,
 /// not an abort).

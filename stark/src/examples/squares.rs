@@ -9,7 +9,7 @@
 //!
 //! Parameters `[log_rows]`; public inputs `[x_0, x_last]`.
 
-use super::matrix;
+use super::{matrix, Generated};
 use crate::air::{Air, AirError, PublicInteraction, TableSpec};
 use backend_api::expr::{ConstraintSystem, RowSet};
 use backend_api::{Fp, HostMatrix, Interaction, InteractionKind, RowExpr};
@@ -56,10 +56,7 @@ impl Squares {
 
     /// The AIR, its public inputs `[x_0, x_last]` and its trace, from
     /// `x_0 = start`. Errors: those of [`new`](Self::new).
-    pub fn generate(
-        log_rows: u32,
-        start: Fp,
-    ) -> Result<(Squares, Vec<Fp>, HostMatrix<Fp>), AirError> {
+    pub fn generate(log_rows: u32, start: Fp) -> Generated<Squares, HostMatrix<Fp>> {
         let air = Self::new(log_rows)?;
         let n = 1usize << log_rows;
         let mut x = Vec::with_capacity(n);
