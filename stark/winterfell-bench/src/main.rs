@@ -11,7 +11,7 @@ mod winter_fib;
 
 use backend_cpu::CpuDevice;
 use stark::examples::FibWide;
-use stark::{verify_bytes, Options, Prover as OurProver};
+use stark::{verify_bytes, Options, Prover as OurProver, SecurityPolicy};
 use std::time::{Duration, Instant};
 use winter_fib::{build_trace, FibAir, FibProver, FibPublic, Hash};
 use winterfell::crypto::{DefaultRandomCoin, MerkleTree};
@@ -55,7 +55,7 @@ fn main() {
         BatchingMethod::Linear,
     );
 
-    let (air, trace) = FibWide::generate(2, log_rows).expect("valid parameters");
+    let (air, public, trace) = FibWide::generate(2, log_rows).expect("valid parameters");
     let ours = OurProver::with_options(CpuDevice::new(), ours_opts).expect("valid options");
     let w_prover = FibProver {
         options: w_opts.clone(),
@@ -67,11 +67,12 @@ fn main() {
     for run in 0..runs {
         let start = Instant::now();
         let (proof, times) = ours
-            .prove(&air, std::slice::from_ref(&trace))
+            .prove(&air, &public, std::slice::from_ref(&trace))
             .expect("our proof");
         t_ours.push(start.elapsed());
         let bytes = proof.to_bytes();
-        verify_bytes(&bytes, 100).expect("our proof verifies");
+        verify_bytes(&air, &public, &bytes, &SecurityPolicy::default())
+            .expect("our proof verifies");
         sizes.0 = bytes.len();
         if run == 0 {
             for (name, d) in &times.0 {
