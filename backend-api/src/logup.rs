@@ -140,17 +140,37 @@ impl RowExpr {
     /// Evaluates the expression on a row; `main(c)` and `pre(c)` read its
     /// columns.
     pub fn eval(&self, main: impl Fn(usize) -> Fp, pre: impl Fn(usize) -> Fp) -> Fp {
-        let mut stack: Vec<Fp> = Vec::with_capacity(self.depth);
-        for op in &self.ops {
-            let v = match *op {
-                RowOp::Const(k) => k,
-                RowOp::Main(c) => main(c),
-                RowOp::Preprocessed(c) => pre(c),
-                RowOp::Neg => -stack.pop().expect("a well-formed program"),
-                binary => {
+        self.eval_with(&mut Vec::with_capacity(self.depth), main, pre)
+    }
+
+    /// [`eval`](Self::eval) with a caller's scratch stack (its contents are
+    /// discarded), for evaluating row after row without allocating.
+    #[inline]
+    pub fn eval_with(
+        &self,
+        stack: &mut Vec<Fp>,
+        main: impl Fn(usize) -> Fp,
+        pre: impl Fn(usize) -> Fp,
+    ) -> Fp {
+        let leaf = |op: RowOp| match op {
+            RowOp::Const(k) => Some(k),
+            RowOp::Main(c) => Some(main(c)),
+            RowOp::Preprocessed(c) => Some(pre(c)),
+            _ => None,
+        };
+        // One leaf (a column or a constant) is by far the common case.
+        if let [op] = self.ops[..] {
+            return leaf(op).expect("a one-op program is a leaf");
+        }
+        stack.clear();
+        for &op in &self.ops {
+            let v = match leaf(op) {
+                Some(v) => v,
+                None if op == RowOp::Neg => -stack.pop().expect("a well-formed program"),
+                None => {
                     let y = stack.pop().expect("a well-formed program");
                     let x = stack.pop().expect("a well-formed program");
-                    match binary {
+                    match op {
                         RowOp::Add => x + y,
                         RowOp::Sub => x - y,
                         RowOp::SubRev => y - x,
@@ -182,24 +202,22 @@ impl RowExpr {
 
     /// Largest main column read, if any.
     pub fn max_main_column(&self) -> Option<usize> {
-        self.ops
-            .iter()
-            .filter_map(|op| match *op {
-                RowOp::Main(c) => Some(c),
-                _ => None,
-            })
-            .max()
+        self.max_column(|op| match op {
+            RowOp::Main(c) => Some(c),
+            _ => None,
+        })
     }
 
     /// Largest preprocessed column read, if any.
     pub fn max_preprocessed_column(&self) -> Option<usize> {
-        self.ops
-            .iter()
-            .filter_map(|op| match *op {
-                RowOp::Preprocessed(c) => Some(c),
-                _ => None,
-            })
-            .max()
+        self.max_column(|op| match op {
+            RowOp::Preprocessed(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    fn max_column(&self, column: impl Fn(RowOp) -> Option<usize>) -> Option<usize> {
+        self.ops.iter().filter_map(|&op| column(op)).max()
     }
 }
 

@@ -1,8 +1,7 @@
 //! LogUp fingerprints, term columns and running sum, in row chunks.
 //!
 //! Interaction values and multiplicities are [`RowExpr`] postfix programs,
-//! run per row on a small stack (a lone column or constant is read
-//! directly).
+//! run per row on a reused scratch stack ([`RowExpr::eval_with`]).
 //!
 //! For a chunk of rows, one pass computes every interaction's fingerprint
 //! `f_k(r) = z - (bus_k + sum_i alpha^i v_{k,i}(r))` into per-thread scratch,
@@ -15,7 +14,7 @@
 //! sequential sum bit for bit.
 
 use crate::inverse::invert_chunk;
-use backend_api::{Fp, Fp3, Interaction, LogUpChallenges, RowExpr, RowOp};
+use backend_api::{Fp, Fp3, Interaction, LogUpChallenges, RowExpr};
 use rayon::prelude::*;
 
 /// Rows per chunk.
@@ -67,35 +66,8 @@ impl Rows<'_> {
     /// `e` on row `r`; `stack` is scratch (its contents are discarded).
     #[inline]
     fn eval(&self, e: &RowExpr, r: usize, stack: &mut Vec<Fp>) -> Fp {
-        let leaf = |op: RowOp| match op {
-            RowOp::Main(c) => Some(self.main[c * self.h + r]),
-            RowOp::Preprocessed(c) => Some(self.pre[c * self.h + r]),
-            RowOp::Const(k) => Some(k),
-            _ => None,
-        };
-        // One leaf (a column or a constant) is by far the common case.
-        if let [op] = e.ops() {
-            return leaf(*op).expect("a one-op program is a leaf");
-        }
-        stack.clear();
-        for &op in e.ops() {
-            let v = match leaf(op) {
-                Some(v) => v,
-                None if op == RowOp::Neg => -stack.pop().expect("well-formed program"),
-                None => {
-                    let y = stack.pop().expect("well-formed program");
-                    let x = stack.pop().expect("well-formed program");
-                    match op {
-                        RowOp::Add => x + y,
-                        RowOp::Sub => x - y,
-                        RowOp::SubRev => y - x,
-                        _ => x * y,
-                    }
-                }
-            };
-            stack.push(v);
-        }
-        stack.pop().expect("well-formed program")
+        let h = self.h;
+        e.eval_with(stack, |c| self.main[c * h + r], |c| self.pre[c * h + r])
     }
 
     #[inline]

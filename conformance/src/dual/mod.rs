@@ -39,6 +39,30 @@ impl<A, B> Dual<A, B> {
 type Buf<D, T> = <D as ProverDevice>::Buffer<T>;
 type DualMatrix<A, B, T> = Matrix<DualBuffer<Buf<A, T>, Buf<B, T>>>;
 
+/// A table's main and preprocessed matrices as each side sees them.
+struct TraceViews<'m, A: ProverDevice, B: ProverDevice> {
+    main_a: View<'m, Buf<A, Fp>>,
+    pre_a: Option<View<'m, Buf<A, Fp>>>,
+    main_b: View<'m, Buf<B, Fp>>,
+    pre_b: Option<View<'m, Buf<B, Fp>>>,
+}
+
+impl<A: ProverDevice, B: ProverDevice> TraceViews<'_, A, B> {
+    fn a(&self) -> TraceColumns<'_, Buf<A, Fp>> {
+        TraceColumns {
+            main: &self.main_a,
+            preprocessed: self.pre_a.as_deref(),
+        }
+    }
+
+    fn b(&self) -> TraceColumns<'_, Buf<B, Fp>> {
+        TraceColumns {
+            main: &self.main_b,
+            preprocessed: self.pre_b.as_deref(),
+        }
+    }
+}
+
 impl<A: ProverDevice, B: ProverDevice> Dual<A, B> {
     fn views_a<'m, T: DeviceElem>(
         matrices: &[&'m DualMatrix<A, B, T>],
@@ -60,15 +84,9 @@ impl<A: ProverDevice, B: ProverDevice> Dual<A, B> {
 
     /// Side A's and side B's views of a table's main and preprocessed
     /// matrices.
-    #[allow(clippy::type_complexity)]
     fn trace_views<'m>(
         trace: TraceColumns<'m, DualBuffer<Buf<A, Fp>, Buf<B, Fp>>>,
-    ) -> DeviceResult<(
-        (View<'m, Buf<A, Fp>>, Option<View<'m, Buf<A, Fp>>>),
-        (View<'m, Buf<B, Fp>>, Option<View<'m, Buf<B, Fp>>>),
-    )> {
-        let mut a = Self::views_a(&[trace.main])?;
-        let mut b = Self::views_b(&[trace.main])?;
+    ) -> DeviceResult<TraceViews<'m, A, B>> {
         let pre_a = trace
             .preprocessed
             .map(|p| Self::views_a(&[p]))
@@ -77,10 +95,12 @@ impl<A: ProverDevice, B: ProverDevice> Dual<A, B> {
             .preprocessed
             .map(|p| Self::views_b(&[p]))
             .transpose()?;
-        Ok((
-            (a.remove(0), pre_a.map(|mut v| v.remove(0))),
-            (b.remove(0), pre_b.map(|mut v| v.remove(0))),
-        ))
+        Ok(TraceViews {
+            main_a: Self::views_a(&[trace.main])?.remove(0),
+            pre_a: pre_a.map(|mut v| v.remove(0)),
+            main_b: Self::views_b(&[trace.main])?.remove(0),
+            pre_b: pre_b.map(|mut v| v.remove(0)),
+        })
     }
 
     /// Compares two result matrices (shape, then contents) and pairs them.
@@ -341,21 +361,13 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        let ((ma, pa), (mb, pb)) = Self::trace_views(trace)?;
-        let ta = TraceColumns {
-            main: &ma,
-            preprocessed: pa.as_deref(),
-        };
-        let tb = TraceColumns {
-            main: &mb,
-            preprocessed: pb.as_deref(),
-        };
+        let views = Self::trace_views(trace)?;
         let (ma, mb) = compare::agree(
             "logup_fingerprints",
             self.a
-                .logup_fingerprints(&ctx.0, ta, interactions, challenges),
+                .logup_fingerprints(&ctx.0, views.a(), interactions, challenges),
             self.b
-                .logup_fingerprints(&ctx.1, tb, interactions, challenges),
+                .logup_fingerprints(&ctx.1, views.b(), interactions, challenges),
         )?;
         self.join(ctx, "logup_fingerprints", ma, mb)
     }
@@ -367,21 +379,13 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
     ) -> DeviceResult<LogUpTrace<Self::Buffer<Fp3>>> {
-        let ((ma, pa), (mb, pb)) = Self::trace_views(trace)?;
-        let trace_a = TraceColumns {
-            main: &ma,
-            preprocessed: pa.as_deref(),
-        };
-        let trace_b = TraceColumns {
-            main: &mb,
-            preprocessed: pb.as_deref(),
-        };
+        let views = Self::trace_views(trace)?;
         let (ta, tb) = compare::agree(
             "logup_aux_trace",
             self.a
-                .logup_aux_trace(&ctx.0, trace_a, interactions, challenges),
+                .logup_aux_trace(&ctx.0, views.a(), interactions, challenges),
             self.b
-                .logup_aux_trace(&ctx.1, trace_b, interactions, challenges),
+                .logup_aux_trace(&ctx.1, views.b(), interactions, challenges),
         )?;
         let aux = self.join(ctx, "logup_aux_trace", ta.aux, tb.aux)?;
         compare::elems("logup_aux_trace.total", &[ta.total], &[tb.total])?;
@@ -468,15 +472,7 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         domain: &CompositionDomain,
         params: &ConstraintParams<'_>,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
-        let ((ma, pa), (mb, pb)) = Self::trace_views(trace)?;
-        let trace_a = TraceColumns {
-            main: &ma,
-            preprocessed: pa.as_deref(),
-        };
-        let trace_b = TraceColumns {
-            main: &mb,
-            preprocessed: pb.as_deref(),
-        };
+        let views = Self::trace_views(trace)?;
         let aux_a = aux_lde.map(|a| Self::views_a(&[a])).transpose()?;
         let aux_b = aux_lde.map(|a| Self::views_b(&[a])).transpose()?;
         let (xa, xb) = (
@@ -486,9 +482,9 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         let (ra, rb) = compare::agree(
             "evaluate_constraints",
             self.a
-                .evaluate_constraints(&ctx.0, system, trace_a, xa, domain, params),
+                .evaluate_constraints(&ctx.0, system, views.a(), xa, domain, params),
             self.b
-                .evaluate_constraints(&ctx.1, system, trace_b, xb, domain, params),
+                .evaluate_constraints(&ctx.1, system, views.b(), xb, domain, params),
         )?;
         self.join(ctx, "evaluate_constraints", ra, rb)
     }

@@ -22,10 +22,10 @@ fn zerofier(rows: RowSet, x: Fp, log_n: u32) -> Fp {
     }
 }
 
-/// Entry of a periodic table (over `s^(M/L) * H_L`... in natural order, one
-/// entry per point `x^(M/L)` of the domain `shift * H_M`) read at the point
-/// `x`: the entry `t` whose point `(shift * omega_M^t)^(M/L)` equals
-/// `x^(M/L)`.
+/// The entry of a periodic table (`L` entries, entry `t` belonging to the
+/// point `shift * omega_M^t` of the domain `shift * H_M` and to every point
+/// with the same `(M/L)`-th power) read at the point `x`: the entry `t`
+/// with `(shift * omega_M^t)^(M/L) = x^(M/L)`, found by search.
 fn periodic_entry(table: &[Fp], x: Fp, domain: &CompositionDomain) -> Fp {
     let m = 1u64 << domain.log_eval;
     let len = table.len() as u64;
