@@ -8,7 +8,7 @@
 // An expression at offset o (backend_api::RowExpr, a postfix program):
 //   op count, then per op two words (tag, argument): tags as RowOp::tag,
 //   the argument a constant (CONST) or a column (MAIN, PRE), else 0.
-// The host checks that no program needs more than MAX_STACK stack slots.
+// check::logup makes every program fit MAX_STACK stack slots.
 // alpha_pows[i] = alpha^(i + 1). Matrices are column-major: main[c * n + r],
 // pre[c * n + r] (null when the table has no preprocessed columns),
 // out[k * n + r].
@@ -16,8 +16,8 @@
 
 using gl::Fp3;
 
-// Stack slots of the expression interpreter (backend-cuda's logup.rs
-// mirrors it as MAX_STACK).
+// Stack slots of the expression interpreter: backend_api::MAX_STACK_DEPTH,
+// which check::logup makes every program fit.
 constexpr int MAX_STACK = 16;
 
 enum : uint64_t {

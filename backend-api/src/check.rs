@@ -8,7 +8,7 @@ use crate::domain::Coset;
 use crate::error::{DeviceError, DeviceResult};
 use crate::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use crate::field::{DeviceElem, Fp, Fp3, TWO_ADICITY};
-use crate::logup::Interaction;
+use crate::logup::{Interaction, MAX_STACK_DEPTH};
 use crate::matrix::{Buffer, Matrix};
 
 fn invalid<T>(argument: &'static str, reason: impl Into<String>) -> DeviceResult<T> {
@@ -193,6 +193,16 @@ pub fn logup<B: Buffer>(
         return invalid("interactions", "no interactions");
     }
     for (k, it) in interactions.iter().enumerate() {
+        if let Some(e) = it.exprs().find(|e| e.stack_depth() > MAX_STACK_DEPTH) {
+            return invalid(
+                "interactions",
+                format!(
+                    "interaction {k} has an expression needing {} stack slots, at most \
+                     {MAX_STACK_DEPTH} are allowed",
+                    e.stack_depth()
+                ),
+            );
+        }
         let reads = [
             ("main", it.max_main_column(), trace.main.width()),
             ("preprocessed", it.max_preprocessed_column(), pre_width),

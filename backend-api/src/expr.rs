@@ -585,14 +585,6 @@ pub struct ConstraintParams<'a> {
     pub alpha: Fp3,
 }
 
-impl CompositionDomain {
-    /// Index into a periodic table of length `len` (a power of two) read at
-    /// position `k` (see [`ConstraintParams::periodic`]).
-    pub fn periodic_index(&self, k: usize, len: usize) -> usize {
-        crate::domain::bit_reverse(k, self.log_eval) & (len - 1)
-    }
-}
-
 /// The table [`ConstraintParams::periodic`] wants for a periodic column
 /// with `pattern` (length `p`, a power of two dividing `n = 2^log_n`) on
 /// `domain`: the column's polynomial over `shift * H_M` reduced to one

@@ -32,5 +32,5 @@ pub use hash::{
     verify_merkle_path, verify_opening, Digest, MerkleOpening, MerklePathError, LEAF_PREFIX,
     LEAF_TAG, NODE_PREFIX, NODE_TAG,
 };
-pub use logup::{Interaction, InteractionKind, LogUpChallenges, RowExpr, RowOp};
+pub use logup::{Interaction, InteractionKind, LogUpChallenges, RowExpr, RowOp, MAX_STACK_DEPTH};
 pub use matrix::{Buffer, HostMatrix, Matrix};

@@ -19,6 +19,11 @@
 use crate::field::{Fp, Fp3};
 use core::ops::{Add, Mul, Neg, Sub};
 
+/// The most stack slots an interaction's [`RowExpr`] may need; every
+/// backend rejects deeper ones (`crate::check::logup`), so that a GPU can
+/// run the programs on a fixed per-thread stack.
+pub const MAX_STACK_DEPTH: usize = 16;
+
 /// One step of a [`RowExpr`], a postfix (stack) program: leaves push a
 /// value; an operation pops its operands and pushes its result.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -65,7 +70,9 @@ impl RowOp {
 /// Stored as a postfix program ([`RowOp`]) in which, for every binary
 /// operation, the operand needing the deeper stack is evaluated first
 /// (Sethi-Ullman order), so the stack depth is at most
-/// `1 + log2(number of leaves)`.
+/// `1 + log2(number of leaves)`. Devices accept programs of at most
+/// [`MAX_STACK_DEPTH`] slots (an expression deeper than that has at least
+/// `2^MAX_STACK_DEPTH` leaves).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RowExpr {
     ops: Vec<RowOp>,

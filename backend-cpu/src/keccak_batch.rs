@@ -145,7 +145,7 @@ pub(crate) fn hash_leaves(
     );
 }
 
-/// `out[i] = Keccak-256(children[2i] || children[2i + 1])`.
+/// `out[i] = Keccak-256(NODE_PREFIX || children[2i] || children[2i + 1])`.
 pub(crate) fn hash_nodes(kernel: Kernel, children: &[Digest], out: &mut [Digest]) {
     assert_eq!(children.len(), 2 * out.len(), "two children per node");
     let full = out.len() / kernel.width() * kernel.width();

@@ -1,9 +1,10 @@
 //! Keccak-256 Merkle trees over column-major matrices.
 //!
-//! Leaf `j` hashes rows `j * rpl .. (j + 1) * rpl` (`rpl` rows per leaf); for
-//! each row, each matrix in commit order, that row's values from column 0
-//! up, each `Fp` coefficient absorbed as one sponge lane straight from the
-//! matrix (see [`crate::keccak`]). Levels above hash `left || right`.
+//! Leaf `j` hashes `LEAF_PREFIX`, then rows `j * rpl .. (j + 1) * rpl`
+//! (`rpl` rows per leaf); for each row, each matrix in commit order, that
+//! row's values from column 0 up, each `Fp` coefficient absorbed as one
+//! sponge lane straight from the matrix (see [`crate::keccak`]). Levels
+//! above hash `NODE_PREFIX || left || right` (`backend_api::hash_node`).
 //! Every digest layer is kept so that openings need no rehashing.
 //!
 //! Hashing runs several leaves (or nodes) per Keccak permutation with the

@@ -58,6 +58,7 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(bad_logup_column_out_of_range, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_preprocessed_column_out_of_range, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_preprocessed_height, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_logup_expression_too_deep, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_no_interactions, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_main_not_power_of_two, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_main_zero_columns, $device, $config, $ignore);

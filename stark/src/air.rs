@@ -104,9 +104,12 @@ pub struct PublicInteraction {
 /// [`preprocessed_trace`](Air::preprocessed_trace),
 /// [`public_interactions`](Air::public_interactions).
 ///
-/// Everything but the public inputs is bound into every proof through the
-/// AIR digest ([`crate::statement::air_digest`]); a verifier given another
-/// AIR rejects the proof.
+/// The tables (with everything that describes them) are bound into every
+/// proof through the AIR digest ([`crate::statement::air_digest`]), the
+/// public inputs and the bus messages [`public_interactions`]
+/// (Air::public_interactions) derives from them through the statement
+/// bytes ([`crate::statement::statement_bytes`]); a verifier given another
+/// AIR or other public inputs rejects the proof.
 pub trait Air: Send + Sync {
     // ------------------------------------------------------------- REQUIRED
 

@@ -2,6 +2,7 @@
 
 use crate::air::AirError;
 use crate::options::{Options, OptionsError};
+
 use crate::proof_io::ProofFormatError;
 use backend_api::expr::ExprError;
 use backend_api::{DeviceError, Fp3, MerklePathError};
@@ -86,7 +87,8 @@ pub enum ProverError {
     #[error("LogUp buses do not balance: the tables' totals and public messages sum to {0}")]
     UnbalancedBuses(Fp3),
     /// The witness fails a table's constraints (caught by the prover's own
-    /// out-of-domain check).
+    /// out-of-domain check). A device returning wrong values of the right
+    /// shape is also caught here.
     #[error("table `{table}`: the witness does not satisfy the constraints")]
     ConstraintsNotSatisfied {
         /// The table's name.
@@ -110,9 +112,6 @@ pub enum VerifyError {
     /// The proof's options are invalid.
     #[error("options: {0}")]
     Options(#[from] OptionsError),
-    /// The AIR the caller gave is unusable.
-    #[error("AIR: {0}")]
-    Air(#[from] AirError),
     /// The proof is about another statement than the one expected: another
     /// AIR name, other parameters or other public inputs.
     #[error("the proof is for another statement: {what} is {got}, expected {expected}")]

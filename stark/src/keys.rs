@@ -214,7 +214,8 @@ impl<D: ProverDevice> ProvingKey<'_, D> {
     /// The statement digest of a proof for `public` with this key
     /// ([`crate::statement::statement_digest`]).
     pub fn statement(&self, public: &[Fp]) -> Digest {
-        statement_digest(&self.vk.digest(), public)
+        let messages = self.air.public_interactions(public);
+        statement_digest(&self.vk.digest(), public, &messages)
     }
 }
 

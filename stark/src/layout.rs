@@ -6,11 +6,16 @@ use crate::logup_constraints::full_system;
 use crate::options::Options;
 use backend_api::expr::{ConstraintSystem, ExprError};
 use backend_api::logup::logup_aux_width;
+use backend_api::MAX_STACK_DEPTH;
 
 /// Smallest table: 4 rows (so that transitions and FRI are meaningful).
 pub const MIN_LOG_HEIGHT: u32 = 2;
 /// Largest table: LDE sizes stay within the two-adicity 2^32.
 pub const MAX_LOG_HEIGHT: u32 = 26;
+/// Most columns of one kind (main, preprocessed) or interactions a table
+/// may have: far beyond any real table, and small enough that every count
+/// derived from them fits a `usize`.
+pub const MAX_COLUMNS: usize = 1 << 20;
 
 /// One table's shape in a proof: sizes, full constraint system, FRI depth.
 #[derive(Clone, Debug)]
@@ -101,6 +106,17 @@ fn check_spec(t: &TableSpec, num_public: usize) -> Result<(), String> {
     if t.width == 0 {
         return Err("no main columns".into());
     }
+    let counts = [
+        ("main columns", t.width),
+        ("preprocessed columns", t.preprocessed_width),
+        ("periodic columns", t.periodic.len()),
+        ("interactions", t.interactions.len()),
+    ];
+    for (what, count) in counts {
+        if count > MAX_COLUMNS {
+            return Err(format!("{count} {what}, more than {MAX_COLUMNS}"));
+        }
+    }
     let cs = &t.constraints;
     let declared = [
         ("main width", cs.main_width, t.width),
@@ -131,6 +147,11 @@ fn check_spec(t: &TableSpec, num_public: usize) -> Result<(), String> {
         }
     }
     for (k, it) in t.interactions.iter().enumerate() {
+        if it.exprs().any(|e| e.stack_depth() > MAX_STACK_DEPTH) {
+            return Err(format!(
+                "interaction {k} has an expression deeper than {MAX_STACK_DEPTH} stack slots"
+            ));
+        }
         if it.max_main_column().is_some_and(|c| c >= t.width) {
             return Err(format!(
                 "interaction {k} reads a main column past the width"

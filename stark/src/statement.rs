@@ -1,7 +1,10 @@
-//! What a proof is about, as digests: the AIR digest binds every table's
-//! name, height, widths, periodic patterns, constraint DAG and
+//! What a proof is about, as bytes and digests: the AIR digest binds every
+//! table's name, height, widths, periodic patterns, constraint DAG and
 //! interactions (and the AIR's name, parameters and public-input count);
-//! the statement digest adds the verifying key and the public inputs.
+//! the statement bytes are the public inputs and the public bus messages
+//! the AIR derives from them ([`statement_bytes`], absorbed right after the
+//! verifying key and the options); the statement digest hashes the
+//! verifying key's digest and the statement bytes.
 //!
 //! The AIR is encoded canonically (big-endian integers, canonical field
 //! elements, `u32` counts before every list), after the label
@@ -19,7 +22,7 @@
 //! row expression: u32 op count; per op tag u8 (+ Fp constant or u32 column)
 //! ```
 
-use crate::air::{Air, TableSpec};
+use crate::air::{Air, PublicInteraction, TableSpec};
 use crate::proof_io::Writer;
 use backend_api::expr::{ConstraintSystem, Node};
 use backend_api::{keccak256, Digest, Fp, Interaction, RowExpr, RowOp};
@@ -137,12 +140,35 @@ pub fn air_digest(air: &dyn Air, tables: &[TableSpec]) -> Digest {
     keccak256(&air_bytes(air, tables))
 }
 
-/// Keccak-256 of the label, the verifying key's digest and the public
-/// inputs: one value naming exactly what a proof proves.
-pub fn statement_digest(vk_digest: &Digest, public: &[Fp]) -> Digest {
+/// The statement as bytes: the public inputs (`u32` count + Fp), then the
+/// public bus messages (`u32` count; per message bus u32, kind u8, values
+/// (`u32` count + Fp), multiplicity Fp). The transcript absorbs it as one
+/// message after the verifying key and the options.
+pub fn statement_bytes(public: &[Fp], messages: &[PublicInteraction]) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.elems(public);
+    w.u32(messages.len());
+    for m in messages {
+        w.u32(m.bus as usize);
+        w.u8(m.kind.tag());
+        w.elems(&m.values);
+        w.elem(m.multiplicity);
+    }
+    w.buf
+}
+
+/// Keccak-256 of the label, the verifying key's digest and the
+/// [`statement_bytes`]: one value naming exactly what a proof proves (the
+/// AIR, its preprocessed commitments and options' blowup and shift, the
+/// public inputs and the bus messages they fix).
+pub fn statement_digest(
+    vk_digest: &Digest,
+    public: &[Fp],
+    messages: &[PublicInteraction],
+) -> Digest {
     let mut w = Writer::default();
     w.buf.extend_from_slice(STATEMENT_DIGEST_LABEL);
     w.digest(vk_digest);
-    w.elems(public);
+    w.buf.extend(statement_bytes(public, messages));
     keccak256(&w.buf)
 }

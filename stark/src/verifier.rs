@@ -14,11 +14,11 @@ use crate::options::Options;
 use crate::proof::Proof;
 use crate::proof_io::options_bytes;
 use crate::security::{SecurityPolicy, SecurityReport};
-use crate::statement::{air_digest, statement_digest};
+use crate::statement::{air_digest, statement_bytes, statement_digest};
 use crate::transcript::Transcript;
 use backend_api::{
-    bit_reverse, elems_to_bytes, pow_is_valid, verify_opening, DeviceElem, Digest, Fp, Fp3,
-    LogUpChallenges, MerkleOpening,
+    bit_reverse, pow_is_valid, verify_opening, DeviceElem, Digest, Fp, Fp3, LogUpChallenges,
+    MerkleOpening,
 };
 
 /// What a successful verification established.
@@ -27,8 +27,8 @@ pub struct Verified {
     /// The statement proved (the caller's AIR name and parameters, the
     /// caller's public inputs).
     pub instance: AirInstance,
-    /// [`crate::statement::statement_digest`] of the verifying key and the
-    /// public inputs.
+    /// [`crate::statement::statement_digest`] of the verifying key, the
+    /// public inputs and the public bus messages.
     pub statement: Digest,
     /// The security the proof's options give for this AIR, as computed by
     /// the verifier.
@@ -98,7 +98,7 @@ pub fn verify_with_key(
     }
     Ok(Verified {
         instance: air.instance(public),
-        statement: statement_digest(&vk.digest(), public),
+        statement: statement_digest(&vk.digest(), public, &messages),
         security,
     })
 }
@@ -397,7 +397,7 @@ fn replay(
     let mut tr = Transcript::new();
     tr.absorb(&vk.digest());
     tr.absorb(&options_bytes(opts));
-    tr.absorb(&elems_to_bytes(public));
+    tr.absorb(&statement_bytes(public, messages));
     for r in &proof.main_roots {
         tr.absorb(r);
     }

@@ -3,7 +3,7 @@
 //! Interactions are serialized into one flat u64 table (layout in
 //! kernels/logup.cu): headers, then each value's and multiplicity's
 //! `RowExpr` postfix program, which the kernel runs on a stack of
-//! [`MAX_STACK`] slots per row; the running sum is a three-pass multi-block
+//! `backend_api::MAX_STACK_DEPTH` slots per row; the running sum is a three-pass multi-block
 //! prefix scan (block sums, one block scanning those, then the blocks apply
 //! their offsets), exact in the field and so independent of the launch
 //! shape.
@@ -18,23 +18,10 @@ use backend_api::{
     RowExpr, RowOp, TraceColumns,
 };
 
-/// Stack slots of the kernel's expression interpreter (`MAX_STACK` in
-/// kernels/logup.cu).
-pub(crate) const MAX_STACK: usize = 16;
-
-/// Appends `e` as its op count and `(tag, argument)` pairs. Errors: a
-/// program needing more than [`MAX_STACK`] slots (one of more than 2^15
-/// leaves).
-fn push_expr(out: &mut Vec<u64>, e: &RowExpr) -> DeviceResult<()> {
-    if e.stack_depth() > MAX_STACK {
-        return Err(DeviceError::Unsupported {
-            primitive: "logup",
-            reason: format!(
-                "an interaction expression needs {} stack slots, the kernel has {MAX_STACK}",
-                e.stack_depth()
-            ),
-        });
-    }
+/// Appends `e` as its op count and `(tag, argument)` pairs. The kernel's
+/// stack (`MAX_STACK` in kernels/logup.cu) has `backend_api::MAX_STACK_DEPTH`
+/// slots, which `check::logup` made every program fit.
+fn push_expr(out: &mut Vec<u64>, e: &RowExpr) {
     out.push(e.ops().len() as u64);
     for &op in e.ops() {
         let arg = match op {
@@ -44,21 +31,20 @@ fn push_expr(out: &mut Vec<u64>, e: &RowExpr) -> DeviceResult<()> {
         };
         out.extend([u64::from(op.tag()), arg]);
     }
-    Ok(())
 }
 
 /// The flat interaction table and the largest tuple length.
-fn serialize(interactions: &[Interaction]) -> DeviceResult<(Vec<u64>, usize)> {
+fn serialize(interactions: &[Interaction]) -> (Vec<u64>, usize) {
     let mut words = vec![0u64; 5 * interactions.len()];
     let mut max_len = 0;
     for (k, it) in interactions.iter().enumerate() {
         max_len = max_len.max(it.values.len());
         let values_at = words.len() as u64;
         for v in &it.values {
-            push_expr(&mut words, v)?;
+            push_expr(&mut words, v);
         }
         let mult_at = words.len() as u64;
-        push_expr(&mut words, &it.multiplicity)?;
+        push_expr(&mut words, &it.multiplicity);
         words[5 * k..5 * k + 5].copy_from_slice(&[
             Fp::from(it.bus).value(),
             it.kind.sign().value(),
@@ -67,7 +53,7 @@ fn serialize(interactions: &[Interaction]) -> DeviceResult<(Vec<u64>, usize)> {
             mult_at,
         ]);
     }
-    Ok((words, max_len))
+    (words, max_len)
 }
 
 /// Device tables of one call: interactions and alpha^1 .. alpha^max_len.
@@ -82,7 +68,7 @@ fn tables(
     interactions: &[Interaction],
     ch: &LogUpChallenges,
 ) -> DeviceResult<Tables> {
-    let (words, max_len) = serialize(interactions)?;
+    let (words, max_len) = serialize(interactions);
     let mut pows = Vec::with_capacity(3 * max_len.max(1));
     let mut p = ch.alpha;
     for _ in 0..max_len.max(1) {

@@ -284,6 +284,22 @@ pub fn bad_logup_preprocessed_column_out_of_range<D: ProverDevice>(dev: &D, _: &
     let selector = || sends(RowExpr::preprocessed(0));
     logup_case(dev, (3, 8), None, &[reads(0), selector()], "interactions");
 }
+/// An expression needing one stack slot more than `MAX_STACK_DEPTH` (a
+/// balanced product of `2^MAX_STACK_DEPTH` leaves).
+pub fn bad_logup_expression_too_deep<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let mut level: Vec<RowExpr> = (0..1usize << backend_api::MAX_STACK_DEPTH)
+        .map(|i| RowExpr::main(i % 3))
+        .collect();
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|p| p[0].clone() * p[1].clone())
+            .collect();
+    }
+    let deep = level.pop().expect("one root");
+    assert_eq!(deep.stack_depth(), backend_api::MAX_STACK_DEPTH + 1);
+    logup_case(dev, (3, 8), None, &[reads(0), sends(deep)], "interactions");
+}
 /// A preprocessed trace of another height than the main trace.
 pub fn bad_logup_preprocessed_height<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
     logup_case(dev, (3, 8), Some((1, 4)), &[reads(0)], "trace.preprocessed");

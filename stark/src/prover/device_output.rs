@@ -1,6 +1,11 @@
-//! Checks of what a device hands back against its method's contract, so
-//! that a faulty backend gives [`ProverError::DeviceOutput`] naming the
-//! method, never a panic or a proof that does not verify.
+//! Checks of what a device hands back against the shapes its method's
+//! contract fixes (lengths, counts, tree shapes, opening indices and path
+//! lengths, the nonce's validity), so that a faulty backend gives
+//! [`ProverError::DeviceOutput`] naming the method, never a panic. Wrong
+//! *values* of the right shape are not detected here: the prover's own
+//! out-of-domain check catches most of them
+//! ([`ProverError::ConstraintsNotSatisfied`]), and any proof they produce
+//! fails verification.
 
 use crate::error::ProverError;
 use backend_api::{

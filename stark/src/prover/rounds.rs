@@ -13,11 +13,12 @@ use crate::logup_constraints::{public_sum, NUM_CHALLENGES};
 use crate::ood::{composition_matches, sample_ood_point};
 use crate::proof::{Proof, TableFri, TableOod};
 use crate::proof_io::options_bytes;
+use crate::statement::statement_bytes;
 use crate::transcript::Transcript;
 use backend_api::expr::ConstraintParams;
 use backend_api::{
-    elems_to_bytes, Coset, DeepOpening, DeviceElem, DeviceMatrix, Fp, Fp3, HostMatrix,
-    LogUpChallenges, MerkleOpening, MerkleTree, NttDirection, Order, ProverDevice, TraceColumns,
+    Coset, DeepOpening, DeviceElem, DeviceMatrix, Fp, Fp3, HostMatrix, LogUpChallenges,
+    MerkleOpening, MerkleTree, NttDirection, Order, ProverDevice, TraceColumns,
 };
 
 /// Checks the public inputs and traces against the key's AIR and layouts
@@ -95,18 +96,19 @@ pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
 
 impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     /// Round 0, the header: absorbs the verifying key's digest, the
-    /// options and the public inputs.
+    /// options and the statement (public inputs and public bus messages).
     pub(super) fn new(prover: &'a Prover<D>, pk: &'a ProvingKey<'k, D>, public: &'a [Fp]) -> Self {
+        let public_messages = pk.air.public_interactions(public);
         let mut transcript = Transcript::new();
         transcript.absorb(&pk.vk.digest());
         transcript.absorb(&options_bytes(&pk.options));
-        transcript.absorb(&elems_to_bytes(public));
+        transcript.absorb(&statement_bytes(public, &public_messages));
         ProofRun {
             dev: &prover.device,
             ctx: &prover.ctx,
             pk,
             public,
-            public_messages: pk.air.public_interactions(public),
+            public_messages,
             transcript,
         }
     }
