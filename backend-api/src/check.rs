@@ -1,6 +1,9 @@
-//! Argument checks shared by every backend, so that all of them reject the
-//! same inputs with the same [`DeviceError::InvalidArgument`]. A backend calls
-//! the check for a method before doing any work.
+//! The checks [`ProverDevice`](crate::ProverDevice) runs around every
+//! [`Backend`](crate::Backend) call, so that every backend rejects the same
+//! inputs with the same [`DeviceError::InvalidArgument`] before any work,
+//! and no backend hands back a result of the wrong shape
+//! ([`DeviceError::BadOutput`]; the `output_*` functions). Backends never
+//! call them: `ProverDevice` does.
 
 use crate::deep::DeepOpening;
 use crate::device::{MerkleShape, TraceColumns};
@@ -8,6 +11,7 @@ use crate::domain::Coset;
 use crate::error::{DeviceError, DeviceResult};
 use crate::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use crate::field::{DeviceElem, Fp, Fp3, TWO_ADICITY};
+use crate::hash::{Digest, MerkleOpening};
 use crate::logup::{Interaction, MAX_STACK_DEPTH};
 use crate::matrix::{Buffer, Matrix};
 
@@ -153,6 +157,13 @@ pub fn merkle_open<T: DeviceElem, B: Buffer>(
         );
     }
     Ok(())
+}
+
+/// Checks a FRI layer commit (one column of at least two values); returns
+/// the tree's shape (two values per leaf).
+pub fn fri_commit_layer<B: Buffer>(codeword: &Matrix<B>) -> DeviceResult<MerkleShape> {
+    single_column("codeword", codeword.width())?;
+    merkle_commit::<Fp3, B>(&[codeword], 2)
 }
 
 /// Checks a FRI fold; returns log2(N).
@@ -301,14 +312,102 @@ pub fn deep<BB: Buffer, BE: Buffer>(
     Ok(())
 }
 
-/// A download returned the length the buffer has.
-pub fn downloaded_len(got: usize, expected: usize) -> DeviceResult<()> {
+/// A result of `primitive` holds `got` values where the contract gives
+/// `expected` (`what` names them).
+pub fn output_count(
+    primitive: &'static str,
+    what: &str,
+    got: usize,
+    expected: usize,
+) -> DeviceResult<()> {
     if got != expected {
-        return Err(DeviceError::Backend {
-            code: -1,
-            name: "ShortDownload".into(),
-            message: format!("downloaded {got} elements of {expected}"),
-        });
+        return Err(DeviceError::bad_output(
+            primitive,
+            format!("{got} {what}, expected {expected}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A matrix `primitive` returned (or changed in place) is `width x height`
+/// with a buffer of `width * height` elements.
+pub fn output_matrix<B: Buffer>(
+    primitive: &'static str,
+    m: &Matrix<B>,
+    width: usize,
+    height: usize,
+) -> DeviceResult<()> {
+    let len = m.buffer().len();
+    if m.width() != width || m.height() != height || Some(len) != width.checked_mul(height) {
+        return Err(DeviceError::bad_output(
+            primitive,
+            format!(
+                "a {} x {} matrix of {len} elements, expected {width} x {height}",
+                m.width(),
+                m.height()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A tree `primitive` returned was built over `expected`.
+pub fn output_tree(
+    primitive: &'static str,
+    got: &MerkleShape,
+    expected: &MerkleShape,
+) -> DeviceResult<()> {
+    if got != expected {
+        return Err(DeviceError::bad_output(
+            primitive,
+            format!("a tree over {got:?}, expected {expected:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Openings hold one per requested index, at that leaf, with a leaf's
+/// values and a full path of `shape`.
+pub fn output_openings<T>(
+    openings: &[MerkleOpening<T>],
+    shape: &MerkleShape,
+    leaf_indices: &[usize],
+) -> DeviceResult<()> {
+    output_count(
+        "merkle_open",
+        "openings",
+        openings.len(),
+        leaf_indices.len(),
+    )?;
+    for (o, &index) in openings.iter().zip(leaf_indices) {
+        if o.leaf_index != index
+            || o.values.len() != shape.leaf_len()
+            || o.path.len() != shape.depth()
+        {
+            return Err(DeviceError::bad_output(
+                "merkle_open",
+                format!(
+                    "the opening of leaf {index} is at leaf {} with {} values and {} siblings, \
+                     expected {} values and {} siblings",
+                    o.leaf_index,
+                    o.values.len(),
+                    o.path.len(),
+                    shape.leaf_len(),
+                    shape.depth()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A nonce `grind` returned meets the difficulty.
+pub fn output_nonce(seed: &Digest, nonce: u64, bits: u32) -> DeviceResult<()> {
+    if !crate::hash::pow_is_valid(seed, nonce, bits) {
+        return Err(DeviceError::bad_output(
+            "grind",
+            format!("nonce {nonce} does not meet {bits} bits"),
+        ));
     }
     Ok(())
 }

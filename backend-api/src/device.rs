@@ -1,4 +1,8 @@
-//! The device trait: every primitive a STARK prover spends its time in.
+//! The device trait the prover calls: every primitive a STARK prover
+//! spends its time in, each with its contract. Backends implement
+//! [`Backend`](crate::Backend); this trait is implemented for all of them
+//! (`checked.rs`), running the shared argument checks before each call and
+//! checking the shape of each result.
 
 use crate::deep::DeepOpening;
 use crate::domain::{Coset, NttDirection, Order};
@@ -103,9 +107,17 @@ pub struct LogUpTrace<B> {
 ///   [`DeviceError::InvalidArgument`](crate::DeviceError::InvalidArgument)
 ///   naming the argument, and leaves every buffer as it was. The shared
 ///   checks are in [`crate::check`].
+/// * Results have the shapes this contract gives them (matrix sizes, value
+///   counts, tree shapes, openings at the requested leaves, valid nonces);
+///   a backend that breaks one yields
+///   [`DeviceError::BadOutput`](crate::DeviceError::BadOutput) naming the
+///   method, so callers may rely on the shapes.
 /// * Results are deterministic: the same inputs give the same bytes on every
 ///   backend, whatever the thread count or launch shape.
-pub trait ProverDevice: Send + Sync + Sized {
+///
+/// Sealed: implemented exactly for the types implementing
+/// [`Backend`](crate::Backend), which is what a device crate implements.
+pub trait ProverDevice: Send + Sync + Sized + crate::checked::Sealed {
     /// What a call needs to run: `()` on the CPU, a stream on a GPU.
     type DeviceCtx: Clone + Send + Sync;
     /// A buffer of `T`s owned by the device.
@@ -143,33 +155,19 @@ pub trait ProverDevice: Send + Sync + Sized {
         buf: &Self::Buffer<T>,
     ) -> DeviceResult<Vec<T>>;
 
-    /// Uploads a host matrix, keeping its shape. Errors: those of
-    /// [`upload`](Self::upload), and a `Backend` error (`ShortUpload`) if
-    /// `upload` returns a buffer of another length.
+    /// Uploads a host matrix, keeping its shape.
     fn upload_matrix<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,
         m: &HostMatrix<T>,
-    ) -> DeviceResult<DeviceMatrix<Self, T>> {
-        let buf = self.upload(ctx, m.buffer())?;
-        let len = buf.len();
-        Matrix::new(buf, m.width(), m.height()).ok_or_else(|| crate::DeviceError::Backend {
-            code: -1,
-            name: "ShortUpload".into(),
-            message: format!("uploaded {len} elements of {}", m.buffer().len()),
-        })
-    }
+    ) -> DeviceResult<DeviceMatrix<Self, T>>;
 
     /// Downloads a device matrix, keeping its shape.
     fn download_matrix<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,
         m: &DeviceMatrix<Self, T>,
-    ) -> DeviceResult<HostMatrix<T>> {
-        let data = self.download(ctx, m.buffer())?;
-        crate::check::downloaded_len(data.len(), m.buffer().len())?;
-        Ok(Matrix::new(data, m.width(), m.height()).expect("length checked"))
-    }
+    ) -> DeviceResult<HostMatrix<T>>;
 
     // ------------------------------------------------------- 1. NTT
 
@@ -296,14 +294,13 @@ pub trait ProverDevice: Send + Sync + Sized {
 
     /// Commits a FRI layer: a Merkle tree over the codeword with two values
     /// per leaf, so leaf `i` holds the pair `f(x), f(-x)` folded together.
+    ///
+    /// Errors: `codeword` not one column, or of fewer than two values.
     fn fri_commit_layer(
         &self,
         ctx: &Self::DeviceCtx,
         codeword: &DeviceMatrix<Self, Fp3>,
-    ) -> DeviceResult<Self::MerkleTree> {
-        crate::check::single_column("codeword", codeword.width())?;
-        self.merkle_commit(ctx, &[codeword], 2)
-    }
+    ) -> DeviceResult<Self::MerkleTree>;
 
     // ------------------------------------------------------- 6. LogUp
 

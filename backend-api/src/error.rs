@@ -48,6 +48,18 @@ pub enum DeviceError {
         message: String,
     },
 
+    /// The backend returned a result whose shape breaks the method's
+    /// contract (a buffer of the wrong length, the wrong number of values,
+    /// a tree over another shape, openings of other leaves, an invalid
+    /// nonce): the backend's bug, reported instead of handed on.
+    #[error("{primitive} returned a result that breaks its contract: {reason}")]
+    BadOutput {
+        /// The method whose result is wrong.
+        primitive: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// Two backends run side by side (see `conformance::Dual`) disagreed.
     #[error("backends disagree in {primitive} at {index}: {detail}")]
     Mismatch {
@@ -67,6 +79,14 @@ impl DeviceError {
     pub fn invalid(argument: &'static str, reason: impl Into<String>) -> DeviceError {
         DeviceError::InvalidArgument {
             argument,
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`DeviceError::BadOutput`].
+    pub fn bad_output(primitive: &'static str, reason: impl Into<String>) -> DeviceError {
+        DeviceError::BadOutput {
+            primitive,
             reason: reason.into(),
         }
     }

@@ -9,7 +9,7 @@
 //! index order per position, base-field nodes with base-field arithmetic.
 
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem, Node, RowSet};
-use backend_api::{bit_reverse, check, DeviceResult, Fp, Fp3, Matrix, TraceColumns};
+use backend_api::{bit_reverse, DeviceResult, Fp, Fp3, Matrix, TraceColumns};
 use rayon::prelude::*;
 
 /// Positions per parallel task.
@@ -39,7 +39,6 @@ pub fn evaluate(
     domain: &CompositionDomain,
     params: &ConstraintParams<'_>,
 ) -> DeviceResult<Matrix<Vec<Fp3>>> {
-    check::evaluation(system, trace, aux, domain, params)?;
     let (challenges, public, periodic) = (params.challenges, params.public, params.periodic);
     let log_m = domain.log_eval;
     let m = 1usize << log_m;

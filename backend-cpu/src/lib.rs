@@ -3,11 +3,13 @@
 //! with `conformance`'s reference, the baseline other backends are checked
 //! against byte for byte.
 //!
-//! One module per primitive family; `device.rs` holds the trait impl, which
-//! runs the shared argument checks of `backend_api::check` before any work.
-//! Buffers are `Vec<T>`, matrices column-major, the context is `()`.
+//! One module per primitive family; `device.rs` holds the device type and
+//! `backend.rs` its `Backend` impl (arguments arrive checked by
+//! `backend_api`'s `ProverDevice` layer). Buffers are `Vec<T>`, matrices
+//! column-major, the context is `()`.
 
 mod arith;
+mod backend;
 mod columns;
 mod constraints;
 mod deep;
@@ -31,15 +33,5 @@ mod ood;
 mod radix2;
 mod twiddles;
 
+pub use device::CpuDevice;
 pub use merkle::CpuMerkleTree;
-
-/// The CPU backend. Stateless: tables are cached process-wide, keyed by
-/// what they are a function of, so every instance computes the same bytes.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CpuDevice;
-
-impl CpuDevice {
-    pub fn new() -> Self {
-        CpuDevice
-    }
-}

@@ -35,17 +35,6 @@ pub enum ProverError {
         /// Public inputs given.
         got: usize,
     },
-    /// A device returned a result whose shape breaks its method's contract
-    /// (a buffer of the wrong length, the wrong number of values, a tree
-    /// over another shape, an invalid nonce): the backend's bug, reported
-    /// instead of trusted.
-    #[error("device output of `{primitive}` breaks its contract: {reason}")]
-    DeviceOutput {
-        /// The method whose result is wrong.
-        primitive: &'static str,
-        /// What is wrong with it.
-        reason: String,
-    },
     /// The proving key was made for other options than the prover's.
     #[error("the proving key was made with other options than this prover's")]
     KeyOptions,

@@ -5,7 +5,8 @@ use crate::layout::TableLayout;
 use crate::options::Options;
 use crate::proof::TableOod;
 use crate::transcript::Transcript;
-use backend_api::expr::{periodic_value, zerofier_inverses, LeafValues};
+use backend_api::expr::{zerofier_inverses, LeafValues};
+use backend_api::periodic::periodic_value;
 use backend_api::{Fp, Fp3};
 
 /// Squeezes `z` until it lies outside every trace domain (`z^{n_max} != 1`)

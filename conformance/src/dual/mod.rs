@@ -17,9 +17,9 @@ pub use buffer::{DualBuffer, DualTree};
 
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
-    Coset, DeepOpening, DeviceElem, DeviceError, DeviceMatrix, DeviceResult, Digest, Fp, Fp3,
-    Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, MerkleTree, NttDirection,
-    Order, ProverDevice, TraceColumns,
+    Backend, BackendMatrix, Coset, DeepOpening, DeviceElem, DeviceError, DeviceResult, Digest, Fp,
+    Fp3, Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, MerkleShape, MerkleTree,
+    NttDirection, Order, ProverDevice, TraceColumns,
 };
 use buffer::View;
 
@@ -145,7 +145,7 @@ impl<A: ProverDevice, B: ProverDevice> Dual<A, B> {
     }
 }
 
-impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
+impl<A: ProverDevice, B: ProverDevice> Backend for Dual<A, B> {
     type DeviceCtx = (A::DeviceCtx, B::DeviceCtx);
     type Buffer<T: DeviceElem> = DualBuffer<Buf<A, T>, Buf<B, T>>;
     type MerkleTree = DualTree<A::MerkleTree, B::MerkleTree>;
@@ -206,7 +206,7 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn ntt<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,
-        matrix: &mut DeviceMatrix<Self, T>,
+        matrix: &mut BackendMatrix<Self, T>,
         direction: NttDirection,
         shift: Fp,
         input: Order,
@@ -226,12 +226,12 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn coset_lde<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,
-        evals: &DeviceMatrix<Self, T>,
+        evals: &BackendMatrix<Self, T>,
         input: Order,
         blowup: usize,
         shift: Fp,
         output: Order,
-    ) -> DeviceResult<DeviceMatrix<Self, T>> {
+    ) -> DeviceResult<BackendMatrix<Self, T>> {
         let (va, vb) = (&Self::views_a(&[evals])?[0], &Self::views_b(&[evals])?[0]);
         let (ma, mb) = compare::agree(
             "coset_lde",
@@ -244,12 +244,12 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn coeffs_to_coset<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,
-        coeffs: &DeviceMatrix<Self, T>,
+        coeffs: &BackendMatrix<Self, T>,
         input: Order,
         blowup: usize,
         shift: Fp,
         output: Order,
-    ) -> DeviceResult<DeviceMatrix<Self, T>> {
+    ) -> DeviceResult<BackendMatrix<Self, T>> {
         let (va, vb) = (&Self::views_a(&[coeffs])?[0], &Self::views_b(&[coeffs])?[0]);
         let (ma, mb) = compare::agree(
             "coeffs_to_coset",
@@ -264,16 +264,17 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn merkle_commit<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,
-        matrices: &[&DeviceMatrix<Self, T>],
-        rows_per_leaf: usize,
+        matrices: &[&BackendMatrix<Self, T>],
+        shape: MerkleShape,
     ) -> DeviceResult<Self::MerkleTree> {
         let (va, vb) = (Self::views_a(matrices)?, Self::views_b(matrices)?);
         let ra: Vec<_> = va.iter().map(|v| &**v).collect();
         let rb: Vec<_> = vb.iter().map(|v| &**v).collect();
+        let rpl = shape.rows_per_leaf;
         let (ta, tb) = compare::agree(
             "merkle_commit",
-            self.a.merkle_commit(&ctx.0, &ra, rows_per_leaf),
-            self.b.merkle_commit(&ctx.1, &rb, rows_per_leaf),
+            self.a.merkle_commit(&ctx.0, &ra, rpl),
+            self.b.merkle_commit(&ctx.1, &rb, rpl),
         )?;
         compare::value("merkle_commit", 0, ta.shape(), tb.shape())?;
         compare::roots("merkle_commit", &ta.root(), &tb.root())?;
@@ -284,7 +285,7 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         &self,
         ctx: &Self::DeviceCtx,
         tree: &Self::MerkleTree,
-        matrices: &[&DeviceMatrix<Self, T>],
+        matrices: &[&BackendMatrix<Self, T>],
         leaf_indices: &[usize],
     ) -> DeviceResult<Vec<MerkleOpening<T>>> {
         let (va, vb) = (Self::views_a(matrices)?, Self::views_b(matrices)?);
@@ -319,10 +320,10 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn fri_fold(
         &self,
         ctx: &Self::DeviceCtx,
-        codeword: &DeviceMatrix<Self, Fp3>,
+        codeword: &BackendMatrix<Self, Fp3>,
         shift: Fp,
         beta: Fp3,
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+    ) -> DeviceResult<BackendMatrix<Self, Fp3>> {
         let (va, vb) = (
             &Self::views_a(&[codeword])?[0],
             &Self::views_b(&[codeword])?[0],
@@ -338,7 +339,8 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn fri_commit_layer(
         &self,
         ctx: &Self::DeviceCtx,
-        codeword: &DeviceMatrix<Self, Fp3>,
+        codeword: &BackendMatrix<Self, Fp3>,
+        _shape: MerkleShape,
     ) -> DeviceResult<Self::MerkleTree> {
         let (va, vb) = (
             &Self::views_a(&[codeword])?[0],
@@ -360,7 +362,7 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         trace: TraceColumns<'_, Self::Buffer<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+    ) -> DeviceResult<BackendMatrix<Self, Fp3>> {
         let views = Self::trace_views(trace)?;
         let (ma, mb) = compare::agree(
             "logup_fingerprints",
@@ -408,7 +410,7 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
     fn ood_evaluate<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,
-        evals: &DeviceMatrix<Self, T>,
+        evals: &BackendMatrix<Self, T>,
         points: &[Fp3],
     ) -> DeviceResult<Vec<Vec<Fp3>>> {
         let (va, vb) = (&Self::views_a(&[evals])?[0], &Self::views_b(&[evals])?[0]);
@@ -433,7 +435,7 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         gamma: Fp3,
         base: &[DeepOpening<'_, Self::Buffer<Fp>>],
         ext: &[DeepOpening<'_, Self::Buffer<Fp3>>],
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+    ) -> DeviceResult<BackendMatrix<Self, Fp3>> {
         let base_m: Vec<_> = base.iter().map(|o| o.matrix).collect();
         let ext_m: Vec<_> = ext.iter().map(|o| o.matrix).collect();
         let (base_va, base_vb) = (Self::views_a(&base_m)?, Self::views_b(&base_m)?);
@@ -468,10 +470,10 @@ impl<A: ProverDevice, B: ProverDevice> ProverDevice for Dual<A, B> {
         ctx: &Self::DeviceCtx,
         system: &ConstraintSystem,
         trace: TraceColumns<'_, Self::Buffer<Fp>>,
-        aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
+        aux_lde: Option<&BackendMatrix<Self, Fp3>>,
         domain: &CompositionDomain,
         params: &ConstraintParams<'_>,
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+    ) -> DeviceResult<BackendMatrix<Self, Fp3>> {
         let views = Self::trace_views(trace)?;
         let aux_a = aux_lde.map(|a| Self::views_a(&[a])).transpose()?;
         let aux_b = aux_lde.map(|a| Self::views_b(&[a])).transpose()?;

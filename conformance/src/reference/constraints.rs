@@ -1,12 +1,12 @@
 //! Constraint evaluation (primitive 9) the long way, written without the
-//! helpers of `backend_api::expr` (only the argument check), so that it
+//! helpers of `backend_api::expr`, so that it
 //! cross-checks them: the DAG is interpreted node by node, the next row's
 //! position is found by searching the domain for `x * g`, a periodic
 //! table entry by searching the table's domain for the point, and every
 //! zerofier is computed from its definition and inverted on its own.
 
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem, Node, RowSet};
-use backend_api::{check, Coset, DeviceResult, Fp, Fp3, HostMatrix, Order, TraceColumns};
+use backend_api::{Coset, DeviceResult, Fp, Fp3, HostMatrix, Order, TraceColumns};
 
 /// The zerofier of `rows` for `n = 2^log_n` rows at `x`.
 fn zerofier(rows: RowSet, x: Fp, log_n: u32) -> Fp {
@@ -44,7 +44,6 @@ pub(crate) fn evaluate(
     domain: &CompositionDomain,
     params: &ConstraintParams<'_>,
 ) -> DeviceResult<HostMatrix<Fp3>> {
-    check::evaluation(system, trace, aux, domain, params)?;
     let (main, pre) = (trace.main, trace.preprocessed);
     let (challenges, public, alpha) = (params.challenges, params.public, params.alpha);
     let m = 1usize << domain.log_eval;

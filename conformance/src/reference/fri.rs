@@ -1,6 +1,6 @@
 //! FRI fold, straight from the formula of the trait's doc comment.
 
-use backend_api::{bit_reverse, check, DeviceResult, Fp, Fp3, HostMatrix};
+use backend_api::{bit_reverse, DeviceResult, Fp, Fp3, HostMatrix};
 
 /// Position `i` of the result is
 /// `(f(x) + f(-x)) / 2 + beta * (f(x) - f(-x)) / (2x)` with
@@ -10,7 +10,7 @@ pub(crate) fn fold(
     shift: Fp,
     beta: Fp3,
 ) -> DeviceResult<HostMatrix<Fp3>> {
-    let log_n = check::fri_fold(codeword, shift)?;
+    let log_n = codeword.height().trailing_zeros();
     let omega = Fp::root_of_unity(log_n).expect("checked log_n <= 32");
     let half_inv = Fp::TWO.inverse().expect("2 is invertible");
     let cw = codeword.column(0);

@@ -1,9 +1,8 @@
 //! Linear nonce search from 0.
 
-use backend_api::{check, pow_is_valid, DeviceError, DeviceResult, Digest};
+use backend_api::{pow_is_valid, DeviceError, DeviceResult, Digest};
 
 pub(crate) fn grind(seed: &Digest, bits: u32) -> DeviceResult<u64> {
-    check::grind_bits(bits)?;
     (0..=u64::MAX)
         .find(|&nonce| pow_is_valid(seed, nonce, bits))
         .ok_or_else(|| DeviceError::Backend {

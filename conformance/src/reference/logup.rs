@@ -2,8 +2,7 @@
 
 use backend_api::logup::logup_term_columns;
 use backend_api::{
-    check, DeviceResult, Fp, Fp3, HostMatrix, Interaction, LogUpChallenges, LogUpTrace,
-    TraceColumns,
+    DeviceResult, Fp, Fp3, HostMatrix, Interaction, LogUpChallenges, LogUpTrace, TraceColumns,
 };
 
 /// Readers of row `r`'s main and preprocessed columns.
@@ -24,7 +23,6 @@ pub(crate) fn fingerprints(
     interactions: &[Interaction],
     ch: &LogUpChallenges,
 ) -> DeviceResult<HostMatrix<Fp3>> {
-    check::logup(trace, interactions)?;
     let columns: Vec<Vec<Fp3>> = interactions
         .iter()
         .map(|it| {
@@ -44,7 +42,6 @@ pub(crate) fn aux_trace(
     interactions: &[Interaction],
     ch: &LogUpChallenges,
 ) -> DeviceResult<LogUpTrace<Vec<Fp3>>> {
-    check::logup(trace, interactions)?;
     let n = trace.main.height();
     let mut columns = vec![vec![Fp3::ZERO; n]; logup_term_columns(interactions.len())];
     // Interaction k adds s m / f to term column k / 2 on every row.

@@ -23,8 +23,9 @@ pub use merkle::ReferenceTree;
 
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
-    Coset, DeepOpening, DeviceElem, DeviceMatrix, DeviceResult, Digest, Fp, Fp3, Interaction,
-    LogUpChallenges, LogUpTrace, MerkleOpening, NttDirection, Order, ProverDevice, TraceColumns,
+    Backend, BackendMatrix, Coset, DeepOpening, DeviceElem, DeviceResult, Digest, Fp, Fp3,
+    Interaction, LogUpChallenges, LogUpTrace, MerkleOpening, MerkleShape, NttDirection, Order,
+    TraceColumns,
 };
 
 /// The naive reference backend. Buffers are `Vec<T>`, the context is `()`.
@@ -37,7 +38,7 @@ impl ReferenceDevice {
     }
 }
 
-impl ProverDevice for ReferenceDevice {
+impl Backend for ReferenceDevice {
     type DeviceCtx = ();
     type Buffer<T: DeviceElem> = Vec<T>;
     type MerkleTree = ReferenceTree;
@@ -65,7 +66,7 @@ impl ProverDevice for ReferenceDevice {
     fn ntt<T: DeviceElem>(
         &self,
         _: &(),
-        matrix: &mut DeviceMatrix<Self, T>,
+        matrix: &mut BackendMatrix<Self, T>,
         direction: NttDirection,
         shift: Fp,
         input: Order,
@@ -77,41 +78,41 @@ impl ProverDevice for ReferenceDevice {
     fn coset_lde<T: DeviceElem>(
         &self,
         _: &(),
-        evals: &DeviceMatrix<Self, T>,
+        evals: &BackendMatrix<Self, T>,
         input: Order,
         blowup: usize,
         shift: Fp,
         output: Order,
-    ) -> DeviceResult<DeviceMatrix<Self, T>> {
+    ) -> DeviceResult<BackendMatrix<Self, T>> {
         lde::coset_lde(evals, input, blowup, shift, output)
     }
 
     fn coeffs_to_coset<T: DeviceElem>(
         &self,
         _: &(),
-        coeffs: &DeviceMatrix<Self, T>,
+        coeffs: &BackendMatrix<Self, T>,
         input: Order,
         blowup: usize,
         shift: Fp,
         output: Order,
-    ) -> DeviceResult<DeviceMatrix<Self, T>> {
+    ) -> DeviceResult<BackendMatrix<Self, T>> {
         lde::coeffs_to_coset(coeffs, input, blowup, shift, output)
     }
 
     fn merkle_commit<T: DeviceElem>(
         &self,
         _: &(),
-        matrices: &[&DeviceMatrix<Self, T>],
-        rows_per_leaf: usize,
+        matrices: &[&BackendMatrix<Self, T>],
+        shape: MerkleShape,
     ) -> DeviceResult<ReferenceTree> {
-        merkle::commit(matrices, rows_per_leaf)
+        merkle::commit(matrices, shape)
     }
 
     fn merkle_open<T: DeviceElem>(
         &self,
         _: &(),
         tree: &ReferenceTree,
-        matrices: &[&DeviceMatrix<Self, T>],
+        matrices: &[&BackendMatrix<Self, T>],
         leaf_indices: &[usize],
     ) -> DeviceResult<Vec<MerkleOpening<T>>> {
         merkle::open(tree, matrices, leaf_indices)
@@ -125,10 +126,10 @@ impl ProverDevice for ReferenceDevice {
     fn fri_fold(
         &self,
         _: &(),
-        codeword: &DeviceMatrix<Self, Fp3>,
+        codeword: &BackendMatrix<Self, Fp3>,
         shift: Fp,
         beta: Fp3,
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+    ) -> DeviceResult<BackendMatrix<Self, Fp3>> {
         fri::fold(codeword, shift, beta)
     }
 
@@ -138,7 +139,7 @@ impl ProverDevice for ReferenceDevice {
         trace: TraceColumns<'_, Vec<Fp>>,
         interactions: &[Interaction],
         challenges: &LogUpChallenges,
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+    ) -> DeviceResult<BackendMatrix<Self, Fp3>> {
         logup::fingerprints(trace, interactions, challenges)
     }
 
@@ -159,7 +160,7 @@ impl ProverDevice for ReferenceDevice {
     fn ood_evaluate<T: DeviceElem>(
         &self,
         _: &(),
-        evals: &DeviceMatrix<Self, T>,
+        evals: &BackendMatrix<Self, T>,
         points: &[Fp3],
     ) -> DeviceResult<Vec<Vec<Fp3>>> {
         ood::evaluate(evals, points)
@@ -173,7 +174,7 @@ impl ProverDevice for ReferenceDevice {
         gamma: Fp3,
         base: &[DeepOpening<'_, Vec<Fp>>],
         ext: &[DeepOpening<'_, Vec<Fp3>>],
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+    ) -> DeviceResult<BackendMatrix<Self, Fp3>> {
         deep::compose(domain, points, gamma, base, ext)
     }
 
@@ -182,10 +183,10 @@ impl ProverDevice for ReferenceDevice {
         _: &(),
         system: &ConstraintSystem,
         trace: TraceColumns<'_, Vec<Fp>>,
-        aux_lde: Option<&DeviceMatrix<Self, Fp3>>,
+        aux_lde: Option<&BackendMatrix<Self, Fp3>>,
         domain: &CompositionDomain,
         params: &ConstraintParams<'_>,
-    ) -> DeviceResult<DeviceMatrix<Self, Fp3>> {
+    ) -> DeviceResult<BackendMatrix<Self, Fp3>> {
         constraints::evaluate(system, trace, aux_lde, domain, params)
     }
 }

@@ -5,9 +5,9 @@
 use super::util::{assert_same, ok, random_matrix, rng, sample_positions, Harness};
 use super::SuiteConfig;
 use backend_api::expr::{
-    periodic_table, periodic_value, zerofier_inverses, CompositionDomain, ConstraintParams,
-    ConstraintSystem, LeafValues, RowSet,
+    zerofier_inverses, CompositionDomain, ConstraintParams, ConstraintSystem, LeafValues, RowSet,
 };
+use backend_api::periodic::{periodic_table, periodic_value};
 use backend_api::rng::SplitMix64;
 use backend_api::{Fp, Fp3, HostMatrix, NttDirection, Order, ProverDevice, TraceColumns};
 
@@ -263,9 +263,9 @@ impl LeafValues for AtPosition<'_> {
 
 /// The largest size: the composition of a valid trace (LDE'd by the device,
 /// blowup 8, evaluated on 4n points, periodic tables from
-/// `expr::periodic_table` on the device) interpolates to a polynomial of
+/// `periodic::periodic_table` on the device) interpolates to a polynomial of
 /// degree below n; random positions equal `backend_api::expr`'s
-/// point-by-point definition (periodic values by `expr::periodic_value`);
+/// point-by-point definition (periodic values by `periodic::periodic_value`);
 /// one wrong trace value raises the degree.
 pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);

@@ -3,11 +3,11 @@
 //! * [`Prover::setup`] (once per AIR and options): layouts, the
 //!   preprocessed columns' LDEs and trees, periodic tables, the verifying
 //!   key ([`setup`]);
-//! * [`Prover::prove_with_key`]: the rounds, one method each ([`rounds`]);
-//! * every device result is checked against its contract
-//!   ([`device_output`]).
+//! * [`Prover::prove_with_key`]: the rounds, one method each ([`rounds`]).
+//!
+//! The device is a `ProverDevice`: its arguments and the shapes of its
+//! results are checked by `backend_api` around every backend call.
 
-mod device_output;
 mod rounds;
 mod setup;
 
@@ -131,8 +131,8 @@ impl<D: ProverDevice> Prover<D> {
     /// and [`ProverError::TraceShape`] for a statement or witness of the
     /// wrong shape; [`ProverError::UnbalancedBuses`] and
     /// [`ProverError::ConstraintsNotSatisfied`] for a witness that does not
-    /// satisfy the AIR; [`ProverError::Device`] and
-    /// [`ProverError::DeviceOutput`] for device failures.
+    /// satisfy the AIR; [`ProverError::Device`] for device failures
+    /// (including results of the wrong shape, `DeviceError::BadOutput`).
     pub fn prove_with_key(
         &self,
         pk: &ProvingKey<'_, D>,

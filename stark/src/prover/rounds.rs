@@ -1,8 +1,9 @@
 //! The prover's rounds (docs/PROTOCOL.md, "Rounds"), one method each, over
-//! the per-table device state they hand on. Every device result is checked
-//! against its contract ([`super::device_output`]) before it is used.
+//! the per-table device state they hand on. Results have the shapes their
+//! method's contract gives them: `ProverDevice` checks every backend's
+//! output (a wrong shape is `DeviceError::BadOutput`), which is what the
+//! `expect`s below rely on.
 
-use super::device_output as out;
 use super::setup::composition_domain;
 use super::{Phases, Prover};
 use crate::air::PublicInteraction;
@@ -165,32 +166,28 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         })
     }
 
-    /// The coset LDE (natural evaluations -> bit-reversed) of `m`, checked.
+    /// The coset LDE (natural evaluations -> bit-reversed) of `m`.
     fn extend<T: DeviceElem>(
         &self,
         m: &DeviceMatrix<D, T>,
-        t: &TableLayout,
     ) -> Result<DeviceMatrix<D, T>, ProverError> {
         let opts = &self.pk.options;
-        let lde = self.dev.coset_lde(
+        Ok(self.dev.coset_lde(
             self.ctx,
             m,
             Order::Natural,
             opts.blowup(),
             opts.shift,
             Order::BitReversed,
-        )?;
-        out::matrix::<D, T>("coset_lde", lde, m.width(), t.lde_height())
+        )?)
     }
 
-    /// A tree with one row per leaf over `lde`, checked; absorbs its root.
+    /// A tree with one row per leaf over `lde`; absorbs its root.
     fn commit<T: DeviceElem>(
         &mut self,
         lde: DeviceMatrix<D, T>,
     ) -> Result<Committed<D, T>, ProverError> {
-        let shape = out::merkle_shape::<T>(lde.height(), lde.width(), 1);
         let tree = self.dev.merkle_commit(self.ctx, &[&lde], 1)?;
-        let tree = out::tree::<D>("merkle_commit", tree, &shape)?;
         self.transcript.absorb(&tree.root());
         Ok(Committed { lde, tree })
     }
@@ -201,10 +198,9 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         traces: &[HostMatrix<Fp>],
     ) -> Result<Vec<TableState<D>>, ProverError> {
         let mut state = Vec::with_capacity(traces.len());
-        for (t, tr) in self.pk.layouts.iter().zip(traces) {
-            let up = self.dev.upload_matrix(self.ctx, tr)?;
-            let trace = out::matrix::<D, Fp>("upload_matrix", up, t.width, t.height())?;
-            let lde = self.extend(&trace, t)?;
+        for tr in traces {
+            let trace = self.dev.upload_matrix(self.ctx, tr)?;
+            let lde = self.extend(&trace)?;
             state.push(TableState {
                 trace,
                 main: self.commit(lde)?,
@@ -226,7 +222,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             alpha: self.transcript.challenge_fp3(),
         };
         let mut aux_traces = Vec::with_capacity(state.len());
-        for ((spec, (t, key)), st) in self.pk.specs.iter().zip(self.tables()).zip(&mut *state) {
+        for ((spec, key), st) in self.pk.specs.iter().zip(&self.pk.tables).zip(&mut *state) {
             if spec.interactions.is_empty() {
                 aux_traces.push(None);
                 continue;
@@ -238,10 +234,8 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             let aux = self
                 .dev
                 .logup_aux_trace(self.ctx, trace, &spec.interactions, &lc)?;
-            let aux_trace =
-                out::matrix::<D, Fp3>("logup_aux_trace", aux.aux, t.aux_width, t.height())?;
             st.total = aux.total;
-            aux_traces.push(Some(aux_trace));
+            aux_traces.push(Some(aux.aux));
         }
         let totals: Vec<Fp3> = state
             .iter()
@@ -253,9 +247,9 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         if sum != Fp3::ZERO {
             return Err(ProverError::UnbalancedBuses(sum));
         }
-        for ((t, st), aux) in self.pk.layouts.iter().zip(state).zip(aux_traces) {
+        for (st, aux) in state.iter_mut().zip(aux_traces) {
             if let Some(trace) = aux {
-                let lde = self.extend(&trace, t)?;
+                let lde = self.extend(&trace)?;
                 let committed = self.commit(lde)?;
                 st.aux = Some(AuxState { trace, committed });
             }
@@ -292,8 +286,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             let evals = self
                 .dev
                 .evaluate_constraints(self.ctx, &t.system, trace, aux, &domain, &params)?;
-            let m = t.parts * t.height();
-            let mut comp = out::matrix::<D, Fp3>("evaluate_constraints", evals, 1, m)?;
+            let mut comp = evals;
             self.dev.ntt(
                 self.ctx,
                 &mut comp,
@@ -302,7 +295,6 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                 Order::BitReversed,
                 Order::Natural,
             )?;
-            out::shape::<D, Fp3>("ntt", &comp, 1, m)?;
             let coeffs = comp
                 .reshape(t.parts, t.height())
                 .expect("a 1 x (parts * n) matrix reshapes to parts x n");
@@ -314,7 +306,6 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                 shift,
                 Order::BitReversed,
             )?;
-            let lde = out::matrix::<D, Fp3>("coeffs_to_coset", lde, t.parts, t.lde_height())?;
             let committed = self.commit(lde)?;
             parts.push(PartsState {
                 values: coeffs,
@@ -322,21 +313,6 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             });
         }
         Ok((alpha, parts))
-    }
-
-    /// `m`'s columns at `points`, checked: one vector of `m.width()` values
-    /// per point.
-    fn evaluate_at<T: DeviceElem>(
-        &self,
-        m: &DeviceMatrix<D, T>,
-        points: &[Fp3],
-    ) -> Result<Vec<Vec<Fp3>>, ProverError> {
-        let values = self.dev.ood_evaluate(self.ctx, m, points)?;
-        let values = out::count("ood_evaluate", "points", values, points.len())?;
-        values
-            .into_iter()
-            .map(|v| out::count("ood_evaluate", "values at a point", v, m.width()))
-            .collect()
     }
 
     /// `(values at z, values at z g)` of `m`, or two empty vectors.
@@ -348,7 +324,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let Some(m) = m else {
             return Ok((Vec::new(), Vec::new()));
         };
-        let mut v = self.evaluate_at(m, points)?;
+        let mut v = self.dev.ood_evaluate(self.ctx, m, points)?;
         let zg = v.pop().expect("two points checked");
         Ok((v.pop().expect("two points checked"), zg))
     }
@@ -390,8 +366,8 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                 Order::Natural,
                 Order::Natural,
             )?;
-            out::shape::<D, Fp3>("ntt", &p.values, t.parts, t.height())?;
-            let parts_z = self.evaluate_at(&p.values, &[z])?.pop().expect("one point");
+            let parts_z = self.dev.ood_evaluate(self.ctx, &p.values, &[z])?;
+            let parts_z = parts_z.into_iter().next().expect("one point");
             let table_ood = TableOod {
                 main_z,
                 main_zg,
@@ -466,7 +442,6 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             let codeword = self
                 .dev
                 .deep_composition(self.ctx, domain, &points, gamma, &base, &ext)?;
-            let codeword = out::matrix::<D, Fp3>("deep_composition", codeword, 1, t.lde_height())?;
             let (table_fri, table_layers) = self.fri(t, codeword)?;
             fri.push(table_fri);
             layers.push(table_layers);
@@ -486,15 +461,11 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let mut layer_roots = Vec::with_capacity(t.fri_layers);
         let mut shift = self.pk.options.shift;
         for _ in 0..t.fri_layers {
-            let size = codeword.height();
-            let shape = out::merkle_shape::<Fp3>(size, 1, 2);
             let tree = self.dev.fri_commit_layer(self.ctx, &codeword)?;
-            let tree = out::tree::<D>("fri_commit_layer", tree, &shape)?;
             layer_roots.push(tree.root());
             self.transcript.absorb(&tree.root());
             let beta = self.transcript.challenge_fp3();
             let folded = self.dev.fri_fold(self.ctx, &codeword, shift, beta)?;
-            let folded = out::matrix::<D, Fp3>("fri_fold", folded, 1, size / 2)?;
             layers.push(Committed {
                 lde: codeword,
                 tree,
@@ -502,7 +473,6 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             codeword = folded;
             shift = shift * shift;
         }
-        let size = codeword.height();
         self.dev.ntt(
             self.ctx,
             &mut codeword,
@@ -511,9 +481,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             Order::BitReversed,
             Order::Natural,
         )?;
-        out::shape::<D, Fp3>("ntt", &codeword, 1, size)?;
         let coeffs = self.dev.download(self.ctx, codeword.buffer())?;
-        let coeffs = out::count("download", "elements", coeffs, size)?;
         if coeffs.len() < t.final_len || coeffs[t.final_len..].iter().any(|c| *c != Fp3::ZERO) {
             return Err(ProverError::FriFinalDegree {
                 table: t.name.clone(),
@@ -535,20 +503,19 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     fn grind(&mut self) -> Result<u64, ProverError> {
         let seed = self.transcript.state();
         let bits = self.pk.options.grinding_bits;
-        let nonce = out::nonce(&seed, self.dev.grind(self.ctx, &seed, bits)?, bits)?;
+        let nonce = self.dev.grind(self.ctx, &seed, bits)?;
         self.transcript.absorb_u64(nonce);
         Ok(nonce)
     }
 
-    /// Openings of `c`'s tree at `leaves`, checked.
+    /// Openings of `c`'s tree at `leaves`.
     fn open_at<T: DeviceElem>(
         &self,
         c: (&D::MerkleTree, &DeviceMatrix<D, T>),
         leaves: &[usize],
     ) -> Result<Vec<MerkleOpening<T>>, ProverError> {
         let (tree, lde) = c;
-        let openings = self.dev.merkle_open(self.ctx, tree, &[lde], leaves)?;
-        out::openings(openings, tree.shape(), leaves)
+        Ok(self.dev.merkle_open(self.ctx, tree, &[lde], leaves)?)
     }
 
     /// Rounds 7 and 8: the query indices, then every opening at them.

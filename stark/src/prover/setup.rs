@@ -1,12 +1,12 @@
 //! [`Prover::setup`]: what one AIR needs on one prover before any proof.
 
-use super::device_output as out;
 use super::Prover;
 use crate::air::{Air, AirError, TableSpec};
 use crate::error::ProverError;
 use crate::keys::{PreprocessedTable, ProvingKey, TableKey, VerifyingKey};
 use crate::layout::{layouts, LayoutError, TableLayout};
-use backend_api::expr::{periodic_table, CompositionDomain};
+use backend_api::expr::CompositionDomain;
+use backend_api::periodic::periodic_table;
 use backend_api::{Fp, MerkleTree, Order, ProverDevice};
 
 impl From<LayoutError> for ProverError {
@@ -88,12 +88,8 @@ impl<D: ProverDevice> Prover<D> {
         let periodic = spec
             .periodic
             .iter()
-            .map(|pattern| {
-                let len = layout.parts * pattern.len();
-                let table = periodic_table(&self.device, &self.ctx, pattern, &domain)?;
-                out::count("coset_lde", "periodic table entries", table, len)
-            })
-            .collect::<Result<_, ProverError>>()?;
+            .map(|pattern| periodic_table(&self.device, &self.ctx, pattern, &domain))
+            .collect::<Result<_, _>>()?;
         Ok(TableKey {
             preprocessed,
             periodic,
@@ -125,8 +121,7 @@ impl<D: ProverDevice> Prover<D> {
             .into());
         }
         let (dev, ctx) = (&self.device, &self.ctx);
-        let (w, n) = (layout.pre_width, layout.height());
-        let trace = out::matrix::<D, Fp>("upload_matrix", dev.upload_matrix(ctx, &host)?, w, n)?;
+        let trace = dev.upload_matrix(ctx, &host)?;
         let lde = dev.coset_lde(
             ctx,
             &trace,
@@ -135,9 +130,7 @@ impl<D: ProverDevice> Prover<D> {
             self.options.shift,
             Order::BitReversed,
         )?;
-        let lde = out::matrix::<D, Fp>("coset_lde", lde, w, layout.lde_height())?;
-        let shape = out::merkle_shape::<Fp>(layout.lde_height(), w, 1);
-        let tree = out::tree::<D>("merkle_commit", dev.merkle_commit(ctx, &[&lde], 1)?, &shape)?;
+        let tree = dev.merkle_commit(ctx, &[&lde], 1)?;
         Ok(PreprocessedTable { trace, lde, tree })
     }
 }
