@@ -20,7 +20,7 @@ use backend_api::{
 
 /// Appends `e` as its op count and `(tag, argument)` pairs. The kernel's
 /// stack (`MAX_STACK` in kernels/logup.cu) has `backend_api::MAX_STACK_DEPTH`
-/// slots, which `check::logup` made every program fit.
+/// slots, which the shared argument checks made every program fit.
 fn push_expr(out: &mut Vec<u64>, e: &RowExpr) {
     out.push(e.ops().len() as u64);
     for &op in e.ops() {

@@ -1,6 +1,6 @@
 //! Primitive 9, constraint evaluation on the GPU (kernels/constraints.cu):
 //! the system is compiled on the host into bytecode
-//! (`constraints_program.rs`), uploaded once per
+//! (`program.rs`), uploaded once per
 //! call, and interpreted by one thread per composition position.
 //!
 //! Steps, all on `ctx`'s stream:
@@ -8,24 +8,23 @@
 //!    copy stays uninverted for the transition zerofier) for the `M`
 //!    positions and `shift^n omega_q^j - 1` for the `q = M/n` values of `x^n`;
 //!    one batch inverse inverts the first, last and every-row sections
-//!    (contiguous). No element is zero: `check::evaluation` rejects shifts in
+//!    (contiguous). No element is zero: the shared argument checks reject shifts in
 //!    the two-adic subgroup.
 //! 2. The interpreter writes `out[k] = sum_c alpha^c C_c(k) / Z_c(k)`, with
 //!    the slots in local memory when the program needs few of them, else in
 //!    a global scratch buffer, launched over chunks of positions so that the
 //!    scratch stays bounded.
 
-#[path = "constraints_program.rs"]
-mod constraints_program;
+mod program;
 
-use self::constraints_program::{compile, Program};
+use self::program::{compile, Program};
 use crate::launch::{kernel, Grid};
 use crate::primitives::fri::fp3_words;
 use crate::primitives::inverse::invert_in_place;
 use crate::primitives::ood::power_table;
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
-use backend_api::{check, DeviceResult, ElemKind, Fp, Fp3, Matrix, TraceColumns};
+use backend_api::{DeviceResult, ElemKind, Fp, Fp3, Matrix, TraceColumns};
 use cust::sys::CUdeviceptr;
 
 const THREADS: u32 = 256;
@@ -111,7 +110,6 @@ pub(crate) fn evaluate(
     domain: &CompositionDomain,
     params: &ConstraintParams<'_>,
 ) -> DeviceResult<CudaMatrix<Fp3>> {
-    check::evaluation(system, trace, aux, domain, params)?;
     let program = compile(system, params)?;
     let log_eval = domain.log_eval;
     let m = 1usize << log_eval;
@@ -194,7 +192,7 @@ pub(crate) fn evaluate(
         // the kernel reads: program/pool/powers/periodic from `table` (slots,
         // indices and periodic offsets and masks produced by `compile` for
         // this system, leaves in range and periodic lengths powers of two
-        // by `check::evaluation`), main/pre/aux of height lde_height, the
+        // by the shared argument checks), main/pre/aux of height lde_height, the
         // zerofier tables and `out` of M elements.
         unsafe { crate::launch!(ctx, eval, grid; args) }?;
     } else {

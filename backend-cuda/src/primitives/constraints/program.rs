@@ -49,7 +49,7 @@ fn index_u32(what: &'static str, i: usize) -> DeviceResult<u32> {
     u32::try_from(i).map_err(|_| DeviceError::invalid("system", format!("{what} {i} exceeds u32")))
 }
 
-/// Compiles a system whose call passed `check::evaluation`.
+/// Compiles a system whose call passed the shared argument checks.
 pub(crate) fn compile(
     system: &ConstraintSystem,
     params: &ConstraintParams,

@@ -26,13 +26,12 @@
 //! Twiddle and power tables are built on the device per call (a few small
 //! launches, see `NttTables`), on the call's stream.
 
-#[path = "ntt_plan.rs"]
 mod plan;
 
 use crate::error::check as check_cu;
 use crate::launch::{kernel, Grid, Kernel};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
-use backend_api::{check, DeviceElem, DeviceError, DeviceResult, Fp, Matrix, NttDirection, Order};
+use backend_api::{DeviceElem, DeviceError, DeviceResult, Fp, Matrix, NttDirection, Order};
 use cust::sys as cu;
 use plan::dif_passes;
 
@@ -392,7 +391,7 @@ impl Transform<'_> {
     }
 }
 
-/// Batched in-place NTT; see `ProverDevice::ntt`.
+/// Batched in-place NTT; see `ProverDevice::ntt` (arguments checked).
 pub fn ntt<T: DeviceElem>(
     dev: &CudaDevice,
     ctx: &CudaCtx,
@@ -402,7 +401,7 @@ pub fn ntt<T: DeviceElem>(
     input: Order,
     output: Order,
 ) -> DeviceResult<()> {
-    let log_n = check::ntt(matrix, shift)?;
+    let log_n = matrix.height().trailing_zeros();
     if log_n == 0 {
         // One point: e_0 = c_0 * s^0 and back; nothing moves.
         return Ok(());
@@ -474,7 +473,7 @@ pub fn coset_lde<T: DeviceElem>(
     shift: Fp,
     output: Order,
 ) -> DeviceResult<CudaMatrix<T>> {
-    let (log_n, log_b) = check::lde(evals, blowup, shift)?;
+    let (log_n, log_b) = (evals.height().trailing_zeros(), blowup.trailing_zeros());
     extend(dev, ctx, evals, input, log_n, log_b, shift, output, true)
 }
 
@@ -488,7 +487,7 @@ pub fn coeffs_to_coset<T: DeviceElem>(
     shift: Fp,
     output: Order,
 ) -> DeviceResult<CudaMatrix<T>> {
-    let (log_n, log_b) = check::lde(coeffs, blowup, shift)?;
+    let (log_n, log_b) = (coeffs.height().trailing_zeros(), blowup.trailing_zeros());
     extend(dev, ctx, coeffs, input, log_n, log_b, shift, output, false)
 }
 
@@ -633,5 +632,6 @@ fn into_matrix<T: DeviceElem>(
     width: usize,
     height: usize,
 ) -> DeviceResult<CudaMatrix<T>> {
-    Matrix::new(buf, width, height).ok_or_else(|| crate::shape_lost("coset_lde"))
+    Matrix::new(buf, width, height)
+        .ok_or_else(|| DeviceError::bad_output("coset_lde", "an output buffer of another length"))
 }
