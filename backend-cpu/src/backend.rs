@@ -2,7 +2,7 @@
 //! called with arguments `backend_api`'s `ProverDevice` layer has checked.
 
 use crate::columns::{map_in_place, map_to_new};
-use crate::lde::{lde_column, LdeParams, Source};
+use crate::lde::{lde_column, LdeInput, LdeParams};
 use crate::merkle::{self, CpuMerkleTree};
 use crate::ntt::ntt_column;
 use crate::{deep, fri, grind, inverse, logup, ood, CpuDevice};
@@ -17,7 +17,7 @@ impl CpuDevice {
     fn extend<T: DeviceElem>(
         &self,
         m: &Matrix<Vec<T>>,
-        source: Source,
+        source: LdeInput,
         input: Order,
         blowup: usize,
         shift: Fp,
@@ -122,7 +122,7 @@ impl Backend for CpuDevice {
         shift: Fp,
         output: Order,
     ) -> DeviceResult<BackendMatrix<Self, T>> {
-        self.extend(evals, Source::Evaluations, input, blowup, shift, output)
+        self.extend(evals, LdeInput::Evaluations, input, blowup, shift, output)
     }
 
     fn coeffs_to_coset<T: DeviceElem>(
@@ -134,7 +134,7 @@ impl Backend for CpuDevice {
         shift: Fp,
         output: Order,
     ) -> DeviceResult<BackendMatrix<Self, T>> {
-        self.extend(coeffs, Source::Coefficients, input, blowup, shift, output)
+        self.extend(coeffs, LdeInput::Coefficients, input, blowup, shift, output)
     }
 
     fn merkle_commit<T: DeviceElem>(

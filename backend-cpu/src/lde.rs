@@ -16,16 +16,16 @@
 //! 3. a DIF on each chunk (on one thread, step 2 is fused into the DIF's
 //!    first pass); a natural-order output is one final permutation.
 
-use crate::ntt_bitrev::bit_reverse_copy;
-use crate::ntt_scratch::with_buffer;
-use crate::radix2::{dif_of_products_with, dif_with, dit_with, mul_slices_with, Kernel};
+use crate::ntt::bitrev::bit_reverse_copy;
+use crate::ntt::radix2::{dif_of_products_with, dif_with, dit_with, mul_slices_with, NttKernel};
+use crate::ntt::scratch::with_buffer;
 use crate::twiddles::{scaled_powers, stage_twiddles};
 use backend_api::{bit_reverse, bit_reverse_permute, Fp, Order};
 use rayon::prelude::*;
 
 /// What the input column holds.
 #[derive(Copy, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum LdeInput {
     Evaluations,
     Coefficients,
 }
@@ -36,19 +36,19 @@ pub struct LdeParams {
     pub log_n: u32,
     pub log_b: u32,
     pub shift: Fp,
-    pub source: Source,
+    pub source: LdeInput,
     pub input: Order,
     pub output: Order,
 }
 
 /// Extends `src` (length `n`) into `out` (length `n * B`).
 pub fn lde_column(src: &[u64], out: &mut [u64], p: &LdeParams, parallel: bool) {
-    lde_column_with(Kernel::detect(), src, out, p, parallel)
+    lde_column_with(NttKernel::detect(), src, out, p, parallel)
 }
 
 /// [`lde_column`] on the given butterfly kernel.
 pub fn lde_column_with(
-    kernel: Kernel,
+    kernel: NttKernel,
     src: &[u64],
     out: &mut [u64],
     p: &LdeParams,
@@ -57,11 +57,11 @@ pub fn lde_column_with(
     let n = 1usize << p.log_n;
     // Step 1: `coeffs[j]` is coefficient j (times n for evaluations).
     match (p.source, p.input) {
-        (Source::Coefficients, Order::Natural) => extend(kernel, src, out, p, parallel),
+        (LdeInput::Coefficients, Order::Natural) => extend(kernel, src, out, p, parallel),
         (source, input) => with_buffer(n, |coeffs| {
             // The inverse DIT wants bit-reversed evaluations; coefficients
             // arrive here bit-reversed and are wanted natural.
-            let evaluations = source == Source::Evaluations;
+            let evaluations = source == LdeInput::Evaluations;
             if evaluations == (input == Order::Natural) {
                 bit_reverse_copy(src, coeffs, p.log_n);
             } else {
@@ -77,12 +77,12 @@ pub fn lde_column_with(
 }
 
 /// Steps 2 and 3 from natural-order `coeffs` (times n for evaluations).
-fn extend(kernel: Kernel, coeffs: &[u64], out: &mut [u64], p: &LdeParams, parallel: bool) {
+fn extend(kernel: NttKernel, coeffs: &[u64], out: &mut [u64], p: &LdeParams, parallel: bool) {
     let n = 1usize << p.log_n;
     let log_big = p.log_n + p.log_b;
     let scale = match p.source {
-        Source::Evaluations => Fp::new(n as u64).inverse().expect("2^k is invertible"),
-        Source::Coefficients => Fp::ONE,
+        LdeInput::Evaluations => Fp::new(n as u64).inverse().expect("2^k is invertible"),
+        LdeInput::Coefficients => Fp::ONE,
     };
     let w_big = Fp::root_of_unity(log_big).expect("checked <= 32");
     let tables: Vec<_> = (0..1usize << p.log_b)

@@ -18,19 +18,13 @@ mod elem;
 mod fri;
 mod grind;
 mod inverse;
+mod isa;
 mod keccak;
 mod lde;
 mod logup;
 mod merkle;
 mod ntt;
-mod ntt_bitrev;
-mod ntt_scratch;
-#[cfg(test)]
-mod ntt_tests;
-#[cfg(target_arch = "x86_64")]
-mod ntt_x8;
 mod ood;
-mod radix2;
 mod twiddles;
 
 pub use device::CpuDevice;

@@ -11,7 +11,7 @@
 //! widest vector kernel the CPU has (see [`crate::keccak::batch`]): column
 //! major storage puts the same word of consecutive leaves side by side.
 
-use crate::keccak::batch::{as_words, hash_leaves, hash_nodes, Kernel};
+use crate::keccak::batch::{as_words, hash_leaves, hash_nodes, HashKernel};
 use backend_api::{DeviceElem, Digest, MerkleOpening, MerkleShape, MerkleTree};
 use rayon::prelude::*;
 
@@ -48,7 +48,7 @@ impl CpuMerkleTree {
 }
 
 /// Hashes one layer up: `parent[i] = node(child[2i], child[2i+1])`.
-fn hash_layer(kernel: Kernel, children: &[Digest]) -> Vec<Digest> {
+fn hash_layer(kernel: HashKernel, children: &[Digest]) -> Vec<Digest> {
     let mut parents = vec![[0u8; 32]; children.len() / 2];
     if parents.len() < SEQUENTIAL_BELOW {
         hash_nodes(kernel, children, &mut parents);
@@ -64,7 +64,7 @@ fn hash_layer(kernel: Kernel, children: &[Digest]) -> Vec<Digest> {
 /// Builds the tree (arguments already checked into `shape`).
 pub fn commit<T: DeviceElem>(bufs: &[&[T]], shape: MerkleShape) -> CpuMerkleTree {
     let (h, rpl) = (shape.height, shape.rows_per_leaf);
-    let kernel = Kernel::detect();
+    let kernel = HashKernel::detect();
     // Every column of every matrix, in commit order, as raw words.
     let cols: Vec<&[u64]> = bufs
         .iter()

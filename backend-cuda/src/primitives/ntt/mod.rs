@@ -72,7 +72,7 @@ struct NttPassParams {
 
 /// Where the first pass reads from (`SrcMode` of the kernel).
 #[derive(Copy, Clone, Debug)]
-enum Source {
+enum FirstPassInput {
     /// Columns of the transform's own size at this address (may be the destination).
     Same(u64),
     /// Columns of `2^log` at this address: the transform's input is each
@@ -300,7 +300,7 @@ impl Transform<'_> {
     fn run(
         &self,
         dst: u64,
-        src: Source,
+        src: FirstPassInput,
         log_n: u32,
         dif: bool,
         inverse: bool,
@@ -314,10 +314,10 @@ impl Transform<'_> {
         let last = passes.len() - 1;
         for (i, pass) in passes.iter().enumerate() {
             let (src_ptr, src_mode, src_log_n, log_b) = match (i, src) {
-                (0, Source::Same(p)) => (p, 0, log_n, 0),
-                (0, Source::Prefix(p, l)) => (p, 1, l, 0),
-                (0, Source::Spread(p, l)) => (p, 2, l, 0),
-                (0, Source::Cosets(p, b)) => (p, 3, log_n, b),
+                (0, FirstPassInput::Same(p)) => (p, 0, log_n, 0),
+                (0, FirstPassInput::Prefix(p, l)) => (p, 1, l, 0),
+                (0, FirstPassInput::Spread(p, l)) => (p, 2, l, 0),
+                (0, FirstPassInput::Cosets(p, b)) => (p, 3, log_n, b),
                 _ => (dst, 0, log_n, 0),
             };
             let params = NttPassParams {
@@ -428,21 +428,21 @@ pub fn ntt<T: DeviceElem>(
     match (input, output) {
         (Order::Natural, Order::BitReversed) => {
             let (l, s) = scales(inverse, scale.is_some(), true, false);
-            t.run(data, Source::Same(data), log_n, true, inverse, l, s)
+            t.run(data, FirstPassInput::Same(data), log_n, true, inverse, l, s)
         }
         (Order::BitReversed, Order::Natural) => {
             let (l, s) = scales(inverse, scale.is_some(), false, true);
-            t.run(data, Source::Same(data), log_n, false, inverse, l, s)
+            t.run(data, FirstPassInput::Same(data), log_n, false, inverse, l, s)
         }
         (Order::Natural, Order::Natural) => {
             let (l, s) = scales(inverse, scale.is_some(), true, false);
-            t.run(data, Source::Same(data), log_n, true, inverse, l, s)?;
+            t.run(data, FirstPassInput::Same(data), log_n, true, inverse, l, s)?;
             t.bit_reverse(data, data, log_n)
         }
         (Order::BitReversed, Order::BitReversed) => {
             t.bit_reverse(data, data, log_n)?;
             let (l, s) = scales(inverse, scale.is_some(), true, false);
-            t.run(data, Source::Same(data), log_n, true, inverse, l, s)
+            t.run(data, FirstPassInput::Same(data), log_n, true, inverse, l, s)
         }
     }
 }
@@ -556,7 +556,7 @@ fn extend<T: DeviceElem>(
         let inv_dif = input == Order::Natural;
         t.run(
             c,
-            Source::Same(src),
+            FirstPassInput::Same(src),
             log_n,
             inv_dif,
             true,
@@ -587,7 +587,7 @@ fn extend<T: DeviceElem>(
         };
         chunks.run(
             dst,
-            Source::Cosets(coeffs, log_b),
+            FirstPassInput::Cosets(coeffs, log_b),
             log_n,
             true,
             false,
@@ -597,7 +597,7 @@ fn extend<T: DeviceElem>(
     } else if dif {
         t.run(
             dst,
-            Source::Prefix(coeffs, log_n),
+            FirstPassInput::Prefix(coeffs, log_n),
             log_big,
             true,
             false,
@@ -607,7 +607,7 @@ fn extend<T: DeviceElem>(
     } else {
         t.run(
             dst,
-            Source::Spread(coeffs, log_n),
+            FirstPassInput::Spread(coeffs, log_n),
             log_big,
             false,
             false,

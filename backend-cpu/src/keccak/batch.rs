@@ -1,7 +1,7 @@
 //! Keccak-256 of many equal-length messages at once: Merkle leaves straight
 //! from column-major matrices, and Merkle nodes from a layer of digests.
 //!
-//! A [`Kernel`] hashes `width()` messages per permutation (8 with AVX-512,
+//! A [`HashKernel`] hashes `width()` messages per permutation (8 with AVX-512,
 //! 4 with AVX2, 1 scalar); the best one is picked at run time. The padding
 //! and word conventions are those of [`crate::keccak`]: every message word
 //! is one rate lane, `Fp` coefficients enter big-endian (so each loaded
@@ -17,9 +17,9 @@
 
 use crate::keccak::lanes::{permute, Lanes};
 #[cfg(target_arch = "x86_64")]
-use crate::keccak::x4::{self as x4, X4};
+use crate::keccak::x4::{self as x4, U64x4};
 #[cfg(target_arch = "x86_64")]
-use crate::keccak::x8::{self as x8, X8};
+use crate::keccak::x8::{self as x8, U64x8};
 use backend_api::{DeviceElem, Digest, LEAF_PREFIX, NODE_PREFIX};
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
@@ -40,10 +40,10 @@ const NODE_PREFIX_LANE: u64 = u64::from_le_bytes(NODE_PREFIX);
 const PREFETCH_GROUPS: usize = 2;
 
 /// How many messages share a permutation, and with which instructions.
-/// Only [`Kernel::detect`] and [`Kernel::supported`] hand out values, and
+/// Only [`HashKernel::detect`] and [`HashKernel::supported`] hand out values, and
 /// they hand out only kernels the running CPU can execute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Kernel(Isa);
+pub(crate) struct HashKernel(Isa);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Isa {
@@ -54,35 +54,35 @@ enum Isa {
     Scalar,
 }
 
-impl Kernel {
+impl HashKernel {
     /// Every kernel the running CPU supports, widest first; the last is scalar.
-    pub(crate) fn supported() -> Vec<Kernel> {
+    pub(crate) fn supported() -> Vec<HashKernel> {
         let mut out = Vec::new();
         #[cfg(target_arch = "x86_64")]
         {
             if x8::supported() {
-                out.push(Kernel(Isa::Avx512));
+                out.push(HashKernel(Isa::Avx512));
             }
             if x4::supported() {
-                out.push(Kernel(Isa::Avx2));
+                out.push(HashKernel(Isa::Avx2));
             }
         }
-        out.push(Kernel(Isa::Scalar));
+        out.push(HashKernel(Isa::Scalar));
         out
     }
 
     /// The widest kernel the running CPU supports.
-    pub(crate) fn detect() -> Kernel {
-        Kernel::supported()[0]
+    pub(crate) fn detect() -> HashKernel {
+        HashKernel::supported()[0]
     }
 
     /// Messages hashed per permutation.
     pub(crate) fn width(self) -> usize {
         match self.0 {
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => X8::WIDTH,
+            Isa::Avx512 => U64x8::WIDTH,
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => X4::WIDTH,
+            Isa::Avx2 => U64x4::WIDTH,
             Isa::Scalar => <u64 as Lanes>::WIDTH,
         }
     }
@@ -105,7 +105,7 @@ pub(crate) fn as_words<T: DeviceElem>(x: &[T]) -> &[u64] {
 /// Digests of leaves `first .. first + out.len()` (see the module doc).
 /// Every column must hold all `rpl * limbs` words of those leaves.
 pub(crate) fn hash_leaves(
-    kernel: Kernel,
+    kernel: HashKernel,
     cols: &[&[u64]],
     limbs: usize,
     rpl: usize,
@@ -146,7 +146,7 @@ pub(crate) fn hash_leaves(
 }
 
 /// `out[i] = Keccak-256(NODE_PREFIX || children[2i] || children[2i + 1])`.
-pub(crate) fn hash_nodes(kernel: Kernel, children: &[Digest], out: &mut [Digest]) {
+pub(crate) fn hash_nodes(kernel: HashKernel, children: &[Digest], out: &mut [Digest]) {
     assert_eq!(children.len(), 2 * out.len(), "two children per node");
     let full = out.len() / kernel.width() * kernel.width();
     let (groups, tail) = out.split_at_mut(full);
@@ -183,14 +183,14 @@ struct Leaves<'a> {
 #[target_feature(enable = "avx512f,avx512bw")]
 unsafe fn leaves_x8(leaves: &Leaves, out: &mut [Digest]) {
     // SAFETY: the caller detected this function's target features.
-    unsafe { leaf_groups::<X8>(leaves, out) }
+    unsafe { leaf_groups::<U64x8>(leaves, out) }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn leaves_x4(leaves: &Leaves, out: &mut [Digest]) {
     // SAFETY: the caller detected this function's target features.
-    unsafe { leaf_groups::<X4>(leaves, out) }
+    unsafe { leaf_groups::<U64x4>(leaves, out) }
 }
 
 fn leaves_scalar(leaves: &Leaves, out: &mut [Digest]) {
@@ -202,14 +202,14 @@ fn leaves_scalar(leaves: &Leaves, out: &mut [Digest]) {
 #[target_feature(enable = "avx512f,avx512bw")]
 unsafe fn nodes_x8(children: &[Digest], out: &mut [Digest]) {
     // SAFETY: the caller detected this function's target features.
-    unsafe { node_groups::<X8>(children, out) }
+    unsafe { node_groups::<U64x8>(children, out) }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn nodes_x4(children: &[Digest], out: &mut [Digest]) {
     // SAFETY: the caller detected this function's target features.
-    unsafe { node_groups::<X4>(children, out) }
+    unsafe { node_groups::<U64x4>(children, out) }
 }
 
 fn nodes_scalar(children: &[Digest], out: &mut [Digest]) {
@@ -446,7 +446,7 @@ mod tests {
                 hash_leaf(&values)
             })
             .collect();
-        for kernel in Kernel::supported() {
+        for kernel in HashKernel::supported() {
             // Every start offset, so that groups and tails both run.
             for first in [0, 1, leaves / 3] {
                 let mut out = vec![[0u8; 32]; leaves - first];
@@ -465,10 +465,10 @@ mod tests {
         // The dev machine has AVX-512: the vector paths must be under test.
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx512bw") {
-            assert_eq!(Kernel::supported().len(), 3);
-            assert_eq!(Kernel::detect().width(), 8);
+            assert_eq!(HashKernel::supported().len(), 3);
+            assert_eq!(HashKernel::detect().width(), 8);
         }
-        assert_eq!(Kernel::supported().last().map(|k| k.width()), Some(1));
+        assert_eq!(HashKernel::supported().last().map(|k| k.width()), Some(1));
     }
 
     #[test]
@@ -499,7 +499,7 @@ mod tests {
             .chunks_exact(2)
             .map(|p| hash_node(&p[0], &p[1]))
             .collect();
-        for kernel in Kernel::supported() {
+        for kernel in HashKernel::supported() {
             let mut out = vec![[0u8; 32]; 43];
             hash_nodes(kernel, &children, &mut out);
             assert_eq!(out, expected, "{kernel:?}");

@@ -9,8 +9,16 @@
 //! `w^-1`, then one pass multiplying by `s^-j / n` (the coset and the `1/n`
 //! scalings fused), then the optional permutation.
 
+pub(crate) mod bitrev;
+pub(crate) mod radix2;
+pub(crate) mod scratch;
+#[cfg(test)]
+mod tests;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod x8;
+
 use crate::arith::{canonical, mul};
-use crate::radix2::{dif, dit};
+use crate::ntt::radix2::{dif, dit};
 use crate::twiddles::{scaled_powers, stage_twiddles};
 use backend_api::{bit_reverse, bit_reverse_permute, Fp, NttDirection, Order};
 

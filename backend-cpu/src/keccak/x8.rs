@@ -9,11 +9,11 @@ use core::arch::x86_64::*;
 
 /// One state word of eight states.
 #[derive(Clone, Copy)]
-pub(crate) struct X8(__m512i);
+pub(crate) struct U64x8(__m512i);
 
-/// Whether the running CPU has the features every `X8` method uses.
+/// Whether the running CPU has the features every `U64x8` method uses.
 pub(crate) fn supported() -> bool {
-    is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512bw")
+    crate::isa::avx512bw()
 }
 
 /// `vpternlogq` truth tables: operand bits are a = 0xf0, b = 0xcc, c = 0xaa.
@@ -21,57 +21,57 @@ const XOR3: i32 = 0x96;
 /// `a ^ (!b & c)` = 0xf0 ^ (0x33 & 0xaa).
 const CHI: i32 = 0xd2;
 
-impl Lanes for X8 {
+impl Lanes for U64x8 {
     const WIDTH: usize = 8;
     const FUSED_XOR3: bool = true;
     #[inline(always)]
-    unsafe fn splat(x: u64) -> X8 {
-        X8(_mm512_set1_epi64(x as i64))
+    unsafe fn splat(x: u64) -> U64x8 {
+        U64x8(_mm512_set1_epi64(x as i64))
     }
     #[inline(always)]
-    unsafe fn xor(a: X8, b: X8) -> X8 {
-        X8(_mm512_xor_si512(a.0, b.0))
+    unsafe fn xor(a: U64x8, b: U64x8) -> U64x8 {
+        U64x8(_mm512_xor_si512(a.0, b.0))
     }
     #[inline(always)]
-    unsafe fn xor3(a: X8, b: X8, c: X8) -> X8 {
-        X8(_mm512_ternarylogic_epi64::<XOR3>(a.0, b.0, c.0))
+    unsafe fn xor3(a: U64x8, b: U64x8, c: U64x8) -> U64x8 {
+        U64x8(_mm512_ternarylogic_epi64::<XOR3>(a.0, b.0, c.0))
     }
     #[inline(always)]
-    unsafe fn xor5(a: X8, b: X8, c: X8, d: X8, e: X8) -> X8 {
+    unsafe fn xor5(a: U64x8, b: U64x8, c: U64x8, d: U64x8, e: U64x8) -> U64x8 {
         let abc = _mm512_ternarylogic_epi64::<XOR3>(a.0, b.0, c.0);
-        X8(_mm512_ternarylogic_epi64::<XOR3>(abc, d.0, e.0))
+        U64x8(_mm512_ternarylogic_epi64::<XOR3>(abc, d.0, e.0))
     }
     #[inline(always)]
-    unsafe fn rol<const N: i32>(a: X8) -> X8 {
-        X8(_mm512_rol_epi64::<N>(a.0))
+    unsafe fn rol<const N: i32>(a: U64x8) -> U64x8 {
+        U64x8(_mm512_rol_epi64::<N>(a.0))
     }
     #[inline(always)]
-    unsafe fn chi(a: X8, b: X8, c: X8) -> X8 {
-        X8(_mm512_ternarylogic_epi64::<CHI>(a.0, b.0, c.0))
+    unsafe fn chi(a: U64x8, b: U64x8, c: U64x8) -> U64x8 {
+        U64x8(_mm512_ternarylogic_epi64::<CHI>(a.0, b.0, c.0))
     }
     #[inline(always)]
-    unsafe fn load(ptr: *const u8, stride: usize) -> X8 {
+    unsafe fn load(ptr: *const u8, stride: usize) -> U64x8 {
         if stride == 8 {
             // SAFETY: the caller guarantees the 64 bytes from `ptr` are readable.
-            X8(unsafe { _mm512_loadu_si512(ptr.cast()) })
+            U64x8(unsafe { _mm512_loadu_si512(ptr.cast()) })
         } else {
             let s = stride as i64;
             let offsets = _mm512_set_epi64(7 * s, 6 * s, 5 * s, 4 * s, 3 * s, 2 * s, s, 0);
             // SAFETY: the caller guarantees the eight 8-byte words at
             // `ptr + k * stride` are readable; gathers need no alignment.
-            X8(unsafe { _mm512_i64gather_epi64::<1>(offsets, ptr.cast()) })
+            U64x8(unsafe { _mm512_i64gather_epi64::<1>(offsets, ptr.cast()) })
         }
     }
     #[inline(always)]
-    unsafe fn swap_bytes(a: X8) -> X8 {
+    unsafe fn swap_bytes(a: U64x8) -> U64x8 {
         // Byte indices within each 128-bit block: reverse each 8-byte half.
         let lo = 0x0001_0203_0405_0607;
         let hi = 0x0809_0a0b_0c0d_0e0f;
         let mask = _mm512_set_epi64(hi, lo, hi, lo, hi, lo, hi, lo);
-        X8(_mm512_shuffle_epi8(a.0, mask))
+        U64x8(_mm512_shuffle_epi8(a.0, mask))
     }
     #[inline(always)]
-    unsafe fn store(a: X8, out: &mut [u64; 8]) {
+    unsafe fn store(a: U64x8, out: &mut [u64; 8]) {
         // SAFETY: `out` holds exactly 64 writable bytes.
         unsafe { _mm512_storeu_si512(out.as_mut_ptr().cast(), a.0) }
     }

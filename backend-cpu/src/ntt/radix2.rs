@@ -24,13 +24,13 @@
 //!
 //! The stages are written once, generic over [`Butterflies`]: the scalar
 //! kernel ([`Scalar`]) and, on x86-64 CPUs with AVX-512F, eight lanes per
-//! instruction ([`crate::ntt_x8`]). [`Kernel`] picks one at run time; both
+//! instruction ([`crate::ntt::x8`]). [`NttKernel`] picks one at run time; both
 //! compute the same canonical outputs (the raw intermediate values may
 //! differ, their residues mod p do not).
 
 use crate::arith::{add, canonical, mul, sub};
 #[cfg(target_arch = "x86_64")]
-use crate::ntt_x8::{self, X8};
+use crate::ntt::x8::{self, FieldX8};
 use rayon::prelude::*;
 
 const LOG_BLOCK: u32 = 12;
@@ -200,35 +200,35 @@ impl Butterflies for Scalar {
 
 /// Which butterfly kernel a transform runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kernel {
+pub enum NttKernel {
     Scalar,
     #[cfg(target_arch = "x86_64")]
     Avx512,
 }
 
-impl Kernel {
+impl NttKernel {
     /// Every kernel the running CPU supports, widest first; the last is scalar.
-    pub fn supported() -> Vec<Kernel> {
+    pub fn supported() -> Vec<NttKernel> {
         let mut out = Vec::new();
         #[cfg(target_arch = "x86_64")]
-        if ntt_x8::supported() {
-            out.push(Kernel::Avx512);
+        if x8::supported() {
+            out.push(NttKernel::Avx512);
         }
-        out.push(Kernel::Scalar);
+        out.push(NttKernel::Scalar);
         out
     }
 
     /// The widest kernel the running CPU supports.
-    pub fn detect() -> Kernel {
-        Kernel::supported()[0]
+    pub fn detect() -> NttKernel {
+        NttKernel::supported()[0]
     }
 
     /// The kernel to run a transform of length `n` on: vector kernels need
     /// whole blocks, shorter transforms run on the scalar one.
-    fn for_len(self, n: usize) -> Kernel {
+    fn for_len(self, n: usize) -> NttKernel {
         match self {
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512 if n < X8::MIN_LEN => Kernel::Scalar,
+            NttKernel::Avx512 if n < FieldX8::MIN_LEN => NttKernel::Scalar,
             k => k,
         }
     }
@@ -457,19 +457,19 @@ fn dit_blocked<K: Butterflies>(k: K, x: &mut [u64], tw: &[u64], canon: bool) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn dif_blocked_x8(k: X8, x: &mut [u64], tw: &[u64], products: Option<(&[u64], &[u64])>) {
+fn dif_blocked_x8(k: FieldX8, x: &mut [u64], tw: &[u64], products: Option<(&[u64], &[u64])>) {
     dif_blocked(k, x, tw, products)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn dit_blocked_x8(k: X8, x: &mut [u64], tw: &[u64], canon: bool) {
+fn dit_blocked_x8(k: FieldX8, x: &mut [u64], tw: &[u64], canon: bool) {
     dit_blocked(k, x, tw, canon)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn butterflies_x8(k: X8, lo: &mut [u64], hi: &mut [u64], tw: &[u64], dif: bool) {
+fn butterflies_x8(k: FieldX8, lo: &mut [u64], hi: &mut [u64], tw: &[u64], dif: bool) {
     if dif {
         k.dif(lo, hi, tw)
     } else {
@@ -479,27 +479,24 @@ fn butterflies_x8(k: X8, lo: &mut [u64], hi: &mut [u64], tw: &[u64], dif: bool) 
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn mul_slices_x8(k: X8, dst: &mut [u64], a: &[u64], b: &[u64]) {
+fn mul_slices_x8(k: FieldX8, dst: &mut [u64], a: &[u64], b: &[u64]) {
     k.mul_slices(dst, a, b)
 }
 
 #[cfg(target_arch = "x86_64")]
-fn x8_token() -> X8 {
-    assert!(
-        ntt_x8::supported(),
-        "AVX-512 NTT kernel on a CPU without it"
-    );
-    X8::new().expect("AVX-512F detected just above")
+fn x8_token() -> FieldX8 {
+    assert!(x8::supported(), "AVX-512 NTT kernel on a CPU without it");
+    FieldX8::new().expect("AVX-512F detected just above")
 }
 
 /// Sequential cache-blocked DIF with the given kernel.
-pub fn dif_seq_with(kernel: Kernel, x: &mut [u64], tw: &[u64]) {
+pub fn dif_seq_with(kernel: NttKernel, x: &mut [u64], tw: &[u64]) {
     dif_seq_products(kernel, x, tw, None)
 }
 
 /// `x = DIF(a * b)` (elementwise product, then the sequential DIF) with the
 /// product fused into the DIF's first pass; `a`, `b` at least as long as `x`.
-pub fn dif_of_products_with(kernel: Kernel, x: &mut [u64], a: &[u64], b: &[u64], tw: &[u64]) {
+pub fn dif_of_products_with(kernel: NttKernel, x: &mut [u64], a: &[u64], b: &[u64], tw: &[u64]) {
     let n = x.len();
     assert!(
         a.len() >= n && b.len() >= n,
@@ -508,11 +505,16 @@ pub fn dif_of_products_with(kernel: Kernel, x: &mut [u64], a: &[u64], b: &[u64],
     dif_seq_products(kernel, x, tw, Some((&a[..n], &b[..n])))
 }
 
-fn dif_seq_products(kernel: Kernel, x: &mut [u64], tw: &[u64], products: Option<(&[u64], &[u64])>) {
+fn dif_seq_products(
+    kernel: NttKernel,
+    x: &mut [u64],
+    tw: &[u64],
+    products: Option<(&[u64], &[u64])>,
+) {
     match kernel.for_len(x.len()) {
-        Kernel::Scalar => dif_blocked(Scalar, x, tw, products),
+        NttKernel::Scalar => dif_blocked(Scalar, x, tw, products),
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx512 => {
+        NttKernel::Avx512 => {
             let k = x8_token();
             // SAFETY: AVX-512F was detected by `x8_token` just above.
             unsafe { dif_blocked_x8(k, x, tw, products) }
@@ -521,11 +523,11 @@ fn dif_seq_products(kernel: Kernel, x: &mut [u64], tw: &[u64], products: Option<
 }
 
 /// Sequential cache-blocked DIT with the given kernel (see [`dit_blocked`]).
-pub fn dit_seq_with(kernel: Kernel, x: &mut [u64], tw: &[u64], canon: bool) {
+pub fn dit_seq_with(kernel: NttKernel, x: &mut [u64], tw: &[u64], canon: bool) {
     match kernel.for_len(x.len()) {
-        Kernel::Scalar => dit_blocked(Scalar, x, tw, canon),
+        NttKernel::Scalar => dit_blocked(Scalar, x, tw, canon),
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx512 => {
+        NttKernel::Avx512 => {
             let k = x8_token();
             // SAFETY: AVX-512F was detected by `x8_token` just above.
             unsafe { dit_blocked_x8(k, x, tw, canon) }
@@ -534,12 +536,12 @@ pub fn dit_seq_with(kernel: Kernel, x: &mut [u64], tw: &[u64], canon: bool) {
 }
 
 /// `dst[i] = a[i] * b[i]` (raw values) with the given kernel.
-pub fn mul_slices_with(kernel: Kernel, dst: &mut [u64], a: &[u64], b: &[u64]) {
+pub fn mul_slices_with(kernel: NttKernel, dst: &mut [u64], a: &[u64], b: &[u64]) {
     assert!(a.len() >= dst.len() && b.len() >= dst.len());
     let split = match kernel {
-        Kernel::Scalar => 0,
+        NttKernel::Scalar => 0,
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx512 => dst.len() / X8::MIN_HALF * X8::MIN_HALF,
+        NttKernel::Avx512 => dst.len() / FieldX8::MIN_HALF * FieldX8::MIN_HALF,
     };
     let (head, tail) = dst.split_at_mut(split);
     if !head.is_empty() {
@@ -554,12 +556,12 @@ pub fn mul_slices_with(kernel: Kernel, dst: &mut [u64], a: &[u64], b: &[u64]) {
 }
 
 /// One stage's butterflies over matching slices (lengths multiples of 8).
-pub fn butterflies_with(kernel: Kernel, lo: &mut [u64], hi: &mut [u64], tw: &[u64], dif: bool) {
+pub fn butterflies_with(kernel: NttKernel, lo: &mut [u64], hi: &mut [u64], tw: &[u64], dif: bool) {
     match kernel.for_len(lo.len()) {
-        Kernel::Scalar if dif => Scalar.dif(lo, hi, tw),
-        Kernel::Scalar => Scalar.dit(lo, hi, tw),
+        NttKernel::Scalar if dif => Scalar.dif(lo, hi, tw),
+        NttKernel::Scalar => Scalar.dit(lo, hi, tw),
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx512 => {
+        NttKernel::Avx512 => {
             let k = x8_token();
             // SAFETY: AVX-512F was detected by `x8_token` just above.
             unsafe { butterflies_x8(k, lo, hi, tw, dif) }
@@ -570,10 +572,10 @@ pub fn butterflies_with(kernel: Kernel, lo: &mut [u64], hi: &mut [u64], tw: &[u6
 /// DIF of one column; with `parallel`, the stride-`n/2` stage runs on all
 /// threads and the halves recurse with `rayon::join`.
 pub fn dif(x: &mut [u64], tw: &[u64], parallel: bool) {
-    dif_with(Kernel::detect(), x, tw, parallel)
+    dif_with(NttKernel::detect(), x, tw, parallel)
 }
 
-pub fn dif_with(kernel: Kernel, x: &mut [u64], tw: &[u64], parallel: bool) {
+pub fn dif_with(kernel: NttKernel, x: &mut [u64], tw: &[u64], parallel: bool) {
     let n = x.len();
     if !parallel || n <= PAR_MIN {
         return dif_seq_with(kernel, x, tw);
@@ -592,14 +594,14 @@ pub fn dif_with(kernel: Kernel, x: &mut [u64], tw: &[u64], parallel: bool) {
 
 /// DIT of one column (canonical output); parallel as [`dif`], mirrored.
 pub fn dit(x: &mut [u64], tw: &[u64], parallel: bool) {
-    dit_with(Kernel::detect(), x, tw, parallel)
+    dit_with(NttKernel::detect(), x, tw, parallel)
 }
 
-pub fn dit_with(kernel: Kernel, x: &mut [u64], tw: &[u64], parallel: bool) {
+pub fn dit_with(kernel: NttKernel, x: &mut [u64], tw: &[u64], parallel: bool) {
     dit_inner(kernel, x, tw, parallel, true)
 }
 
-fn dit_inner(kernel: Kernel, x: &mut [u64], tw: &[u64], parallel: bool, canon: bool) {
+fn dit_inner(kernel: NttKernel, x: &mut [u64], tw: &[u64], parallel: bool, canon: bool) {
     let n = x.len();
     if !parallel || n <= PAR_MIN {
         return dit_seq_with(kernel, x, tw, canon);

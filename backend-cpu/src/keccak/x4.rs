@@ -8,70 +8,70 @@ use core::arch::x86_64::*;
 
 /// One state word of four states.
 #[derive(Clone, Copy)]
-pub(crate) struct X4(__m256i);
+pub(crate) struct U64x4(__m256i);
 
-/// Whether the running CPU has the features every `X4` method uses.
+/// Whether the running CPU has the features every `U64x4` method uses.
 pub(crate) fn supported() -> bool {
-    is_x86_feature_detected!("avx2")
+    crate::isa::avx2()
 }
 
-impl Lanes for X4 {
+impl Lanes for U64x4 {
     const WIDTH: usize = 4;
     const FUSED_XOR3: bool = false;
     #[inline(always)]
-    unsafe fn splat(x: u64) -> X4 {
-        X4(_mm256_set1_epi64x(x as i64))
+    unsafe fn splat(x: u64) -> U64x4 {
+        U64x4(_mm256_set1_epi64x(x as i64))
     }
     #[inline(always)]
-    unsafe fn xor(a: X4, b: X4) -> X4 {
-        X4(_mm256_xor_si256(a.0, b.0))
+    unsafe fn xor(a: U64x4, b: U64x4) -> U64x4 {
+        U64x4(_mm256_xor_si256(a.0, b.0))
     }
     #[inline(always)]
-    unsafe fn xor3(a: X4, b: X4, c: X4) -> X4 {
-        X4(_mm256_xor_si256(_mm256_xor_si256(a.0, b.0), c.0))
+    unsafe fn xor3(a: U64x4, b: U64x4, c: U64x4) -> U64x4 {
+        U64x4(_mm256_xor_si256(_mm256_xor_si256(a.0, b.0), c.0))
     }
     #[inline(always)]
-    unsafe fn xor5(a: X4, b: X4, c: X4, d: X4, e: X4) -> X4 {
+    unsafe fn xor5(a: U64x4, b: U64x4, c: U64x4, d: U64x4, e: U64x4) -> U64x4 {
         let ab = _mm256_xor_si256(a.0, b.0);
         let cd = _mm256_xor_si256(c.0, d.0);
-        X4(_mm256_xor_si256(_mm256_xor_si256(ab, cd), e.0))
+        U64x4(_mm256_xor_si256(_mm256_xor_si256(ab, cd), e.0))
     }
     #[inline(always)]
-    unsafe fn rol<const N: i32>(a: X4) -> X4 {
+    unsafe fn rol<const N: i32>(a: U64x4) -> U64x4 {
         // Shift counts in a register: `64 - N` is not a const generic
         // expression on stable; with a constant count LLVM emits the
         // immediate forms anyway.
         let left = _mm256_sll_epi64(a.0, _mm_cvtsi64_si128(N as i64));
         let right = _mm256_srl_epi64(a.0, _mm_cvtsi64_si128(64 - N as i64));
-        X4(_mm256_or_si256(left, right))
+        U64x4(_mm256_or_si256(left, right))
     }
     #[inline(always)]
-    unsafe fn chi(a: X4, b: X4, c: X4) -> X4 {
-        X4(_mm256_xor_si256(a.0, _mm256_andnot_si256(b.0, c.0)))
+    unsafe fn chi(a: U64x4, b: U64x4, c: U64x4) -> U64x4 {
+        U64x4(_mm256_xor_si256(a.0, _mm256_andnot_si256(b.0, c.0)))
     }
     #[inline(always)]
-    unsafe fn load(ptr: *const u8, stride: usize) -> X4 {
+    unsafe fn load(ptr: *const u8, stride: usize) -> U64x4 {
         if stride == 8 {
             // SAFETY: the caller guarantees the 32 bytes from `ptr` are readable.
-            X4(unsafe { _mm256_loadu_si256(ptr.cast()) })
+            U64x4(unsafe { _mm256_loadu_si256(ptr.cast()) })
         } else {
             let s = stride as i64;
             let offsets = _mm256_set_epi64x(3 * s, 2 * s, s, 0);
             // SAFETY: the caller guarantees the four 8-byte words at
             // `ptr + k * stride` are readable; gathers need no alignment.
-            X4(unsafe { _mm256_i64gather_epi64::<1>(ptr.cast(), offsets) })
+            U64x4(unsafe { _mm256_i64gather_epi64::<1>(ptr.cast(), offsets) })
         }
     }
     #[inline(always)]
-    unsafe fn swap_bytes(a: X4) -> X4 {
+    unsafe fn swap_bytes(a: U64x4) -> U64x4 {
         // Byte indices within each 128-bit block: reverse each 8-byte half.
         let lo = 0x0001_0203_0405_0607;
         let hi = 0x0809_0a0b_0c0d_0e0f;
         let mask = _mm256_set_epi64x(hi, lo, hi, lo);
-        X4(_mm256_shuffle_epi8(a.0, mask))
+        U64x4(_mm256_shuffle_epi8(a.0, mask))
     }
     #[inline(always)]
-    unsafe fn store(a: X4, out: &mut [u64; 8]) {
+    unsafe fn store(a: U64x4, out: &mut [u64; 8]) {
         // SAFETY: `out` holds 64 writable bytes; this writes the first 32.
         unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), a.0) }
     }

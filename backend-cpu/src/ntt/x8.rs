@@ -10,13 +10,13 @@
 //! butterfly is between whole vectors with one broadcast twiddle.
 //!
 //! Every function here executes AVX-512F instructions. They are reachable
-//! only through an [`X8`] value, which [`X8::new`] creates only after
+//! only through an [`FieldX8`] value, which [`FieldX8::new`] creates only after
 //! detecting AVX-512F at run time, and they are meant to be inlined into a
 //! `#[target_feature(enable = "avx512f")]` entry point (see
-//! [`crate::radix2`]).
+//! [`crate::ntt::radix2`]).
 
 use crate::arith::EPSILON;
-use crate::radix2::{Butterflies, Quarters};
+use crate::ntt::radix2::{Butterflies, Quarters};
 use backend_api::field::P;
 use core::arch::x86_64::*;
 
@@ -24,23 +24,23 @@ type V = __m512i;
 
 /// Whether the running CPU has every feature this module uses.
 pub(crate) fn supported() -> bool {
-    is_x86_feature_detected!("avx512f")
+    crate::isa::avx512f()
 }
 
 /// Proof that AVX-512F was detected: the only way to reach the kernels.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct X8 {
+pub(crate) struct FieldX8 {
     _detected: (),
 }
 
-impl X8 {
-    pub(crate) fn new() -> Option<X8> {
-        supported().then_some(X8 { _detected: () })
+impl FieldX8 {
+    pub(crate) fn new() -> Option<FieldX8> {
+        supported().then_some(FieldX8 { _detected: () })
     }
 }
 
 // SAFETY (for every `unsafe` block below that only calls register
-// intrinsics): these functions are called only through an `X8`, which
+// intrinsics): these functions are called only through an `FieldX8`, which
 // exists only when AVX-512F was detected.
 
 #[inline(always)]
@@ -271,7 +271,7 @@ fn twiddle(tw: &[u64], h: usize, j: usize) -> Option<V> {
     (j > 0).then(|| splat(tw[h + j]))
 }
 
-impl Butterflies for X8 {
+impl Butterflies for FieldX8 {
     const MIN_HALF: usize = 8;
     const MIN_LEN: usize = 64;
 

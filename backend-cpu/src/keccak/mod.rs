@@ -11,17 +11,12 @@
 
 use backend_api::Digest;
 
-// The batched (multi-state) hashing used by the Merkle commit; files
-// `keccak_*.rs` next to this one.
-#[path = "keccak_batch.rs"]
+// The batched (multi-state) hashing used by the Merkle commit.
 pub(crate) mod batch;
-#[path = "keccak_lanes.rs"]
 pub(crate) mod lanes;
 #[cfg(target_arch = "x86_64")]
-#[path = "keccak_x4.rs"]
 pub(crate) mod x4;
 #[cfg(target_arch = "x86_64")]
-#[path = "keccak_x8.rs"]
 pub(crate) mod x8;
 
 const RATE_LANES: usize = 17;

@@ -1,6 +1,6 @@
 //! Keccak-f[1600] written once over a "lanes" type that holds the same
 //! state word of `WIDTH` independent states: `u64` (one state, scalar),
-//! AVX2 `u64x4` or AVX-512 `u64x8` (see `keccak_x4.rs`, `keccak_x8.rs`).
+//! AVX2 `u64x4` or AVX-512 `u64x8` (see `x4.rs`, `x8.rs`).
 //!
 //! State word `x + 5 y` is lane `(x, y)` of FIPS 202. One round is
 //! theta: `C[x] = xor_y A[x, y]`, `D[x] = C[x-1] ^ rol(C[x+1], 1)`,

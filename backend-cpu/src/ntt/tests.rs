@@ -4,9 +4,9 @@
 //! field's edge values.
 
 use crate::arith::{self, canonical, EPSILON};
-use crate::lde::{lde_column_with, LdeParams, Source};
-use crate::ntt_bitrev::bit_reverse_copy;
-use crate::radix2::{butterflies_with, dif_with, dit_with, mul_slices_with, Kernel};
+use crate::lde::{lde_column_with, LdeInput, LdeParams};
+use crate::ntt::bitrev::bit_reverse_copy;
+use crate::ntt::radix2::{butterflies_with, dif_with, dit_with, mul_slices_with, NttKernel};
 use crate::twiddles::stage_twiddles;
 use backend_api::field::P;
 use backend_api::rng::SplitMix64;
@@ -61,7 +61,7 @@ fn naive_dft_bitrev(x: &[u64], inverse: bool) -> Vec<u64> {
 
 #[test]
 fn every_kernel_matches_naive_dft() {
-    for kernel in Kernel::supported() {
+    for kernel in NttKernel::supported() {
         for log_n in 0..=10 {
             let n = 1usize << log_n;
             let x = raw_values(log_n as u64, n);
@@ -89,7 +89,7 @@ fn kernels_agree_on_blocked_and_parallel_sizes() {
         let x = raw_values(100 + log_n as u64, n);
         let tw = stage_twiddles(log_n, false);
         let mut reference = x.clone();
-        dif_with(Kernel::Scalar, &mut reference, &tw, parallel);
+        dif_with(NttKernel::Scalar, &mut reference, &tw, parallel);
         // Spot-check the scalar kernel itself against the naive sum.
         let w = Fp::root_of_unity(log_n).unwrap();
         for i in [0, 1, 5, n / 3, n - 1] {
@@ -102,7 +102,7 @@ fn kernels_agree_on_blocked_and_parallel_sizes() {
             }
             assert_eq!(reference[bit_reverse(i, log_n)], acc.value(), "i={i}");
         }
-        for kernel in Kernel::supported() {
+        for kernel in NttKernel::supported() {
             let mut a = x.clone();
             dif_with(kernel, &mut a, &tw, parallel);
             assert_eq!(a, reference, "{kernel:?} DIF n={n} parallel={parallel}");
@@ -123,7 +123,7 @@ fn kernels_agree_on_blocked_and_parallel_sizes() {
 #[test]
 fn butterflies_and_products_match_scalar_arithmetic_on_edge_values() {
     let n = 64;
-    for kernel in Kernel::supported() {
+    for kernel in NttKernel::supported() {
         for seed in 0..4 {
             let a = raw_values(seed, n);
             let mut b = raw_values(seed + 10, n);
@@ -176,7 +176,7 @@ fn lde_is_identical_on_every_kernel() {
             .into_iter()
             .map(canonical)
             .collect();
-        for source in [Source::Evaluations, Source::Coefficients] {
+        for source in [LdeInput::Evaluations, LdeInput::Coefficients] {
             for input in Order::ALL {
                 for output in Order::ALL {
                     let p = LdeParams {
@@ -188,9 +188,9 @@ fn lde_is_identical_on_every_kernel() {
                         output,
                     };
                     let mut reference = vec![0u64; n << log_b];
-                    lde_column_with(Kernel::Scalar, &src, &mut reference, &p, parallel);
+                    lde_column_with(NttKernel::Scalar, &src, &mut reference, &p, parallel);
                     assert!(reference.iter().all(|&v| v < P));
-                    for kernel in Kernel::supported() {
+                    for kernel in NttKernel::supported() {
                         let mut out = vec![0u64; n << log_b];
                         lde_column_with(kernel, &src, &mut out, &p, parallel);
                         assert_eq!(out, reference, "{kernel:?} n={n} {input:?}->{output:?}");
@@ -205,14 +205,14 @@ fn lde_is_identical_on_every_kernel() {
 #[cfg(target_arch = "x86_64")]
 fn avx512_kernel_is_detected_when_the_cpu_has_it() {
     let has = is_x86_feature_detected!("avx512f");
-    assert_eq!(Kernel::supported().contains(&Kernel::Avx512), has);
-    assert_eq!(Kernel::detect() == Kernel::Avx512, has);
-    assert_eq!(Kernel::supported().last(), Some(&Kernel::Scalar));
+    assert_eq!(NttKernel::supported().contains(&NttKernel::Avx512), has);
+    assert_eq!(NttKernel::detect() == NttKernel::Avx512, has);
+    assert_eq!(NttKernel::supported().last(), Some(&NttKernel::Scalar));
 }
 
 #[test]
 fn scratch_buffer_has_the_requested_length_and_nests() {
-    use crate::ntt_scratch::with_buffer;
+    use crate::ntt::scratch::with_buffer;
     let outer = with_buffer(100, |a| {
         assert_eq!(a.len(), 100);
         a.fill(7);
