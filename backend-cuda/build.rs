@@ -1,6 +1,15 @@
 //! Compiles every `../kernels/*.cu` with nvcc into a fatbin (cubins for sm_80
 //! and sm_90, plus compute_90 PTX for newer GPUs) and generates
-//! `$OUT_DIR/fatbins.rs`, which embeds them as `FATBINS: &[(name, bytes)]`.
+//! `$OUT_DIR/kernels.rs`:
+//!
+//! * `FATBINS: &[(module, bytes)]`, the embedded fatbins;
+//! * `KernelId`, one variant per `extern "C" __global__` function found in
+//!   the sources (the launchers name kernels by these variants, so a
+//!   misspelt or removed kernel is a compile error, and the device resolves
+//!   all of them once when it opens);
+//! * `ABI_*`: the size and alignment of every kernel-argument struct, from
+//!   `kernels/abi_layouts.cuh`, which `kernels/abi_check.cu` asserts against
+//!   the C structs and `src/args.rs` against its `#[repr(C)]` mirrors.
 //!
 //! nvcc is taken from `$NVCC`, else `$CUDA_PATH/bin/nvcc`, else
 //! `/usr/local/cuda/bin/nvcc`, else `nvcc` on the PATH.
@@ -97,6 +106,15 @@ fn main() {
         "/// Kernel modules compiled from `kernels/*.cu`: (file stem, fatbin).\n\
          pub(crate) const FATBINS: &[(&str, &[u8])] = &[\n",
     );
+    let mut kernels_found: Vec<(String, String)> = Vec::new();
+    for src in &units {
+        let module = src.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(src)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", src.display()));
+        for name in kernel_names(&text) {
+            kernels_found.push((module.clone(), name));
+        }
+    }
     for (name, dst, output) in results {
         let output = output.unwrap_or_else(|e| panic!("failed to run {}: {e}", nvcc.display()));
         if !output.status.success() {
@@ -106,11 +124,103 @@ fn main() {
                 String::from_utf8_lossy(&output.stderr)
             );
         }
+        // A unit of compile-time checks only (abi_check.cu): nothing to load.
+        if !kernels_found.iter().any(|(module, _)| *module == name) {
+            continue;
+        }
         generated.push_str(&format!(
             "    ({name:?}, include_bytes!({:?})),\n",
             dst.display().to_string()
         ));
     }
     generated.push_str("];\n");
-    std::fs::write(out.join("fatbins.rs"), generated).expect("write fatbins.rs");
+    generated.push_str(&kernel_id_enum(&kernels_found));
+    generated.push_str(&abi_layouts(&kernels.join("abi_layouts.cuh")));
+    std::fs::write(out.join("kernels.rs"), generated).expect("write kernels.rs");
+}
+
+/// The names of the `extern "C" __global__` functions of a source, in order
+/// (an optional `__launch_bounds__(...)` between `void` and the name).
+fn kernel_names(text: &str) -> Vec<String> {
+    const MARK: &str = "extern \"C\" __global__ void";
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        let mut s = rest[at + MARK.len()..].trim_start();
+        if let Some(after) = s.strip_prefix("__launch_bounds__") {
+            let close = after.find(')').expect("__launch_bounds__(...) is closed");
+            s = after[close + 1..].trim_start();
+        }
+        let end = s
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(s.len());
+        names.push(s[..end].to_string());
+        rest = &s[end..];
+    }
+    names
+}
+
+/// `snake_case` to `CamelCase`.
+fn camel(name: &str) -> String {
+    name.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The `KernelId` enum of every kernel found, with its module and name.
+fn kernel_id_enum(kernels: &[(String, String)]) -> String {
+    let mut variants = String::new();
+    let mut modules = String::new();
+    let mut names = String::new();
+    let mut all = String::new();
+    for (module, name) in kernels {
+        let v = camel(name);
+        variants.push_str(&format!(
+            "    /// `{name}` of `kernels/{module}.cu`.\n    {v},\n"
+        ));
+        modules.push_str(&format!("            KernelId::{v} => {module:?},\n"));
+        names.push_str(&format!("            KernelId::{v} => {name:?},\n"));
+        all.push_str(&format!("        KernelId::{v},\n"));
+    }
+    format!(
+        "\n/// Every `extern \"C\" __global__` kernel of `kernels/*.cu`.\n\
+         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]\n\
+         pub enum KernelId {{\n{variants}}}\n\n\
+         impl KernelId {{\n\
+         \x20   /// Every kernel, in `KernelId as usize` order.\n\
+         \x20   pub const ALL: [KernelId; {count}] = [\n{all}    ];\n\n\
+         \x20   /// The module (file stem of `kernels/*.cu`) holding the kernel.\n\
+         \x20   pub const fn module(self) -> &'static str {{\n        match self {{\n{modules}        }}\n    }}\n\n\
+         \x20   /// The kernel's `extern \"C\"` name.\n\
+         \x20   pub const fn name(self) -> &'static str {{\n        match self {{\n{names}        }}\n    }}\n}}\n",
+        count = kernels.len()
+    )
+}
+
+/// The `ABI_*` layout constants of `kernels/abi_layouts.cuh`, one per
+/// `ABI_STRUCT(C type, NAME, size, align)` line.
+fn abi_layouts(table: &Path) -> String {
+    let text = std::fs::read_to_string(table)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", table.display()));
+    let mut out = String::from("\n");
+    for line in text.lines().filter(|l| l.starts_with("ABI_STRUCT(")) {
+        let args: Vec<&str> = line["ABI_STRUCT(".len()..]
+            .trim_end_matches(')')
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let [c_type, name, size, align] = args[..] else {
+            panic!("malformed line in {}: {line}", table.display());
+        };
+        out.push_str(&format!(
+            "/// Layout of `{c_type}` (kernels/abi_layouts.cuh): (size, alignment).\n\
+             pub(crate) const {name}: (usize, usize) = ({size}, {align});\n"
+        ));
+    }
+    out
 }

@@ -5,10 +5,7 @@
 // order and stops at the first batch with a hit, so the answer is the
 // smallest valid nonce overall, whatever the schedule.
 #include "keccak.cuh"
-
-struct Seed {
-    uint64_t lanes[4];  // the seed's 32 bytes as little-endian lanes
-};
+#include "kernel_args.cuh"
 
 extern "C" __global__ void grind(Seed seed, uint64_t start, uint64_t count, uint32_t bits,
                                  unsigned long long* result) {

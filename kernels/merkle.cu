@@ -9,12 +9,7 @@
 // as LIMBS big-endian u64 words (c0, c1, c2 for Fp3): backend_api::hash_leaf.
 // Nodes hash NODE_PREFIX || left || right: backend_api::hash_node.
 #include "keccak.cuh"
-
-// One committed matrix: column-major, element (r, c) at ptr[(c * height + r) * LIMBS].
-struct MatrixRef {
-    const uint64_t* ptr;
-    uint64_t width;
-};
+#include "kernel_args.cuh"
 
 // Produces the words of one leaf in hashing order.
 template <int LIMBS>

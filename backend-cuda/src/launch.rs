@@ -3,8 +3,8 @@
 //! Usage from a launcher module:
 //!
 //! ```ignore
-//! use crate::launch::{Grid, kernel};
-//! let k = kernel(dev, "fri", "fri_fold")?;          // module = kernels/fri.cu
+//! use crate::launch::{kernel, Grid, KernelId};
+//! let k = kernel(dev, KernelId::FriFold);           // kernels/fri.cu
 //! let grid = Grid::linear(n, 256, dev)?;            // ceil(n / 256) blocks of 256
 //! let (src, dst, n32) = (input.as_raw(), out.as_raw(), n as u32);
 //! // SAFETY: the argument list matches the kernel's C signature
@@ -25,6 +25,7 @@
 
 use crate::ctx::CudaCtx;
 use crate::device::CudaDevice;
+pub use crate::device::KernelId;
 use crate::error::{check, too_large};
 use backend_api::DeviceResult;
 use cust::sys as cu;
@@ -42,14 +43,12 @@ unsafe impl Send for Kernel {}
 // SAFETY: see `Send`.
 unsafe impl Sync for Kernel {}
 
-/// Looks up `name` in the module compiled from `kernels/<module>.cu`
-/// (cached after the first lookup). `Unsupported` if the module or kernel is
-/// missing.
-pub fn kernel(dev: &CudaDevice, module: &'static str, name: &'static str) -> DeviceResult<Kernel> {
-    Ok(Kernel {
-        func: dev.inner.function(module, name)?,
-        name,
-    })
+/// The kernel `id` (resolved when the device opened: no lookup, no lock).
+pub fn kernel(dev: &CudaDevice, id: KernelId) -> Kernel {
+    Kernel {
+        func: dev.inner.function(id),
+        name: id.name(),
+    }
 }
 
 /// A launch shape: blocks in x and y, threads per block, dynamic shared memory.

@@ -14,6 +14,7 @@
 //!   `primitives/` (one module per `kernels/*.cu`); `backend_api` checks
 //!   every call's arguments and results around it.
 
+mod args;
 mod backend;
 mod ctx;
 mod device;

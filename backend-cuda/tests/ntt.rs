@@ -442,7 +442,7 @@ fn pass_arithmetic_matches_the_host_field() {
     let da = DeviceAlloc::from_words(&ctx, &a).unwrap();
     let db = DeviceAlloc::from_words(&ctx, &b).unwrap();
     let out = DeviceAlloc::new(&ctx, 3 * n * 8).unwrap();
-    let k = launch::kernel(&dev, "ntt", "ntt_field_check").unwrap();
+    let k = launch::kernel(&dev, launch::KernelId::NttFieldCheck);
     let grid = launch::Grid::linear(n, 256, &dev).unwrap();
     let (po, pa, pb, count) = (out.as_raw(), da.as_raw(), db.as_raw(), n as u64);
     // SAFETY: matches `ntt_field_check(uint64_t*, const uint64_t*, const

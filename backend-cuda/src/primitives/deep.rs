@@ -2,10 +2,10 @@
 //! per-point constants `B_g = sum gamma^k v_{p,c}` from the host, the
 //! denominators `1/(x - z_p)` by one batch inverse.
 
-use super::fri::fp3_words;
 use super::inverse::invert_in_place;
-use super::ood::power_table;
-use crate::launch::{kernel, Grid};
+use crate::args::fp3_words;
+use crate::args::power_table;
+use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
 use backend_api::{Coset, DeepOpening, DeviceResult, ElemKind, Fp, Fp3, Matrix, Order};
 
@@ -89,8 +89,8 @@ pub(crate) fn compose(
     let dinv = CudaBuffer::<Fp3>::uninit(ctx, n * points.len())?;
     let out = CudaBuffer::<Fp3>::uninit(ctx, n)?;
 
-    let denoms = kernel(dev, "deep", "deep_denominators")?;
-    let combine = kernel(dev, "deep", "deep_combine")?;
+    let denoms = kernel(dev, KernelId::DeepDenominators);
+    let combine = kernel(dev, KernelId::DeepCombine);
     let grid = Grid::linear(n, 256, dev)?;
     let omega = power_table(domain.omega());
     let (d_ptr, n64, log_n, bitrev, shift, p_ptr, np) = (

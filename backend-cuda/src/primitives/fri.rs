@@ -1,14 +1,10 @@
 //! FRI folding (kernels/fri.cu); the formula and point order are those of
 //! `ProverDevice::fri_fold`.
 
-use crate::launch::{kernel, Grid};
+use crate::args::fp3_words;
+use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
 use backend_api::{DeviceResult, Fp, Fp3, Matrix};
-
-/// `[c0, c1, c2]` as the kernel's `gl::Fp3` parameter.
-pub(crate) fn fp3_words(x: Fp3) -> [u64; 3] {
-    x.coeffs().map(Fp::value)
-}
 
 pub(crate) fn fold(
     dev: &CudaDevice,
@@ -20,7 +16,7 @@ pub(crate) fn fold(
 ) -> DeviceResult<CudaMatrix<Fp3>> {
     let half = codeword.height() / 2;
     let log_half = log_n - 1;
-    let k = kernel(dev, "fri", "fri_fold")?;
+    let k = kernel(dev, KernelId::FriFold);
     let grid = Grid::linear(half, 256, dev)?;
     let out = CudaBuffer::<Fp3>::uninit(ctx, half)?;
     let omega_inv = Fp::root_of_unity(log_n)

@@ -1,7 +1,8 @@
 //! Proof-of-work grinding (kernels/grind.cu): ordered batches of nonces,
 //! the smallest valid nonce of the first batch that has one.
 
-use crate::launch::{kernel, Grid};
+use crate::args::seed_lanes;
+use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaCtx, CudaDevice, DeviceAlloc};
 use backend_api::{DeviceError, DeviceResult, Digest};
 
@@ -20,10 +21,8 @@ pub(crate) fn grind(
     if bits == 0 {
         return Ok(0);
     }
-    let k = kernel(dev, "grind", "grind")?;
-    let lanes: [u64; 4] = std::array::from_fn(|i| {
-        u64::from_le_bytes(seed[8 * i..8 * i + 8].try_into().expect("8 bytes"))
-    });
+    let k = kernel(dev, KernelId::Grind);
+    let lanes = seed_lanes(seed);
     let result = DeviceAlloc::new(ctx, 8)?;
     let threads_total = (dev.properties().sm_count as usize).max(1) * 2048;
     let batch = batch_len(bits);

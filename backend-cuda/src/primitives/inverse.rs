@@ -3,7 +3,7 @@
 //! (one per block of 1024 elements, all in parallel), then each block's
 //! product tree and back-propagation.
 
-use crate::launch::{kernel, Grid};
+use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, DeviceAlloc};
 use backend_api::{DeviceElem, DeviceResult, ElemKind};
 use cust::sys::CUdeviceptr;
@@ -31,37 +31,26 @@ pub(crate) fn invert_in_place(
     if n == 0 {
         return Ok(());
     }
-    let (suffix, elem_bytes) = match kind {
-        ElemKind::Base => ("base", 8),
-        ElemKind::Ext => ("ext", 24),
+    use KernelId::*;
+    let (totals_k, invert_k, apply_k, elem_bytes) = match kind {
+        ElemKind::Base => (
+            BatchInverseTotalsBase,
+            BatchInverseInvertBase,
+            BatchInverseApplyBase,
+            8,
+        ),
+        ElemKind::Ext => (
+            BatchInverseTotalsExt,
+            BatchInverseInvertExt,
+            BatchInverseApplyExt,
+            24,
+        ),
     };
-    let totals_k = kernel(
-        dev,
-        "inverse",
-        pick(
-            suffix,
-            "batch_inverse_totals_base",
-            "batch_inverse_totals_ext",
-        ),
-    )?;
-    let invert_k = kernel(
-        dev,
-        "inverse",
-        pick(
-            suffix,
-            "batch_inverse_invert_base",
-            "batch_inverse_invert_ext",
-        ),
-    )?;
-    let apply_k = kernel(
-        dev,
-        "inverse",
-        pick(
-            suffix,
-            "batch_inverse_apply_base",
-            "batch_inverse_apply_ext",
-        ),
-    )?;
+    let (totals_k, invert_k, apply_k) = (
+        kernel(dev, totals_k),
+        kernel(dev, invert_k),
+        kernel(dev, apply_k),
+    );
     let blocks = n.div_ceil(CHUNK);
     let grid = Grid::blocks(blocks, 256, dev)?;
     let invert_grid = Grid::linear(blocks, 128, dev)?;
@@ -75,13 +64,5 @@ pub(crate) fn invert_in_place(
         crate::launch!(ctx, totals_k, grid; ptr, n64, t_ptr)?;
         crate::launch!(ctx, invert_k, invert_grid; t_ptr, b64)?;
         crate::launch!(ctx, apply_k, grid; ptr, n64, t_ptr)
-    }
-}
-
-fn pick(suffix: &str, base: &'static str, ext: &'static str) -> &'static str {
-    if suffix == "base" {
-        base
-    } else {
-        ext
     }
 }

@@ -8,9 +8,9 @@
 //! their offsets), exact in the field and so independent of the launch
 //! shape.
 
-use super::fri::fp3_words;
 use super::inverse::invert_in_place;
-use crate::launch::{kernel, Grid};
+use crate::args::fp3_words;
+use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
 use backend_api::logup::{logup_aux_width, logup_term_columns};
 use backend_api::{
@@ -101,7 +101,7 @@ fn launch_fingerprints(
     z: Fp3,
     out: &CudaBuffer<Fp3>,
 ) -> DeviceResult<()> {
-    let k = kernel(dev, "logup", "logup_fingerprints")?;
+    let k = kernel(dev, KernelId::LogupFingerprints);
     let n = trace.main.height();
     let grid = Grid::linear(n, 256, dev)?;
     let (main_ptr, pre_ptr) = trace_ptrs(trace);
@@ -152,7 +152,7 @@ pub(crate) fn aux_trace(
 
     let width = logup_aux_width(kcount);
     let aux = CudaBuffer::<Fp3>::uninit(ctx, n * width)?;
-    let terms = kernel(dev, "logup", "logup_terms")?;
+    let terms = kernel(dev, KernelId::LogupTerms);
     let grid = Grid::linear(n, 256, dev)?;
     let (main_ptr, pre_ptr) = trace_ptrs(trace);
     let (n64, table_ptr, count, finv_ptr, aux_ptr) = (
@@ -192,9 +192,9 @@ pub(crate) fn prefix_sum_in_place(
 ) -> DeviceResult<()> {
     let blocks = n.div_ceil(SCAN_CHUNK);
     let sums = CudaBuffer::<Fp3>::uninit(ctx, blocks)?;
-    let k1 = kernel(dev, "logup", "scan_block_sums")?;
-    let k2 = kernel(dev, "logup", "scan_block_offsets")?;
-    let k3 = kernel(dev, "logup", "scan_apply")?;
+    let k1 = kernel(dev, KernelId::ScanBlockSums);
+    let k2 = kernel(dev, KernelId::ScanBlockOffsets);
+    let k3 = kernel(dev, KernelId::ScanApply);
     let grid = Grid::blocks(blocks, 256, dev)?;
     let (n64, b64, sums_ptr) = (n as u64, blocks as u64, sums.as_raw());
     // SAFETY: signatures scan_block_sums(const Fp3*, uint64_t, Fp3*),

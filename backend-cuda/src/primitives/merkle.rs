@@ -4,7 +4,8 @@
 //! first) stay in device memory; a commit brings back only the root, an
 //! opening only the requested leaves' values and their sibling digests.
 
-use crate::launch::{kernel, Grid};
+use crate::args::matrix_refs;
+use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
 use backend_api::{
     DeviceElem, DeviceResult, Digest, ElemKind, Fp, MerkleOpening, MerkleShape, MerkleTree,
@@ -30,16 +31,12 @@ impl MerkleTree for CudaMerkleTree {
 /// Levels one `merkle_nodes` launch builds: 2^(levels-1) <= 256 threads.
 const MAX_FUSED_LEVELS: u32 = 9;
 
-/// The device table of `struct MatrixRef { ptr, width }`.
+/// The device table of the kernels' `MatrixRef`s.
 fn matrix_table<T: DeviceElem>(
     ctx: &CudaCtx,
     matrices: &[&CudaMatrix<T>],
 ) -> DeviceResult<DeviceAlloc> {
-    let words: Vec<u64> = matrices
-        .iter()
-        .flat_map(|m| [m.buffer().as_raw(), m.width() as u64])
-        .collect();
-    DeviceAlloc::from_words(ctx, &words)
+    DeviceAlloc::from_words(ctx, &matrix_refs(matrices))
 }
 
 fn words_per_leaf<T: DeviceElem>(shape: &MerkleShape) -> DeviceResult<u64> {
@@ -70,10 +67,10 @@ pub(crate) fn commit<T: DeviceElem>(
         .map_err(|_| crate::error::too_large("merkle_commit", "too many matrices"))?;
     let wpl = words_per_leaf::<T>(&shape)?;
     let leaf_kernel = match T::KIND {
-        ElemKind::Base => kernel(dev, "merkle", "merkle_leaves_base")?,
-        ElemKind::Ext => kernel(dev, "merkle", "merkle_leaves_ext")?,
+        ElemKind::Base => kernel(dev, KernelId::MerkleLeavesBase),
+        ElemKind::Ext => kernel(dev, KernelId::MerkleLeavesExt),
     };
-    let nodes_kernel = kernel(dev, "merkle", "merkle_nodes")?;
+    let nodes_kernel = kernel(dev, KernelId::MerkleNodes);
     let leaf_grid = Grid::linear(leaves, 128, dev)?;
 
     let table = matrix_table(ctx, matrices)?;
@@ -124,12 +121,11 @@ pub(crate) fn open<T: DeviceElem>(
     let per_opening = wpl as usize + 4 * depth as usize;
     let gather = kernel(
         dev,
-        "merkle",
         match T::KIND {
-            ElemKind::Base => "merkle_open_base",
-            ElemKind::Ext => "merkle_open_ext",
+            ElemKind::Base => KernelId::MerkleOpenBase,
+            ElemKind::Ext => KernelId::MerkleOpenExt,
         },
-    )?;
+    );
     let nmats = matrices.len() as u32;
     let table = matrix_table(ctx, matrices)?;
     let indices: Vec<u64> = leaf_indices.iter().map(|&i| i as u64).collect();

@@ -1,25 +1,14 @@
 //! Out-of-domain evaluation (kernels/ood.cu), barycentric, with fixed-shape
 //! reductions; the `(z^n - 1)/n` factor is applied on the host.
 
-use super::fri::fp3_words;
 use super::inverse::invert_in_place;
-use crate::launch::{kernel, Grid};
+use crate::args::{fp3_words, power_table};
+use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
 use backend_api::{DeviceElem, DeviceResult, ElemKind, Fp, Fp3};
 
 /// Rows per reduction block (OOD_CHUNK of the kernel).
 const OOD_CHUNK: usize = 256 * 16;
-
-/// `[g^(2^b) for b in 0..32]`, the kernels' `PowerTable`.
-pub(crate) fn power_table(g: Fp) -> [u64; 32] {
-    let mut t = [0u64; 32];
-    let mut p = g;
-    for x in t.iter_mut() {
-        *x = p.value();
-        p = p.square();
-    }
-    t
-}
 
 pub(crate) fn evaluate<T: DeviceElem>(
     dev: &CudaDevice,
@@ -32,13 +21,13 @@ pub(crate) fn evaluate<T: DeviceElem>(
     let cols = evals.width();
     let omega = Fp::root_of_unity(log_n).expect("checked height <= 2^32");
     let table = power_table(omega);
-    let denoms = kernel(dev, "ood", "ood_denominators")?;
-    let scale = kernel(dev, "ood", "ood_scale_weights")?;
+    let denoms = kernel(dev, KernelId::OodDenominators);
+    let scale = kernel(dev, KernelId::OodScaleWeights);
     let partial = match T::KIND {
-        ElemKind::Base => kernel(dev, "ood", "ood_partial_base")?,
-        ElemKind::Ext => kernel(dev, "ood", "ood_partial_ext")?,
+        ElemKind::Base => kernel(dev, KernelId::OodPartialBase),
+        ElemKind::Ext => kernel(dev, KernelId::OodPartialExt),
     };
-    let finish = kernel(dev, "ood", "ood_finish")?;
+    let finish = kernel(dev, KernelId::OodFinish);
     let rows = Grid::linear(n, 256, dev)?;
     let blocks = n.div_ceil(OOD_CHUNK);
     let part_grid = Grid::blocks_2d(blocks, cols, 256, dev)?;

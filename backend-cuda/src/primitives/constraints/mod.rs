@@ -18,50 +18,23 @@
 mod program;
 
 use self::program::{compile, Program};
-use crate::launch::{kernel, Grid};
-use crate::primitives::fri::fp3_words;
+use crate::args::fp3_words;
+use crate::args::power_table;
+use crate::args::EvalArgs;
+use crate::launch::{kernel, Grid, KernelId};
 use crate::primitives::inverse::invert_in_place;
-use crate::primitives::ood::power_table;
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{DeviceResult, ElemKind, Fp, Fp3, Matrix, TraceColumns};
-use cust::sys::CUdeviceptr;
 
 const THREADS: u32 = 256;
 /// Slot counts of the local-memory kernel variants (kernels/constraints.cu).
-const LOCAL_VARIANTS: [(usize, &str); 2] = [
-    (16, "constraints_eval_local16"),
-    (48, "constraints_eval_local48"),
+const LOCAL_VARIANTS: [(usize, KernelId); 2] = [
+    (16, KernelId::ConstraintsEvalLocal16),
+    (48, KernelId::ConstraintsEvalLocal48),
 ];
 /// Upper bound on the global scratch of one chunk, in bytes.
 const SCRATCH_BUDGET: usize = 256 << 20;
-
-/// Mirrors `EvalArgs` of kernels/constraints_program.cuh.
-#[repr(C)]
-#[derive(Copy, Clone, Debug)]
-struct EvalArgs {
-    program: CUdeviceptr,
-    pool: CUdeviceptr,
-    powers: CUdeviceptr,
-    main: CUdeviceptr,
-    pre: CUdeviceptr,
-    aux: CUdeviceptr,
-    periodic: CUdeviceptr,
-    first: CUdeviceptr,
-    last: CUdeviceptr,
-    last_factor: CUdeviceptr,
-    every: CUdeviceptr,
-    out: CUdeviceptr,
-    scratch: CUdeviceptr,
-    lde_height: u64,
-    m: u64,
-    step: u64,
-    q_mask: u64,
-    start: u64,
-    count: u64,
-    program_len: u32,
-    log_eval: u32,
-}
 
 /// Word offsets of the parts of a program upload.
 struct ProgramLayout {
@@ -122,13 +95,13 @@ pub(crate) fn evaluate(
     let omega_q = Fp::root_of_unity(q.trailing_zeros()).expect("q <= M");
 
     // Kernels first: a missing one fails before any allocation or launch.
-    let zk = kernel(dev, "constraints", "constraints_zerofiers")?;
+    let zk = kernel(dev, KernelId::ConstraintsZerofiers);
     let local = LOCAL_VARIANTS
         .iter()
         .find(|(slots, _)| program.slots <= *slots);
     let eval = match local {
-        Some((_, name)) => kernel(dev, "constraints", name)?,
-        None => kernel(dev, "constraints", "constraints_eval_global")?,
+        Some(&(_, id)) => kernel(dev, id),
+        None => kernel(dev, KernelId::ConstraintsEvalGlobal),
     };
 
     // Zerofier tables: [first: M][last: M][every: q] inverted, last_factor: M.

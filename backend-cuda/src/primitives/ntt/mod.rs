@@ -28,47 +28,20 @@
 
 mod plan;
 
+use crate::args::NttPassParams;
 use crate::error::check as check_cu;
-use crate::launch::{kernel, Grid, Kernel};
+use crate::launch::{kernel, Grid, Kernel, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
 use backend_api::{DeviceElem, DeviceError, DeviceResult, Fp, Matrix, NttDirection, Order};
 use cust::sys as cu;
 use plan::dif_passes;
 
-const MODULE: &str = "ntt";
 const THREADS: u32 = 256;
 /// Threads per block of the tiled bit reversal (`bitrev_tiled::THREADS`).
 const BITREV_THREADS: u32 = 256;
 /// The largest blowup (log2) whose bit-reversed LDE runs as independent
 /// size-n transforms per coset (the per-coset scale tables grow with it).
 const MAX_SPLIT_LOG_B: u32 = 4;
-
-/// `NttPass` of `kernels/ntt.cu`, field for field.
-#[repr(C)]
-#[derive(Copy, Clone, Debug, Default)]
-struct NttPassParams {
-    dst: u64,
-    src: u64,
-    w12: u64,
-    tw_lo: u64,
-    tw_hi: u64,
-    scale_lo: u64,
-    scale_hi: u64,
-    columns: u64,
-    log_n: u32,
-    log_m: u32,
-    log_g: u32,
-    log_c: u32,
-    log_tw: u32,
-    dif: u32,
-    inverse: u32,
-    src_mode: u32,
-    src_log_n: u32,
-    scale_load: u32,
-    scale_store: u32,
-    log_b: u32,
-    scale_stride: u64,
-}
 
 /// Where the first pass reads from (`SrcMode` of the kernel).
 #[derive(Copy, Clone, Debug)]
@@ -127,7 +100,7 @@ fn powers(
     scale: Fp,
     count: usize,
 ) -> DeviceResult<()> {
-    let k = kernel(dev, MODULE, "ntt_powers")?;
+    let k = kernel(dev, KernelId::NttPowers);
     let grid = Grid::linear(count, THREADS, dev)?;
     let (base, scale, count) = (base.value(), scale.value(), count as u64);
     // SAFETY: matches `ntt_powers(uint64_t*, uint64_t, uint64_t, uint64_t)`;
@@ -138,7 +111,7 @@ fn powers(
 
 /// Launches the stage-major twiddle table of `omega12` into `out` (4095 u64).
 fn stage_twiddles(dev: &CudaDevice, ctx: &CudaCtx, out: u64, omega12: Fp) -> DeviceResult<()> {
-    let k = kernel(dev, MODULE, "ntt_stage_twiddles")?;
+    let k = kernel(dev, KernelId::NttStageTwiddles);
     let grid = Grid::linear(4095, THREADS, dev)?;
     let omega12 = omega12.value();
     // SAFETY: matches `ntt_stage_twiddles(uint64_t*, uint64_t)`; `out` has
@@ -222,17 +195,17 @@ impl Kernels {
     fn for_elem<T: DeviceElem>(dev: &CudaDevice) -> DeviceResult<Kernels> {
         let (pass, bitrev, bitrev_tiled, bitrev_tile_log, limbs, tile_log) = match T::LIMBS {
             1 => (
-                "ntt_pass_fp",
-                "ntt_bitrev_fp",
-                "ntt_bitrev_tiled_fp",
+                KernelId::NttPassFp,
+                KernelId::NttBitrevFp,
+                KernelId::NttBitrevTiledFp,
                 5,
                 1,
                 12,
             ),
             3 => (
-                "ntt_pass_fp3",
-                "ntt_bitrev_fp3",
-                "ntt_bitrev_tiled_fp3",
+                KernelId::NttPassFp3,
+                KernelId::NttBitrevFp3,
+                KernelId::NttBitrevTiledFp3,
                 4,
                 3,
                 11,
@@ -245,9 +218,9 @@ impl Kernels {
             }
         };
         let k = Kernels {
-            pass: kernel(dev, MODULE, pass)?,
-            bitrev: kernel(dev, MODULE, bitrev)?,
-            bitrev_tiled: kernel(dev, MODULE, bitrev_tiled)?,
+            pass: kernel(dev, pass),
+            bitrev: kernel(dev, bitrev),
+            bitrev_tiled: kernel(dev, bitrev_tiled),
             bitrev_tile_log,
             limbs,
             tile_log,
@@ -432,7 +405,15 @@ pub fn ntt<T: DeviceElem>(
         }
         (Order::BitReversed, Order::Natural) => {
             let (l, s) = scales(inverse, scale.is_some(), false, true);
-            t.run(data, FirstPassInput::Same(data), log_n, false, inverse, l, s)
+            t.run(
+                data,
+                FirstPassInput::Same(data),
+                log_n,
+                false,
+                inverse,
+                l,
+                s,
+            )
         }
         (Order::Natural, Order::Natural) => {
             let (l, s) = scales(inverse, scale.is_some(), true, false);
