@@ -202,7 +202,7 @@ impl<D: ProverDevice> Run<'_, D> {
 
     fn constraints(&self) -> DeviceResult<Vec<u8>> {
         let mut rng = SplitMix64::new(101);
-        let system = crate::suite::sample_system_with(true, true);
+        let system = crate::fixtures::sample_system_with(true, true);
         let domain = CompositionDomain {
             log_n: 3,
             log_eval: 4,
@@ -337,7 +337,7 @@ pub fn digests<D: ProverDevice>(dev: &D) -> DeviceResult<Vec<GoldenDigest>> {
         ),
         g(
             "constraints",
-            "sample system with aux, preprocessed and periodic columns (conformance::suite::sample_system_with(true, true)), periodic tables of 2 and 16, n 8, LDE 32, eval 16, shift 7, seed 101",
+            "sample system with aux, preprocessed and periodic columns (conformance::fixtures::sample_system_with(true, true)), periodic tables of 2 and 16, n 8, LDE 32, eval 16, shift 7, seed 101",
             r.constraints()?,
         ),
     ])

@@ -13,6 +13,7 @@
 //! See `docs/ADDING_A_BACKEND.md`.
 
 pub mod dual;
+pub mod fixtures;
 pub mod golden;
 mod macros;
 pub mod reference;

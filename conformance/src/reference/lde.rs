@@ -1,8 +1,7 @@
 //! LDE by naive interpolation (inverse DFT over `H_n`) followed by naive
 //! evaluation (Horner) at every point of the target coset.
 
-use super::ntt::{horner, inverse_column};
-use super::order::to_natural;
+use crate::fixtures::{horner, naive_idft, to_natural};
 use backend_api::{Coset, DeviceElem, DeviceResult, Fp, HostMatrix, Order};
 
 /// Evaluates `sum_j coeffs[j] x^j` at every point of
@@ -28,7 +27,7 @@ fn extend<T: DeviceElem>(
         .map(|c| {
             let natural = to_natural(m.column(c), input);
             let coeffs = if from_evals {
-                inverse_column(&natural, Fp::ONE)
+                naive_idft(&natural, Fp::ONE)
             } else {
                 natural
             };

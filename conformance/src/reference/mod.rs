@@ -17,7 +17,6 @@ mod logup;
 mod merkle;
 mod ntt;
 mod ood;
-mod order;
 
 pub use merkle::ReferenceTree;
 

@@ -2,7 +2,7 @@
 //! inverse DFT, then Horner at each point. It does not use the barycentric
 //! formula, so it cross-checks a backend that does.
 
-use super::ntt::inverse_column;
+use crate::fixtures::naive_idft;
 use backend_api::{DeviceElem, DeviceResult, Fp, Fp3, HostMatrix};
 
 pub(crate) fn evaluate<T: DeviceElem>(
@@ -11,7 +11,7 @@ pub(crate) fn evaluate<T: DeviceElem>(
 ) -> DeviceResult<Vec<Vec<Fp3>>> {
     let coeffs: Vec<Vec<T>> = evals
         .columns()
-        .map(|col| inverse_column(col, Fp::ONE))
+        .map(|col| naive_idft(col, Fp::ONE))
         .collect();
     Ok(points
         .iter()

@@ -421,7 +421,7 @@ fn constraints_case<D: ProverDevice>(
 ) {
     let h = Harness::new(dev);
     let mut c = ConstraintCall {
-        system: super::constraints::sample_system_with(true, true),
+        system: crate::fixtures::sample_system_with(true, true),
         main_width: 3,
         pre_width: Some(1),
         aux: true,

@@ -2,119 +2,19 @@
 //! matrices, and at a large size on a real trace whose composition must be a
 //! polynomial of degree below the trace length.
 
-use super::util::{assert_same, ok, random_matrix, rng, sample_positions, Harness};
+use super::util::{assert_same, ok, rng, sample_positions, Harness};
 use super::SuiteConfig;
-use backend_api::expr::{
-    zerofier_inverses, CompositionDomain, ConstraintParams, ConstraintSystem, LeafValues, RowSet,
-};
+use crate::fixtures::{random_inputs, sample_system_with, ConstraintInputs};
+use crate::ReferenceDevice;
+use backend_api::expr::{zerofier_inverses, CompositionDomain, ConstraintSystem, LeafValues};
 use backend_api::periodic::{periodic_table, periodic_value};
 use backend_api::rng::SplitMix64;
 use backend_api::{Fp, Fp3, HostMatrix, NttDirection, Order, ProverDevice, TraceColumns};
 
-/// Main columns `a, b, c`, optionally one aux column `d`, optionally one
-/// preprocessed column `e` and two periodic columns `u, v`; two challenges,
-/// two public inputs:
-///
-/// * transition: `a' - b`, `b' - (a + b)` (Fibonacci);
-/// * first row: `a - public_0`; last row: `b - public_1`;
-/// * every row: `c - a * b`, or with the fixed columns `c - a * b - u * e'`;
-/// * with the fixed columns, first row `e - v`;
-/// * with aux, every row `d - ch_0 * a` and transition `d' - ch_0 * b`,
-///   plus a constant-only term `(ch_1 - ch_1) * 3` (always zero).
-pub fn sample_system(with_aux: bool) -> ConstraintSystem {
-    sample_system_with(with_aux, false)
-}
-
-/// [`sample_system`], with the preprocessed and periodic columns when
-/// `with_fixed`.
-pub fn sample_system_with(with_aux: bool, with_fixed: bool) -> ConstraintSystem {
-    let fixed = usize::from(with_fixed);
-    let mut s = ConstraintSystem::new(3, usize::from(with_aux), 2, 2)
-        .with_preprocessed(fixed)
-        .with_periodic(2 * fixed);
-    let (a, b, c) = (s.main(0), s.main(1), s.main(2));
-    let (a1, b1) = (s.main_next(0), s.main_next(1));
-    let t0 = s.sub(a1, b);
-    s.constrain(t0, RowSet::Transition);
-    let ab = s.add(a, b);
-    let t1 = s.sub(b1, ab);
-    s.constrain(t1, RowSet::Transition);
-    let p0 = s.public(0);
-    let f = s.sub(a, p0);
-    s.constrain(f, RowSet::FirstRow);
-    let p1 = s.public(1);
-    let l = s.sub(b, p1);
-    s.constrain(l, RowSet::LastRow);
-    let mut prod = s.mul(a, b);
-    if with_fixed {
-        let (u, e1) = (s.periodic(0), s.preprocessed_next(0));
-        let ue = s.mul(u, e1);
-        prod = s.add(prod, ue);
-        let (e, v) = (s.preprocessed(0), s.periodic(1));
-        let first = s.sub(e, v);
-        s.constrain(first, RowSet::FirstRow);
-    }
-    let e = s.sub(c, prod);
-    s.constrain(e, RowSet::EveryRow);
-    if with_aux {
-        let (d, d1, ch0, ch1) = (s.aux(0), s.aux_next(0), s.challenge(0), s.challenge(1));
-        let ch0a = s.mul(ch0, a);
-        let e1 = s.sub(d, ch0a);
-        s.constrain(e1, RowSet::EveryRow);
-        let ch0b = s.mul(ch0, b);
-        let t2 = s.sub(d1, ch0b);
-        s.constrain(t2, RowSet::Transition);
-        let zero = s.sub(ch1, ch1);
-        let three = s.constant(Fp::new(3));
-        let z3 = s.mul(zero, three);
-        let nz = s.neg(z3);
-        s.constrain(nz, RowSet::EveryRow);
-    }
-    s
-}
-
-struct Call {
-    main: HostMatrix<Fp>,
-    pre: Option<HostMatrix<Fp>>,
-    aux: Option<HostMatrix<Fp3>>,
-    challenges: Vec<Fp3>,
-    public: Vec<Fp>,
-    periodic: Vec<Vec<Fp>>,
-    alpha: Fp3,
-}
-
-impl Call {
-    fn params(&self) -> ConstraintParams<'_> {
-        ConstraintParams {
-            challenges: &self.challenges,
-            public: &self.public,
-            periodic: &self.periodic,
-            alpha: self.alpha,
-        }
-    }
-
-    fn reference(
-        &self,
-        s: &ConstraintSystem,
-        d: &CompositionDomain,
-        case: &str,
-    ) -> HostMatrix<Fp3> {
-        let trace = TraceColumns {
-            main: &self.main,
-            preprocessed: self.pre.as_ref(),
-        };
-        let rf = crate::ReferenceDevice::new();
-        ok(
-            rf.evaluate_constraints(&(), s, trace, self.aux.as_ref(), d, &self.params()),
-            case,
-        )
-    }
-}
-
 fn run<D: ProverDevice>(
     h: &Harness<D>,
     s: &ConstraintSystem,
-    call: &Call,
+    call: &ConstraintInputs,
     d: &CompositionDomain,
     case: &str,
 ) -> HostMatrix<Fp3> {
@@ -131,29 +31,6 @@ fn run<D: ProverDevice>(
         case,
     );
     h.down(&out)
-}
-
-/// Random LDE matrices and values; periodic tables of lengths 1 and `M`
-/// (the shortest and longest the contract allows).
-fn random_call(
-    rng: &mut SplitMix64,
-    (with_aux, with_fixed): (bool, bool),
-    height: usize,
-    m: usize,
-) -> Call {
-    Call {
-        main: random_matrix(rng, 3, height),
-        pre: with_fixed.then(|| random_matrix(rng, 1, height)),
-        aux: with_aux.then(|| random_matrix(rng, 1, height)),
-        challenges: vec![rng.fp3(), rng.fp3()],
-        public: vec![rng.fp(), rng.fp()],
-        periodic: if with_fixed {
-            vec![rng.elems(1), rng.elems(m)]
-        } else {
-            Vec::new()
-        },
-        alpha: rng.fp3(),
-    }
 }
 
 /// Trace lengths 2, 4, 8 (and 2^(ref-2)); evaluation domains of 1, 2 and 4
@@ -176,10 +53,20 @@ pub fn check_constraints<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
                     shift: Fp::GENERATOR,
                 };
                 let s = sample_system_with(shape.0, shape.1);
-                let call = random_call(&mut rng, shape, 1 << d.log_lde, 1 << d.log_eval);
+                let call = random_inputs(&mut rng, &s, &d);
                 let case = format!("evaluate_constraints {d:?} aux, fixed {shape:?}");
                 let got = run(&h, &s, &call, &d, &case);
-                let want = call.reference(&s, &d, &case);
+                let want = ok(
+                    ReferenceDevice::new().evaluate_constraints(
+                        &(),
+                        &s,
+                        call.trace(),
+                        call.aux.as_ref(),
+                        &d,
+                        &call.params(),
+                    ),
+                    &case,
+                );
                 assert_eq!(
                     (got.width(), got.height()),
                     (1, 1 << d.log_eval),
@@ -234,7 +121,7 @@ fn valid_trace(
 
 /// Leaf values at LDE position `k` of the large check.
 struct AtPosition<'a> {
-    call: &'a Call,
+    call: &'a ConstraintInputs,
     k: usize,
     next: usize,
     periodic: [Fp3; 2],
@@ -309,7 +196,7 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let pre = HostMatrix::from_columns(std::slice::from_ref(&fixed.e)).expect("one column");
     let periodic = [&fixed.u, &fixed.v]
         .map(|pattern| ok(periodic_table(h.dev, &h.ctx, pattern, &d), "periodic table"));
-    let coeffs_of = |call: &Call| {
+    let coeffs_of = |call: &ConstraintInputs| {
         let out = run(&h, &s, call, &d, "evaluate_constraints large");
         let mut m = h.up(&out);
         ok(
@@ -325,7 +212,7 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
         );
         (out, h.down(&m).into_buffer())
     };
-    let good = Call {
+    let good = ConstraintInputs {
         main: lde(&main),
         pre: Some(lde(&pre)),
         aux: Some(aux_lde),
@@ -369,7 +256,7 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     for (what, bad) in [
         (
             "main",
-            Call {
+            ConstraintInputs {
                 main: lde(&bad_main),
                 pre: good.pre.clone(),
                 aux: good.aux.clone(),
@@ -381,7 +268,7 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
         ),
         (
             "preprocessed",
-            Call {
+            ConstraintInputs {
                 main: good.main.clone(),
                 pre: Some(lde(&bad_pre)),
                 aux: good.aux.clone(),

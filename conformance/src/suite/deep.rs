@@ -1,6 +1,6 @@
 //! DEEP composition checks.
 
-use super::util::{assert_same, ok, random_matrix, rng, sample_positions, Harness};
+use super::util::{assert_same, ok, rng, sample_positions, Harness};
 use super::SuiteConfig;
 use backend_api::rng::SplitMix64;
 use backend_api::{Coset, DeepOpening, Fp, Fp3, HostMatrix, Order, ProverDevice};
@@ -22,9 +22,9 @@ fn values(rng: &mut SplitMix64, p: usize, width: usize) -> (usize, Vec<Fp3>) {
 }
 
 fn inputs(rng: &mut SplitMix64, n: usize, with_ext: bool) -> Inputs {
-    let base = vec![random_matrix(rng, 2, n), random_matrix(rng, 3, n)];
+    let base = vec![rng.matrix(2, n), rng.matrix(3, n)];
     let ext = if with_ext {
-        vec![random_matrix(rng, 2, n)]
+        vec![rng.matrix(2, n)]
     } else {
         vec![]
     };

@@ -1,6 +1,6 @@
 //! FRI fold and layer commitment checks.
 
-use super::util::{assert_same, ok, random_matrix, rng, Harness, SHIFTS};
+use super::util::{assert_same, ok, rng, Harness, SHIFTS};
 use super::SuiteConfig;
 use backend_api::{verify_opening, Fp, Fp3, HostMatrix, MerkleTree, Order, ProverDevice};
 
@@ -10,7 +10,7 @@ pub fn check_fri_fold<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let mut rng = rng(cfg.seed, 501);
     for log in 1..=cfg.ref_log_height + 1 {
         for shift in SHIFTS {
-            let cw = random_matrix::<Fp3>(&mut rng, 1, 1 << log);
+            let cw = rng.matrix::<Fp3>(1, 1 << log);
             let beta = rng.fp3();
             let case = format!("fri_fold N 2^{log} shift {shift}");
             let got = ok(h.dev.fri_fold(&h.ctx, &h.up(&cw), shift, beta), &case);
@@ -32,7 +32,7 @@ pub fn check_fri_fold_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 502);
     let n = 1usize << cfg.max_log_height;
-    let coeffs = random_matrix::<Fp3>(&mut rng, 1, n);
+    let coeffs = rng.matrix::<Fp3>(1, n);
     let beta = rng.fp3();
     let shift = Fp::GENERATOR;
     let codeword = ok(
@@ -80,7 +80,7 @@ pub fn check_fri_commit_layer<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 503);
     for log in [1, 2, cfg.ref_log_height + 1] {
-        let cw = random_matrix::<Fp3>(&mut rng, 1, 1 << log);
+        let cw = rng.matrix::<Fp3>(1, 1 << log);
         let case = format!("fri_commit_layer N 2^{log}");
         let dm = h.up(&cw);
         let tree = ok(h.dev.fri_commit_layer(&h.ctx, &dm), &case);

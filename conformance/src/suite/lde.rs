@@ -1,8 +1,6 @@
 //! Coset LDE and coefficients-to-coset checks.
 
-use super::util::{
-    assert_same, horner, ok, random_matrix, rng, sample_positions, zero_matrix, Harness, SHIFTS,
-};
+use super::util::{assert_same, horner, ok, rng, sample_positions, zero_matrix, Harness, SHIFTS};
 use super::SuiteConfig;
 use backend_api::{Coset, DeviceElem, Fp, Fp3, HostMatrix, NttDirection, Order, ProverDevice};
 
@@ -68,7 +66,7 @@ fn every_combination<T: DeviceElem, D: ProverDevice>(
                 for input in Order::ALL {
                     for output in Order::ALL {
                         for width in [1, 3] {
-                            let host = random_matrix::<T>(&mut rng, width, 1 << log);
+                            let host = rng.matrix::<T>(width, 1 << log);
                             compare_one(&h, kind, &host, input, blowup, shift, output);
                         }
                     }
@@ -103,7 +101,7 @@ pub fn check_coeffs_to_coset_fp3<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
 pub fn check_lde_many_columns_and_zeros<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 205);
-    let wide = random_matrix::<Fp>(&mut rng, 64, 8);
+    let wide = rng.matrix::<Fp>(64, 8);
     compare_one(
         &h,
         Kind::Lde,
@@ -157,7 +155,7 @@ pub fn check_lde_restricts_to_input<D: ProverDevice>(dev: &D, cfg: &SuiteConfig)
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 206);
     let log = cfg.max_log_height.saturating_sub(2);
-    let evals = random_matrix::<Fp>(&mut rng, 3, 1 << log);
+    let evals = rng.matrix::<Fp>(3, 1 << log);
     let blowup = 4;
     let out = h.down(&ok(
         h.dev.coset_lde(
@@ -189,7 +187,7 @@ pub fn check_lde_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let mut rng = rng(cfg.seed, 207);
     let log = cfg.max_log_height;
     let n = 1usize << log;
-    let coeffs = random_matrix::<Fp>(&mut rng, 1, n);
+    let coeffs = rng.matrix::<Fp>(1, n);
     // Evaluations over H_n via coeffs_to_coset (blowup 1, shift 1).
     let evals_dev = ok(
         h.dev.coeffs_to_coset(

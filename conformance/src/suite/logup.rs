@@ -1,8 +1,9 @@
 //! LogUp checks: fingerprints, aux trace and totals against the reference,
 //! balanced buses, and the running sum at the largest size.
 
-use super::util::{assert_same, ok, random_matrix, rng, Harness};
+use super::util::{assert_same, ok, rng, Harness};
 use super::SuiteConfig;
+use crate::fixtures::{sample_interactions, sample_trace};
 use backend_api::logup::logup_aux_width;
 use backend_api::rng::SplitMix64;
 use backend_api::{
@@ -10,62 +11,11 @@ use backend_api::{
     TraceColumns,
 };
 
-/// Main columns of the sample traces.
-const MAIN: usize = 4;
-/// Preprocessed columns of the sample traces.
-const PRE: usize = 2;
-
-/// Tuple value `v` of interaction `i`: linear combinations of main
-/// columns, a product with a preprocessed column, a subtraction whose
-/// right side is the deeper one (evaluated first: `RowOp::SubRev`).
-fn sample_value(rng: &mut SplitMix64, i: usize, v: usize) -> RowExpr {
-    let (c0, c1) = ((i + v) % MAIN, (i + 2 * v + 1) % MAIN);
-    match (i + v) % 3 {
-        0 => RowExpr::linear(&[(c0, rng.fp()), (c1, Fp::ONE)], rng.fp()),
-        1 => RowExpr::main(c0) * RowExpr::preprocessed(v % PRE) + RowExpr::constant(rng.fp()),
-        _ => RowExpr::main(c1) - (RowExpr::main(c0) * RowExpr::main(c1) - RowExpr::one()),
-    }
-}
-
-/// `k` interactions over a trace of [`MAIN`] main and [`PRE`] preprocessed
-/// columns: sends and receives, tuples of one to three expressions, column,
-/// selector-times-column and constant multiplicities.
-pub(crate) fn sample_interactions(rng: &mut SplitMix64, k: usize) -> Vec<Interaction> {
-    (0..k)
-        .map(|i| {
-            let values = (0..1 + i % 3).map(|v| sample_value(rng, i, v)).collect();
-            let multiplicity = match i % 3 {
-                0 => RowExpr::main(3 - i % MAIN),
-                1 => RowExpr::constant(Fp::new(i as u64 + 1)),
-                _ => RowExpr::preprocessed(1) * RowExpr::main(i % MAIN),
-            };
-            Interaction {
-                bus: i as u32 % 3,
-                kind: if i % 3 == 1 {
-                    InteractionKind::Receive
-                } else {
-                    InteractionKind::Send
-                },
-                values,
-                multiplicity,
-            }
-        })
-        .collect()
-}
-
 fn challenges(rng: &mut SplitMix64) -> LogUpChallenges {
     LogUpChallenges {
         z: rng.fp3(),
         alpha: rng.fp3(),
     }
-}
-
-/// A random main and preprocessed trace of `height` rows.
-fn sample_trace(rng: &mut SplitMix64, height: usize) -> (HostMatrix<Fp>, HostMatrix<Fp>) {
-    (
-        random_matrix::<Fp>(rng, MAIN, height),
-        random_matrix::<Fp>(rng, PRE, height),
-    )
 }
 
 fn shapes(cfg: &SuiteConfig) -> Vec<(u32, usize)> {
@@ -203,7 +153,7 @@ pub fn check_logup_balanced_bus<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     );
 
     // Permutation: P sends (x, y) rows, Q receives the same rows reversed.
-    let p = random_matrix::<Fp>(&mut rng, 2, 32);
+    let p = rng.matrix::<Fp>(2, 32);
     let q_rows: Vec<Vec<Fp>> = (0..32).rev().map(|r| p.row(r)).collect();
     let q = HostMatrix::from_rows(&q_rows).expect("rows");
     let pair = |kind| Interaction {

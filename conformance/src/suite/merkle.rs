@@ -1,6 +1,6 @@
 //! Merkle commitment and opening checks.
 
-use super::util::{ok, random_matrix, rng, sample_positions, zero_matrix, Harness};
+use super::util::{ok, rng, sample_positions, zero_matrix, Harness};
 use super::SuiteConfig;
 use backend_api::{
     hash_leaf, hash_node, verify_opening, DeviceElem, Fp, Fp3, HostMatrix, MerkleTree, ProverDevice,
@@ -54,10 +54,8 @@ fn every_shape<T: DeviceElem, D: ProverDevice>(dev: &D, cfg: &SuiteConfig, salt:
         }
         for widths in &width_sets {
             for rows_per_leaf in [1, 2, 4].into_iter().filter(|&r| r <= height) {
-                let hosts: Vec<HostMatrix<T>> = widths
-                    .iter()
-                    .map(|&w| random_matrix(&mut rng, w, height))
-                    .collect();
+                let hosts: Vec<HostMatrix<T>> =
+                    widths.iter().map(|&w| rng.matrix(w, height)).collect();
                 compare_one(&h, &hosts, rows_per_leaf);
             }
         }
@@ -90,10 +88,7 @@ pub fn check_merkle_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let mut rng = rng(cfg.seed, 303);
     let height = 1usize << cfg.max_log_height;
     let rows_per_leaf = 2;
-    let hosts = [
-        random_matrix::<Fp>(&mut rng, 2, height),
-        random_matrix::<Fp>(&mut rng, 1, height),
-    ];
+    let hosts = [rng.matrix::<Fp>(2, height), rng.matrix::<Fp>(1, height)];
     let leaf_values = |leaf: usize| -> Vec<Fp> {
         let mut v = Vec::new();
         for r in leaf * rows_per_leaf..(leaf + 1) * rows_per_leaf {

@@ -1,9 +1,7 @@
 //! NTT checks: every order, direction and shift against the reference at
 //! small sizes; round trip and point evaluation at the largest size.
 
-use super::util::{
-    assert_same, horner, ok, random_matrix, rng, sample_positions, zero_matrix, Harness, SHIFTS,
-};
+use super::util::{assert_same, horner, ok, rng, sample_positions, zero_matrix, Harness, SHIFTS};
 use super::SuiteConfig;
 use backend_api::{Coset, DeviceElem, Fp, HostMatrix, NttDirection, Order, ProverDevice};
 
@@ -40,7 +38,7 @@ fn every_combination<T: DeviceElem, D: ProverDevice>(dev: &D, cfg: &SuiteConfig,
                 for shift in SHIFTS {
                     for input in Order::ALL {
                         for output in Order::ALL {
-                            let host = random_matrix::<T>(&mut rng, width, 1 << log);
+                            let host = rng.matrix::<T>(width, 1 << log);
                             compare_one(&h, &host, dir, shift, input, output);
                         }
                     }
@@ -66,7 +64,7 @@ pub fn check_ntt_many_columns<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 103);
     for dir in DIRECTIONS {
-        let fp = random_matrix::<Fp>(&mut rng, 64, 16);
+        let fp = rng.matrix::<Fp>(64, 16);
         compare_one(
             &h,
             &fp,
@@ -75,7 +73,7 @@ pub fn check_ntt_many_columns<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
             Order::Natural,
             Order::BitReversed,
         );
-        let ext = random_matrix::<backend_api::Fp3>(&mut rng, 64, 8);
+        let ext = rng.matrix::<backend_api::Fp3>(64, 8);
         compare_one(&h, &ext, dir, Fp::ONE, Order::BitReversed, Order::Natural);
     }
 }
@@ -112,7 +110,7 @@ fn round_trip<T: DeviceElem, D: ProverDevice>(
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, salt);
     let n = 1usize << log;
-    let coeffs = random_matrix::<T>(&mut rng, width, n);
+    let coeffs = rng.matrix::<T>(width, n);
     let (shift, input, output) = (Fp::GENERATOR, Order::Natural, Order::BitReversed);
     let mut dm = h.up(&coeffs);
     let case = format!("ntt round trip {:?} {width}x2^{log}", T::KIND);

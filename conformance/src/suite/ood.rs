@@ -1,6 +1,6 @@
 //! Out-of-domain evaluation checks.
 
-use super::util::{assert_same, horner_ext, ok, random_matrix, rng, Harness};
+use super::util::{assert_same, horner_ext, ok, rng, Harness};
 use super::SuiteConfig;
 use backend_api::{DeviceElem, Fp, Fp3, HostMatrix, Order, ProverDevice};
 
@@ -9,7 +9,7 @@ fn every_shape<T: DeviceElem, D: ProverDevice>(dev: &D, cfg: &SuiteConfig, salt:
     let mut rng = rng(cfg.seed, salt);
     for log in cfg.ref_logs() {
         for width in [1, 3] {
-            let evals: HostMatrix<T> = random_matrix(&mut rng, width, 1 << log);
+            let evals: HostMatrix<T> = rng.matrix(width, 1 << log);
             // Random extension points, and a base-field point off the subgroup.
             let points = vec![rng.fp3(), Fp3::from_base(Fp::GENERATOR), rng.fp3()];
             let case = format!("ood_evaluate {:?} {width}x2^{log}", T::KIND);
@@ -39,7 +39,7 @@ pub fn check_ood_fp3<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
 pub fn check_ood_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 803);
-    let coeffs = random_matrix::<Fp>(&mut rng, 2, 1 << cfg.max_log_height);
+    let coeffs = rng.matrix::<Fp>(2, 1 << cfg.max_log_height);
     let evals = ok(
         h.dev.coeffs_to_coset(
             &h.ctx,

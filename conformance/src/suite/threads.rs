@@ -1,6 +1,6 @@
 //! Several contexts used from several threads at once.
 
-use super::util::{ok, random_matrix, rng, Harness};
+use super::util::{ok, rng, Harness};
 use super::SuiteConfig;
 use backend_api::{Digest, Fp, MerkleTree, Order, ProverDevice};
 
@@ -32,11 +32,7 @@ fn lde_and_root<D: ProverDevice>(
 pub fn check_concurrent_contexts<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 1001);
-    let input = random_matrix::<Fp>(
-        &mut rng,
-        4,
-        1 << cfg.max_log_height.saturating_sub(4).max(2),
-    );
+    let input = rng.matrix::<Fp>(4, 1 << cfg.max_log_height.saturating_sub(4).max(2));
     let expected = lde_and_root(dev, &h.ctx, &input);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..cfg.threads)

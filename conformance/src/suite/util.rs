@@ -1,8 +1,9 @@
 //! Shared helpers of the suite.
 
+pub(crate) use crate::fixtures::{horner, horner_ext};
 use crate::ReferenceDevice;
 use backend_api::rng::SplitMix64;
-use backend_api::{DeviceElem, DeviceMatrix, DeviceResult, Fp, Fp3, HostMatrix, ProverDevice};
+use backend_api::{DeviceElem, DeviceMatrix, DeviceResult, Fp, HostMatrix, ProverDevice};
 use std::fmt::Display;
 
 /// The value, or a panic naming the case and the error.
@@ -68,29 +69,8 @@ pub(crate) fn rng(cfg_seed: u64, salt: u64) -> SplitMix64 {
     SplitMix64::new(cfg_seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
-pub(crate) fn random_matrix<T: DeviceElem>(
-    rng: &mut SplitMix64,
-    width: usize,
-    height: usize,
-) -> HostMatrix<T> {
-    HostMatrix::new(rng.elems(width * height), width, height).expect("width * height elements")
-}
-
 pub(crate) fn zero_matrix<T: DeviceElem>(width: usize, height: usize) -> HostMatrix<T> {
     HostMatrix::new(vec![T::ZERO; width * height], width, height).expect("sized")
-}
-
-/// `sum_j c_j x^j`.
-pub(crate) fn horner<T: DeviceElem>(coeffs: &[T], x: Fp) -> T {
-    coeffs.iter().rev().fold(T::ZERO, |acc, &c| acc * x + c)
-}
-
-/// `sum_j c_j z^j` at an extension point.
-pub(crate) fn horner_ext<T: DeviceElem>(coeffs: &[T], z: Fp3) -> Fp3 {
-    coeffs
-        .iter()
-        .rev()
-        .fold(Fp3::ZERO, |acc, &c| acc * z + c.to_ext())
 }
 
 /// `count` positions in `0..n`, the ends included.
