@@ -1,119 +1,31 @@
-//! Whole STARK proofs on the GPU: `Prover<CudaDevice>` writes the same bytes
-//! as `Prover<CpuDevice>` for every example AIR (`squares` and `lookup`
-//! with preprocessed columns, periodic columns, expression-valued buses and
-//! public bus messages), the CUDA proof verifies, and two provers proving
-//! different AIRs at once from two threads (each with its own context, the
-//! one `Prover::new` makes) still write the CPU's bytes.
+//! Whole STARK proofs on the GPU at sizes the reference device cannot
+//! reach: `Prover<CudaDevice>` writes the same bytes as `Prover<CpuDevice>`
+//! for every example AIR up to 2^18 rows and with every preset, the CUDA
+//! proof verifies with a key set up on the CPU, and two separate
+//! `CudaDevice` handles proving at once still write the CPU's bytes. The
+//! conformance suite (`tests/conformance.rs`) adds proofs against the
+//! reference device, the golden proof digests, several provers on one
+//! device from several threads, and the prover on
+//! `Dual<ReferenceDevice, CudaDevice>`.
 
-use backend_api::{Fp, HostMatrix, ProverDevice};
 use backend_cpu::CpuDevice;
 use backend_cuda::CudaDevice;
-use stark::examples::{FibWide, Lookup, Squares};
-use stark::{verify_with_key, Air, Options, Proof, Prover, SecurityPolicy};
-
-/// One example instance: its AIR, statement and traces.
-struct Job {
-    label: String,
-    air: Box<dyn Air + Send + Sync>,
-    public: Vec<Fp>,
-    traces: Vec<HostMatrix<Fp>>,
-}
-
-fn fib_wide(cols: usize, log_rows: u32) -> Job {
-    let (air, public, trace) = FibWide::generate(cols, log_rows).unwrap();
-    Job {
-        label: format!("fib-wide {cols} x 2^{log_rows}"),
-        air: Box::new(air),
-        public,
-        traces: vec![trace],
-    }
-}
-
-fn lookup(log_rows: u32, range_bits: u32, seed: u64) -> Job {
-    let (air, public, traces) = Lookup::generate(log_rows, range_bits, seed).unwrap();
-    Job {
-        label: format!("lookup 2^{log_rows} rows, range 2^{range_bits}, seed {seed}"),
-        air: Box::new(air),
-        public,
-        traces,
-    }
-}
-
-fn squares(log_rows: u32, start: u64) -> Job {
-    let (air, public, trace) = Squares::generate(log_rows, Fp::new(start)).unwrap();
-    Job {
-        label: format!("squares 2^{log_rows} rows from {start}"),
-        air: Box::new(air),
-        public,
-        traces: vec![trace],
-    }
-}
+use conformance::fixtures::{assert_same_proof, ProofJob};
+use stark::{Options, Proof, Prover};
 
 fn cuda() -> CudaDevice {
     CudaDevice::new(0).expect("CUDA device")
 }
 
-fn prove<D: ProverDevice>(prover: &Prover<D>, job: &Job) -> Proof {
-    prover
-        .prove(job.air.as_ref(), &job.public, &job.traces)
-        .unwrap_or_else(|e| panic!("{} on {}: {e}", job.label, prover.device().name()))
-        .0
-}
-
-/// Asserts the two proofs' bytes are identical; on a mismatch names the
-/// first proof section (of the CPU proof's layout) that differs.
-fn assert_same_bytes(label: &str, cpu: &Proof, gpu: &Proof) {
-    let (cpu_bytes, sections) = cpu.to_bytes_with_sections();
-    let gpu_bytes = gpu.to_bytes();
-    if cpu_bytes == gpu_bytes {
-        return;
-    }
-    let first = cpu_bytes
-        .iter()
-        .zip(&gpu_bytes)
-        .position(|(a, b)| a != b)
-        .unwrap_or(cpu_bytes.len().min(gpu_bytes.len()));
-    let section = sections
-        .iter()
-        .find(|(_, r)| r.contains(&first))
-        .map_or("(past the end)", |(name, _)| *name);
-    panic!(
-        "{label}: CUDA proof differs from the CPU proof: {} vs {} bytes, \
-         first difference at byte {first}, section `{section}`",
-        gpu_bytes.len(),
-        cpu_bytes.len()
-    );
-}
-
-/// The CUDA proof verifies with a key set up on the CPU, under a policy
-/// that accepts the options' own bits, and names the statement.
-fn assert_verifies(job: &Job, options: &Options, proof: &Proof) {
-    let key = Prover::with_options(CpuDevice::new(), *options)
-        .unwrap()
-        .setup(job.air.as_ref())
-        .unwrap();
-    let policy = SecurityPolicy::insecure_for_tests(key.security(&job.public).conjectured_bits);
-    let proof = Proof::from_bytes(&proof.to_bytes()).unwrap();
-    let vk = key.verifying_key();
-    let verified = verify_with_key(job.air.as_ref(), vk, &job.public, &proof, &policy)
-        .unwrap_or_else(|e| panic!("{}: CUDA proof rejected: {e}", job.label));
-    assert_eq!(
-        verified.instance,
-        job.air.instance(&job.public),
-        "{}",
-        job.label
-    );
-}
-
-/// Proves every job on both backends with `options` and compares.
-fn check_jobs(jobs: &[Job], options: Options) {
+/// Proves every job on both backends with `options`, compares the bytes
+/// and verifies the GPU's proof with the CPU's key.
+fn check_jobs(jobs: &[ProofJob], options: Options) {
     let gpu = Prover::with_options(cuda(), options).unwrap();
     let cpu = Prover::with_options(CpuDevice::new(), options).unwrap();
     for job in jobs {
-        let gpu_proof = prove(&gpu, job);
-        let cpu_proof = prove(&cpu, job);
-        assert_same_bytes(&job.label, &cpu_proof, &gpu_proof);
-        assert_verifies(job, &options, &gpu_proof);
+        let gpu_proof = job.prove(&gpu);
+        assert_same_proof(&job.label, &job.prove(&cpu), &gpu_proof);
+        job.assert_verifies(&job.setup(&cpu), &gpu_proof);
     }
 }
 
@@ -121,10 +33,10 @@ fn check_jobs(jobs: &[Job], options: Options) {
 #[ignore = "needs a CUDA device"]
 fn fib_wide_proofs_match_the_cpu() {
     let jobs = [
-        fib_wide(2, 10),
-        fib_wide(8, 12),
-        fib_wide(64, 14),
-        fib_wide(6, 3),
+        ProofJob::fib_wide(2, 10),
+        ProofJob::fib_wide(8, 12),
+        ProofJob::fib_wide(64, 14),
+        ProofJob::fib_wide(6, 3),
     ];
     check_jobs(&jobs, Options::default());
 }
@@ -133,10 +45,10 @@ fn fib_wide_proofs_match_the_cpu() {
 #[ignore = "needs a CUDA device"]
 fn lookup_proofs_match_the_cpu() {
     let jobs = [
-        lookup(4, 3, 1),
-        lookup(10, 6, 2),
-        lookup(14, 10, 3),
-        lookup(16, 16, 4),
+        ProofJob::lookup(4, 3, 1),
+        ProofJob::lookup(10, 6, 2),
+        ProofJob::lookup(14, 10, 3),
+        ProofJob::lookup(16, 16, 4),
     ];
     check_jobs(&jobs, Options::default());
 }
@@ -145,16 +57,16 @@ fn lookup_proofs_match_the_cpu() {
 #[ignore = "needs a CUDA device"]
 fn squares_proofs_match_the_cpu() {
     let jobs = [
-        squares(2, 1),
-        squares(5, 3),
-        squares(12, 1 << 40),
-        squares(18, 7),
+        ProofJob::squares(2, 1),
+        ProofJob::squares(5, 3),
+        ProofJob::squares(12, 1 << 40),
+        ProofJob::squares(18, 7),
     ];
     check_jobs(&jobs, Options::default());
 }
 
 /// Other blowups (FRI with more or fewer layers, more queries) and the
-/// small test preset.
+/// small test preset, at 2^11 rows.
 #[test]
 #[ignore = "needs a CUDA device"]
 fn other_presets_match_the_cpu() {
@@ -164,42 +76,7 @@ fn other_presets_match_the_cpu() {
         Options::blowup16(),
         Options::insecure_test(),
     ] {
-        check_jobs(
-            &[fib_wide(4, 11), lookup(11, 7, 5), squares(10, 2)],
-            options,
-        );
-    }
-}
-
-/// Two threads, each with its own prover (so its own `CudaCtx` and stream)
-/// on clones of one `CudaDevice`, prove different AIRs at the same time,
-/// several times over; every proof equals the CPU's.
-#[test]
-#[ignore = "needs a CUDA device"]
-fn concurrent_provers_on_two_contexts_match_the_cpu() {
-    const ROUNDS: usize = 3;
-    let jobs = [fib_wide(16, 13), lookup(13, 9, 6), squares(13, 4)];
-    let options = Options::default();
-    let cpu = Prover::with_options(CpuDevice::new(), options).unwrap();
-    let expected: Vec<Proof> = jobs.iter().map(|j| prove(&cpu, j)).collect();
-    let device = cuda();
-    let proofs: Vec<Vec<Proof>> = std::thread::scope(|s| {
-        let handles: Vec<_> = jobs
-            .iter()
-            .map(|job| {
-                let prover = Prover::with_options(device.clone(), options).unwrap();
-                s.spawn(move || (0..ROUNDS).map(|_| prove(&prover, job)).collect())
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    for ((job, cpu_proof), gpu_proofs) in jobs.iter().zip(&expected).zip(&proofs) {
-        assert_eq!(gpu_proofs.len(), ROUNDS);
-        for (round, gpu_proof) in gpu_proofs.iter().enumerate() {
-            let label = format!("{} (thread round {round})", job.label);
-            assert_same_bytes(&label, cpu_proof, gpu_proof);
-        }
-        assert_verifies(job, &options, &gpu_proofs[0]);
+        check_jobs(&ProofJob::every_example(11), options);
     }
 }
 
@@ -208,24 +85,24 @@ fn concurrent_provers_on_two_contexts_match_the_cpu() {
 #[test]
 #[ignore = "needs a CUDA device"]
 fn concurrent_devices_match_the_cpu() {
-    let jobs = [lookup(12, 8, 7), fib_wide(32, 12)];
+    let jobs = [ProofJob::lookup(12, 8, 7), ProofJob::fib_wide(32, 12)];
     let options = Options::default();
     let cpu = Prover::with_options(CpuDevice::new(), options).unwrap();
-    let expected: Vec<Proof> = jobs.iter().map(|j| prove(&cpu, j)).collect();
+    let expected: Vec<Proof> = jobs.iter().map(|j| j.prove(&cpu)).collect();
     let proofs: Vec<Proof> = std::thread::scope(|s| {
         let handles: Vec<_> = jobs
             .iter()
             .map(|job| {
                 s.spawn(move || {
                     let prover = Prover::with_options(cuda(), options).unwrap();
-                    prove(&prover, job)
+                    job.prove(&prover)
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     for ((job, cpu_proof), gpu_proof) in jobs.iter().zip(&expected).zip(&proofs) {
-        assert_same_bytes(&job.label, cpu_proof, gpu_proof);
-        assert_verifies(job, &options, gpu_proof);
+        assert_same_proof(&job.label, cpu_proof, gpu_proof);
+        job.assert_verifies(&job.setup(&cpu), gpu_proof);
     }
 }

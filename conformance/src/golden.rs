@@ -342,3 +342,44 @@ pub fn digests<D: ProverDevice>(dev: &D) -> DeviceResult<Vec<GoldenDigest>> {
         ),
     ])
 }
+
+/// A pinned whole proof: the example, its size, the options, and the
+/// Keccak-256 (hex) of the proof's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GoldenProof {
+    /// `fib-wide`, `lookup` or `squares`.
+    pub example: &'static str,
+    /// `log2` of the example's trace height.
+    pub log_rows: u32,
+    /// The proof's length in bytes.
+    pub len: usize,
+    /// Hex Keccak-256 of the proof's bytes.
+    pub digest: &'static str,
+}
+
+/// Proofs of `stark`'s examples at 2^4 rows with the default options
+/// (blowup 4, 42 queries, 16 grinding bits): fib-wide 4 columns, lookup
+/// with a 2^3 range table and witness seed 1, squares from 3. Every device
+/// must write exactly these bytes (`suite::check_golden_proof_digests`);
+/// a change to the protocol or the examples changes them, and the commit
+/// that makes it says why.
+pub const PROOF_DIGESTS: [GoldenProof; 3] = [
+    GoldenProof {
+        example: "fib-wide",
+        log_rows: 4,
+        len: 29062,
+        digest: "61d2cc3bec234b76965b754ab487b639464bdd6b9af33083e65b7a387dcf27e7",
+    },
+    GoldenProof {
+        example: "lookup",
+        log_rows: 4,
+        len: 113138,
+        digest: "ed047a4eef501ac6a0ada4cddbd49ba2551d7606097e953d699542dd9f07028d",
+    },
+    GoldenProof {
+        example: "squares",
+        log_rows: 4,
+        len: 48729,
+        digest: "d8dc32ee5931ce40985ffd7cb5bf0e3ebdfbcb50cb6791dc8d2d5f7ab7af11b5",
+    },
+];

@@ -11,6 +11,9 @@ pub struct SuiteConfig {
     pub max_log_height: u32,
     /// Threads, each with its own context, in the concurrency check.
     pub threads: usize,
+    /// `log2` of the example traces' height in the larger proof checks
+    /// (against the reference, and from several threads).
+    pub proof_log_rows: u32,
     /// Largest grinding difficulty compared with the linear search.
     pub max_grind_bits: u32,
     /// Seed of every random input.
@@ -24,6 +27,7 @@ impl SuiteConfig {
             ref_log_height: 8,
             max_log_height: 16,
             threads: 4,
+            proof_log_rows: 8,
             max_grind_bits: 10,
             seed: 0x5EED_0001,
         }
@@ -35,6 +39,7 @@ impl SuiteConfig {
             ref_log_height: 8,
             max_log_height: 22,
             threads: 4,
+            proof_log_rows: 10,
             max_grind_bits: 12,
             seed: 0x5EED_0002,
         }
@@ -47,6 +52,7 @@ impl SuiteConfig {
             ref_log_height: 6,
             max_log_height: 10,
             threads: 2,
+            proof_log_rows: 5,
             max_grind_bits: 8,
             seed: 0x5EED_0003,
         }

@@ -6,7 +6,9 @@
 //! inputs uploaded to both, downloads compared byte for byte) or with a
 //! mathematical property checked on the host (used where the naive
 //! reference would be too slow). The `bad_*` functions check that each
-//! invalid argument is rejected with `InvalidArgument` naming it.
+//! invalid argument is rejected with `InvalidArgument` naming it. The
+//! proof checks ([`check_proofs_match_reference`] and the rest of
+//! `proofs.rs`) drive `stark`'s prover with the device and need `D: Clone`.
 //! [`conformance_suite!`](crate::conformance_suite) makes one `#[test]` of each.
 
 mod bad_input;
@@ -22,6 +24,7 @@ mod logup;
 mod merkle;
 mod ntt;
 mod ood;
+mod proofs;
 mod threads;
 mod util;
 
@@ -38,4 +41,5 @@ pub use logup::*;
 pub use merkle::*;
 pub use ntt::*;
 pub use ood::*;
+pub use proofs::*;
 pub use threads::*;

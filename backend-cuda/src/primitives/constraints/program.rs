@@ -220,45 +220,17 @@ mod tests {
     use backend_api::expr::{zerofier_inverses, LeafValues, RowSet};
 
     use backend_api::rng::SplitMix64 as Rng;
+    use conformance::fixtures::{random_system, SystemShape};
 
-    fn random_system(rng: &mut Rng, nodes: usize, constraints: usize) -> ConstraintSystem {
-        let mut s = ConstraintSystem::new(5, 2, 3, 2)
-            .with_preprocessed(2)
-            .with_periodic(2);
-        for i in 0..nodes {
-            if i < 4 || rng.below(4) == 0 {
-                match rng.below(7) {
-                    0 => s.constant(rng.fp()),
-                    1 => s.main_next(rng.below(5)),
-                    2 => s.aux(rng.below(2)),
-                    3 => s.challenge(rng.below(3)),
-                    4 => s.preprocessed_next(rng.below(2)),
-                    5 => s.periodic(rng.below(2)),
-                    _ => s.public(rng.below(2)),
-                };
-            } else {
-                let a = backend_api::expr::ExprId(rng.below(i) as u32);
-                let b = backend_api::expr::ExprId(rng.below(i) as u32);
-                match rng.below(4) {
-                    0 => s.add(a, b),
-                    1 => s.sub(a, b),
-                    2 => s.mul(a, b),
-                    _ => s.neg(a),
-                };
-            }
-        }
-        let rows = [
-            RowSet::FirstRow,
-            RowSet::LastRow,
-            RowSet::Transition,
-            RowSet::EveryRow,
-        ];
-        for _ in 0..constraints {
-            let e = backend_api::expr::ExprId(rng.below(nodes) as u32);
-            s.constrain(e, rows[rng.below(4)]);
-        }
-        s
-    }
+    /// The leaf counts of the random systems (the host model reads them).
+    const SHAPE: SystemShape = SystemShape {
+        main: 5,
+        aux: 2,
+        challenges: 3,
+        public: 2,
+        preprocessed: 2,
+        periodic: 2,
+    };
 
     /// Leaf values at one position: `[current, next]` per column, and the
     /// periodic tables read at the position's natural index `nat`.
@@ -320,7 +292,7 @@ mod tests {
     fn bytecode_matches_the_definition() {
         let mut rng = Rng::new(7);
         for case in 0..40 {
-            let sys = random_system(&mut rng, 10 + case * 5, 1 + case % 9);
+            let sys = random_system(&mut rng, &SHAPE, 10 + case * 5, 1 + case % 9);
             sys.validate().unwrap();
             let ch: Vec<Fp3> = (0..3).map(|_| rng.fp3()).collect();
             let pb: Vec<Fp> = (0..2).map(|_| rng.fp()).collect();

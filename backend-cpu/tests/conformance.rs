@@ -1,4 +1,4 @@
-//! The suite run on the CPU backend (sizes up to 2^16).
+//! The conformance suite on `CpuDevice` (sizes up to 2^16).
 
 conformance::conformance_suite!(
     cpu,
