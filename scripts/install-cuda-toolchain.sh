@@ -9,6 +9,8 @@
 #
 # Usage: scripts/install-cuda-toolchain.sh [--env]
 #   CUDA_TOOLCHAIN_DIR  where to install (default: $HOME/.cache/stark-hal-cuda)
+#   APT_ETC             apt configuration whose Debian sources gain contrib and
+#                       non-free when libcuda1 must be installed (default: /etc/apt)
 set -euo pipefail
 
 dir=${CUDA_TOOLCHAIN_DIR:-$HOME/.cache/stark-hal-cuda}
@@ -30,16 +32,38 @@ if [ -z "$nvcc" ]; then
   nvcc=$(ls "$venv"/lib/python3*/site-packages/nvidia/cu13/bin/nvcc | head -n1)
 fi
 
+# Adds the `contrib` and `non-free` components to every Debian source under
+# $1 (an apt configuration directory) that lacks them: the `Components:`
+# lines of deb822 `*.sources` files, the `deb` lines of `sources.list` and
+# `*.list`. Idempotent; a file is rewritten only when it changes, with $2
+# (`sudo` or empty) in front of the commands that write.
+enable_contrib_non_free() {
+  local dir=$1 sudo_=$2 f tmp
+  local has='([[:space:]]|$)'
+  for f in "$dir"/sources.list "$dir"/sources.list.d/*.list "$dir"/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    tmp=$(mktemp)
+    case "$f" in
+      *.sources) sed -E "/^Components:/{/[[:space:]]contrib$has/!s/\$/ contrib/;/[[:space:]]non-free$has/!s/\$/ non-free/}" "$f" > "$tmp" ;;
+      *) sed -E "/^deb[[:space:]]/{/[[:space:]]contrib$has/!s/\$/ contrib/;/[[:space:]]non-free$has/!s/\$/ non-free/}" "$f" > "$tmp" ;;
+    esac
+    if ! cmp -s "$f" "$tmp"; then
+      log "enabling contrib and non-free in $f"
+      $sudo_ cp "$tmp" "$f"
+    fi
+    rm -f "$tmp"
+  done
+}
+
 libcuda=$(ls /usr/lib/x86_64-linux-gnu/libcuda.so.1 2>/dev/null || true)
 if [ -z "$libcuda" ]; then
   log "installing libcuda1 from Debian non-free"
   sudo_=""
   [ "$(id -u)" = 0 ] || sudo_=sudo
-  # libcuda1 needs nvidia-support from contrib as well as non-free.
-  src=/etc/apt/sources.list.d/bookworm-nvidia.list
-  if [ ! -f "$src" ]; then
-    echo "deb http://deb.debian.org/debian bookworm contrib non-free non-free-firmware" | $sudo_ tee "$src" >/dev/null
-  fi
+  # libcuda1 needs nvidia-support from contrib as well as non-free: add both
+  # components to the Debian sources the machine already has (whatever
+  # mirror they name), in either format.
+  enable_contrib_non_free "${APT_ETC:-/etc/apt}" "$sudo_"
   $sudo_ apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends libcuda1 >/dev/null
   libcuda=/usr/lib/x86_64-linux-gnu/libcuda.so.1
