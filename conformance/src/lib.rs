@@ -5,10 +5,16 @@
 //!   differing byte with [`DeviceError::Mismatch`](backend_api::DeviceError).
 //! * [`suite`]: generic checks `check_*(dev, cfg)` that compare any device with
 //!   the reference and with mathematical properties, plus the bad-input
-//!   checks; [`conformance_suite!`] turns them into one `#[test]` each.
+//!   checks and whole proofs of `stark`'s example AIRs (bytes equal to the
+//!   reference's and to pinned digests, concurrent provers, the prover on
+//!   `Dual<ReferenceDevice, D>`); [`conformance_suite!`] turns them into one
+//!   `#[test]` each.
+//! * [`fixtures`]: the inputs and naive definitions every backend's tests
+//!   share (naive DFTs, sample and random constraint systems, interaction
+//!   sets, proof jobs).
 //! * [`golden`]: digests of each primitive family's output for fixed seeds;
 //!   the reference's are pinned by insta snapshots, every backend's must
-//!   equal them.
+//!   equal them; and [`golden::PROOF_DIGESTS`], pinned whole proofs.
 //!
 //! See `docs/ADDING_A_BACKEND.md`.
 
