@@ -106,8 +106,8 @@ pub struct PublicInteraction {
 ///
 /// The tables (with everything that describes them) are bound into every
 /// proof through the AIR digest ([`crate::statement::air_digest`]), the
-/// public inputs and the bus messages [`public_interactions`]
-/// (Air::public_interactions) derives from them through the statement
+/// public inputs and the bus messages
+/// [`public_interactions`](Air::public_interactions) derives from them through the statement
 /// bytes ([`crate::statement::statement_bytes`]); a verifier given another
 /// AIR or other public inputs rejects the proof.
 pub trait Air: Send + Sync {

@@ -2,8 +2,9 @@
 //!
 //! * [`Prover::setup`] (once per AIR and options): layouts, the
 //!   preprocessed columns' LDEs and trees, periodic tables, the verifying
-//!   key ([`setup`]);
-//! * [`Prover::prove_with_key`]: the rounds, one method each ([`rounds`]).
+//!   key (module `setup`);
+//! * [`Prover::prove_with_key`]: the rounds, one method each (module
+//!   `rounds`).
 //!
 //! The device is a `ProverDevice`: its arguments and the shapes of its
 //! results are checked by `backend_api` around every backend call.
