@@ -24,7 +24,8 @@ pub struct GoldenDigest {
     pub digest: String,
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Hex Keccak-256 of `bytes`.
+pub(crate) fn keccak_hex(bytes: &[u8]) -> String {
     keccak256(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -276,7 +277,7 @@ pub fn digests<D: ProverDevice>(dev: &D) -> DeviceResult<Vec<GoldenDigest>> {
     let g = |family, description, bytes: Vec<u8>| GoldenDigest {
         family,
         description,
-        digest: hex(&bytes),
+        digest: keccak_hex(&bytes),
     };
     Ok(vec![
         g(

@@ -2,7 +2,7 @@
 //! inverse DFT, then Horner at each point. It does not use the barycentric
 //! formula, so it cross-checks a backend that does.
 
-use crate::fixtures::naive_idft;
+use crate::fixtures::{horner_ext, naive_idft};
 use backend_api::{DeviceElem, DeviceResult, Fp, Fp3, HostMatrix};
 
 pub(crate) fn evaluate<T: DeviceElem>(
@@ -15,15 +15,6 @@ pub(crate) fn evaluate<T: DeviceElem>(
         .collect();
     Ok(points
         .iter()
-        .map(|&z| {
-            coeffs
-                .iter()
-                .map(|cs| {
-                    cs.iter()
-                        .rev()
-                        .fold(Fp3::ZERO, |acc, c| acc * z + c.to_ext())
-                })
-                .collect()
-        })
+        .map(|&z| coeffs.iter().map(|cs| horner_ext(cs, z)).collect())
         .collect())
 }

@@ -258,24 +258,14 @@ pub fn check_constraints_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
             "main",
             ConstraintInputs {
                 main: lde(&bad_main),
-                pre: good.pre.clone(),
-                aux: good.aux.clone(),
-                challenges: challenges.clone(),
-                public: public.clone(),
-                periodic: periodic.to_vec(),
-                alpha,
+                ..good.clone()
             },
         ),
         (
             "preprocessed",
             ConstraintInputs {
-                main: good.main.clone(),
                 pre: Some(lde(&bad_pre)),
-                aux: good.aux.clone(),
-                challenges: challenges.clone(),
-                public: public.clone(),
-                periodic: periodic.to_vec(),
-                alpha,
+                ..good.clone()
             },
         ),
     ] {

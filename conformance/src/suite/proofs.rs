@@ -9,21 +9,13 @@
 
 use super::SuiteConfig;
 use crate::fixtures::proofs::{assert_same_proof, ProofJob};
-use crate::golden::PROOF_DIGESTS;
+use crate::golden::{keccak_hex, PROOF_DIGESTS};
 use crate::{Dual, ReferenceDevice};
-use backend_api::{keccak256, ProverDevice};
+use backend_api::ProverDevice;
 use stark::{Options, Proof, Prover};
 
-/// Every preset, with its name.
-fn presets() -> [(&'static str, Options); 5] {
-    [
-        ("test", Options::insecure_test()),
-        ("blowup2", Options::blowup2()),
-        ("blowup4", Options::blowup4()),
-        ("blowup8", Options::blowup8()),
-        ("blowup16", Options::blowup16()),
-    ]
-}
+/// Every preset, by its `Options::by_name` name.
+const PRESETS: [&str; 5] = ["test", "blowup2", "blowup4", "blowup8", "blowup16"];
 
 fn prover<D: ProverDevice>(dev: D, options: Options) -> Prover<D> {
     Prover::with_options(dev, options)
@@ -48,8 +40,8 @@ fn compare_with_reference<D: ProverDevice + Clone>(dev: &D, jobs: &[ProofJob], p
 /// preset at `2^proof_log_rows`, byte for byte against the reference.
 pub fn check_proofs_match_reference<D: ProverDevice + Clone>(dev: &D, cfg: &SuiteConfig) {
     let small = ProofJob::every_example(3);
-    for (name, _) in presets() {
-        compare_with_reference(dev, &small, name);
+    for preset in PRESETS {
+        compare_with_reference(dev, &small, preset);
     }
     if cfg.proof_log_rows > 3 {
         compare_with_reference(dev, &ProofJob::every_example(cfg.proof_log_rows), "blowup4");
@@ -68,10 +60,7 @@ pub fn check_golden_proof_digests<D: ProverDevice + Clone>(dev: &D, _cfg: &Suite
     for (job, golden) in jobs.iter().zip(&PROOF_DIGESTS) {
         assert_eq!(job.air.name(), golden.example, "golden proof order");
         let bytes = job.prove(&p).to_bytes();
-        let digest: String = keccak256(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = keccak_hex(&bytes);
         assert_eq!(
             (bytes.len(), digest.as_str()),
             (golden.len, golden.digest),
