@@ -6,13 +6,17 @@
 //! * [`FibWide`]: one wide table of Fibonacci pairs (degree 1);
 //! * [`Lookup`]: three tables on two buses, a preprocessed range table;
 //! * [`Squares`]: one table with periodic and preprocessed columns whose
-//!   input and output enter through buses balanced by public messages.
+//!   input and output enter through buses balanced by public messages;
+//! * [`KeccakF`]: the Keccak-f[1600] permutation, one round per row
+//!   (2,504 columns, degree 3, preprocessed round constants);
 
 pub mod fib_wide;
+pub mod keccak;
 pub mod lookup;
 pub mod squares;
 
 pub use fib_wide::FibWide;
+pub use keccak::KeccakF;
 pub use lookup::Lookup;
 pub use squares::Squares;
 
