@@ -298,9 +298,9 @@ impl RowWriter {
     }
 
     fn write(&mut self, row: usize, a: &[u64; 25], out: &Round) {
-        for i in 0..25 {
+        for (i, &lane_in) in a.iter().enumerate() {
             let (x, y) = (i % 5, i / 5);
-            self.limbs(row, |l| col_a(x, y, l), a[i]);
+            self.limbs(row, |l| col_a(x, y, l), lane_in);
             self.bits(row, |z| col_a_p(x, y, z), out.a_p[i]);
             self.limbs(row, |l| col_a_pp(x, y, l), out.a_pp[i]);
         }
@@ -509,14 +509,14 @@ impl Air for KeccakF {
     fn preprocessed_trace(&self, _table: usize) -> Option<HostMatrix<Fp>> {
         let n = 1usize << self.log_rows;
         let rc = round_constants();
-        let mut columns = vec![Vec::with_capacity(n); PREPROCESSED_WIDTH];
-        for row in 0..n {
-            let round = row % ROUNDS;
-            columns[0].push(Fp::from(u32::from(round != ROUNDS - 1)));
-            for (j, &pos) in RC_BITS.iter().enumerate() {
-                columns[1 + j].push(Fp::new((rc[round] >> pos) & 1));
-            }
-        }
+        let round = |row: usize| row % ROUNDS;
+        let transition = (0..n).map(|r| Fp::from(u32::from(round(r) != ROUNDS - 1)));
+        let mut columns = vec![transition.collect()];
+        columns.extend(
+            RC_BITS
+                .iter()
+                .map(|&pos| (0..n).map(|r| Fp::new((rc[round(r)] >> pos) & 1)).collect()),
+        );
         Some(super::matrix(&columns))
     }
 }
