@@ -19,15 +19,19 @@ pub struct ProveArgs {
     /// fib-wide: number of columns (even).
     #[arg(long, default_value_t = 64)]
     cols: usize,
-    /// log2 of the rows (fib-wide, squares; lookup's source and sink tables).
-    #[arg(long, default_value_t = 16)]
-    log_rows: u32,
+    /// log2 of the rows (fib-wide, squares, keccak; lookup's source and sink
+    /// tables; vm's cpu table). Default: 16, keccak 10, vm 14.
+    #[arg(long)]
+    log_rows: Option<u32>,
     /// lookup: log2 of the range table's height (default min(log_rows, 16)).
     #[arg(long)]
     range_bits: Option<u32>,
-    /// lookup: witness seed; squares: the input x_0.
+    /// lookup, keccak: witness seed; squares: the input x_0.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// vm: loop iterations (default: as many as the cpu table holds).
+    #[arg(long)]
+    iterations: Option<usize>,
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     backend: Backend,
     /// cuda: the GPU's ordinal.
@@ -94,11 +98,13 @@ fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> J
     };
     progress("trace generation");
     let t0 = Instant::now();
+    let log_rows = args.log_rows.unwrap_or(args.air.default_log_rows());
     let shape = Shape {
         cols: args.cols,
-        log_rows: args.log_rows,
-        range_bits: args.range_bits.unwrap_or(args.log_rows.min(16)),
+        log_rows,
+        range_bits: args.range_bits.unwrap_or(log_rows.min(16)),
         seed: args.seed,
+        iterations: args.iterations,
     };
     let inst = args.air.generate(&shape)?;
     let trace_time = t0.elapsed().as_secs_f64();
@@ -183,9 +189,10 @@ mod tests {
         let args = ProveArgs {
             air: Example::FibWide,
             cols: 2,
-            log_rows: 3,
+            log_rows: Some(3),
             range_bits: None,
             seed: 1,
+            iterations: None,
             backend: Backend::Cuda,
             gpu: 0,
             preset: "test".into(),

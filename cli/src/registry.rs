@@ -4,7 +4,9 @@
 
 use backend_api::{Fp, HostMatrix};
 use clap::ValueEnum;
-use stark::examples::{fib_wide, lookup, squares, FibWide, Lookup, Squares};
+use stark::examples::{
+    fib_wide, keccak, lookup, squares, vm, FibWide, KeccakF, Lookup, Squares, Vm,
+};
 use stark::{Air, AirError};
 
 /// An example AIR.
@@ -16,6 +18,10 @@ pub enum Example {
     Lookup,
     /// `squares`: periodic and preprocessed columns, public input/output buses.
     Squares,
+    /// `keccak`: Keccak-f[1600] permutations, one round per row.
+    Keccak,
+    /// `vm`: a register machine's run, six tables on six buses.
+    Vm,
 }
 
 /// The flags that shape a generated witness.
@@ -23,12 +29,15 @@ pub enum Example {
 pub struct Shape {
     /// fib-wide: columns.
     pub cols: usize,
-    /// log2 of the rows (fib-wide, squares; lookup's source and sink).
+    /// log2 of the rows (fib-wide, squares, keccak; lookup's source and
+    /// sink; vm's cpu table).
     pub log_rows: u32,
     /// lookup: log2 of the range table's height.
     pub range_bits: u32,
-    /// lookup: witness seed; squares: the input `x_0`.
+    /// lookup, keccak: witness seed; squares: the input `x_0`.
     pub seed: u64,
+    /// vm: loop iterations (`None`: as many as the cpu table holds).
+    pub iterations: Option<usize>,
 }
 
 /// An AIR with a statement and a witness.
@@ -42,6 +51,16 @@ pub struct Instance {
 }
 
 impl Example {
+    /// The `--log-rows` used when none is given: a proof of a few seconds
+    /// on two cores.
+    pub fn default_log_rows(self) -> u32 {
+        match self {
+            Example::FibWide | Example::Lookup | Example::Squares => 16,
+            Example::Keccak => 10,
+            Example::Vm => 14,
+        }
+    }
+
     /// The example's AIR with a generated statement and witness.
     pub fn generate(self, s: &Shape) -> Result<Instance, AirError> {
         Ok(match self {
@@ -69,6 +88,23 @@ impl Example {
                     traces: vec![trace],
                 }
             }
+            Example::Keccak => {
+                let (air, public, trace) = KeccakF::generate(s.log_rows, s.seed)?;
+                Instance {
+                    air: Box::new(air),
+                    public,
+                    traces: vec![trace],
+                }
+            }
+            Example::Vm => {
+                let n = s.iterations.unwrap_or(Vm::max_iterations(s.log_rows));
+                let (air, public, traces) = Vm::generate(s.log_rows, n)?;
+                Instance {
+                    air: Box::new(air),
+                    public,
+                    traces,
+                }
+            }
         })
     }
 }
@@ -80,13 +116,20 @@ pub fn air(name: &str, params: &[u64]) -> Result<Box<dyn Air>, String> {
         fib_wide::NAME => FibWide::from_params(params).map(|a| Box::new(a) as _),
         lookup::NAME => Lookup::from_params(params).map(|a| Box::new(a) as _),
         squares::NAME => Squares::from_params(params).map(|a| Box::new(a) as _),
+        keccak::NAME => KeccakF::from_params(params).map(|a| Box::new(a) as _),
+        vm::NAME => Vm::from_params(params).map(|a| Box::new(a) as _),
         other => {
-            return Err(format!(
-                "unknown AIR `{other}` (this program knows {}, {} and {})",
+            let known = [
                 fib_wide::NAME,
                 lookup::NAME,
-                squares::NAME
-            ))
+                squares::NAME,
+                keccak::NAME,
+                vm::NAME,
+            ];
+            return Err(format!(
+                "unknown AIR `{other}` (this program knows {})",
+                known.join(", ")
+            ));
         }
     };
     built.map_err(|e| e.to_string())

@@ -48,24 +48,18 @@ impl Drop for Scratch {
 #[test]
 fn prove_then_verify_through_the_cli() {
     let dir = Scratch::new("roundtrip");
-    let cases: [(&str, &[&str], &str); 3] = [
-        ("fib-wide", &["--cols", "4"], "4,4"),
-        ("lookup", &["--range-bits", "3"], "4,3"),
-        ("squares", &["--seed", "5"], "4"),
+    let cases: [(&str, &[&str], &str); 5] = [
+        ("fib-wide", &["--cols", "4", "--log-rows", "4"], "4,4"),
+        ("lookup", &["--range-bits", "3", "--log-rows", "4"], "4,3"),
+        ("squares", &["--seed", "5", "--log-rows", "4"], "4"),
+        ("keccak", &["--log-rows", "5"], "5"),
+        // 3 iterations: 6 logic operations in a table of 2^3 rows
+        ("vm", &["--log-rows", "5"], "5,3"),
     ];
     for (air, extra, params) in cases {
         let path = dir.0.join(format!("{air}.bin"));
         let out = run(stark()
-            .args([
-                "prove",
-                "--air",
-                air,
-                "--log-rows",
-                "4",
-                "--preset",
-                "test",
-                "--json",
-            ])
+            .args(["prove", "--air", air, "--preset", "test", "--json"])
             .args(extra)
             .arg("--out")
             .arg(&path));

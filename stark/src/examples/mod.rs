@@ -9,16 +9,20 @@
 //!   input and output enter through buses balanced by public messages;
 //! * [`KeccakF`]: the Keccak-f[1600] permutation, one round per row
 //!   (2,504 columns, degree 3, preprocessed round constants);
+//! * [`Vm`]: a register machine running a ROM program, six tables (CPU,
+//!   ROM, logic, memory, range and bitwise lookups) on six buses.
 
 pub mod fib_wide;
 pub mod keccak;
 pub mod lookup;
 pub mod squares;
+pub mod vm;
 
 pub use fib_wide::FibWide;
 pub use keccak::KeccakF;
 pub use lookup::Lookup;
 pub use squares::Squares;
+pub use vm::Vm;
 
 use crate::air::AirError;
 use backend_api::{Fp, HostMatrix};

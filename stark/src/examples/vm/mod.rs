@@ -1,0 +1,589 @@
+//! `vm`: a small register machine of 16-bit words running a fixed program
+//! held in a ROM, proved with six tables and six LogUp buses, the shape of a
+//! zkVM.
+//!
+//! # Machine
+//!
+//! Registers `r0..r255` live in memory (addresses `0..256`, all zero at the
+//! start; the program never writes `r0`). Every instruction reads `rs1` and
+//! `rs2` and writes `rd` (instructions without a result write back the old
+//! value):
+//!
+//! | op | code | effect |
+//! |---|---|---|
+//! | `ADD` | 0 | `rd = rs1 + rs2 + imm mod 2^16` (carry 0, 1 or 2) |
+//! | `XOR` | 1 | `rd = rs1 ^ rs2` |
+//! | `AND` | 2 | `rd = rs1 & rs2` |
+//! | `BNZ` | 3 | `pc = imm` if `rs1 != 0` |
+//! | `IN` | 4 | `rd =` the public input |
+//! | `OUT` | 5 | `rs1` is the public output |
+//! | `HALT` | 6 | `pc` stays |
+//!
+//! [`PROGRAM`] reads `n`, runs a loop of seven instructions `n` times (a
+//! Fibonacci-like mix of additions and byte-wise logic) and outputs a word.
+//!
+//! # Tables and buses
+//!
+//! * `rom` (`2^8` rows): preprocessed `(pc, op, rd, rs1, rs2, imm)`, main
+//!   `mult`; receives the instruction on [`PROGRAM_BUS`] `mult` times.
+//! * `cpu` (`2^log_cpu_rows` rows, one per step; `HALT` pads): sends
+//!   `(pc, op, rd, rs1, rs2, imm)` on [`PROGRAM_BUS`]; three memory accesses
+//!   per step at timestamps `3 clk + 1, + 2, + 3` on [`MEMORY_BUS`] (each
+//!   receives `(addr, ts_prev, old)` and sends `(addr, ts, new)`), with
+//!   `ts - ts_prev - 1 = lo + 2^16 hi` and `lo`, `hi` range-checked, so
+//!   every access follows the previous one to its address; sends `XOR` and
+//!   `AND` to the `logic` table on [`LOGIC_BUS`]; range-checks an `ADD`
+//!   result; takes the input and gives the output on [`IO_BUS`].
+//! * `logic` (`2^log_logic_rows` rows): receives `(op, a, b, c)`, splits each
+//!   word into bytes and looks the byte triples up on [`BITWISE_BUS`].
+//! * `memory` (`2^8` rows, one per address): sends the initial
+//!   `(addr, 0, 0)` and receives the final `(addr, ts, value)`.
+//! * `range` (`2^16` rows): preprocessed `0..2^16`, receives on
+//!   [`RANGE_BUS`] with multiplicities.
+//! * `bitwise` (`2^17` rows): preprocessed `(op, x, y, x op y)` for `AND`
+//!   (`op = 0`) and `XOR` (`op = 1`) on bytes, receives on [`BITWISE_BUS`].
+//!
+//! The public inputs `[n, output]` enter as bus messages: `(0, n)` sent and
+//! `(1, output)` received on [`IO_BUS`], balanced by the one `IN` and the
+//! one `OUT` the program executes. Parameters `[log_cpu_rows,
+//! log_logic_rows]`.
+
+mod execute;
+
+use super::Generated;
+use crate::air::{Air, AirError, PublicInteraction, TableSpec};
+use backend_api::expr::{ConstraintSystem, RowSet};
+use backend_api::{Fp, HostMatrix, Interaction, InteractionKind, RowExpr};
+
+/// The AIR's name.
+pub const NAME: &str = "vm";
+/// Instructions fetched: `(pc, op, rd, rs1, rs2, imm)`.
+pub const PROGRAM_BUS: u32 = 0;
+/// Memory accesses: `(addr, timestamp, value)`.
+pub const MEMORY_BUS: u32 = 1;
+/// 16-bit range checks.
+pub const RANGE_BUS: u32 = 2;
+/// Byte-wise `AND`/`XOR` lookups: `(op, x, y, z)`.
+pub const BITWISE_BUS: u32 = 3;
+/// Word-wise logic operations from `cpu` to `logic`: `(op, a, b, c)`.
+pub const LOGIC_BUS: u32 = 4;
+/// Program input `(0, value)` and output `(1, value)`.
+pub const IO_BUS: u32 = 5;
+
+/// Public inputs: `[n, output]`.
+const PUBLIC_INPUTS: usize = 2;
+const LOG_ROM_ROWS: u32 = 8;
+const LOG_MEMORY_ROWS: u32 = 8;
+const LOG_RANGE_ROWS: u32 = 16;
+const LOG_BITWISE_ROWS: u32 = 17;
+const WORD: u64 = 1 << 16;
+
+/// An opcode.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Op {
+    /// `rd = rs1 + rs2 + imm mod 2^16`.
+    Add = 0,
+    /// `rd = rs1 ^ rs2`.
+    Xor = 1,
+    /// `rd = rs1 & rs2`.
+    And = 2,
+    /// `pc = imm` if `rs1 != 0`.
+    Bnz = 3,
+    /// `rd =` the public input.
+    In = 4,
+    /// `rs1` is the public output.
+    Out = 5,
+    /// Stay.
+    Halt = 6,
+}
+const OPS: usize = 7;
+
+/// One instruction.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Instr {
+    /// The operation.
+    pub op: Op,
+    /// Destination register.
+    pub rd: u8,
+    /// First source register.
+    pub rs1: u8,
+    /// Second source register.
+    pub rs2: u8,
+    /// Immediate (an addend, or a branch target).
+    pub imm: u16,
+}
+
+const fn instr(op: Op, rd: u8, rs1: u8, rs2: u8, imm: u16) -> Instr {
+    Instr {
+        op,
+        rd,
+        rs1,
+        rs2,
+        imm,
+    }
+}
+
+/// The program: `r1 = n; r2 = 0; r3 = 1;` then `n` times
+/// `t = a + b; u = t ^ a; w = t & b; a = b; b = u + w`, then output `b`.
+pub const PROGRAM: [Instr; 12] = [
+    instr(Op::In, 1, 0, 0, 0),
+    instr(Op::Add, 2, 0, 0, 0),
+    instr(Op::Add, 3, 0, 0, 1),
+    instr(Op::Add, 4, 2, 3, 0), // loop: t = a + b
+    instr(Op::Xor, 5, 4, 2, 0),
+    instr(Op::And, 6, 4, 3, 0),
+    instr(Op::Add, 2, 3, 0, 0),
+    instr(Op::Add, 3, 5, 6, 0),
+    instr(Op::Add, 1, 1, 0, 0xffff), // n -= 1
+    instr(Op::Bnz, 0, 1, 0, 3),
+    instr(Op::Out, 0, 3, 0, 0),
+    instr(Op::Halt, 0, 0, 0, 0),
+];
+/// Steps before the loop, in one iteration, and after it (to the first `HALT`).
+const PROLOGUE: usize = 3;
+const LOOP: usize = 7;
+const EPILOGUE: usize = 2;
+
+/// The `vm` AIR.
+#[derive(Clone, Debug)]
+pub struct Vm {
+    /// `cpu` has `2^log_cpu_rows` rows (`4..=22`).
+    pub log_cpu_rows: u32,
+    /// `logic` has `2^log_logic_rows` rows (`2..=22`).
+    pub log_logic_rows: u32,
+}
+
+/// The six traces of a run, in table order.
+pub type VmTraces = Vec<HostMatrix<Fp>>;
+
+impl Vm {
+    /// The AIR. Errors: [`AirError::BadParams`] for heights out of range.
+    pub fn new(log_cpu_rows: u32, log_logic_rows: u32) -> Result<Self, AirError> {
+        if !(4..=22).contains(&log_cpu_rows) || !(2..=22).contains(&log_logic_rows) {
+            return Err(AirError::BadParams {
+                air: NAME.into(),
+                reason: "need log_cpu_rows in 4..=22 and log_logic_rows in 2..=22".into(),
+            });
+        }
+        Ok(Vm {
+            log_cpu_rows,
+            log_logic_rows,
+        })
+    }
+
+    /// The AIR from its parameters `[log_cpu_rows, log_logic_rows]`.
+    pub fn from_params(params: &[u64]) -> Result<Self, AirError> {
+        let (cpu, logic) = super::two_params(NAME, params)?;
+        let fit = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        Self::new(fit(cpu), fit(logic))
+    }
+
+    /// The most loop iterations a `cpu` table of `2^log_cpu_rows` rows holds.
+    pub fn max_iterations(log_cpu_rows: u32) -> usize {
+        (1usize << log_cpu_rows).saturating_sub(PROLOGUE + EPILOGUE) / LOOP
+    }
+
+    /// The AIR sized for `n` iterations in a `cpu` table of `2^log_cpu_rows`
+    /// rows, its public inputs `[n, output]` and its six traces. Errors:
+    /// `n` not in `1..=min(max_iterations, 2^16 - 1)`, heights out of range.
+    pub fn generate(log_cpu_rows: u32, n: usize) -> Generated<Vm, VmTraces> {
+        let max = Self::max_iterations(log_cpu_rows.min(22)).min(WORD as usize - 1);
+        if !(1..=max).contains(&n) {
+            return Err(AirError::BadParams {
+                air: NAME.into(),
+                reason: format!("{n} iterations: need 1..={max} for 2^{log_cpu_rows} cpu rows"),
+            });
+        }
+        let log_logic_rows = (2 * n).next_power_of_two().trailing_zeros().max(2);
+        let air = Self::new(log_cpu_rows, log_logic_rows)?;
+        let run = execute::execute(&air, n as u16)?;
+        let public = vec![Fp::from(n as u32), Fp::from(u32::from(run.output))];
+        Ok((air, public, run.traces))
+    }
+
+    /// What [`PROGRAM`] outputs for `n`, by direct interpretation.
+    pub fn expected_output(n: u16) -> u16 {
+        let (mut a, mut b) = (0u16, 1u16);
+        for _ in 0..n {
+            let t = a.wrapping_add(b);
+            let (u, w) = (t ^ a, t & b);
+            (a, b) = (b, u.wrapping_add(w));
+        }
+        b
+    }
+}
+
+/// Column indices of the `cpu` table.
+pub mod cpu {
+    /// Column `pc`.
+    pub const PC: usize = 0;
+    /// Column `clk`.
+    pub const CLK: usize = 1;
+    /// One-hot flags, one per opcode (in [`super::Op`] order).
+    pub const FLAGS: usize = 2;
+    /// Column `rd`.
+    pub const RD: usize = FLAGS + super::OPS;
+    /// Column `rs1`.
+    pub const RS1: usize = RD + 1;
+    /// Column `rs2`.
+    pub const RS2: usize = RD + 2;
+    /// Column `imm`.
+    pub const IMM: usize = RD + 3;
+    /// Column `val_a`.
+    pub const VAL_A: usize = IMM + 1;
+    /// Column `val_b`.
+    pub const VAL_B: usize = VAL_A + 1;
+    /// Column `old_c`.
+    pub const OLD_C: usize = VAL_A + 2;
+    /// Column `val_c`.
+    pub const VAL_C: usize = VAL_A + 3;
+    /// `ts_prev` of the accesses to `rs1`, `rs2`, `rd`.
+    pub const TS_PREV: usize = VAL_C + 1;
+    /// `(lo, hi)` of `ts - ts_prev - 1` per access.
+    pub const DIFF: usize = TS_PREV + 3;
+    /// Column `carry`.
+    pub const CARRY: usize = DIFF + 6;
+    /// Column `inv`.
+    pub const INV: usize = CARRY + 1;
+    /// Column `nz`.
+    pub const NZ: usize = INV + 1;
+    /// Column `width`.
+    pub const WIDTH: usize = NZ + 1;
+}
+
+/// Column indices of the `logic` table: `is_real, op, a, b, c`, then the
+/// bytes `a0, a1, b0, b1, c0, c1`.
+pub mod logic {
+    /// Column `real`.
+    pub const REAL: usize = 0;
+    /// Column `op`.
+    pub const OP: usize = 1;
+    /// Column `words`.
+    pub const WORDS: usize = 2;
+    /// Column `bytes`.
+    pub const BYTES: usize = 5;
+    /// Column `width`.
+    pub const WIDTH: usize = 11;
+}
+
+fn main_values(cols: &[usize]) -> Vec<RowExpr> {
+    cols.iter().map(|&c| RowExpr::main(c)).collect()
+}
+
+fn send(bus: u32, values: Vec<RowExpr>, multiplicity: RowExpr) -> Interaction {
+    Interaction {
+        bus,
+        kind: InteractionKind::Send,
+        values,
+        multiplicity,
+    }
+}
+
+fn receive(bus: u32, values: Vec<RowExpr>, multiplicity: RowExpr) -> Interaction {
+    Interaction {
+        kind: InteractionKind::Receive,
+        ..send(bus, values, multiplicity)
+    }
+}
+
+fn constant(v: u64) -> RowExpr {
+    RowExpr::constant(Fp::new(v))
+}
+
+/// `sum_i flag_i` over the given opcodes, as a row expression.
+fn flags(ops: &[Op]) -> RowExpr {
+    ops.iter()
+        .map(|&op| RowExpr::main(cpu::FLAGS + op as usize))
+        .reduce(|a, b| a + b)
+        .expect("at least one opcode")
+}
+
+/// `ts` of access `k` (0: `rs1`, 1: `rs2`, 2: `rd`) on a row: `3 clk + k + 1`.
+fn timestamp(k: usize) -> RowExpr {
+    constant(3) * RowExpr::main(cpu::CLK) + constant(k as u64 + 1)
+}
+
+fn cpu_interactions() -> Vec<Interaction> {
+    use cpu::*;
+    let opcode = (1..OPS)
+        .map(|k| constant(k as u64) * RowExpr::main(FLAGS + k))
+        .fold(constant(0), |a, b| a + b);
+    let fetched = vec![
+        RowExpr::main(PC),
+        opcode,
+        RowExpr::main(RD),
+        RowExpr::main(RS1),
+        RowExpr::main(RS2),
+        RowExpr::main(IMM),
+    ];
+    let mut out = vec![send(PROGRAM_BUS, fetched, RowExpr::one())];
+    let accesses = [(RS1, VAL_A, VAL_A), (RS2, VAL_B, VAL_B), (RD, OLD_C, VAL_C)];
+    for (k, (addr, old, new)) in accesses.into_iter().enumerate() {
+        let prev = main_values(&[addr, TS_PREV + k, old]);
+        out.push(receive(MEMORY_BUS, prev, RowExpr::one()));
+        let next = vec![RowExpr::main(addr), timestamp(k), RowExpr::main(new)];
+        out.push(send(MEMORY_BUS, next, RowExpr::one()));
+        for limb in 0..2 {
+            out.push(send(
+                RANGE_BUS,
+                main_values(&[DIFF + 2 * k + limb]),
+                RowExpr::one(),
+            ));
+        }
+    }
+    out.push(send(RANGE_BUS, main_values(&[VAL_C]), flags(&[Op::Add])));
+    let logic_op = vec![
+        RowExpr::main(FLAGS + Op::Xor as usize),
+        RowExpr::main(VAL_A),
+        RowExpr::main(VAL_B),
+        RowExpr::main(VAL_C),
+    ];
+    out.push(send(LOGIC_BUS, logic_op, flags(&[Op::Xor, Op::And])));
+    let input = vec![constant(0), RowExpr::main(VAL_C)];
+    out.push(receive(IO_BUS, input, flags(&[Op::In])));
+    let output = vec![constant(1), RowExpr::main(VAL_A)];
+    out.push(send(IO_BUS, output, flags(&[Op::Out])));
+    out
+}
+
+/// The `cpu` table's constraints (degree at most 3).
+fn cpu_constraints() -> ConstraintSystem {
+    use cpu::*;
+    let mut cs = ConstraintSystem::new(WIDTH, 0, 0, PUBLIC_INPUTS);
+    let m = |cs: &mut ConstraintSystem, c: usize| cs.main(c);
+    let flag = |cs: &mut ConstraintSystem, op: Op| cs.main(FLAGS + op as usize);
+    let k = |cs: &mut ConstraintSystem, v: u64| cs.constant(Fp::new(v));
+    for c in [PC, CLK] {
+        let v = m(&mut cs, c);
+        cs.constrain(v, RowSet::FirstRow);
+    }
+    // clk' = clk + 1
+    let (clk, clk1, one) = (m(&mut cs, CLK), cs.main_next(CLK), k(&mut cs, 1));
+    let inc = cs.add(clk, one);
+    let e = cs.sub(clk1, inc);
+    cs.constrain(e, RowSet::Transition);
+    // pc' = pc + 1 + bnz * nz * (imm - pc - 1) - halt
+    let (pc, pc1, imm, nz) = (
+        m(&mut cs, PC),
+        cs.main_next(PC),
+        m(&mut cs, IMM),
+        m(&mut cs, NZ),
+    );
+    let (bnz, halt) = (flag(&mut cs, Op::Bnz), flag(&mut cs, Op::Halt));
+    let pc_inc = cs.add(pc, one);
+    let jump = cs.sub(imm, pc_inc);
+    let taken = cs.mul(bnz, nz);
+    let offset = cs.mul(taken, jump);
+    let moved = cs.add(pc_inc, offset);
+    let next = cs.sub(moved, halt);
+    let e = cs.sub(pc1, next);
+    cs.constrain(e, RowSet::Transition);
+    // one-hot flags
+    let mut all = Vec::new();
+    for c in FLAGS..FLAGS + OPS {
+        let b = m(&mut cs, c);
+        let b1 = cs.sub(b, one);
+        let e = cs.mul(b, b1);
+        cs.constrain(e, RowSet::EveryRow);
+        all.push(m(&mut cs, c));
+    }
+    let sum = cs.sum(&all);
+    let e = cs.sub(sum, one);
+    cs.constrain(e, RowSet::EveryRow);
+    // ADD: val_c + 2^16 carry = val_a + val_b + imm
+    let (a, b, c, carry) = (
+        m(&mut cs, VAL_A),
+        m(&mut cs, VAL_B),
+        m(&mut cs, VAL_C),
+        m(&mut cs, CARRY),
+    );
+    let word = k(&mut cs, WORD);
+    let wrapped = cs.mul(word, carry);
+    let lhs = cs.add(c, wrapped);
+    let ab = cs.add(a, b);
+    let rhs = cs.add(ab, imm);
+    let diff = cs.sub(lhs, rhs);
+    let add = flag(&mut cs, Op::Add);
+    let e = cs.mul(add, diff);
+    cs.constrain(e, RowSet::EveryRow);
+    // the carry of a sum of three words is 0, 1 or 2
+    let two = k(&mut cs, 2);
+    let (c1, c2) = (cs.sub(carry, one), cs.sub(carry, two));
+    let c01 = cs.mul(carry, c1);
+    let e = cs.mul(c01, c2);
+    cs.constrain(e, RowSet::EveryRow);
+    // BNZ, OUT, HALT write back the old value
+    let keep = [Op::Bnz, Op::Out, Op::Halt].map(|op| flag(&mut cs, op));
+    let keeps = cs.sum(&keep);
+    let old = m(&mut cs, OLD_C);
+    let same = cs.sub(c, old);
+    let e = cs.mul(keeps, same);
+    cs.constrain(e, RowSet::EveryRow);
+    // nz = val_a * inv is 1 exactly when val_a != 0
+    let inv = m(&mut cs, INV);
+    let prod = cs.mul(a, inv);
+    let e = cs.sub(nz, prod);
+    cs.constrain(e, RowSet::EveryRow);
+    let not_nz = cs.sub(one, nz);
+    let e = cs.mul(a, not_nz);
+    cs.constrain(e, RowSet::EveryRow);
+    // ts - ts_prev - 1 = lo + 2^16 hi, i.e. 3 clk + k - ts_prev = lo + 2^16 hi
+    for access in 0..3 {
+        let three = k(&mut cs, 3);
+        let clk3 = cs.mul(three, clk);
+        let kk = k(&mut cs, access as u64);
+        let ts = cs.add(clk3, kk);
+        let prev = m(&mut cs, TS_PREV + access);
+        let gap = cs.sub(ts, prev);
+        let (lo, hi) = (
+            m(&mut cs, DIFF + 2 * access),
+            m(&mut cs, DIFF + 2 * access + 1),
+        );
+        let hi_word = cs.mul(word, hi);
+        let limbs = cs.add(lo, hi_word);
+        let e = cs.sub(gap, limbs);
+        cs.constrain(e, RowSet::EveryRow);
+    }
+    cs
+}
+
+/// The `logic` table's constraints: `is_real` is a bit, each word is its
+/// two bytes.
+fn logic_constraints() -> ConstraintSystem {
+    use logic::*;
+    let mut cs = ConstraintSystem::new(WIDTH, 0, 0, PUBLIC_INPUTS);
+    let real = cs.main(REAL);
+    let one = cs.constant(Fp::ONE);
+    let r1 = cs.sub(real, one);
+    let e = cs.mul(real, r1);
+    cs.constrain(e, RowSet::EveryRow);
+    let byte = cs.constant(Fp::new(256));
+    for w in 0..3 {
+        let (word, lo, hi) = (
+            cs.main(WORDS + w),
+            cs.main(BYTES + 2 * w),
+            cs.main(BYTES + 2 * w + 1),
+        );
+        let shifted = cs.mul(byte, hi);
+        let bytes = cs.add(lo, shifted);
+        let e = cs.sub(word, bytes);
+        cs.constrain(e, RowSet::EveryRow);
+    }
+    cs
+}
+
+fn logic_interactions() -> Vec<Interaction> {
+    use logic::*;
+    let real = RowExpr::main(REAL);
+    let mut out = vec![receive(
+        LOGIC_BUS,
+        main_values(&[OP, WORDS, WORDS + 1, WORDS + 2]),
+        real.clone(),
+    )];
+    for half in 0..2 {
+        let bytes = main_values(&[OP, BYTES + half, BYTES + 2 + half, BYTES + 4 + half]);
+        out.push(send(BITWISE_BUS, bytes, real.clone()));
+    }
+    out
+}
+
+/// A table whose only main column is a multiplicity with which it receives
+/// its preprocessed row on `bus`.
+fn lookup_table(name: &str, log_height: u32, bus: u32, preprocessed: usize) -> TableSpec {
+    let cs = ConstraintSystem::new(1, 0, 0, PUBLIC_INPUTS).with_preprocessed(preprocessed);
+    let values = (0..preprocessed).map(RowExpr::preprocessed).collect();
+    TableSpec::new(name, log_height, cs).with_interactions(vec![receive(
+        bus,
+        values,
+        RowExpr::main(0),
+    )])
+}
+
+fn memory_table() -> TableSpec {
+    let cs = ConstraintSystem::new(2, 0, 0, PUBLIC_INPUTS).with_preprocessed(1);
+    let addr = RowExpr::preprocessed(0);
+    let initial = vec![addr.clone(), constant(0), constant(0)];
+    let last = vec![addr, RowExpr::main(0), RowExpr::main(1)];
+    TableSpec::new("memory", LOG_MEMORY_ROWS, cs).with_interactions(vec![
+        send(MEMORY_BUS, initial, RowExpr::one()),
+        receive(MEMORY_BUS, last, RowExpr::one()),
+    ])
+}
+
+impl Air for Vm {
+    fn name(&self) -> String {
+        NAME.into()
+    }
+
+    fn params(&self) -> Vec<u64> {
+        vec![self.log_cpu_rows as u64, self.log_logic_rows as u64]
+    }
+
+    fn num_public_inputs(&self) -> usize {
+        PUBLIC_INPUTS
+    }
+
+    fn tables(&self) -> Vec<TableSpec> {
+        vec![
+            lookup_table("rom", LOG_ROM_ROWS, PROGRAM_BUS, 6),
+            TableSpec::new("cpu", self.log_cpu_rows, cpu_constraints())
+                .with_interactions(cpu_interactions()),
+            TableSpec::new("logic", self.log_logic_rows, logic_constraints())
+                .with_interactions(logic_interactions()),
+            memory_table(),
+            lookup_table("range", LOG_RANGE_ROWS, RANGE_BUS, 1),
+            lookup_table("bitwise", LOG_BITWISE_ROWS, BITWISE_BUS, 4),
+        ]
+    }
+
+    fn preprocessed_trace(&self, table: usize) -> Option<HostMatrix<Fp>> {
+        let column =
+            |n: u32, f: &dyn Fn(u64) -> u64| (0..1u64 << n).map(|r| Fp::new(f(r))).collect();
+        let columns: Vec<Vec<Fp>> = match table {
+            0 => {
+                let field = |f: fn(&Instr) -> u64| {
+                    column(LOG_ROM_ROWS, &|pc| PROGRAM.get(pc as usize).map_or(0, f))
+                };
+                vec![
+                    column(LOG_ROM_ROWS, &|pc| pc),
+                    field(|i| i.op as u64),
+                    field(|i| i.rd.into()),
+                    field(|i| i.rs1.into()),
+                    field(|i| i.rs2.into()),
+                    field(|i| i.imm.into()),
+                ]
+            }
+            3 => vec![column(LOG_MEMORY_ROWS, &|a| a)],
+            4 => vec![column(LOG_RANGE_ROWS, &|v| v)],
+            5 => {
+                // row = op * 2^16 + x * 2^8 + y
+                let op = |r: u64| r >> 16;
+                let x = |r: u64| (r >> 8) & 0xff;
+                let y = |r: u64| r & 0xff;
+                let z = move |r: u64| if op(r) == 0 { x(r) & y(r) } else { x(r) ^ y(r) };
+                vec![
+                    column(LOG_BITWISE_ROWS, &op),
+                    column(LOG_BITWISE_ROWS, &x),
+                    column(LOG_BITWISE_ROWS, &y),
+                    column(LOG_BITWISE_ROWS, &z),
+                ]
+            }
+            _ => return None,
+        };
+        Some(super::matrix(&columns))
+    }
+
+    fn public_interactions(&self, public: &[Fp]) -> Vec<PublicInteraction> {
+        let message = |kind, channel: u32, value| PublicInteraction {
+            bus: IO_BUS,
+            kind,
+            values: vec![Fp::from(channel), value],
+            multiplicity: Fp::ONE,
+        };
+        vec![
+            message(InteractionKind::Send, 0, public[0]),
+            message(InteractionKind::Receive, 1, public[1]),
+        ]
+    }
+}
