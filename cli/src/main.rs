@@ -4,7 +4,7 @@
 //! stark prove --air fib-wide --cols 64 --log-rows 20 [--backend cpu] --out proof.bin
 //! stark prove --air lookup --log-rows 16 --range-bits 8 --out proof.bin
 //! stark prove --air keccak --log-rows 12 --out proof.bin    # 170 permutations
-//! stark prove --air vm --log-rows 20 --out proof.bin        # 2^20 cpu steps
+//! stark prove --air vm --log-rows 20 --out proof.bin        # 2^20 cpu rows
 //! stark prove --air fib-wide --backend cuda --gpu 0 --out proof.bin   # feature `cuda`
 //! stark verify proof.bin --expect-params 64,20 --expect-public ...
 //! stark verify proof.bin --insecure --min-bits 16    # accept a test proof

@@ -53,8 +53,8 @@ fn prove_then_verify_through_the_cli() {
         ("lookup", &["--range-bits", "3", "--log-rows", "4"], "4,3"),
         ("squares", &["--seed", "5", "--log-rows", "4"], "4"),
         ("keccak", &["--log-rows", "5"], "5"),
-        // 3 iterations: 6 logic operations in a table of 2^3 rows
-        ("vm", &["--log-rows", "5"], "5,3"),
+        // 1 iteration: 32 logic operations in a table of 2^5 rows
+        ("vm", &["--log-rows", "7"], "7,5"),
     ];
     for (air, extra, params) in cases {
         let path = dir.0.join(format!("{air}.bin"));

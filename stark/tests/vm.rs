@@ -17,7 +17,7 @@ fn policy() -> SecurityPolicy {
 
 #[test]
 fn the_public_output_is_the_programs_output() {
-    for (log_cpu_rows, n) in [(4, 1), (6, 8), (8, 35)] {
+    for (log_cpu_rows, n) in [(7, 1), (8, 2), (10, 8)] {
         let (air, public, traces) = Vm::generate(log_cpu_rows, n).unwrap();
         assert_eq!(
             public,
@@ -29,15 +29,16 @@ fn the_public_output_is_the_programs_output() {
         assert_eq!(traces.len(), air.tables().len());
         assert_eq!(air.tables().len(), 6);
     }
-    assert_eq!(Vm::max_iterations(8), (256 - 5) / 7);
-    assert!(Vm::generate(5, Vm::max_iterations(5) + 1).is_err());
-    assert!(Vm::generate(5, 0).is_err());
+    assert_eq!(Vm::max_iterations(10), (1024 - 5) / 115);
+    assert!(Vm::generate(8, Vm::max_iterations(8) + 1).is_err());
+    assert!(Vm::generate(8, 0).is_err());
+    assert!(Vm::generate(6, 1).is_err());
 }
 
 #[test]
 fn runs_prove_and_verify_and_pin_input_and_output() {
     let p = prover();
-    for (log_cpu_rows, n) in [(5, 2), (7, Vm::max_iterations(7))] {
+    for (log_cpu_rows, n) in [(7, 1), (9, Vm::max_iterations(9))] {
         let (air, public, traces) = Vm::generate(log_cpu_rows, n).unwrap();
         let key = p.setup(&air).unwrap();
         let (proof, _) = p.prove_with_key(&key, &public, &traces).unwrap();
@@ -52,7 +53,7 @@ fn runs_prove_and_verify_and_pin_input_and_output() {
 
 #[test]
 fn a_prover_claiming_another_output_is_refused() {
-    let (air, mut public, traces) = Vm::generate(5, 3).unwrap();
+    let (air, mut public, traces) = Vm::generate(7, 1).unwrap();
     public[1] += Fp::ONE;
     assert!(matches!(
         prover().prove(&air, &public, &traces),
@@ -62,11 +63,11 @@ fn a_prover_claiming_another_output_is_refused() {
 
 #[test]
 fn runs_that_break_the_rules_are_refused() {
-    let (air, public, traces) = Vm::generate(5, 3).unwrap();
-    // Row 3 is the loop's first ADD (t = a + b); row 4 its XOR.
+    let (air, public, traces) = Vm::generate(7, 1).unwrap();
+    // Row 4 is the inner loop's first ADD (t = a + b); row 5 its XOR.
     let cases = [
-        (3, cpu::VAL_C, "an ADD result off by one"),
-        (4, cpu::VAL_C, "an XOR result off by one"),
+        (4, cpu::VAL_C, "an ADD result off by one"),
+        (5, cpu::VAL_C, "an XOR result off by one"),
         (3, cpu::VAL_A, "a read that is not the register's value"),
         (3, cpu::PC, "a jump the program does not make"),
         (3, cpu::TS_PREV, "a read of an older write"),

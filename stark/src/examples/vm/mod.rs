@@ -19,8 +19,9 @@
 //! | `OUT` | 5 | `rs1` is the public output |
 //! | `HALT` | 6 | `pc` stays |
 //!
-//! [`PROGRAM`] reads `n`, runs a loop of seven instructions `n` times (a
-//! Fibonacci-like mix of additions and byte-wise logic) and outputs a word.
+//! [`PROGRAM`] reads `n`, runs `16 n` times a loop of seven instructions (a
+//! Fibonacci-like mix of additions and byte-wise logic) and outputs a word:
+//! `n` up to `2^16 - 1` fills a `cpu` table of up to `2^22` rows.
 //!
 //! # Tables and buses
 //!
@@ -124,26 +125,35 @@ const fn instr(op: Op, rd: u8, rs1: u8, rs2: u8, imm: u16) -> Instr {
     }
 }
 
-/// The program: `r1 = n; r2 = 0; r3 = 1;` then `n` times
-/// `t = a + b; u = t ^ a; w = t & b; a = b; b = u + w`, then output `b`.
-pub const PROGRAM: [Instr; 12] = [
+/// The program: `r1 = n; a = 0; b = 1;` then `n` times an inner loop of
+/// [`INNER`] iterations of `t = a + b; u = t ^ a; w = t & b; a = b;
+/// b = u + w`, then output `b`. It takes `5 + 115 n` steps.
+pub const PROGRAM: [Instr; 15] = [
     instr(Op::In, 1, 0, 0, 0),
     instr(Op::Add, 2, 0, 0, 0),
     instr(Op::Add, 3, 0, 0, 1),
-    instr(Op::Add, 4, 2, 3, 0), // loop: t = a + b
+    instr(Op::Add, 7, 0, 0, INNER), // outer: k = 16
+    instr(Op::Add, 4, 2, 3, 0),     // inner: t = a + b
     instr(Op::Xor, 5, 4, 2, 0),
     instr(Op::And, 6, 4, 3, 0),
     instr(Op::Add, 2, 3, 0, 0),
     instr(Op::Add, 3, 5, 6, 0),
+    instr(Op::Add, 7, 7, 0, 0xffff), // k -= 1
+    instr(Op::Bnz, 0, 7, 0, 4),
     instr(Op::Add, 1, 1, 0, 0xffff), // n -= 1
     instr(Op::Bnz, 0, 1, 0, 3),
     instr(Op::Out, 0, 3, 0, 0),
     instr(Op::Halt, 0, 0, 0, 0),
 ];
-/// Steps before the loop, in one iteration, and after it (to the first `HALT`).
+/// Iterations of the inner loop per outer iteration.
+pub const INNER: u16 = 16;
+/// Steps before the outer loop, in one outer iteration, and after it (to
+/// the first `HALT`).
 const PROLOGUE: usize = 3;
-const LOOP: usize = 7;
+const LOOP: usize = 1 + 7 * INNER as usize + 2;
 const EPILOGUE: usize = 2;
+/// Logic operations (`XOR`, `AND`) per outer iteration.
+const LOGIC_OPS: usize = 2 * INNER as usize;
 
 /// The `vm` AIR.
 #[derive(Clone, Debug)]
@@ -195,7 +205,7 @@ impl Vm {
                 reason: format!("{n} iterations: need 1..={max} for 2^{log_cpu_rows} cpu rows"),
             });
         }
-        let log_logic_rows = (2 * n).next_power_of_two().trailing_zeros().max(2);
+        let log_logic_rows = (LOGIC_OPS * n).next_power_of_two().trailing_zeros().max(2);
         let air = Self::new(log_cpu_rows, log_logic_rows)?;
         let run = execute::execute(&air, n as u16)?;
         let public = vec![Fp::from(n as u32), Fp::from(u32::from(run.output))];
@@ -205,7 +215,7 @@ impl Vm {
     /// What [`PROGRAM`] outputs for `n`, by direct interpretation.
     pub fn expected_output(n: u16) -> u16 {
         let (mut a, mut b) = (0u16, 1u16);
-        for _ in 0..n {
+        for _ in 0..usize::from(n) * usize::from(INNER) {
             let t = a.wrapping_add(b);
             let (u, w) = (t ^ a, t & b);
             (a, b) = (b, u.wrapping_add(w));
