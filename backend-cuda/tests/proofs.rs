@@ -1,7 +1,7 @@
 //! Whole STARK proofs on the GPU at sizes the reference device cannot
 //! reach: `Prover<CudaDevice>` writes the same bytes as `Prover<CpuDevice>`
-//! for every example AIR up to 2^18 rows and with every preset, the CUDA
-//! proof verifies with a key set up on the CPU, and two separate
+//! for every example AIR up to 2^18 rows (keccak to 2^13) and with every
+//! preset, the CUDA proof verifies with a key set up on the CPU, and two separate
 //! `CudaDevice` handles proving at once still write the CPU's bytes. The
 //! conformance suite (`tests/conformance.rs`) adds proofs against the
 //! reference device, the golden proof digests, several provers on one
@@ -65,8 +65,32 @@ fn squares_proofs_match_the_cpu() {
     check_jobs(&jobs, Options::default());
 }
 
+#[test]
+#[ignore = "needs a CUDA device"]
+fn keccak_proofs_match_the_cpu() {
+    let jobs = [
+        ProofJob::keccak(5, 1),
+        ProofJob::keccak(8, 2),
+        ProofJob::keccak(11, 3),
+        ProofJob::keccak(13, 4),
+    ];
+    check_jobs(&jobs, Options::default());
+}
+
+#[test]
+#[ignore = "needs a CUDA device"]
+fn vm_proofs_match_the_cpu() {
+    let jobs = [
+        ProofJob::vm(7),
+        ProofJob::vm(10),
+        ProofJob::vm(14),
+        ProofJob::vm(18),
+    ];
+    check_jobs(&jobs, Options::default());
+}
+
 /// Other blowups (FRI with more or fewer layers, more queries) and the
-/// small test preset, at 2^11 rows.
+/// small test preset, at 2^11 rows (keccak at 2^6, vm at 2^8 cpu rows).
 #[test]
 #[ignore = "needs a CUDA device"]
 fn other_presets_match_the_cpu() {
@@ -77,6 +101,7 @@ fn other_presets_match_the_cpu() {
         Options::insecure_test(),
     ] {
         check_jobs(&ProofJob::every_example(11), options);
+        check_jobs(&[ProofJob::keccak(6, 5), ProofJob::vm(8)], options);
     }
 }
 

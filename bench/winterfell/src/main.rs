@@ -5,7 +5,7 @@
 //! Keccak-256; winterfell: SHA3-256, the same permutation and rate).
 //! Prints medians over `--runs` alternating runs and the time ratio.
 //!
-//! `cargo run --release --manifest-path stark/winterfell-bench/Cargo.toml -- [log_rows] [runs]`
+//! `cargo run --release --manifest-path bench/winterfell/Cargo.toml -- [log_rows] [runs]`
 
 mod winter_fib;
 
