@@ -30,6 +30,9 @@ fn the_public_output_is_the_programs_output() {
         assert_eq!(air.tables().len(), 6);
     }
     assert_eq!(Vm::max_iterations(10), (1024 - 5) / 115);
+    // The output depends on n (the program does not collapse to a constant).
+    let outputs: std::collections::BTreeSet<u16> = (1..=64).map(Vm::expected_output).collect();
+    assert!(outputs.len() > 48, "{} distinct outputs", outputs.len());
     assert!(Vm::generate(8, Vm::max_iterations(8) + 1).is_err());
     assert!(Vm::generate(8, 0).is_err());
     assert!(Vm::generate(6, 1).is_err());

@@ -20,7 +20,8 @@
 //! | `HALT` | 6 | `pc` stays |
 //!
 //! [`PROGRAM`] reads `n`, runs `16 n` times a loop of seven instructions (a
-//! Fibonacci-like mix of additions and byte-wise logic) and outputs a word:
+//! Fibonacci-like mix of additions and logic with the loop counters) and
+//! outputs a word:
 //! `n` up to `2^16 - 1` fills a `cpu` table of up to `2^22` rows.
 //!
 //! # Tables and buses
@@ -125,17 +126,18 @@ const fn instr(op: Op, rd: u8, rs1: u8, rs2: u8, imm: u16) -> Instr {
     }
 }
 
-/// The program: `r1 = n; a = 0; b = 1;` then `n` times an inner loop of
-/// [`INNER`] iterations of `t = a + b; u = t ^ a; w = t & b; a = b;
-/// b = u + w`, then output `b`. It takes `5 + 115 n` steps.
+/// The program: `r1 = n; a = 0; b = 1;` then for each outer counter
+/// `r1 = n, ..., 1` an inner loop over `k = 16, ..., 1` of `t = a + b;
+/// u = t ^ r1; w = u & k; a = b; b = u + w`, then output `b`. It takes
+/// `5 + 115 n` steps.
 pub const PROGRAM: [Instr; 15] = [
     instr(Op::In, 1, 0, 0, 0),
     instr(Op::Add, 2, 0, 0, 0),
     instr(Op::Add, 3, 0, 0, 1),
     instr(Op::Add, 7, 0, 0, INNER), // outer: k = 16
     instr(Op::Add, 4, 2, 3, 0),     // inner: t = a + b
-    instr(Op::Xor, 5, 4, 2, 0),
-    instr(Op::And, 6, 4, 3, 0),
+    instr(Op::Xor, 5, 4, 1, 0),
+    instr(Op::And, 6, 5, 7, 0),
     instr(Op::Add, 2, 3, 0, 0),
     instr(Op::Add, 3, 5, 6, 0),
     instr(Op::Add, 7, 7, 0, 0xffff), // k -= 1
@@ -215,10 +217,13 @@ impl Vm {
     /// What [`PROGRAM`] outputs for `n`, by direct interpretation.
     pub fn expected_output(n: u16) -> u16 {
         let (mut a, mut b) = (0u16, 1u16);
-        for _ in 0..usize::from(n) * usize::from(INNER) {
-            let t = a.wrapping_add(b);
-            let (u, w) = (t ^ a, t & b);
-            (a, b) = (b, u.wrapping_add(w));
+        for outer in (1..=n).rev() {
+            for k in (1..=INNER).rev() {
+                let t = a.wrapping_add(b);
+                let u = t ^ outer;
+                let w = u & k;
+                (a, b) = (b, u.wrapping_add(w));
+            }
         }
         b
     }
