@@ -40,8 +40,8 @@ pub type BackendMatrix<B, T> = Matrix<<B as Backend>::Buffer<T>>;
 /// [`download_matrix`](Backend::download_matrix),
 /// [`coset_lde`](Backend::coset_lde) (interpolate, then
 /// [`coeffs_to_coset`](Backend::coeffs_to_coset)),
-/// [`fri_commit_layer`](Backend::fri_commit_layer) (a Merkle tree of two
-/// values per leaf).
+/// [`fri_commit_layer`](Backend::fri_commit_layer) (a Merkle tree of
+/// `arity` values per leaf).
 ///
 /// Each method's "Called with" line says which check its arguments passed;
 /// its contract is the [`ProverDevice`](crate::ProverDevice) method's.
@@ -241,10 +241,11 @@ pub trait Backend: Send + Sync + Sized {
         self.coeffs_to_coset(ctx, &coeffs, Order::Natural, blowup, shift, output)
     }
 
-    /// Called with a single-column codeword of at least two values and the
-    /// shape of its tree ([`check::fri_commit_layer`](crate::check::fri_commit_layer)).
-    /// By default: [`merkle_commit`](Backend::merkle_commit) with two
-    /// values per leaf.
+    /// Called with a single-column codeword of at least `shape.rows_per_leaf`
+    /// (the arity) values and the shape of its tree
+    /// ([`check::fri_commit_layer`](crate::check::fri_commit_layer)).
+    /// By default: [`merkle_commit`](Backend::merkle_commit) with the
+    /// arity's values per leaf.
     fn fri_commit_layer(
         &self,
         ctx: &Self::DeviceCtx,

@@ -159,11 +159,24 @@ pub fn merkle_open<T: DeviceElem, B: Buffer>(
     Ok(())
 }
 
-/// Checks a FRI layer commit (one column of at least two values); returns
-/// the tree's shape (two values per leaf).
-pub fn fri_commit_layer<B: Buffer>(codeword: &Matrix<B>) -> DeviceResult<MerkleShape> {
+/// The largest FRI folding arity, `log2`.
+pub const MAX_FRI_LOG_ARITY: u32 = 4;
+
+/// Checks a FRI layer commit (one column of at least `2^log_arity` values,
+/// `log_arity` in `1..=MAX_FRI_LOG_ARITY`); returns the tree's shape
+/// (`2^log_arity` values per leaf).
+pub fn fri_commit_layer<B: Buffer>(
+    codeword: &Matrix<B>,
+    log_arity: u32,
+) -> DeviceResult<MerkleShape> {
     single_column("codeword", codeword.width())?;
-    merkle_commit::<Fp3, B>(&[codeword], 2)
+    if !(1..=MAX_FRI_LOG_ARITY).contains(&log_arity) {
+        return Err(DeviceError::invalid(
+            "log_arity",
+            format!("{log_arity} not in 1..={MAX_FRI_LOG_ARITY}"),
+        ));
+    }
+    merkle_commit::<Fp3, B>(&[codeword], 1 << log_arity)
 }
 
 /// Checks a FRI fold; returns log2(N).

@@ -191,8 +191,9 @@ impl<B: Backend> ProverDevice for B {
         &self,
         ctx: &B::DeviceCtx,
         codeword: &DeviceMatrix<Self, Fp3>,
+        log_arity: u32,
     ) -> DeviceResult<B::MerkleTree> {
-        let shape = check::fri_commit_layer(codeword)?;
+        let shape = check::fri_commit_layer(codeword, log_arity)?;
         let tree = Backend::fri_commit_layer(self, ctx, codeword, shape.clone())?;
         check::output_tree("fri_commit_layer", tree.shape(), &shape)?;
         Ok(tree)

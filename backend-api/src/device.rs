@@ -292,14 +292,20 @@ pub trait ProverDevice: Send + Sync + Sized + crate::checked::Sealed {
         beta: Fp3,
     ) -> DeviceResult<DeviceMatrix<Self, Fp3>>;
 
-    /// Commits a FRI layer: a Merkle tree over the codeword with two values
-    /// per leaf, so leaf `i` holds the pair `f(x), f(-x)` folded together.
+    /// Commits a FRI layer of folding arity `a = 2^log_arity`: a Merkle
+    /// tree over the codeword with `a` consecutive values per leaf, so leaf
+    /// `i` holds the values of `f` on the coset `x * <omega_a>` (bit-reversed
+    /// order) that one `a`-ary fold combines; for `a = 2`, the pair `f(x),
+    /// f(-x)`. The same tree as [`merkle_commit`](Self::merkle_commit) of
+    /// the codeword with `a` rows per leaf.
     ///
-    /// Errors: `codeword` not one column, or of fewer than two values.
+    /// Errors: `codeword` not one column, `log_arity` not in `1..=4`, fewer
+    /// than `a` values.
     fn fri_commit_layer(
         &self,
         ctx: &Self::DeviceCtx,
         codeword: &DeviceMatrix<Self, Fp3>,
+        log_arity: u32,
     ) -> DeviceResult<Self::MerkleTree>;
 
     // ------------------------------------------------------- 6. LogUp

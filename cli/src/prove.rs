@@ -46,6 +46,9 @@ pub struct ProveArgs {
     /// Override the preset's grinding bits.
     #[arg(long)]
     grinding: Option<u32>,
+    /// Override the preset's FRI folding arity, as log2 (1..=4: arity 2..16).
+    #[arg(long)]
+    fri_log_arity: Option<u32>,
     #[arg(long)]
     out: PathBuf,
     /// Machine-readable output.
@@ -64,6 +67,9 @@ pub fn run(args: ProveArgs) -> JobResult {
     }
     if let Some(g) = args.grinding {
         options.grinding_bits = g;
+    }
+    if let Some(k) = args.fri_log_arity {
+        options.fri_log_arity = k;
     }
     match args.backend {
         Backend::Cpu => prove_on(CpuDevice::new(), &args, options),
@@ -137,6 +143,7 @@ fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> J
             "log_blowup": options.log_blowup,
             "queries": options.num_queries,
             "grinding_bits": options.grinding_bits,
+            "fri_log_arity": options.fri_log_arity,
             "phases": phases,
             "prove_seconds": prove_total,
             "proof_bytes": bytes.len(),
@@ -153,10 +160,11 @@ fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> J
     );
     println!("statement {statement}");
     println!(
-        "options   blowup {}, {} queries, {} grinding bits",
+        "options   blowup {}, {} queries, {} grinding bits, FRI arity {}",
         options.blowup(),
         options.num_queries,
-        options.grinding_bits
+        options.grinding_bits,
+        1u32 << options.fri_log_arity
     );
     println!("{:<22} {:>10} {:>7}", "phase", "seconds", "share");
     for (name, s) in &phases {
@@ -198,6 +206,7 @@ mod tests {
             preset: "test".into(),
             queries: None,
             grinding: None,
+            fri_log_arity: None,
             out: out.clone(),
             json: true,
         };

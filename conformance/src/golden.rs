@@ -128,7 +128,7 @@ impl<D: ProverDevice> Run<'_, D> {
             .dev
             .fri_fold(&self.ctx, &cw, Fp::GENERATOR, rng.fp3())?;
         let mut out = self.bytes(&folded)?;
-        out.extend(self.dev.fri_commit_layer(&self.ctx, &folded)?.root());
+        out.extend(self.dev.fri_commit_layer(&self.ctx, &folded, 1)?.root());
         Ok(out)
     }
 
@@ -368,19 +368,19 @@ pub const PROOF_DIGESTS: [GoldenProof; 3] = [
     GoldenProof {
         example: "fib-wide",
         log_rows: 4,
-        len: 29062,
-        digest: "61d2cc3bec234b76965b754ab487b639464bdd6b9af33083e65b7a387dcf27e7",
+        len: 5209,
+        digest: "35c41e1426cf20792ffcf789c911c1e98661fa5956c2529249052fd5b7a0dd06",
     },
     GoldenProof {
         example: "lookup",
         log_rows: 4,
-        len: 113138,
-        digest: "ed047a4eef501ac6a0ada4cddbd49ba2551d7606097e953d699542dd9f07028d",
+        len: 18907,
+        digest: "c3b580fe4b1bbfbf7baa535633e8a3376d06eee11aa95090ad217bd551503dc0",
     },
     GoldenProof {
         example: "squares",
         log_rows: 4,
-        len: 48729,
-        digest: "d8dc32ee5931ce40985ffd7cb5bf0e3ebdfbcb50cb6791dc8d2d5f7ab7af11b5",
+        len: 8872,
+        digest: "fc784aace5ef949467e0a197f657870db47171700e9139e09f4e9ee6024570ef",
     },
 ];

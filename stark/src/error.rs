@@ -3,9 +3,10 @@
 use crate::air::AirError;
 use crate::options::{Options, OptionsError};
 
+use crate::merkle_batch::BatchError;
 use crate::proof_io::ProofFormatError;
 use backend_api::expr::ExprError;
-use backend_api::{DeviceError, Fp3, MerklePathError};
+use backend_api::{DeviceError, Fp3};
 
 /// Why proving failed. A bad witness is reported here, never as a bad proof.
 #[derive(Debug, thiserror::Error)]
@@ -177,31 +178,16 @@ pub enum VerifyError {
         /// The required grinding bits.
         bits: u32,
     },
-    /// An opening does not verify against its root.
-    #[error("table `{table}` query {query}: {what} opening: {source}")]
-    Merkle {
+    /// A tree's batch opening does not verify against its root.
+    #[error("table `{table}`: {what} openings: {source}")]
+    Opening {
         /// The table's name.
         table: String,
-        /// The query's index in `0 .. num_queries`.
-        query: usize,
-        /// Which opening (`main`, `preprocessed`, `aux`, `composition` or `fri layer l`).
+        /// Which tree (`main`, `preprocessed`, `aux`, `composition` or
+        /// `fri layer l`).
         what: String,
-        /// Why the path does not verify.
-        source: MerklePathError,
-    },
-    /// An opening is at another leaf than the query position requires.
-    #[error("table `{table}` query {query}: {what} opening is at leaf {got}, expected {expected}")]
-    OpeningIndex {
-        /// The table's name.
-        table: String,
-        /// The query's index in `0 .. num_queries`.
-        query: usize,
-        /// Which opening (`main`, `preprocessed`, `aux`, `composition` or `fri layer l`).
-        what: String,
-        /// The leaf the query position requires.
-        expected: usize,
-        /// The leaf the opening is at.
-        got: usize,
+        /// Why the opening does not verify.
+        source: BatchError,
     },
     /// The DEEP value computed from the opened rows differs from FRI
     /// layer 0's opened value.

@@ -85,6 +85,7 @@ pub mod examples;
 pub mod keys;
 pub mod layout;
 pub mod logup_constraints;
+pub mod merkle_batch;
 pub mod ood;
 pub mod options;
 pub mod proof;

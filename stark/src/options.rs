@@ -17,10 +17,18 @@ pub struct Options {
     /// FRI folds until the polynomial has at most `2^fri_final_log_degree`
     /// coefficients, which are then sent in the clear; `0..=10`.
     pub fri_final_log_degree: u32,
+    /// `log2` of the FRI folding arity, `1..=4` (arity 2, 4, 8 or 16): each
+    /// committed layer holds `2^fri_log_arity` values per leaf and is
+    /// folded that many times over with one challenge.
+    pub fri_log_arity: u32,
     /// The coset shift of every LDE domain; must lie outside the two-adic
     /// subgroup of order `2^32` so that LDE domains avoid the trace domain.
     pub shift: Fp,
 }
+
+/// The FRI folding arity of the presets, `log2`: see BENCHMARKS.md
+/// ("FRI folding arity") for the measurement that picked it.
+pub const DEFAULT_FRI_LOG_ARITY: u32 = 3;
 
 /// Why an [`Options`] value is rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +52,7 @@ impl Options {
             num_queries: 84usize.div_ceil(log_blowup.max(1) as usize),
             grinding_bits: 16,
             fri_final_log_degree: 3,
+            fri_log_arity: DEFAULT_FRI_LOG_ARITY,
             shift: Fp::GENERATOR,
         }
     }
@@ -86,7 +95,16 @@ impl Options {
             num_queries: 6,
             grinding_bits: 4,
             fri_final_log_degree: 1,
+            fri_log_arity: DEFAULT_FRI_LOG_ARITY,
             shift: Fp::GENERATOR,
+        }
+    }
+
+    /// The same options with FRI folding arity `2^log_arity`.
+    pub fn with_fri_log_arity(self, log_arity: u32) -> Options {
+        Options {
+            fri_log_arity: log_arity,
+            ..self
         }
     }
 
@@ -122,6 +140,12 @@ impl Options {
             return err(
                 "fri_final_log_degree",
                 format!("{} > 10", self.fri_final_log_degree),
+            );
+        }
+        if !(1..=4).contains(&self.fri_log_arity) {
+            return err(
+                "fri_log_arity",
+                format!("{} not in 1..=4", self.fri_log_arity),
             );
         }
         if self.shift.is_zero() || self.shift.pow(1u64 << 32) == Fp::ONE {

@@ -1,8 +1,9 @@
 //! The proof object. Its byte format is in [`crate::proof_io`].
 
 use crate::air::AirInstance;
+use crate::merkle_batch::BatchOpening;
 use crate::options::Options;
-use backend_api::{Digest, Fp, Fp3, MerkleOpening};
+use backend_api::{Digest, Fp, Fp3};
 
 /// Out-of-domain values of one table at `z` and `z * g` (`g` generating the
 /// table's trace domain).
@@ -74,16 +75,16 @@ pub struct Proof {
     /// Proof-of-work nonce: `Keccak256(S || nonce)` has at least
     /// `grinding_bits` leading zero bits, `S` the transcript state after FRI.
     pub pow_nonce: u64,
-    /// Main-trace rows at each query position, `[table][query]`.
-    pub main_openings: Vec<Vec<MerkleOpening<Fp>>>,
-    /// Preprocessed rows at each query position (against the verifying
-    /// key's roots), `[preprocessed table][query]`.
-    pub pre_openings: Vec<Vec<MerkleOpening<Fp>>>,
-    /// Aux-trace rows at each query position, `[aux table][query]`.
-    pub aux_openings: Vec<Vec<MerkleOpening<Fp3>>>,
-    /// Composition-part rows at each query position, `[table][query]`.
-    pub parts_openings: Vec<Vec<MerkleOpening<Fp3>>>,
-    /// FRI leaf `pos >> (l + 1)` (the pair `f(x), f(-x)`) of each layer `l`
-    /// at each query position `pos`, `[table][layer][query]`.
-    pub fri_openings: Vec<Vec<Vec<MerkleOpening<Fp3>>>>,
+    /// Main-trace rows at the table's distinct query positions, `[table]`.
+    pub main_openings: Vec<BatchOpening<Fp>>,
+    /// Preprocessed rows at them (against the verifying key's roots),
+    /// `[preprocessed table]`.
+    pub pre_openings: Vec<BatchOpening<Fp>>,
+    /// Aux-trace rows at them, `[aux table]`.
+    pub aux_openings: Vec<BatchOpening<Fp3>>,
+    /// Composition-part rows at them, `[table]`.
+    pub parts_openings: Vec<BatchOpening<Fp3>>,
+    /// Each FRI layer's leaves (the `2^k` values one fold of arity `2^k`
+    /// combines) at the distinct leaves the queries reach, `[table][layer]`.
+    pub fri_openings: Vec<Vec<BatchOpening<Fp3>>>,
 }

@@ -6,10 +6,10 @@
 //!
 //! ```text
 //! magic      "STRK" (4 bytes)
-//! version    u16 = 2
+//! version    u16 = 3
 //! air        name: u8 len + UTF-8; params: u32 len + u64s; public: u32 len + Fp
 //! options    log_blowup u8, num_queries u16, grinding_bits u8,
-//!            fri_final_log_degree u8, shift Fp
+//!            fri_final_log_degree u8, fri_log_arity u8, shift Fp
 //! main_roots, aux_roots, parts_roots:   u32 len + digests (32 bytes)
 //! totals     u32 len + Fp3
 //! ood        u32 tables; per table seven vectors (u32 len + Fp3):
@@ -18,25 +18,27 @@
 //! fri_final  u32 tables; per table u32 len + Fp3
 //! pow_nonce  u64
 //! main_openings, pre_openings, aux_openings, parts_openings:
-//!            u32 tables; per table u32 queries; per query an opening
-//! fri_openings  u32 tables; per table u32 layers; per layer u32 queries;
-//!            per query an opening
-//! opening    leaf_index u32, u32 len + values, u8 len + digests
+//!            u32 tables; per table a batch
+//! fri_openings  u32 tables; per table u32 layers; per layer a batch
+//! batch      u32 leaves, u32 width, leaves * width values (the distinct
+//!            opened leaves in increasing order), u32 len + digests (the
+//!            sibling nodes, see crate::merkle_batch)
 //! ```
 //!
 //! Every length is checked against the bytes left before anything is
 //! allocated, and trailing bytes are an error.
 
 use crate::air::AirInstance;
+use crate::merkle_batch::BatchOpening;
 use crate::options::Options;
 use crate::proof::{Proof, TableFri, TableOod};
-use backend_api::{DeviceElem, Digest, Fp, MerkleOpening};
+use backend_api::{DeviceElem, Digest, Fp};
 use std::ops::Range;
 
 /// The first four bytes of every proof.
 pub const MAGIC: &[u8; 4] = b"STRK";
 /// The format version this build writes and reads.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 
 /// Names of the sections, in byte order.
 pub const SECTIONS: [&str; 17] = [
@@ -146,21 +148,20 @@ impl Writer {
             self.buf.extend_from_slice(d);
         }
     }
-    fn opening<T: DeviceElem>(&mut self, o: &MerkleOpening<T>) {
-        self.u32(o.leaf_index);
-        self.elems(&o.values);
-        self.u8(o.path.len() as u8);
-        for d in &o.path {
-            self.buf.extend_from_slice(d);
-        }
-    }
-    fn openings<T: DeviceElem>(&mut self, v: &[Vec<MerkleOpening<T>>]) {
-        self.u32(v.len());
-        for per_table in v {
-            self.u32(per_table.len());
-            for o in per_table {
-                self.opening(o);
+    fn batch<T: DeviceElem>(&mut self, b: &BatchOpening<T>) {
+        self.u32(b.leaves.len());
+        self.u32(b.leaves.first().map_or(0, Vec::len));
+        for leaf in &b.leaves {
+            for x in leaf {
+                x.write_bytes(&mut self.buf);
             }
+        }
+        self.digests(&b.nodes);
+    }
+    fn batches<T: DeviceElem>(&mut self, v: &[BatchOpening<T>]) {
+        self.u32(v.len());
+        for b in v {
+            self.batch(b);
         }
     }
 }
@@ -187,6 +188,7 @@ fn write_options(w: &mut Writer, o: &Options) {
     w.u16(o.num_queries as u16);
     w.u8(o.grinding_bits as u8);
     w.u8(o.fri_final_log_degree as u8);
+    w.u8(o.fri_log_arity as u8);
     o.shift.write_bytes(&mut w.buf);
 }
 
@@ -228,14 +230,14 @@ impl Proof {
             }
         });
         w.section("pow_nonce", |w| w.u64(self.pow_nonce));
-        w.section("main_openings", |w| w.openings(&self.main_openings));
-        w.section("pre_openings", |w| w.openings(&self.pre_openings));
-        w.section("aux_openings", |w| w.openings(&self.aux_openings));
-        w.section("parts_openings", |w| w.openings(&self.parts_openings));
+        w.section("main_openings", |w| w.batches(&self.main_openings));
+        w.section("pre_openings", |w| w.batches(&self.pre_openings));
+        w.section("aux_openings", |w| w.batches(&self.aux_openings));
+        w.section("parts_openings", |w| w.batches(&self.parts_openings));
         w.section("fri_openings", |w| {
             w.u32(self.fri_openings.len());
             for t in &self.fri_openings {
-                w.openings(t);
+                w.batches(t);
             }
         });
         (w.buf, w.sections)
@@ -287,14 +289,14 @@ impl Proof {
             });
         }
         let pow_nonce = r.u64("pow_nonce")?;
-        let main_openings = r.openings("main_openings")?;
-        let pre_openings = r.openings("pre_openings")?;
-        let aux_openings = r.openings("aux_openings")?;
-        let parts_openings = r.openings("parts_openings")?;
+        let main_openings = r.batches("main_openings")?;
+        let pre_openings = r.batches("pre_openings")?;
+        let aux_openings = r.batches("aux_openings")?;
+        let parts_openings = r.batches("parts_openings")?;
         let n = r.len("fri_openings", 4)?;
         let mut fri_openings = Vec::with_capacity(n);
         for _ in 0..n {
-            fri_openings.push(r.openings("fri_openings")?);
+            fri_openings.push(r.batches("fri_openings")?);
         }
         if r.pos != bytes.len() {
             return Err(ProofFormatError::TrailingBytes(bytes.len() - r.pos));
@@ -380,41 +382,30 @@ impl<'a> Reader<'a> {
         let n = self.len(what, 32)?;
         (0..n).map(|_| self.digest(what)).collect()
     }
-    fn opening<T: DeviceElem>(
+    /// A batch opening: leaves of one width, then the sibling digests.
+    fn batch<T: DeviceElem>(
         &mut self,
         what: &'static str,
-    ) -> Result<MerkleOpening<T>, ProofFormatError> {
-        let leaf_index = self.u32(what)? as usize;
-        let values = self.elems(what)?;
-        let depth = self.u8(what)? as usize;
-        if depth.saturating_mul(32) > self.bytes.len() - self.pos {
-            return Err(ProofFormatError::LengthTooLarge { what, len: depth });
+    ) -> Result<BatchOpening<T>, ProofFormatError> {
+        let leaves = self.len(what, 0)?;
+        let width = self.u32(what)? as usize;
+        let values = leaves.saturating_mul(width);
+        if values.saturating_mul(T::BYTES) > self.bytes.len() - self.pos {
+            return Err(ProofFormatError::LengthTooLarge { what, len: values });
         }
-        let path = (0..depth)
-            .map(|_| self.digest(what))
+        let leaves = (0..leaves)
+            .map(|_| (0..width).map(|_| self.elem(what)).collect())
             .collect::<Result<_, _>>()?;
-        Ok(MerkleOpening {
-            leaf_index,
-            values,
-            path,
-        })
+        let nodes = self.digests(what)?;
+        Ok(BatchOpening { leaves, nodes })
     }
-    fn openings<T: DeviceElem>(
+    fn batches<T: DeviceElem>(
         &mut self,
         what: &'static str,
-    ) -> Result<Vec<Vec<MerkleOpening<T>>>, ProofFormatError> {
-        let tables = self.len(what, 4)?;
-        let mut out = Vec::with_capacity(tables);
-        for _ in 0..tables {
-            // An opening takes at least 9 bytes (index, value count, depth).
-            let n = self.len(what, 9)?;
-            let mut v = Vec::with_capacity(n);
-            for _ in 0..n {
-                v.push(self.opening(what)?);
-            }
-            out.push(v);
-        }
-        Ok(out)
+    ) -> Result<Vec<BatchOpening<T>>, ProofFormatError> {
+        // A batch takes at least 12 bytes (leaf count, width, node count).
+        let n = self.len(what, 12)?;
+        (0..n).map(|_| self.batch(what)).collect()
     }
     fn air(&mut self) -> Result<AirInstance, ProofFormatError> {
         let len = self.u8("air")? as usize;
@@ -436,6 +427,7 @@ impl<'a> Reader<'a> {
             num_queries: self.u16("options")? as usize,
             grinding_bits: self.u8("options")? as u32,
             fri_final_log_degree: self.u8("options")? as u32,
+            fri_log_arity: self.u8("options")? as u32,
             shift: self.elem("options")?,
         })
     }

@@ -20,7 +20,8 @@
 //! constraints, `B_t` DEEP terms, `L_t` FRI folds, `k_t` interactions):
 //! constraint batching `sum C_t`; the out-of-domain identity
 //! `sum (q_t + 1) n_t`; DEEP batching `sum B_t`; FRI folding
-//! `sum L_t N_t`; LogUp `(sum k_t n_t + P) (l + 1)` for `P` public
+//! `sum_t N_t sum_l (a_l - 1)` over the layers' arities `a_l` (`L_t N_t`
+//! for binary folds), the Johnson term multiplied by the widest `a - 1`; LogUp `(sum k_t n_t + P) (l + 1)` for `P` public
 //! messages and tuples of at most `l` values (the fingerprints, cleared of
 //! denominators, are a polynomial of that degree in `z` and `alpha`).
 
@@ -84,8 +85,15 @@ impl FieldTerms {
             t.listed += table.system.constraints.len() as f64
                 + (table.parts as f64 + 1.0) * n
                 + table.deep_terms() as f64;
-            t.folding += table.fri_layers as f64 * big_n;
-            t.folding_johnson += johnson * big_n * big_n;
+            // A fold of arity a = 2^k with the powers of one challenge
+            // errs with probability (a - 1) N / |Fp3| (a binary fold: N).
+            let arity_terms = table
+                .fri_log_arities
+                .iter()
+                .map(|&k| ((1u64 << k) - 1) as f64);
+            t.folding += arity_terms.clone().sum::<f64>() * big_n;
+            let widest = arity_terms.fold(1.0, f64::max);
+            t.folding_johnson += widest * johnson * big_n * big_n;
             fingerprints += table.interactions as f64 * n;
             tuple = tuple.max(table.max_tuple_len);
         }

@@ -9,6 +9,7 @@ use crate::error::VerifyError;
 use crate::keys::VerifyingKey;
 use crate::layout::{layouts, LayoutError, TableLayout};
 use crate::logup_constraints::public_sum;
+use crate::merkle_batch::{distinct, leaf_values, verify_batch, BatchOpening};
 use crate::ood::{composition_matches, sample_ood_point};
 use crate::options::Options;
 use crate::proof::Proof;
@@ -16,10 +17,7 @@ use crate::proof_io::options_bytes;
 use crate::security::{SecurityPolicy, SecurityReport};
 use crate::statement::{air_digest, statement_bytes, statement_digest};
 use crate::transcript::Transcript;
-use backend_api::{
-    bit_reverse, pow_is_valid, verify_opening, DeviceElem, Digest, Fp, Fp3, LogUpChallenges,
-    MerkleOpening,
-};
+use backend_api::{bit_reverse, pow_is_valid, DeviceElem, Digest, Fp, Fp3, LogUpChallenges};
 
 /// What a successful verification established.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,14 +84,25 @@ pub fn verify_with_key(
     check_security(&security, policy)?;
     check_shapes(proof, &tables)?;
     let ch = replay(proof, vk, public, &specs, &tables, &messages)?;
-    let inv2 = Fp::TWO.inverse_or_zero();
     for (i, t) in tables.iter().enumerate() {
         let table = TableProof::of(proof, &tables, i);
         let pre_root = vk.preprocessed_roots[i].as_ref();
-        for (qi, &query) in ch.queries.iter().enumerate() {
-            let pos = query >> (ch.log_lde_max - t.log_lde);
-            let deep = deep_value(&table, t, &opts, &ch, pre_root, qi, pos)?;
-            check_fri(&table, t, &opts, &ch.betas[i], inv2, qi, pos, deep)?;
+        let positions: Vec<usize> = ch
+            .queries
+            .iter()
+            .map(|q| q >> (ch.log_lde_max - t.log_lde))
+            .collect();
+        let rows = check_rows(&table, t, pre_root, &positions)?;
+        let layers = check_layers(&table, t, &positions)?;
+        for (qi, &pos) in positions.iter().enumerate() {
+            let deep = deep_value(&rows, t, &opts, &ch, pos)?;
+            let fri = FriQuery {
+                table: &table,
+                layers: &layers,
+                betas: &ch.betas[i],
+                query: qi,
+            };
+            fri.check(t, &opts, pos, deep)?;
         }
     }
     Ok(Verified {
@@ -255,7 +264,6 @@ fn shape(what: impl Into<String>, expected: usize, got: usize) -> Result<(), Ver
 /// Checks the shape of everything in the proof against the layouts.
 fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError> {
     let nt = tables.len();
-    let q = proof.options.num_queries;
     let aux = tables.iter().filter(|t| t.aux_width > 0).count();
     let pre = tables.iter().filter(|t| t.pre_width > 0).count();
     for (what, expected, got) in [
@@ -304,7 +312,7 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError
         let f = &proof.fri[i];
         shape(
             format!("{name}: fri layer roots"),
-            t.fri_layers,
+            t.fri_layers(),
             f.layer_roots.len(),
         )?;
         shape(
@@ -312,22 +320,11 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError
             t.final_len,
             f.final_poly.len(),
         )?;
-        shape(format!("{name}: main openings"), q, p.main.len())?;
-        if let Some(pre) = p.pre {
-            shape(format!("{name}: preprocessed openings"), q, pre.len())?;
-        }
-        if let Some(aux) = p.aux {
-            shape(format!("{name}: aux openings"), q, aux.len())?;
-        }
-        shape(format!("{name}: composition openings"), q, p.parts.len())?;
         shape(
             format!("{name}: fri layers opened"),
-            t.fri_layers,
+            t.fri_layers(),
             p.fri.len(),
         )?;
-        for (l, layer) in p.fri.iter().enumerate() {
-            shape(format!("{name}: fri layer {l} openings"), q, layer.len())?;
-        }
     }
     Ok(())
 }
@@ -341,11 +338,11 @@ struct TableProof<'p> {
     aux_root: Option<&'p Digest>,
     parts_root: &'p Digest,
     layer_roots: &'p [Digest],
-    main: &'p [MerkleOpening<Fp>],
-    pre: Option<&'p [MerkleOpening<Fp>]>,
-    aux: Option<&'p [MerkleOpening<Fp3>]>,
-    parts: &'p [MerkleOpening<Fp3>],
-    fri: &'p [Vec<MerkleOpening<Fp3>>],
+    main: &'p BatchOpening<Fp>,
+    pre: Option<&'p BatchOpening<Fp>>,
+    aux: Option<&'p BatchOpening<Fp3>>,
+    parts: &'p BatchOpening<Fp3>,
+    fri: &'p [BatchOpening<Fp3>],
 }
 
 impl<'p> TableProof<'p> {
@@ -364,8 +361,8 @@ impl<'p> TableProof<'p> {
             parts_root: &proof.parts_roots[i],
             layer_roots: &proof.fri[i].layer_roots,
             main: &proof.main_openings[i],
-            pre: (t.pre_width > 0).then(|| proof.pre_openings[pre].as_slice()),
-            aux: (t.aux_width > 0).then(|| proof.aux_openings[aux].as_slice()),
+            pre: (t.pre_width > 0).then(|| &proof.pre_openings[pre]),
+            aux: (t.aux_width > 0).then(|| &proof.aux_openings[aux]),
             parts: &proof.parts_openings[i],
             fri: &proof.fri_openings[i],
         }
@@ -466,94 +463,125 @@ fn replay(
     })
 }
 
-/// Checks one opening: leaf index, width, and the path to `root`.
-fn check_opening<T: DeviceElem>(
-    o: &MerkleOpening<T>,
+/// Checks that every leaf of `batch` has `width` values and that the
+/// batch opens `leaves` (distinct, increasing) of the tree of `num_leaves`
+/// leaves under `root`.
+fn check_batch<T: DeviceElem>(
+    batch: &BatchOpening<T>,
     root: &Digest,
     num_leaves: usize,
-    leaf: usize,
+    leaves: &[usize],
     width: usize,
-    (table, query, what): (&str, usize, &str),
+    (table, what): (&str, &str),
 ) -> Result<(), VerifyError> {
-    if o.leaf_index != leaf {
-        return Err(VerifyError::OpeningIndex {
-            table: table.into(),
-            query,
-            what: what.into(),
-            expected: leaf,
-            got: o.leaf_index,
-        });
+    if let Some(leaf) = batch.leaves.iter().find(|l| l.len() != width) {
+        return shape(format!("{table}: {what} leaf width"), width, leaf.len());
     }
-    shape(
-        format!("{table} query {query}: {what} opening width"),
-        width,
-        o.values.len(),
-    )?;
-    verify_opening(root, num_leaves, o).map_err(|source| VerifyError::Merkle {
+    verify_batch(root, num_leaves, leaves, batch).map_err(|source| VerifyError::Opening {
         table: table.into(),
-        query,
         what: what.into(),
         source,
     })
 }
 
-/// Checks the main, preprocessed, aux and composition openings of query
-/// `qi` at `pos` and returns the DEEP codeword's value there, in the order
+/// The values a verified batch holds for leaf `leaf` (every leaf the
+/// batch was checked against is there).
+fn leaf<'b, T>(
+    batch: &'b BatchOpening<T>,
+    leaves: &[usize],
+    leaf: usize,
+    what: &str,
+) -> Result<&'b [T], VerifyError> {
+    leaf_values(batch, leaves, leaf).ok_or_else(|| VerifyError::Shape {
+        what: format!("{what}: leaf {leaf} not opened"),
+        expected: 1,
+        got: 0,
+    })
+}
+
+/// A table's verified rows at its distinct query positions.
+struct Rows<'p> {
+    positions: Vec<usize>,
+    main: &'p BatchOpening<Fp>,
+    pre: Option<&'p BatchOpening<Fp>>,
+    aux: Option<&'p BatchOpening<Fp3>>,
+    parts: &'p BatchOpening<Fp3>,
+    ood: &'p crate::proof::TableOod,
+}
+
+/// Checks the main, preprocessed, aux and composition openings at the
+/// distinct `positions` against their roots.
+fn check_rows<'p>(
+    p: &TableProof<'p>,
+    t: &TableLayout,
+    pre_root: Option<&Digest>,
+    positions: &[usize],
+) -> Result<Rows<'p>, VerifyError> {
+    let positions = distinct(positions);
+    let n_lde = t.lde_height();
+    let at = |what| (p.name, what);
+    check_batch(p.main, p.main_root, n_lde, &positions, t.width, at("main"))?;
+    let pre = match (p.pre, pre_root) {
+        (Some(b), Some(root)) => {
+            check_batch(b, root, n_lde, &positions, t.pre_width, at("preprocessed"))?;
+            Some(b)
+        }
+        _ => None,
+    };
+    let aux = match (p.aux, p.aux_root) {
+        (Some(b), Some(root)) => {
+            check_batch(b, root, n_lde, &positions, t.aux_width, at("aux"))?;
+            Some(b)
+        }
+        _ => None,
+    };
+    check_batch(
+        p.parts,
+        p.parts_root,
+        n_lde,
+        &positions,
+        t.parts,
+        at("composition"),
+    )?;
+    Ok(Rows {
+        positions,
+        main: p.main,
+        pre,
+        aux,
+        parts: p.parts,
+        ood: p.ood,
+    })
+}
+
+/// The DEEP codeword's value at `pos` from the verified rows, in the order
 /// of `ProverDevice::deep_composition` (docs/PROTOCOL.md, round 5).
 fn deep_value(
-    p: &TableProof,
+    rows: &Rows,
     t: &TableLayout,
     opts: &Options,
     ch: &Challenges,
-    pre_root: Option<&Digest>,
-    qi: usize,
     pos: usize,
 ) -> Result<Fp3, VerifyError> {
-    let n_lde = t.lde_height();
-    let at = (p.name, qi);
-    let main = &p.main[qi];
-    check_opening(main, p.main_root, n_lde, pos, t.width, (at.0, at.1, "main"))?;
-    let pre: &[Fp] = match (p.pre, pre_root) {
-        (Some(openings), Some(root)) => {
-            let o = &openings[qi];
-            check_opening(
-                o,
-                root,
-                n_lde,
-                pos,
-                t.pre_width,
-                (at.0, at.1, "preprocessed"),
-            )?;
-            &o.values
-        }
-        _ => &[],
+    let at = &rows.positions;
+    let main = leaf(rows.main, at, pos, "main")?;
+    let pre = match rows.pre {
+        Some(b) => leaf(b, at, pos, "preprocessed")?,
+        None => &[],
     };
-    let aux: &[Fp3] = match (p.aux, p.aux_root) {
-        (Some(openings), Some(root)) => {
-            let o = &openings[qi];
-            check_opening(o, root, n_lde, pos, t.aux_width, (at.0, at.1, "aux"))?;
-            &o.values
-        }
-        _ => &[],
+    let aux = match rows.aux {
+        Some(b) => leaf(b, at, pos, "aux")?,
+        None => &[],
     };
-    let parts = &p.parts[qi];
-    check_opening(
-        parts,
-        p.parts_root,
-        n_lde,
-        pos,
-        t.parts,
-        (at.0, at.1, "composition"),
-    )?;
+    let parts = leaf(rows.parts, at, pos, "composition")?;
 
     let omega = Fp::root_of_unity(t.log_lde).expect("log_lde <= 32");
     let x = opts.shift * omega.pow(bit_reverse(pos, t.log_lde) as u64);
     let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
     let inv_z = (Fp3::from_base(x) - ch.z).inverse_or_zero();
     let inv_zg = (Fp3::from_base(x) - ch.z.mul_base(g)).inverse_or_zero();
-    let o = p.ood;
+    let o = rows.ood;
     let base = |v: &[Fp]| v.iter().map(|f| Fp3::from_base(*f)).collect::<Vec<_>>();
-    let (main, pre) = (base(&main.values), base(pre));
+    let (main, pre) = (base(main), base(pre));
     let terms: [(&[Fp3], &[Fp3], Fp3); 7] = [
         (&main, &o.main_z, inv_z),
         (&main, &o.main_zg, inv_zg),
@@ -561,7 +589,7 @@ fn deep_value(
         (&pre, &o.pre_zg, inv_zg),
         (aux, &o.aux_z, inv_z),
         (aux, &o.aux_zg, inv_zg),
-        (&parts.values, &o.parts_z, inv_z),
+        (parts, &o.parts_z, inv_z),
     ];
     let mut deep = Fp3::ZERO;
     let mut power = Fp3::ONE;
@@ -574,68 +602,123 @@ fn deep_value(
     Ok(deep)
 }
 
-/// FRI for query `qi` at `pos`: each layer's opened value (layer 0 against
-/// the DEEP value), each fold, and the final polynomial at the last point.
-#[allow(clippy::too_many_arguments)]
-fn check_fri(
+/// Checks each FRI layer's openings at the distinct leaves the queries
+/// reach; returns those leaves per layer.
+fn check_layers(
     p: &TableProof,
     t: &TableLayout,
-    opts: &Options,
-    betas: &[Fp3],
-    inv2: Fp,
-    qi: usize,
-    pos: usize,
-    deep: Fp3,
-) -> Result<(), VerifyError> {
-    let name = p.name;
-    let mut value = deep;
-    let mut pos = pos;
-    let mut shift = opts.shift;
-    let mut log_size = t.log_lde;
-    for (l, beta) in betas.iter().enumerate() {
-        let op = &p.fri[l][qi];
+    positions: &[usize],
+) -> Result<Vec<Vec<usize>>, VerifyError> {
+    let mut folded = 0;
+    let mut out = Vec::with_capacity(t.fri_layers());
+    for (l, &log_arity) in t.fri_log_arities.iter().enumerate() {
+        let log_size = t.log_lde - folded;
+        folded += log_arity;
+        let leaves = distinct(&positions.iter().map(|p| p >> folded).collect::<Vec<_>>());
         let what = format!("fri layer {l}");
-        check_opening(
-            op,
-            &p.layer_roots[l],
-            1 << (log_size - 1),
-            pos >> 1,
-            2,
-            (name, qi, &what),
+        let num_leaves = 1 << (log_size - log_arity);
+        let (root, batch) = (&p.layer_roots[l], &p.fri[l]);
+        check_batch(
+            batch,
+            root,
+            num_leaves,
+            &leaves,
+            1 << log_arity,
+            (p.name, &what),
         )?;
-        if op.values[pos & 1] != value {
-            return Err(match l {
-                0 => VerifyError::DeepMismatch {
-                    table: name.into(),
-                    query: qi,
-                },
-                _ => VerifyError::FriFold {
-                    table: name.into(),
-                    query: qi,
-                    layer: l,
-                },
+        out.push(leaves);
+    }
+    Ok(out)
+}
+
+/// `g(x^2) = (a + b) / 2 + beta (a - b) / (2 x)`: one binary fold of the
+/// values `a = f(x)`, `b = f(-x)`.
+fn fold_pair(a: Fp3, b: Fp3, x: Fp, beta: Fp3) -> Fp3 {
+    let inv2 = Fp::TWO.inverse_or_zero();
+    let inv_2x = (x + x).inverse_or_zero();
+    (a + b).mul_base(inv2) + beta * (a - b).mul_base(inv_2x)
+}
+
+/// One query's walk through a table's FRI layers.
+struct FriQuery<'a, 'p> {
+    table: &'a TableProof<'p>,
+    /// The verified leaves of each layer.
+    layers: &'a [Vec<usize>],
+    betas: &'a [Fp3],
+    query: usize,
+}
+
+impl FriQuery<'_, '_> {
+    /// At each layer of arity `2^k`: the opened value at the query's
+    /// position equals the value carried from the layer before (layer 0:
+    /// the DEEP value), and the leaf's `2^k` values folded `k` times with
+    /// `beta, beta^2, ..` give the value carried on; at the end, the final
+    /// polynomial at the last point equals it.
+    fn check(
+        &self,
+        t: &TableLayout,
+        opts: &Options,
+        pos: usize,
+        deep: Fp3,
+    ) -> Result<(), VerifyError> {
+        let (name, qi) = (self.table.name, self.query);
+        let mut value = deep;
+        let mut pos = pos;
+        let mut shift = opts.shift;
+        let mut log_size = t.log_lde;
+        for (l, (&log_arity, beta)) in t.fri_log_arities.iter().zip(self.betas).enumerate() {
+            let index = pos >> log_arity;
+            let what = format!("fri layer {l}");
+            let values = leaf(&self.table.fri[l], &self.layers[l], index, &what)?;
+            if values[pos & ((1 << log_arity) - 1)] != value {
+                return Err(match l {
+                    0 => VerifyError::DeepMismatch {
+                        table: name.into(),
+                        query: qi,
+                    },
+                    _ => VerifyError::FriFold {
+                        table: name.into(),
+                        query: qi,
+                        layer: l,
+                    },
+                });
+            }
+            let mut vals = values.to_vec();
+            let mut beta = *beta;
+            // vals[0] is at position `first` of a codeword of 2^log_size
+            // values; pair i folds to position first / 2 + i.
+            let mut first = index << log_arity;
+            for _ in 0..log_arity {
+                let base = first >> 1;
+                let w = Fp::root_of_unity(log_size).expect("log_size <= 32");
+                vals = vals
+                    .chunks_exact(2)
+                    .enumerate()
+                    .map(|(i, pair)| {
+                        let x = shift * w.pow(bit_reverse(base + i, log_size - 1) as u64);
+                        fold_pair(pair[0], pair[1], x, beta)
+                    })
+                    .collect();
+                shift = shift * shift;
+                beta = beta * beta;
+                log_size -= 1;
+                first = base;
+            }
+            value = vals[0];
+            pos = index;
+        }
+        let w = Fp::root_of_unity(log_size).expect("log_size <= 32");
+        let x = shift * w.pow(bit_reverse(pos, log_size) as u64);
+        let mut acc = Fp3::ZERO;
+        for c in self.table.final_poly.iter().rev() {
+            acc = acc.mul_base(x) + *c;
+        }
+        if acc != value {
+            return Err(VerifyError::FriFinal {
+                table: name.into(),
+                query: qi,
             });
         }
-        let (a, b) = (op.values[0], op.values[1]);
-        let w = Fp::root_of_unity(log_size).expect("log_size <= 32");
-        let x = shift * w.pow(bit_reverse(pos >> 1, log_size - 1) as u64);
-        let inv_2x = (x + x).inverse_or_zero();
-        value = (a + b).mul_base(inv2) + *beta * (a - b).mul_base(inv_2x);
-        pos >>= 1;
-        shift = shift * shift;
-        log_size -= 1;
+        Ok(())
     }
-    let w = Fp::root_of_unity(log_size).expect("log_size <= 32");
-    let x = shift * w.pow(bit_reverse(pos, log_size) as u64);
-    let mut acc = Fp3::ZERO;
-    for c in p.final_poly.iter().rev() {
-        acc = acc.mul_base(x) + *c;
-    }
-    if acc != value {
-        return Err(VerifyError::FriFinal {
-            table: name.into(),
-            query: qi,
-        });
-    }
-    Ok(())
 }

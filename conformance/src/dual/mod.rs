@@ -340,16 +340,17 @@ impl<A: ProverDevice, B: ProverDevice> Backend for Dual<A, B> {
         &self,
         ctx: &Self::DeviceCtx,
         codeword: &BackendMatrix<Self, Fp3>,
-        _shape: MerkleShape,
+        shape: MerkleShape,
     ) -> DeviceResult<Self::MerkleTree> {
         let (va, vb) = (
             &Self::views_a(&[codeword])?[0],
             &Self::views_b(&[codeword])?[0],
         );
+        let log_arity = shape.rows_per_leaf.trailing_zeros();
         let (ta, tb) = compare::agree(
             "fri_commit_layer",
-            self.a.fri_commit_layer(&ctx.0, va),
-            self.b.fri_commit_layer(&ctx.1, vb),
+            self.a.fri_commit_layer(&ctx.0, va, log_arity),
+            self.b.fri_commit_layer(&ctx.1, vb, log_arity),
         )?;
         compare::value("fri_commit_layer", 0, ta.shape(), tb.shape())?;
         compare::roots("fri_commit_layer", &ta.root(), &tb.root())?;

@@ -219,13 +219,18 @@ pub fn bad_fri_fold_shift_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
 pub fn bad_fri_commit_layer_two_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
     let h = Harness::new(dev);
     let cw = matrix::<Fp3, D>(&h, 2, 8);
-    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw), "codeword");
+    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw, 1), "codeword");
 }
-/// fri_commit_layer of a codeword of length 1 (a leaf needs two values).
+/// fri_commit_layer of a codeword shorter than a leaf (length 1 for arity
+/// 2, length 8 for arity 16), and of arities 1 and 32.
 pub fn bad_fri_commit_layer_length_one<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
     let h = Harness::new(dev);
     let cw = matrix::<Fp3, D>(&h, 1, 1);
-    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw), "rows_per_leaf");
+    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw, 1), "rows_per_leaf");
+    let cw = matrix::<Fp3, D>(&h, 1, 8);
+    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw, 4), "rows_per_leaf");
+    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw, 0), "log_arity");
+    expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw, 5), "log_arity");
 }
 
 /// A LogUp call (fingerprints and aux trace) on a `width x height` main

@@ -2,6 +2,7 @@
 
 use super::util::{assert_same, ok, rng, Harness, SHIFTS};
 use super::SuiteConfig;
+use backend_api::check::MAX_FRI_LOG_ARITY;
 use backend_api::{verify_opening, Fp, Fp3, HostMatrix, MerkleTree, Order, ProverDevice};
 
 /// Folds of lengths 2 .. 2^(ref+1) with shifts 1 and 7 equal the reference's.
@@ -74,34 +75,38 @@ pub fn check_fri_fold_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     );
 }
 
-/// `fri_commit_layer`: the root equals the reference's Merkle tree with two
-/// values per leaf, and opening leaf `i` yields positions `2i, 2i+1`.
+/// `fri_commit_layer` for every arity `a = 2^log_arity`: the root equals
+/// the reference's Merkle tree with `a` values per leaf, and opening leaf
+/// `i` yields positions `a i .. a (i + 1)`.
 pub fn check_fri_commit_layer<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 503);
-    for log in [1, 2, cfg.ref_log_height + 1] {
-        let cw = rng.matrix::<Fp3>(1, 1 << log);
-        let case = format!("fri_commit_layer N 2^{log}");
-        let dm = h.up(&cw);
-        let tree = ok(h.dev.fri_commit_layer(&h.ctx, &dm), &case);
-        let rtree = ok(h.rf.merkle_commit(&(), &[&cw], 2), &case);
-        assert_eq!(tree.root(), rtree.root(), "{case}: root");
-        assert_eq!(tree.shape(), rtree.shape(), "{case}: shape");
-        let leaves = cw.height() / 2;
-        let indices: Vec<usize> = (0..leaves).collect();
-        let openings = ok(h.dev.merkle_open(&h.ctx, &tree, &[&dm], &indices), &case);
-        for (i, o) in openings.iter().enumerate() {
-            let col = cw.column(0);
-            assert_eq!(
-                o.values,
-                vec![col[2 * i], col[2 * i + 1]],
-                "{case}: leaf {i} values"
-            );
-            assert_eq!(
-                verify_opening(&tree.root(), leaves, o),
-                Ok(()),
-                "{case}: leaf {i}"
-            );
+    for log_arity in 1..=MAX_FRI_LOG_ARITY {
+        for log in [log_arity, log_arity + 1, cfg.ref_log_height + 1] {
+            let cw = rng.matrix::<Fp3>(1, 1 << log);
+            let case = format!("fri_commit_layer arity 2^{log_arity}, N 2^{log}");
+            let dm = h.up(&cw);
+            let tree = ok(h.dev.fri_commit_layer(&h.ctx, &dm, log_arity), &case);
+            let arity = 1 << log_arity;
+            let rtree = ok(h.rf.merkle_commit(&(), &[&cw], arity), &case);
+            assert_eq!(tree.root(), rtree.root(), "{case}: root");
+            assert_eq!(tree.shape(), rtree.shape(), "{case}: shape");
+            let leaves = cw.height() / arity;
+            let indices: Vec<usize> = (0..leaves).collect();
+            let openings = ok(h.dev.merkle_open(&h.ctx, &tree, &[&dm], &indices), &case);
+            for (i, o) in openings.iter().enumerate() {
+                let col = cw.column(0);
+                assert_eq!(
+                    o.values,
+                    col[arity * i..arity * (i + 1)].to_vec(),
+                    "{case}: leaf {i} values"
+                );
+                assert_eq!(
+                    verify_opening(&tree.root(), leaves, o),
+                    Ok(()),
+                    "{case}: leaf {i}"
+                );
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ use super::SuiteConfig;
 use crate::fixtures::proofs::{assert_same_proof, ProofJob};
 use crate::golden::{keccak_hex, PROOF_DIGESTS};
 use crate::{Dual, ReferenceDevice};
+use backend_api::check::MAX_FRI_LOG_ARITY;
 use backend_api::ProverDevice;
 use stark::{Options, Proof, Prover};
 
@@ -22,29 +23,42 @@ fn prover<D: ProverDevice>(dev: D, options: Options) -> Prover<D> {
         .unwrap_or_else(|e| panic!("Prover::with_options({options:?}): {e}"))
 }
 
-/// `jobs` proved on the device and on the reference with `options`: equal
-/// bytes, and the device's proof verifies with the device's own key.
-fn compare_with_reference<D: ProverDevice + Clone>(dev: &D, jobs: &[ProofJob], preset: &str) {
-    let options = Options::by_name(preset).expect("a preset name");
+/// `jobs` proved on the device and on the reference with `options`
+/// (described by `what`): equal bytes, and the device's proof verifies
+/// with the device's own key.
+fn compare_with_reference<D: ProverDevice + Clone>(
+    dev: &D,
+    jobs: &[ProofJob],
+    options: Options,
+    what: &str,
+) {
     let on_device = prover(dev.clone(), options);
     let on_reference = prover(ReferenceDevice::new(), options);
     for job in jobs {
-        let label = format!("{} ({preset})", job.label);
+        let label = format!("{} ({what})", job.label);
         let got = job.prove(&on_device);
         assert_same_proof(&label, &job.prove(&on_reference), &got);
         job.assert_verifies(&job.setup(&on_device), &got);
     }
 }
 
-/// Every example with every preset at 2^3 rows, and with the default
-/// preset at `2^proof_log_rows`, byte for byte against the reference.
+/// Every example with every preset at 2^3 rows, with every FRI folding
+/// arity (2, 4, 8, 16) at 2^5 rows, and with the default preset at
+/// `2^proof_log_rows`, byte for byte against the reference.
 pub fn check_proofs_match_reference<D: ProverDevice + Clone>(dev: &D, cfg: &SuiteConfig) {
     let small = ProofJob::every_example(3);
     for preset in PRESETS {
-        compare_with_reference(dev, &small, preset);
+        let options = Options::by_name(preset).expect("a preset name");
+        compare_with_reference(dev, &small, options, preset);
+    }
+    let five = ProofJob::every_example(5);
+    for log_arity in 1..=MAX_FRI_LOG_ARITY {
+        let options = Options::insecure_test().with_fri_log_arity(log_arity);
+        compare_with_reference(dev, &five, options, &format!("FRI arity 2^{log_arity}"));
     }
     if cfg.proof_log_rows > 3 {
-        compare_with_reference(dev, &ProofJob::every_example(cfg.proof_log_rows), "blowup4");
+        let jobs = ProofJob::every_example(cfg.proof_log_rows);
+        compare_with_reference(dev, &jobs, Options::default(), "blowup4");
     }
 }
 

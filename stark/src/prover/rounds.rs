@@ -11,6 +11,7 @@ use crate::error::ProverError;
 use crate::keys::{ProvingKey, TableKey};
 use crate::layout::TableLayout;
 use crate::logup_constraints::{public_sum, NUM_CHALLENGES};
+use crate::merkle_batch::{distinct, prune, BatchOpening};
 use crate::ood::{composition_matches, sample_ood_point};
 use crate::proof::{Proof, TableFri, TableOod};
 use crate::proof_io::options_bytes;
@@ -18,8 +19,8 @@ use crate::statement::statement_bytes;
 use crate::transcript::Transcript;
 use backend_api::expr::ConstraintParams;
 use backend_api::{
-    Coset, DeepOpening, DeviceElem, DeviceMatrix, Fp, Fp3, HostMatrix, LogUpChallenges,
-    MerkleOpening, MerkleTree, NttDirection, Order, ProverDevice, TraceColumns,
+    Coset, DeepOpening, DeviceElem, DeviceMatrix, Fp, Fp3, HostMatrix, LogUpChallenges, MerkleTree,
+    NttDirection, Order, ProverDevice, TraceColumns,
 };
 
 /// Checks the public inputs and traces against the key's AIR and layouts
@@ -449,23 +450,29 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         Ok((fri, layers))
     }
 
-    /// FRI on one table's DEEP codeword: per layer, commit (pairs per
-    /// leaf), absorb the root, squeeze `beta`, fold; then the last
-    /// codeword's coefficients, which must fit the final length.
+    /// FRI on one table's DEEP codeword: per layer of arity `2^k`, commit
+    /// (`2^k` values per leaf), absorb the root, squeeze `beta`, fold `k`
+    /// times with `beta, beta^2, .., beta^(2^(k-1))` (one `2^k`-ary fold);
+    /// then the last codeword's coefficients, which must fit the final
+    /// length.
     fn fri(
         &mut self,
         t: &TableLayout,
         mut codeword: DeviceMatrix<D, Fp3>,
     ) -> Result<(TableFri, Vec<Committed<D, Fp3>>), ProverError> {
-        let mut layers = Vec::with_capacity(t.fri_layers);
-        let mut layer_roots = Vec::with_capacity(t.fri_layers);
+        let mut layers = Vec::with_capacity(t.fri_layers());
+        let mut layer_roots = Vec::with_capacity(t.fri_layers());
         let mut shift = self.pk.options.shift;
-        for _ in 0..t.fri_layers {
-            let tree = self.dev.fri_commit_layer(self.ctx, &codeword)?;
+        for &log_arity in &t.fri_log_arities {
+            let tree = self.dev.fri_commit_layer(self.ctx, &codeword, log_arity)?;
             layer_roots.push(tree.root());
             self.transcript.absorb(&tree.root());
-            let beta = self.transcript.challenge_fp3();
-            let folded = self.dev.fri_fold(self.ctx, &codeword, shift, beta)?;
+            let mut beta = self.transcript.challenge_fp3();
+            let mut folded = self.dev.fri_fold(self.ctx, &codeword, shift, beta)?;
+            for _ in 1..log_arity {
+                (shift, beta) = (shift * shift, beta * beta);
+                folded = self.dev.fri_fold(self.ctx, &folded, shift, beta)?;
+            }
             layers.push(Committed {
                 lde: codeword,
                 tree,
@@ -508,14 +515,19 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         Ok(nonce)
     }
 
-    /// Openings of `c`'s tree at `leaves`.
+    /// The batch opening of `c`'s tree at the distinct increasing `leaves`.
     fn open_at<T: DeviceElem>(
         &self,
         c: (&D::MerkleTree, &DeviceMatrix<D, T>),
         leaves: &[usize],
-    ) -> Result<Vec<MerkleOpening<T>>, ProverError> {
+    ) -> Result<BatchOpening<T>, ProverError> {
         let (tree, lde) = c;
-        Ok(self.dev.merkle_open(self.ctx, tree, &[lde], leaves)?)
+        Ok(prune(self.dev.merkle_open(
+            self.ctx,
+            tree,
+            &[lde],
+            leaves,
+        )?))
     }
 
     /// Rounds 7 and 8: the query indices, then every opening at them.
@@ -535,10 +547,11 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         for (((t, key), st), (p, table_layers)) in
             self.tables().zip(state).zip(parts.iter().zip(layers))
         {
-            let pos: Vec<usize> = queries
+            let table_pos: Vec<usize> = queries
                 .iter()
                 .map(|q| q >> (log_lde_max - t.log_lde))
                 .collect();
+            let pos = distinct(&table_pos);
             o.main
                 .push(self.open_at((&st.main.tree, &st.main.lde), &pos)?);
             if let Some(pre) = &key.preprocessed {
@@ -551,9 +564,11 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             let c = &p.committed;
             o.parts.push(self.open_at((&c.tree, &c.lde), &pos)?);
             let mut per_layer = Vec::with_capacity(table_layers.len());
-            for (l, layer) in table_layers.iter().enumerate() {
-                let leaves: Vec<usize> = pos.iter().map(|p| p >> (l + 1)).collect();
-                per_layer.push(self.open_at((&layer.tree, &layer.lde), &leaves)?);
+            let mut folded = 0;
+            for (layer, log_arity) in table_layers.iter().zip(&t.fri_log_arities) {
+                folded += log_arity;
+                let leaves: Vec<usize> = table_pos.iter().map(|p| p >> folded).collect();
+                per_layer.push(self.open_at((&layer.tree, &layer.lde), &distinct(&leaves))?);
             }
             o.fri.push(per_layer);
         }
@@ -564,9 +579,9 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
 /// Every opening of a proof, in the proof's layout.
 #[derive(Default)]
 struct Openings {
-    main: Vec<Vec<MerkleOpening<Fp>>>,
-    pre: Vec<Vec<MerkleOpening<Fp>>>,
-    aux: Vec<Vec<MerkleOpening<Fp3>>>,
-    parts: Vec<Vec<MerkleOpening<Fp3>>>,
-    fri: Vec<Vec<Vec<MerkleOpening<Fp3>>>>,
+    main: Vec<BatchOpening<Fp>>,
+    pre: Vec<BatchOpening<Fp>>,
+    aux: Vec<BatchOpening<Fp3>>,
+    parts: Vec<BatchOpening<Fp3>>,
+    fri: Vec<Vec<BatchOpening<Fp3>>>,
 }
