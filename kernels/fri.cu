@@ -18,3 +18,11 @@ extern "C" __global__ void fri_fold(const gl::Fp3* in, gl::Fp3* out, uint64_t ha
     gl::Fp3 odd = gl::mul(gl::sub(a, c), gl::mul(inv2, x_inv));
     out[i] = gl::add(even, gl::mul(beta, odd));
 }
+
+// acc[i] += scale * x[i] for i < len: a table's DEEP codeword joining the
+// proof's FRI codeword (ProverDevice::add_scaled).
+extern "C" __global__ void add_scaled(gl::Fp3* acc, const gl::Fp3* x, uint64_t len, gl::Fp3 scale) {
+    uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= len) return;
+    acc[i] = gl::add(acc[i], gl::mul(scale, x[i]));
+}

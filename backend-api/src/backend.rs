@@ -41,7 +41,8 @@ pub type BackendMatrix<B, T> = Matrix<<B as Backend>::Buffer<T>>;
 /// [`coset_lde`](Backend::coset_lde) (interpolate, then
 /// [`coeffs_to_coset`](Backend::coeffs_to_coset)),
 /// [`fri_commit_layer`](Backend::fri_commit_layer) (a Merkle tree of
-/// `arity` values per leaf).
+/// `arity` values per leaf), [`add_scaled`](Backend::add_scaled) (through
+/// the host).
 ///
 /// Each method's "Called with" line says which check its arguments passed;
 /// its contract is the [`ProverDevice`](crate::ProverDevice) method's.
@@ -239,6 +240,25 @@ pub trait Backend: Send + Sync + Sized {
             Order::Natural,
         )?;
         self.coeffs_to_coset(ctx, &coeffs, Order::Natural, blowup, shift, output)
+    }
+
+    /// Called with matrices of one shape ([`check::add_scaled`](crate::check::add_scaled)).
+    /// By default through the host: both downloaded, combined, `acc`
+    /// uploaded again.
+    fn add_scaled(
+        &self,
+        ctx: &Self::DeviceCtx,
+        acc: &mut BackendMatrix<Self, Fp3>,
+        x: &BackendMatrix<Self, Fp3>,
+        scale: Fp3,
+    ) -> DeviceResult<()> {
+        let mut a = self.download(ctx, acc.buffer())?;
+        let b = self.download(ctx, x.buffer())?;
+        for (ai, bi) in a.iter_mut().zip(&b) {
+            *ai += scale * *bi;
+        }
+        *acc.buffer_mut() = self.upload(ctx, &a)?;
+        Ok(())
     }
 
     /// Called with a single-column codeword of at least `shape.rows_per_leaf`

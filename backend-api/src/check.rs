@@ -179,6 +179,23 @@ pub fn fri_commit_layer<B: Buffer>(
     merkle_commit::<Fp3, B>(&[codeword], 1 << log_arity)
 }
 
+/// Checks an `add_scaled`: `acc` and `x` of one shape.
+pub fn add_scaled<B: Buffer>(acc: &Matrix<B>, x: &Matrix<B>) -> DeviceResult<()> {
+    if (acc.width(), acc.height()) != (x.width(), x.height()) {
+        return invalid(
+            "x",
+            format!(
+                "{} x {} does not match acc's {} x {}",
+                x.width(),
+                x.height(),
+                acc.width(),
+                acc.height()
+            ),
+        );
+    }
+    Ok(())
+}
+
 /// Checks a FRI fold; returns log2(N).
 pub fn fri_fold<B: Buffer>(codeword: &Matrix<B>, s: Fp) -> DeviceResult<u32> {
     let log_n = matrix("codeword", codeword)?;

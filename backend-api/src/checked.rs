@@ -187,6 +187,19 @@ impl<B: Backend> ProverDevice for B {
         Ok(out)
     }
 
+    fn add_scaled(
+        &self,
+        ctx: &B::DeviceCtx,
+        acc: &mut DeviceMatrix<Self, Fp3>,
+        x: &DeviceMatrix<Self, Fp3>,
+        scale: Fp3,
+    ) -> DeviceResult<()> {
+        check::add_scaled(acc, x)?;
+        let len = acc.buffer().len();
+        Backend::add_scaled(self, ctx, acc, x, scale)?;
+        check::output_count("add_scaled", "elements", acc.buffer().len(), len)
+    }
+
     fn fri_commit_layer(
         &self,
         ctx: &B::DeviceCtx,

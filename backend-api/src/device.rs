@@ -308,6 +308,19 @@ pub trait ProverDevice: Send + Sync + Sized + crate::checked::Sealed {
         log_arity: u32,
     ) -> DeviceResult<Self::MerkleTree>;
 
+    /// `acc[i] += scale * x[i]` for every element: how a table's DEEP
+    /// codeword joins the proof's one FRI codeword once that has been
+    /// folded to its size.
+    ///
+    /// Errors: `acc` and `x` of different shapes.
+    fn add_scaled(
+        &self,
+        ctx: &Self::DeviceCtx,
+        acc: &mut DeviceMatrix<Self, Fp3>,
+        x: &DeviceMatrix<Self, Fp3>,
+        scale: Fp3,
+    ) -> DeviceResult<()>;
+
     // ------------------------------------------------------- 6. LogUp
 
     /// The fingerprints `f_k(r)` of every interaction (see [`crate::logup`])

@@ -177,6 +177,21 @@ impl Backend for CpuDevice {
         Ok(Matrix::new(out, 1, h).expect("one column"))
     }
 
+    fn add_scaled(
+        &self,
+        _: &(),
+        acc: &mut BackendMatrix<Self, Fp3>,
+        x: &BackendMatrix<Self, Fp3>,
+        scale: Fp3,
+    ) -> DeviceResult<()> {
+        use rayon::prelude::*;
+        acc.buffer_mut()
+            .par_iter_mut()
+            .zip(x.buffer().par_iter())
+            .for_each(|(a, b)| *a += scale * *b);
+        Ok(())
+    }
+
     fn logup_fingerprints(
         &self,
         _: &(),

@@ -113,6 +113,16 @@ impl Backend for CudaDevice {
         primitives::fri::fold(self, ctx, codeword, log_n, shift, beta)
     }
 
+    fn add_scaled(
+        &self,
+        ctx: &CudaCtx,
+        acc: &mut CudaMatrix<Fp3>,
+        x: &CudaMatrix<Fp3>,
+        scale: Fp3,
+    ) -> DeviceResult<()> {
+        primitives::fri::add_scaled(self, ctx, acc, x, scale)
+    }
+
     fn logup_fingerprints(
         &self,
         ctx: &CudaCtx,

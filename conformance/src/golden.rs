@@ -368,19 +368,19 @@ pub const PROOF_DIGESTS: [GoldenProof; 3] = [
     GoldenProof {
         example: "fib-wide",
         log_rows: 4,
-        len: 5209,
-        digest: "35c41e1426cf20792ffcf789c911c1e98661fa5956c2529249052fd5b7a0dd06",
+        len: 5293,
+        digest: "f5eb63e9c66079ee96ecfd8e5acf72e150322806f1f67f44320b527190a14003",
     },
     GoldenProof {
         example: "lookup",
         log_rows: 4,
-        len: 18907,
-        digest: "c3b580fe4b1bbfbf7baa535633e8a3376d06eee11aa95090ad217bd551503dc0",
+        len: 16675,
+        digest: "822cbbad45148164220e98adc7f63d091c68d7e2551ee5287f5429e7aa9641a7",
     },
     GoldenProof {
         example: "squares",
         log_rows: 4,
-        len: 8872,
-        digest: "fc784aace5ef949467e0a197f657870db47171700e9139e09f4e9ee6024570ef",
+        len: 8996,
+        digest: "b1e6fb74cc60209b65cdcecf4374c1ad0b0e41f4e363ea5e3933d796ca94ed12",
     },
 ];

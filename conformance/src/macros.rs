@@ -55,6 +55,7 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(bad_fri_fold_shift_zero, $device, $config, $ignore);
             $crate::__conformance_test!(bad_fri_commit_layer_two_columns, $device, $config, $ignore);
             $crate::__conformance_test!(bad_fri_commit_layer_length_one, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_add_scaled_shape_mismatch, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_column_out_of_range, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_preprocessed_column_out_of_range, $device, $config, $ignore);
             $crate::__conformance_test!(bad_logup_preprocessed_height, $device, $config, $ignore);
@@ -87,6 +88,7 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(check_fri_fold, $device, $config, $ignore);
             $crate::__conformance_test!(check_fri_fold_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_fri_commit_layer, $device, $config, $ignore);
+            $crate::__conformance_test!(check_add_scaled, $device, $config, $ignore);
             $crate::__conformance_test!(check_golden_digests, $device, $config, $ignore);
             $crate::__conformance_test!(check_grind, $device, $config, $ignore);
             $crate::__conformance_test!(check_batch_inverse_fp, $device, $config, $ignore);

@@ -86,11 +86,8 @@ pub enum ProverError {
     },
     /// The last FRI codeword has coefficients above the final bound; an
     /// internal error (a valid witness never causes it).
-    #[error("table `{table}`: FRI final layer has degree above its bound (internal error)")]
-    FriFinalDegree {
-        /// The table's name.
-        table: String,
-    },
+    #[error("the FRI final layer has degree above its bound (internal error)")]
+    FriFinalDegree,
 }
 
 /// Why a proof was rejected. Each variant names what failed.
@@ -189,30 +186,25 @@ pub enum VerifyError {
         /// Why the opening does not verify.
         source: BatchError,
     },
-    /// The DEEP value computed from the opened rows differs from FRI
+    /// The DEEP values of the largest tables, combined, differ from FRI
     /// layer 0's opened value.
-    #[error("table `{table}` query {query}: DEEP value differs from FRI layer 0")]
+    #[error("query {query}: DEEP value differs from FRI layer 0")]
     DeepMismatch {
-        /// The table's name.
-        table: String,
         /// The query's index in `0 .. num_queries`.
         query: usize,
     },
-    /// A FRI layer's opened value differs from the fold of the layer before.
-    #[error("table `{table}` query {query}: FRI layer {layer} is inconsistent with the fold of the layer before")]
+    /// A FRI layer's opened value differs from the fold of the layer before
+    /// (with the tables joining there).
+    #[error("query {query}: FRI layer {layer} is inconsistent with the fold of the layer before")]
     FriFold {
-        /// The table's name.
-        table: String,
         /// The query's index in `0 .. num_queries`.
         query: usize,
         /// The layer whose opened value differs from the fold.
         layer: usize,
     },
     /// The last fold differs from the final polynomial's value.
-    #[error("table `{table}` query {query}: FRI final polynomial disagrees with the last fold")]
+    #[error("query {query}: FRI final polynomial disagrees with the last fold")]
     FriFinal {
-        /// The table's name.
-        table: String,
         /// The query's index in `0 .. num_queries`.
         query: usize,
     },

@@ -36,36 +36,13 @@ pub struct TableLayout {
     pub system: ConstraintSystem,
     /// Composition parts `q` (a power of two `<= blowup`).
     pub parts: usize,
-    /// `log2` of each committed FRI layer's folding arity, first layer
-    /// first: the options' arity, the last layer possibly smaller, summing
-    /// to `log_n - log2(final_len)` binary folds.
-    pub fri_log_arities: Vec<u32>,
-    /// Coefficients of the FRI final polynomial,
-    /// `2^min(fri_final_log_degree, log_n)`.
-    pub final_len: usize,
     /// Number of bus interactions.
     pub interactions: usize,
     /// The longest tuple any interaction sends or receives.
     pub max_tuple_len: usize,
 }
 
-/// The log-arities of the layers that fold `folds` times in steps of
-/// `log_arity`, the last layer taking what is left.
-fn layer_arities(folds: u32, log_arity: u32) -> Vec<u32> {
-    let full = folds / log_arity;
-    let mut v = vec![log_arity; full as usize];
-    if !folds.is_multiple_of(log_arity) {
-        v.push(folds % log_arity);
-    }
-    v
-}
-
 impl TableLayout {
-    /// Number of committed FRI layers.
-    pub fn fri_layers(&self) -> usize {
-        self.fri_log_arities.len()
-    }
-
     /// Trace rows, `2^log_n`.
     pub fn height(&self) -> usize {
         1 << self.log_n
@@ -209,7 +186,6 @@ fn layout(t: &TableSpec, options: &Options, num_public: usize) -> Result<TableLa
             blowup: options.blowup(),
         });
     }
-    let final_log = options.fri_final_log_degree.min(t.log_height);
     Ok(TableLayout {
         name: t.name.clone(),
         log_n: t.log_height,
@@ -223,8 +199,6 @@ fn layout(t: &TableSpec, options: &Options, num_public: usize) -> Result<TableLa
         },
         system,
         parts,
-        fri_log_arities: layer_arities(t.log_height - final_log, options.fri_log_arity),
-        final_len: 1 << final_log,
         interactions: t.interactions.len(),
         max_tuple_len: t
             .interactions

@@ -82,6 +82,7 @@
 pub mod air;
 pub mod error;
 pub mod examples;
+pub mod fri_layout;
 pub mod keys;
 pub mod layout;
 pub mod logup_constraints;

@@ -41,10 +41,11 @@ impl TableOod {
     }
 }
 
-/// One table's FRI commitments.
+/// The proof's FRI commitments.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TableFri {
-    /// One root per folded layer (layer 0 is the DEEP codeword).
+pub struct FriProof {
+    /// One root per layer (layer 0 holds the largest tables' DEEP
+    /// codewords, combined).
     pub layer_roots: Vec<Digest>,
     /// Coefficients (lowest first) of the last layer's polynomial.
     pub final_poly: Vec<Fp3>,
@@ -70,8 +71,8 @@ pub struct Proof {
     pub parts_roots: Vec<Digest>,
     /// Each table's out-of-domain values.
     pub ood: Vec<TableOod>,
-    /// Each table's FRI layer roots and final polynomial.
-    pub fri: Vec<TableFri>,
+    /// The FRI layer roots and final polynomial.
+    pub fri: FriProof,
     /// Proof-of-work nonce: `Keccak256(S || nonce)` has at least
     /// `grinding_bits` leading zero bits, `S` the transcript state after FRI.
     pub pow_nonce: u64,
@@ -85,6 +86,6 @@ pub struct Proof {
     /// Composition-part rows at them, `[table]`.
     pub parts_openings: Vec<BatchOpening<Fp3>>,
     /// Each FRI layer's leaves (the `2^k` values one fold of arity `2^k`
-    /// combines) at the distinct leaves the queries reach, `[table][layer]`.
-    pub fri_openings: Vec<Vec<BatchOpening<Fp3>>>,
+    /// combines) at the distinct leaves the queries reach, `[layer]`.
+    pub fri_openings: Vec<BatchOpening<Fp3>>,
 }

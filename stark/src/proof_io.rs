@@ -14,12 +14,12 @@
 //! totals     u32 len + Fp3
 //! ood        u32 tables; per table seven vectors (u32 len + Fp3):
 //!            main_z, main_zg, pre_z, pre_zg, aux_z, aux_zg, parts_z
-//! fri_roots  u32 tables; per table u32 len + digests
-//! fri_final  u32 tables; per table u32 len + Fp3
+//! fri_roots  u32 len + digests
+//! fri_final  u32 len + Fp3
 //! pow_nonce  u64
 //! main_openings, pre_openings, aux_openings, parts_openings:
 //!            u32 tables; per table a batch
-//! fri_openings  u32 tables; per table u32 layers; per layer a batch
+//! fri_openings  u32 layers; per layer a batch
 //! batch      u32 leaves, u32 width, leaves * width values (the distinct
 //!            opened leaves in increasing order), u32 len + digests (the
 //!            sibling nodes, see crate::merkle_batch)
@@ -31,7 +31,7 @@
 use crate::air::AirInstance;
 use crate::merkle_batch::BatchOpening;
 use crate::options::Options;
-use crate::proof::{Proof, TableFri, TableOod};
+use crate::proof::{FriProof, Proof, TableOod};
 use backend_api::{DeviceElem, Digest, Fp};
 use std::ops::Range;
 
@@ -217,29 +217,14 @@ impl Proof {
                 }
             }
         });
-        w.section("fri_roots", |w| {
-            w.u32(self.fri.len());
-            for t in &self.fri {
-                w.digests(&t.layer_roots);
-            }
-        });
-        w.section("fri_final", |w| {
-            w.u32(self.fri.len());
-            for t in &self.fri {
-                w.elems(&t.final_poly);
-            }
-        });
+        w.section("fri_roots", |w| w.digests(&self.fri.layer_roots));
+        w.section("fri_final", |w| w.elems(&self.fri.final_poly));
         w.section("pow_nonce", |w| w.u64(self.pow_nonce));
         w.section("main_openings", |w| w.batches(&self.main_openings));
         w.section("pre_openings", |w| w.batches(&self.pre_openings));
         w.section("aux_openings", |w| w.batches(&self.aux_openings));
         w.section("parts_openings", |w| w.batches(&self.parts_openings));
-        w.section("fri_openings", |w| {
-            w.u32(self.fri_openings.len());
-            for t in &self.fri_openings {
-                w.batches(t);
-            }
-        });
+        w.section("fri_openings", |w| w.batches(&self.fri_openings));
         (w.buf, w.sections)
     }
 
@@ -272,32 +257,16 @@ impl Proof {
                 parts_z: r.elems("ood")?,
             });
         }
-        let n = r.len("fri_roots", 4)?;
-        let mut layer_roots = Vec::with_capacity(n);
-        for _ in 0..n {
-            layer_roots.push(r.digests("fri_roots")?);
-        }
-        let n_final = r.len("fri_final", 4)?;
-        if n_final != n {
-            return Err(ProofFormatError::OutOfRange("fri_final table count"));
-        }
-        let mut fri = Vec::with_capacity(n);
-        for roots in layer_roots {
-            fri.push(TableFri {
-                layer_roots: roots,
-                final_poly: r.elems("fri_final")?,
-            });
-        }
+        let fri = FriProof {
+            layer_roots: r.digests("fri_roots")?,
+            final_poly: r.elems("fri_final")?,
+        };
         let pow_nonce = r.u64("pow_nonce")?;
         let main_openings = r.batches("main_openings")?;
         let pre_openings = r.batches("pre_openings")?;
         let aux_openings = r.batches("aux_openings")?;
         let parts_openings = r.batches("parts_openings")?;
-        let n = r.len("fri_openings", 4)?;
-        let mut fri_openings = Vec::with_capacity(n);
-        for _ in 0..n {
-            fri_openings.push(r.batches("fri_openings")?);
-        }
+        let fri_openings = r.batches("fri_openings")?;
         if r.pos != bytes.len() {
             return Err(ProofFormatError::TrailingBytes(bytes.len() - r.pos));
         }

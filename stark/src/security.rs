@@ -19,13 +19,15 @@
 //! The field terms, summed over tables `t` (`n_t` rows, LDE `N_t`, `C_t`
 //! constraints, `B_t` DEEP terms, `L_t` FRI folds, `k_t` interactions):
 //! constraint batching `sum C_t`; the out-of-domain identity
-//! `sum (q_t + 1) n_t`; DEEP batching `sum B_t`; FRI folding
-//! `sum_t N_t sum_l (a_l - 1)` over the layers' arities `a_l` (`L_t N_t`
-//! for binary folds), the Johnson term multiplied by the widest `a - 1`; LogUp `(sum k_t n_t + P) (l + 1)` for `P` public
+//! `sum (q_t + 1) n_t`; DEEP batching `sum B_t`; the one FRI over `N`
+//! values (the largest LDE) `N (sum_l (a_l - 1) + T - 1)` over its layers'
+//! arities `a_l` and `T` tables joined with the powers of `lambda`, the
+//! Johnson term multiplied by the widest `a - 1` plus `T - 1`; LogUp `(sum k_t n_t + P) (l + 1)` for `P` public
 //! messages and tuples of at most `l` values (the fingerprints, cleared of
 //! denominators, are a polynomial of that degree in `z` and `alpha`).
 
 use crate::air::PublicInteraction;
+use crate::fri_layout::FriLayout;
 use crate::layout::TableLayout;
 use crate::options::Options;
 
@@ -81,23 +83,24 @@ impl FieldTerms {
         let mut fingerprints = public.len() as f64;
         let mut tuple = public.iter().map(|p| p.values.len()).max().unwrap_or(0);
         for table in tables {
-            let (n, big_n) = (table.height() as f64, table.lde_height() as f64);
+            let n = table.height() as f64;
             t.listed += table.system.constraints.len() as f64
                 + (table.parts as f64 + 1.0) * n
                 + table.deep_terms() as f64;
-            // A fold of arity a = 2^k with the powers of one challenge
-            // errs with probability (a - 1) N / |Fp3| (a binary fold: N).
-            let arity_terms = table
-                .fri_log_arities
-                .iter()
-                .map(|&k| ((1u64 << k) - 1) as f64);
-            t.folding += arity_terms.clone().sum::<f64>() * big_n;
-            let widest = arity_terms.fold(1.0, f64::max);
-            t.folding_johnson += widest * johnson * big_n * big_n;
             fingerprints += table.interactions as f64 * n;
             tuple = tuple.max(table.max_tuple_len);
         }
         t.logup = fingerprints * (tuple as f64 + 1.0);
+        // The proof's one FRI over N values: a fold of arity a = 2^k with
+        // the powers of one challenge errs with probability (a - 1) N /
+        // |Fp3|; joining T codewords with the powers of lambda, (T - 1) N.
+        let fri = FriLayout::new(tables, opts);
+        let big_n = (1u64 << fri.log_lde) as f64;
+        let arity_terms = fri.log_arities.iter().map(|&k| ((1u64 << k) - 1) as f64);
+        let joins = tables.len().saturating_sub(1) as f64;
+        t.folding = (arity_terms.clone().sum::<f64>() + joins) * big_n;
+        let widest = arity_terms.fold(0.0, f64::max);
+        t.folding_johnson = (widest + joins) * johnson * big_n * big_n;
         t
     }
 }

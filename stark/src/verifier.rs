@@ -6,6 +6,7 @@
 
 use crate::air::{Air, AirInstance, PublicInteraction, TableSpec};
 use crate::error::VerifyError;
+use crate::fri_layout::FriLayout;
 use crate::keys::VerifyingKey;
 use crate::layout::{layouts, LayoutError, TableLayout};
 use crate::logup_constraints::public_sum;
@@ -82,28 +83,32 @@ pub fn verify_with_key(
     let messages = air.public_interactions(public);
     let security = SecurityReport::new(&opts, &tables, &messages);
     check_security(&security, policy)?;
-    check_shapes(proof, &tables)?;
+    let fri = FriLayout::new(&tables, &opts);
+    check_shapes(proof, &tables, &fri)?;
     let ch = replay(proof, vk, public, &specs, &tables, &messages)?;
+    let mut rows = Vec::with_capacity(tables.len());
     for (i, t) in tables.iter().enumerate() {
         let table = TableProof::of(proof, &tables, i);
         let pre_root = vk.preprocessed_roots[i].as_ref();
         let positions: Vec<usize> = ch
             .queries
             .iter()
-            .map(|q| q >> (ch.log_lde_max - t.log_lde))
+            .map(|q| q >> (fri.log_lde - t.log_lde))
             .collect();
-        let rows = check_rows(&table, t, pre_root, &positions)?;
-        let layers = check_layers(&table, t, &positions)?;
-        for (qi, &pos) in positions.iter().enumerate() {
-            let deep = deep_value(&rows, t, &opts, &ch, pos)?;
-            let fri = FriQuery {
-                table: &table,
-                layers: &layers,
-                betas: &ch.betas[i],
-                query: qi,
-            };
-            fri.check(t, &opts, pos, deep)?;
-        }
+        rows.push(check_rows(&table, t, pre_root, &positions)?);
+    }
+    let layers = check_layers(proof, &fri, &ch.queries)?;
+    let walk = FriWalk {
+        proof,
+        fri: &fri,
+        tables: &tables,
+        rows: &rows,
+        layers: &layers,
+        ch: &ch,
+        opts: &opts,
+    };
+    for (qi, &query) in ch.queries.iter().enumerate() {
+        walk.check(qi, query)?;
     }
     Ok(Verified {
         instance: air.instance(public),
@@ -262,7 +267,7 @@ fn shape(what: impl Into<String>, expected: usize, got: usize) -> Result<(), Ver
 }
 
 /// Checks the shape of everything in the proof against the layouts.
-fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError> {
+fn check_shapes(proof: &Proof, tables: &[TableLayout], fri: &FriLayout) -> Result<(), VerifyError> {
     let nt = tables.len();
     let aux = tables.iter().filter(|t| t.aux_width > 0).count();
     let pre = tables.iter().filter(|t| t.pre_width > 0).count();
@@ -272,7 +277,13 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError
         ("totals", aux, proof.totals.len()),
         ("composition roots", nt, proof.parts_roots.len()),
         ("ood tables", nt, proof.ood.len()),
-        ("fri tables", nt, proof.fri.len()),
+        ("fri layer roots", fri.layers(), proof.fri.layer_roots.len()),
+        (
+            "fri final polynomial",
+            fri.final_len,
+            proof.fri.final_poly.len(),
+        ),
+        ("fri layers opened", fri.layers(), proof.fri_openings.len()),
         ("main openings tables", nt, proof.main_openings.len()),
         (
             "preprocessed openings tables",
@@ -285,7 +296,6 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError
             nt,
             proof.parts_openings.len(),
         ),
-        ("fri openings tables", nt, proof.fri_openings.len()),
     ] {
         shape(what, expected, got)?;
     }
@@ -309,22 +319,6 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError
         for ((what, w), v) in names.zip(widths).zip(o.vectors()) {
             shape(format!("{name}: ood {what}"), w, v.len())?;
         }
-        let f = &proof.fri[i];
-        shape(
-            format!("{name}: fri layer roots"),
-            t.fri_layers(),
-            f.layer_roots.len(),
-        )?;
-        shape(
-            format!("{name}: fri final polynomial"),
-            t.final_len,
-            f.final_poly.len(),
-        )?;
-        shape(
-            format!("{name}: fri layers opened"),
-            t.fri_layers(),
-            p.fri.len(),
-        )?;
     }
     Ok(())
 }
@@ -333,16 +327,13 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout]) -> Result<(), VerifyError
 struct TableProof<'p> {
     name: &'p str,
     ood: &'p crate::proof::TableOod,
-    final_poly: &'p [Fp3],
     main_root: &'p Digest,
     aux_root: Option<&'p Digest>,
     parts_root: &'p Digest,
-    layer_roots: &'p [Digest],
     main: &'p BatchOpening<Fp>,
     pre: Option<&'p BatchOpening<Fp>>,
     aux: Option<&'p BatchOpening<Fp3>>,
     parts: &'p BatchOpening<Fp3>,
-    fri: &'p [BatchOpening<Fp3>],
 }
 
 impl<'p> TableProof<'p> {
@@ -355,16 +346,13 @@ impl<'p> TableProof<'p> {
         TableProof {
             name: &t.name,
             ood: &proof.ood[i],
-            final_poly: &proof.fri[i].final_poly,
             main_root: &proof.main_roots[i],
             aux_root: (t.aux_width > 0).then(|| &proof.aux_roots[aux]),
             parts_root: &proof.parts_roots[i],
-            layer_roots: &proof.fri[i].layer_roots,
             main: &proof.main_openings[i],
             pre: (t.pre_width > 0).then(|| &proof.pre_openings[pre]),
             aux: (t.aux_width > 0).then(|| &proof.aux_openings[aux]),
             parts: &proof.parts_openings[i],
-            fri: &proof.fri_openings[i],
         }
     }
 }
@@ -373,10 +361,12 @@ impl<'p> TableProof<'p> {
 struct Challenges {
     z: Fp3,
     gamma: Fp3,
-    /// Per table, the FRI folding challenges.
-    betas: Vec<Vec<Fp3>>,
+    /// The weight of the `k`-th DEEP codeword joining the FRI is `lambda^k`.
+    lambda: Fp3,
+    /// The FRI folding challenges, one per layer.
+    betas: Vec<Fp3>,
+    /// The query positions in the largest LDE domain.
     queries: Vec<usize>,
-    log_lde_max: u32,
 }
 
 /// Replays the transcript and checks everything decided before the
@@ -434,16 +424,13 @@ fn replay(
         }
     }
     let gamma = tr.challenge_fp3();
-    let mut betas = Vec::with_capacity(tables.len());
-    for f in &proof.fri {
-        let mut b = Vec::with_capacity(f.layer_roots.len());
-        for r in &f.layer_roots {
-            tr.absorb(r);
-            b.push(tr.challenge_fp3());
-        }
-        tr.absorb_fp3s(&f.final_poly);
-        betas.push(b);
+    let lambda = tr.challenge_fp3();
+    let mut betas = Vec::with_capacity(proof.fri.layer_roots.len());
+    for r in &proof.fri.layer_roots {
+        tr.absorb(r);
+        betas.push(tr.challenge_fp3());
     }
+    tr.absorb_fp3s(&proof.fri.final_poly);
     if !pow_is_valid(&tr.state(), proof.pow_nonce, opts.grinding_bits) {
         return Err(VerifyError::ProofOfWork {
             bits: opts.grinding_bits,
@@ -457,9 +444,9 @@ fn replay(
     Ok(Challenges {
         z,
         gamma,
+        lambda,
         betas,
         queries,
-        log_lde_max,
     })
 }
 
@@ -605,26 +592,25 @@ fn deep_value(
 /// Checks each FRI layer's openings at the distinct leaves the queries
 /// reach; returns those leaves per layer.
 fn check_layers(
-    p: &TableProof,
-    t: &TableLayout,
-    positions: &[usize],
+    proof: &Proof,
+    fri: &FriLayout,
+    queries: &[usize],
 ) -> Result<Vec<Vec<usize>>, VerifyError> {
     let mut folded = 0;
-    let mut out = Vec::with_capacity(t.fri_layers());
-    for (l, &log_arity) in t.fri_log_arities.iter().enumerate() {
-        let log_size = t.log_lde - folded;
+    let mut out = Vec::with_capacity(fri.layers());
+    for (l, (&log_arity, size)) in fri.log_arities.iter().zip(fri.sizes()).enumerate() {
         folded += log_arity;
-        let leaves = distinct(&positions.iter().map(|p| p >> folded).collect::<Vec<_>>());
+        let leaves = distinct(&queries.iter().map(|q| q >> folded).collect::<Vec<_>>());
         let what = format!("fri layer {l}");
-        let num_leaves = 1 << (log_size - log_arity);
-        let (root, batch) = (&p.layer_roots[l], &p.fri[l]);
+        let num_leaves = 1 << (size - log_arity);
+        let (root, batch) = (&proof.fri.layer_roots[l], &proof.fri_openings[l]);
         check_batch(
             batch,
             root,
             num_leaves,
             &leaves,
             1 << log_arity,
-            (p.name, &what),
+            ("fri", &what),
         )?;
         out.push(leaves);
     }
@@ -639,45 +625,62 @@ fn fold_pair(a: Fp3, b: Fp3, x: Fp, beta: Fp3) -> Fp3 {
     (a + b).mul_base(inv2) + beta * (a - b).mul_base(inv_2x)
 }
 
-/// One query's walk through a table's FRI layers.
-struct FriQuery<'a, 'p> {
-    table: &'a TableProof<'p>,
+/// Everything one query's walk through the FRI reads, verified.
+struct FriWalk<'a> {
+    proof: &'a Proof,
+    fri: &'a FriLayout,
+    tables: &'a [TableLayout],
+    rows: &'a [Rows<'a>],
     /// The verified leaves of each layer.
     layers: &'a [Vec<usize>],
-    betas: &'a [Fp3],
-    query: usize,
+    ch: &'a Challenges,
+    opts: &'a Options,
 }
 
-impl FriQuery<'_, '_> {
-    /// At each layer of arity `2^k`: the opened value at the query's
-    /// position equals the value carried from the layer before (layer 0:
-    /// the DEEP value), and the leaf's `2^k` values folded `k` times with
-    /// `beta, beta^2, ..` give the value carried on; at the end, the final
-    /// polynomial at the last point equals it.
-    fn check(
+impl FriWalk<'_> {
+    /// `value` with the DEEP values of the tables joining at `2^log_size`
+    /// values added, the `k`-th scaled by `lambda^k`; `query` is the
+    /// position in the largest domain.
+    fn join(
         &self,
-        t: &TableLayout,
-        opts: &Options,
-        pos: usize,
-        deep: Fp3,
-    ) -> Result<(), VerifyError> {
-        let (name, qi) = (self.table.name, self.query);
-        let mut value = deep;
-        let mut pos = pos;
-        let mut shift = opts.shift;
-        let mut log_size = t.log_lde;
-        for (l, (&log_arity, beta)) in t.fri_log_arities.iter().zip(self.betas).enumerate() {
+        value: Option<Fp3>,
+        log_size: u32,
+        query: usize,
+    ) -> Result<Option<Fp3>, VerifyError> {
+        let mut value = value;
+        for (k, t) in self.fri.joining_at(log_size) {
+            let table = &self.tables[t];
+            let pos = query >> (self.fri.log_lde - table.log_lde);
+            let deep = deep_value(&self.rows[t], table, self.opts, self.ch, pos)?;
+            value = Some(match value {
+                None => deep,
+                Some(v) => v + self.ch.lambda.pow(k as u64) * deep,
+            });
+        }
+        Ok(value)
+    }
+
+    /// Query `qi` at `query`: at each layer of arity `2^a`, the tables
+    /// joining there are added to the value carried from the layer before;
+    /// the opened value at the query's position must equal it, and the
+    /// leaf's `2^a` values folded `a` times with `beta, beta^2, ..` give the
+    /// value carried on; at the end, after the last joins, the final
+    /// polynomial at the last point must equal it.
+    fn check(&self, qi: usize, query: usize) -> Result<(), VerifyError> {
+        let mut value = None;
+        let mut pos = query;
+        let mut shift = self.opts.shift;
+        let sizes = self.fri.sizes();
+        for (l, (&log_arity, beta)) in self.fri.log_arities.iter().zip(&self.ch.betas).enumerate() {
+            let mut log_size = sizes[l];
+            let carried = self.join(value, log_size, query)?.unwrap_or(Fp3::ZERO);
             let index = pos >> log_arity;
             let what = format!("fri layer {l}");
-            let values = leaf(&self.table.fri[l], &self.layers[l], index, &what)?;
-            if values[pos & ((1 << log_arity) - 1)] != value {
+            let values = leaf(&self.proof.fri_openings[l], &self.layers[l], index, &what)?;
+            if values[pos & ((1 << log_arity) - 1)] != carried {
                 return Err(match l {
-                    0 => VerifyError::DeepMismatch {
-                        table: name.into(),
-                        query: qi,
-                    },
+                    0 => VerifyError::DeepMismatch { query: qi },
                     _ => VerifyError::FriFold {
-                        table: name.into(),
                         query: qi,
                         layer: l,
                     },
@@ -704,20 +707,19 @@ impl FriQuery<'_, '_> {
                 log_size -= 1;
                 first = base;
             }
-            value = vals[0];
+            value = Some(vals[0]);
             pos = index;
         }
+        let log_size = self.fri.final_log_size;
+        let value = self.join(value, log_size, query)?.unwrap_or(Fp3::ZERO);
         let w = Fp::root_of_unity(log_size).expect("log_size <= 32");
         let x = shift * w.pow(bit_reverse(pos, log_size) as u64);
         let mut acc = Fp3::ZERO;
-        for c in self.table.final_poly.iter().rev() {
+        for c in self.proof.fri.final_poly.iter().rev() {
             acc = acc.mul_base(x) + *c;
         }
         if acc != value {
-            return Err(VerifyError::FriFinal {
-                table: name.into(),
-                query: qi,
-            });
+            return Err(VerifyError::FriFinal { query: qi });
         }
         Ok(())
     }

@@ -1,5 +1,6 @@
-//! FRI folding (kernels/fri.cu); the formula and point order are those of
-//! `ProverDevice::fri_fold`.
+//! FRI folding and the joining of codewords (kernels/fri.cu); the formulas
+//! and point order are those of `ProverDevice::fri_fold` and
+//! `ProverDevice::add_scaled`.
 
 use crate::args::fp3_words;
 use crate::launch::{kernel, Grid, KernelId};
@@ -40,4 +41,27 @@ pub(crate) fn fold(
     // uint64_t, PowerTable (32 u64), Fp3 (3 u64)); buffers outlive it.
     unsafe { crate::launch!(ctx, k, grid; src, dst, half64, log_half, shift_inv, table, beta_w) }?;
     Ok(Matrix::new(out, 1, half).expect("one column of half the height"))
+}
+
+/// `acc += scale * x`, element by element (shapes checked by the caller).
+pub(crate) fn add_scaled(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    acc: &mut CudaMatrix<Fp3>,
+    x: &CudaMatrix<Fp3>,
+    scale: Fp3,
+) -> DeviceResult<()> {
+    let len = acc.buffer().len();
+    let k = kernel(dev, KernelId::AddScaled);
+    let grid = Grid::linear(len, 256, dev)?;
+    let (dst, src, len64, scale_w) = (
+        acc.buffer_mut().as_raw(),
+        x.buffer().as_raw(),
+        len as u64,
+        fp3_words(scale),
+    );
+    // SAFETY: matches add_scaled(Fp3*, const Fp3*, uint64_t, Fp3 (3 u64));
+    // both buffers hold `len` elements (equal shapes) and outlive the launch.
+    unsafe { crate::launch!(ctx, k, grid; dst, src, len64, scale_w) }?;
+    Ok(())
 }

@@ -336,6 +336,23 @@ impl<A: ProverDevice, B: ProverDevice> Backend for Dual<A, B> {
         self.join(ctx, "fri_fold", ma, mb)
     }
 
+    fn add_scaled(
+        &self,
+        ctx: &Self::DeviceCtx,
+        acc: &mut BackendMatrix<Self, Fp3>,
+        x: &BackendMatrix<Self, Fp3>,
+        scale: Fp3,
+    ) -> DeviceResult<()> {
+        let (w, h) = (acc.width(), acc.height());
+        let (xa, xb) = (&Self::views_a(&[x])?[0], &Self::views_b(&[x])?[0]);
+        let buf = acc.buffer_mut();
+        let ra = self.a.add_scaled(&ctx.0, buf.a.get_mut(w, h)?, xa, scale);
+        let rb = self.b.add_scaled(&ctx.1, buf.b.get_mut(w, h)?, xb, scale);
+        compare::agree("add_scaled", ra, rb)?;
+        let (ma, mb) = (buf.a.view(w, h)?, buf.b.view(w, h)?);
+        self.compare_matrices(ctx, "add_scaled", &ma, &mb)
+    }
+
     fn fri_commit_layer(
         &self,
         ctx: &Self::DeviceCtx,

@@ -221,6 +221,15 @@ pub fn bad_fri_commit_layer_two_columns<D: ProverDevice>(dev: &D, _: &SuiteConfi
     let cw = matrix::<Fp3, D>(&h, 2, 8);
     expect_invalid(h.dev.fri_commit_layer(&h.ctx, &cw, 1), "codeword");
 }
+/// add_scaled of matrices of other heights or widths.
+pub fn bad_add_scaled_shape_mismatch<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let mut acc = matrix::<Fp3, D>(&h, 1, 8);
+    for (w, n) in [(1, 4), (2, 8)] {
+        let x = matrix::<Fp3, D>(&h, w, n);
+        expect_invalid(h.dev.add_scaled(&h.ctx, &mut acc, &x, Fp3::ONE), "x");
+    }
+}
 /// fri_commit_layer of a codeword shorter than a leaf (length 1 for arity
 /// 2, length 8 for arity 16), and of arities 1 and 32.
 pub fn bad_fri_commit_layer_length_one<D: ProverDevice>(dev: &D, _: &SuiteConfig) {

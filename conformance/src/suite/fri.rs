@@ -110,3 +110,32 @@ pub fn check_fri_commit_layer<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
         }
     }
 }
+
+/// `add_scaled`: `acc + scale * x`, element by element, for one and several
+/// columns, as the reference computes it on the host.
+pub fn check_add_scaled<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let mut rng = rng(cfg.seed, 509);
+    for (w, log) in [
+        (1, 0),
+        (1, cfg.ref_log_height),
+        (3, 5),
+        (1, cfg.max_log_height),
+    ] {
+        let (acc, x) = (
+            rng.matrix::<Fp3>(w, 1 << log),
+            rng.matrix::<Fp3>(w, 1 << log),
+        );
+        let scale = rng.fp3();
+        let case = format!("add_scaled {w} x 2^{log}");
+        let mut dacc = h.up(&acc);
+        ok(h.dev.add_scaled(&h.ctx, &mut dacc, &h.up(&x), scale), &case);
+        let want: Vec<Fp3> = acc
+            .buffer()
+            .iter()
+            .zip(x.buffer())
+            .map(|(a, b)| *a + scale * *b)
+            .collect();
+        assert_same(&case, h.down(&dacc).buffer(), &want);
+    }
+}

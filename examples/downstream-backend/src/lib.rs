@@ -9,8 +9,8 @@
 //! the proof-of-work predicate, LogUp fingerprints, the constraint DAG
 //! evaluator) and writes its own algorithms: an iterative radix-2 NTT,
 //! a Merkle tree in one flat array, Montgomery batch inversion, the
-//! barycentric formula. It keeps [`Backend`]'s provided `coset_lde` and
-//! `fri_commit_layer`.
+//! barycentric formula. It keeps [`Backend`]'s provided `coset_lde`,
+//! `fri_commit_layer` and `add_scaled`.
 //!
 //! The module of each family says which contract it meets; the contracts
 //! themselves are on `backend_api::ProverDevice`.

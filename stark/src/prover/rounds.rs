@@ -8,12 +8,13 @@ use super::setup::composition_domain;
 use super::{Phases, Prover};
 use crate::air::PublicInteraction;
 use crate::error::ProverError;
+use crate::fri_layout::FriLayout;
 use crate::keys::{ProvingKey, TableKey};
 use crate::layout::TableLayout;
 use crate::logup_constraints::{public_sum, NUM_CHALLENGES};
 use crate::merkle_batch::{distinct, prune, BatchOpening};
 use crate::ood::{composition_matches, sample_ood_point};
-use crate::proof::{Proof, TableFri, TableOod};
+use crate::proof::{FriProof, Proof, TableOod};
 use crate::proof_io::options_bytes;
 use crate::statement::statement_bytes;
 use crate::transcript::Transcript;
@@ -93,6 +94,7 @@ pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
     pk: &'a ProvingKey<'k, D>,
     public: &'a [Fp],
     public_messages: Vec<PublicInteraction>,
+    fri: FriLayout,
     transcript: Transcript,
 }
 
@@ -111,6 +113,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             pk,
             public,
             public_messages,
+            fri: FriLayout::new(&pk.layouts, &pk.options),
             transcript,
         }
     }
@@ -400,109 +403,117 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         Ok((z, ood))
     }
 
-    /// Round 5: `gamma`, each table's DEEP codeword and its FRI: committed
-    /// layers, folds, and the final polynomial.
-    #[allow(clippy::type_complexity)]
+    /// Table `i`'s DEEP codeword over its LDE domain (docs/PROTOCOL.md,
+    /// round 5).
+    fn deep_codeword(
+        &self,
+        i: usize,
+        (st, p, o): (&TableState<D>, &PartsState<D>, &TableOod),
+        z: Fp3,
+        gamma: Fp3,
+    ) -> Result<DeviceMatrix<D, Fp3>, ProverError> {
+        let (t, key) = (&self.pk.layouts[i], &self.pk.tables[i]);
+        let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
+        let points = [z, z.mul_base(g)];
+        let both = |v: &Vec<Fp3>, w: &Vec<Fp3>| vec![(0, v.clone()), (1, w.clone())];
+        let mut base = vec![DeepOpening {
+            matrix: &st.main.lde,
+            evaluations: both(&o.main_z, &o.main_zg),
+        }];
+        if let Some(pre) = &key.preprocessed {
+            base.push(DeepOpening {
+                matrix: &pre.lde,
+                evaluations: both(&o.pre_z, &o.pre_zg),
+            });
+        }
+        let mut ext = Vec::new();
+        if let Some(aux) = &st.aux {
+            ext.push(DeepOpening {
+                matrix: &aux.committed.lde,
+                evaluations: both(&o.aux_z, &o.aux_zg),
+            });
+        }
+        ext.push(DeepOpening {
+            matrix: &p.committed.lde,
+            evaluations: vec![(0, o.parts_z.clone())],
+        });
+        let domain = Coset::new(t.log_lde, self.pk.options.shift, Order::BitReversed);
+        Ok(self
+            .dev
+            .deep_composition(self.ctx, domain, &points, gamma, &base, &ext)?)
+    }
+
+    /// Round 5: `gamma` and `lambda`, then the proof's one FRI: the DEEP
+    /// codewords of the tables join it at their sizes (the `k`-th scaled
+    /// by `lambda^k`); per layer of arity `2^a`, commit (`2^a` values per
+    /// leaf), absorb the root, squeeze `beta`, fold `a` times with `beta,
+    /// beta^2, ..`; then the last codeword's coefficients, which must fit
+    /// the final length.
     fn deep_fri(
         &mut self,
         state: &[TableState<D>],
         parts: &[PartsState<D>],
         ood: &[TableOod],
         z: Fp3,
-    ) -> Result<(Vec<TableFri>, Vec<Vec<Committed<D, Fp3>>>), ProverError> {
+    ) -> Result<(FriProof, Vec<Committed<D, Fp3>>), ProverError> {
         let gamma = self.transcript.challenge_fp3();
-        let mut fri = Vec::with_capacity(state.len());
-        let mut layers = Vec::with_capacity(state.len());
-        for (((t, key), st), (p, o)) in self.tables().zip(state).zip(parts.iter().zip(ood)) {
-            let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
-            let points = [z, z.mul_base(g)];
-            let both = |v: &Vec<Fp3>, w: &Vec<Fp3>| vec![(0, v.clone()), (1, w.clone())];
-            let mut base = vec![DeepOpening {
-                matrix: &st.main.lde,
-                evaluations: both(&o.main_z, &o.main_zg),
-            }];
-            if let Some(pre) = &key.preprocessed {
-                base.push(DeepOpening {
-                    matrix: &pre.lde,
-                    evaluations: both(&o.pre_z, &o.pre_zg),
-                });
+        let lambda = self.transcript.challenge_fp3();
+        let fri = self.fri.clone();
+        let sizes = fri.sizes();
+        let mut codeword: Option<DeviceMatrix<D, Fp3>> = None;
+        let join = |run: &Self, size: u32, codeword: &mut Option<DeviceMatrix<D, Fp3>>| {
+            for (k, t) in fri.joining_at(size) {
+                let deep = run.deep_codeword(t, (&state[t], &parts[t], &ood[t]), z, gamma)?;
+                match codeword {
+                    None => *codeword = Some(deep),
+                    Some(c) => run
+                        .dev
+                        .add_scaled(run.ctx, c, &deep, lambda.pow(k as u64))?,
+                }
             }
-            let mut ext = Vec::new();
-            if let Some(aux) = &st.aux {
-                ext.push(DeepOpening {
-                    matrix: &aux.committed.lde,
-                    evaluations: both(&o.aux_z, &o.aux_zg),
-                });
-            }
-            ext.push(DeepOpening {
-                matrix: &p.committed.lde,
-                evaluations: vec![(0, o.parts_z.clone())],
-            });
-            let shift = self.pk.options.shift;
-            let domain = Coset::new(t.log_lde, shift, Order::BitReversed);
-            let codeword = self
-                .dev
-                .deep_composition(self.ctx, domain, &points, gamma, &base, &ext)?;
-            let (table_fri, table_layers) = self.fri(t, codeword)?;
-            fri.push(table_fri);
-            layers.push(table_layers);
-        }
-        Ok((fri, layers))
-    }
-
-    /// FRI on one table's DEEP codeword: per layer of arity `2^k`, commit
-    /// (`2^k` values per leaf), absorb the root, squeeze `beta`, fold `k`
-    /// times with `beta, beta^2, .., beta^(2^(k-1))` (one `2^k`-ary fold);
-    /// then the last codeword's coefficients, which must fit the final
-    /// length.
-    fn fri(
-        &mut self,
-        t: &TableLayout,
-        mut codeword: DeviceMatrix<D, Fp3>,
-    ) -> Result<(TableFri, Vec<Committed<D, Fp3>>), ProverError> {
-        let mut layers = Vec::with_capacity(t.fri_layers());
-        let mut layer_roots = Vec::with_capacity(t.fri_layers());
+            Ok::<(), ProverError>(())
+        };
+        let mut layers = Vec::with_capacity(fri.layers());
+        let mut layer_roots = Vec::with_capacity(fri.layers());
         let mut shift = self.pk.options.shift;
-        for &log_arity in &t.fri_log_arities {
-            let tree = self.dev.fri_commit_layer(self.ctx, &codeword, log_arity)?;
+        for (&size, &log_arity) in sizes.iter().zip(&fri.log_arities) {
+            join(self, size, &mut codeword)?;
+            let current = codeword.take().expect("the largest tables join first");
+            let tree = self.dev.fri_commit_layer(self.ctx, &current, log_arity)?;
             layer_roots.push(tree.root());
             self.transcript.absorb(&tree.root());
             let mut beta = self.transcript.challenge_fp3();
-            let mut folded = self.dev.fri_fold(self.ctx, &codeword, shift, beta)?;
+            let mut folded = self.dev.fri_fold(self.ctx, &current, shift, beta)?;
             for _ in 1..log_arity {
                 (shift, beta) = (shift * shift, beta * beta);
                 folded = self.dev.fri_fold(self.ctx, &folded, shift, beta)?;
             }
-            layers.push(Committed {
-                lde: codeword,
-                tree,
-            });
-            codeword = folded;
             shift = shift * shift;
+            layers.push(Committed { lde: current, tree });
+            codeword = Some(folded);
         }
+        join(self, fri.final_log_size, &mut codeword)?;
+        let mut last = codeword.expect("every proof has a table");
         self.dev.ntt(
             self.ctx,
-            &mut codeword,
+            &mut last,
             NttDirection::Inverse,
             shift,
             Order::BitReversed,
             Order::Natural,
         )?;
-        let coeffs = self.dev.download(self.ctx, codeword.buffer())?;
-        if coeffs.len() < t.final_len || coeffs[t.final_len..].iter().any(|c| *c != Fp3::ZERO) {
-            return Err(ProverError::FriFinalDegree {
-                table: t.name.clone(),
-            });
+        let coeffs = self.dev.download(self.ctx, last.buffer())?;
+        let final_len = fri.final_len;
+        if coeffs.len() < final_len || coeffs[final_len..].iter().any(|c| *c != Fp3::ZERO) {
+            return Err(ProverError::FriFinalDegree);
         }
-        let final_poly = coeffs[..t.final_len].to_vec();
+        let final_poly = coeffs[..final_len].to_vec();
         self.transcript.absorb_fp3s(&final_poly);
-        Ok((
-            TableFri {
-                layer_roots,
-                final_poly,
-            },
-            layers,
-        ))
+        let proof = FriProof {
+            layer_roots,
+            final_poly,
+        };
+        Ok((proof, layers))
     }
 
     /// Round 6: the smallest nonce meeting the grinding bits, checked and
@@ -535,7 +546,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         &mut self,
         state: &[TableState<D>],
         parts: &[PartsState<D>],
-        layers: &[Vec<Committed<D, Fp3>>],
+        layers: &[Committed<D, Fp3>],
     ) -> Result<Openings, ProverError> {
         let opts = &self.pk.options;
         let log_lde_max = self.pk.layouts.iter().map(|t| t.log_lde).max();
@@ -544,9 +555,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             .map(|_| self.transcript.query_index(log_lde_max))
             .collect();
         let mut o = Openings::default();
-        for (((t, key), st), (p, table_layers)) in
-            self.tables().zip(state).zip(parts.iter().zip(layers))
-        {
+        for ((t, key), (st, p)) in self.tables().zip(state.iter().zip(parts)) {
             let table_pos: Vec<usize> = queries
                 .iter()
                 .map(|q| q >> (log_lde_max - t.log_lde))
@@ -563,14 +572,13 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             }
             let c = &p.committed;
             o.parts.push(self.open_at((&c.tree, &c.lde), &pos)?);
-            let mut per_layer = Vec::with_capacity(table_layers.len());
-            let mut folded = 0;
-            for (layer, log_arity) in table_layers.iter().zip(&t.fri_log_arities) {
-                folded += log_arity;
-                let leaves: Vec<usize> = table_pos.iter().map(|p| p >> folded).collect();
-                per_layer.push(self.open_at((&layer.tree, &layer.lde), &distinct(&leaves))?);
-            }
-            o.fri.push(per_layer);
+        }
+        let mut folded = 0;
+        for (layer, log_arity) in layers.iter().zip(&self.fri.log_arities) {
+            folded += log_arity;
+            let leaves: Vec<usize> = queries.iter().map(|q| q >> folded).collect();
+            o.fri
+                .push(self.open_at((&layer.tree, &layer.lde), &distinct(&leaves))?);
         }
         Ok(o)
     }
@@ -583,5 +591,5 @@ struct Openings {
     pre: Vec<BatchOpening<Fp>>,
     aux: Vec<BatchOpening<Fp3>>,
     parts: Vec<BatchOpening<Fp3>>,
-    fri: Vec<Vec<BatchOpening<Fp3>>>,
+    fri: Vec<BatchOpening<Fp3>>,
 }
