@@ -1,8 +1,9 @@
 //! Side-by-side benchmark, one run, same machine: our CPU prover against
 //! winterfell on a 2-column Fibonacci of `2^log_rows` steps, with the same
 //! field (Goldilocks + cubic extension), blowup, query count, grinding bits,
-//! FRI folding factor 2 and final degree, and a Keccak-family hash (ours:
-//! Keccak-256; winterfell: SHA3-256, the same permutation and rate).
+//! FRI folding factor (the preset's arity on both sides) and final degree,
+//! and a Keccak-family hash (ours: Keccak-256; winterfell: SHA3-256, the
+//! same permutation and rate).
 //! Prints medians over `--runs` alternating runs and the time ratio.
 //!
 //! `cargo run --release --manifest-path bench/winterfell/Cargo.toml -- [log_rows] [runs]`
@@ -37,10 +38,11 @@ fn main() {
     let n = 1usize << log_rows;
     let ours_opts = Options::blowup4();
     println!(
-        "2-column Fibonacci, 2^{log_rows} steps; blowup {}, {} queries, {} grinding bits, FRI fold 2, final degree < {}; {} threads",
+        "2-column Fibonacci, 2^{log_rows} steps; blowup {}, {} queries, {} grinding bits, FRI fold {}, final degree < {}; {} threads",
         ours_opts.blowup(),
         ours_opts.num_queries,
         ours_opts.grinding_bits,
+        1 << ours_opts.fri_log_arity,
         1 << ours_opts.fri_final_log_degree,
         rayon_threads()
     );
@@ -49,7 +51,7 @@ fn main() {
         ours_opts.blowup(),
         ours_opts.grinding_bits,
         FieldExtension::Cubic,
-        2,
+        1 << ours_opts.fri_log_arity,
         (1 << ours_opts.fri_final_log_degree) - 1,
         BatchingMethod::Linear,
         BatchingMethod::Linear,
