@@ -80,6 +80,7 @@
 #![deny(missing_docs)]
 
 pub mod air;
+mod channel;
 pub mod error;
 pub mod examples;
 pub mod fri_layout;

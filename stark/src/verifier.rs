@@ -5,19 +5,18 @@
 //! "Verifier".
 
 use crate::air::{Air, AirInstance, PublicInteraction, TableSpec};
+use crate::channel::Channel;
 use crate::error::VerifyError;
 use crate::fri_layout::FriLayout;
 use crate::keys::VerifyingKey;
 use crate::layout::{layouts, LayoutError, TableLayout};
 use crate::logup_constraints::public_sum;
 use crate::merkle_batch::{distinct, leaf_values, verify_batch, BatchOpening};
-use crate::ood::{composition_matches, sample_ood_point};
+use crate::ood::composition_matches;
 use crate::options::Options;
 use crate::proof::Proof;
-use crate::proof_io::options_bytes;
 use crate::security::{SecurityPolicy, SecurityReport};
 use crate::statement::{air_digest, statement_bytes, statement_digest};
-use crate::transcript::Transcript;
 use backend_api::{bit_reverse, pow_is_valid, DeviceElem, Digest, Fp, Fp3, LogUpChallenges};
 
 /// What a successful verification established.
@@ -369,9 +368,106 @@ struct Challenges {
     queries: Vec<usize>,
 }
 
-/// Replays the transcript and checks everything decided before the
-/// queries: bus balance, each table's out-of-domain equation, the proof
-/// of work.
+/// The verifier's side of the rounds (docs/PROTOCOL.md, "Rounds"): each
+/// method replays the channel messages of the prover's method of the same
+/// name (`prover/rounds.rs`) and checks what that round decides.
+struct Replay<'a> {
+    proof: &'a Proof,
+    public: &'a [Fp],
+    specs: &'a [TableSpec],
+    tables: &'a [TableLayout],
+    messages: &'a [PublicInteraction],
+    channel: Channel,
+}
+
+impl Replay<'_> {
+    /// Round 1.
+    fn main_commit(&mut self) {
+        for r in &self.proof.main_roots {
+            self.channel.main_root(r);
+        }
+    }
+
+    /// Round 2: the totals and the public messages cancel.
+    fn logup(&mut self) -> Result<LogUpChallenges, VerifyError> {
+        let lc = self.channel.logup_challenges();
+        for r in &self.proof.aux_roots {
+            self.channel.aux_root(r);
+        }
+        self.channel.logup_totals(&self.proof.totals);
+        let sum = self.proof.totals.iter().copied().sum::<Fp3>() + public_sum(self.messages, &lc);
+        if sum != Fp3::ZERO {
+            return Err(VerifyError::UnbalancedBuses(sum));
+        }
+        Ok(lc)
+    }
+
+    /// Round 3.
+    fn composition(&mut self) -> Fp3 {
+        let alpha = self.channel.composition_challenge();
+        for r in &self.proof.parts_roots {
+            self.channel.parts_root(r);
+        }
+        alpha
+    }
+
+    /// Round 4: each table's out-of-domain equation holds.
+    fn out_of_domain(&mut self, lc: &LogUpChallenges, alpha: Fp3) -> Result<Fp3, VerifyError> {
+        let log_n_max = self.tables.iter().map(|t| t.log_n).max();
+        let log_n_max = log_n_max.expect("layouts are non-empty");
+        let z = self.channel.ood_point(log_n_max, &self.proof.options);
+        let mut totals = self.proof.totals.iter();
+        for ((t, spec), o) in self.tables.iter().zip(self.specs).zip(&self.proof.ood) {
+            let total = match t.aux_width {
+                0 => Fp3::ZERO,
+                _ => *totals.next().expect("shape checked"),
+            };
+            let challenges = [lc.z, lc.alpha, total];
+            if !composition_matches(t, &spec.periodic, o, &challenges, self.public, alpha, z) {
+                return Err(VerifyError::OodMismatch {
+                    table: t.name.clone(),
+                });
+            }
+            self.channel.ood_values(o);
+        }
+        Ok(z)
+    }
+
+    /// Round 5: `(gamma, lambda, betas)`.
+    fn deep_fri(&mut self) -> (Fp3, Fp3, Vec<Fp3>) {
+        let (gamma, lambda) = self.channel.deep_challenges();
+        let fri = &self.proof.fri;
+        let betas = fri
+            .layer_roots
+            .iter()
+            .map(|r| self.channel.fri_layer(r))
+            .collect();
+        self.channel.fri_final(&fri.final_poly);
+        (gamma, lambda, betas)
+    }
+
+    /// Round 6: the nonce meets the grinding bits.
+    fn grind(&mut self) -> Result<(), VerifyError> {
+        let (nonce, bits) = (self.proof.pow_nonce, self.proof.options.grinding_bits);
+        if !pow_is_valid(&self.channel.grinding_seed(), nonce, bits) {
+            return Err(VerifyError::ProofOfWork { bits });
+        }
+        self.channel.pow_nonce(nonce);
+        Ok(())
+    }
+
+    /// Round 7: the query positions in the largest LDE domain.
+    fn queries(&mut self) -> Vec<usize> {
+        let opts = &self.proof.options;
+        let log_n_max = self.tables.iter().map(|t| t.log_n).max().unwrap_or(0);
+        self.channel
+            .queries(opts.num_queries, log_n_max + opts.log_blowup)
+    }
+}
+
+/// Replays the transcript round by round and checks everything decided
+/// before the openings: bus balance, each table's out-of-domain equation,
+/// the proof of work.
 fn replay(
     proof: &Proof,
     vk: &VerifyingKey,
@@ -380,67 +476,22 @@ fn replay(
     tables: &[TableLayout],
     messages: &[PublicInteraction],
 ) -> Result<Challenges, VerifyError> {
-    let opts = &proof.options;
-    let mut tr = Transcript::new();
-    tr.absorb(&vk.digest());
-    tr.absorb(&options_bytes(opts));
-    tr.absorb(&statement_bytes(public, messages));
-    for r in &proof.main_roots {
-        tr.absorb(r);
-    }
-    let lc = LogUpChallenges {
-        z: tr.challenge_fp3(),
-        alpha: tr.challenge_fp3(),
+    let statement = statement_bytes(public, messages);
+    let mut r = Replay {
+        proof,
+        public,
+        specs,
+        tables,
+        messages,
+        channel: Channel::header(&vk.digest(), &proof.options, &statement),
     };
-    for r in &proof.aux_roots {
-        tr.absorb(r);
-    }
-    tr.absorb_fp3s(&proof.totals);
-    let sum = proof.totals.iter().copied().sum::<Fp3>() + public_sum(messages, &lc);
-    if sum != Fp3::ZERO {
-        return Err(VerifyError::UnbalancedBuses(sum));
-    }
-    let alpha = tr.challenge_fp3();
-    for r in &proof.parts_roots {
-        tr.absorb(r);
-    }
-    let log_n_max = tables.iter().map(|t| t.log_n).max();
-    let log_n_max = log_n_max.expect("layouts are non-empty");
-    let z = sample_ood_point(&mut tr, log_n_max, opts);
-    let mut totals = proof.totals.iter();
-    for ((t, spec), o) in tables.iter().zip(specs).zip(&proof.ood) {
-        let total = match t.aux_width {
-            0 => Fp3::ZERO,
-            _ => *totals.next().expect("shape checked"),
-        };
-        let challenges = [lc.z, lc.alpha, total];
-        if !composition_matches(t, &spec.periodic, o, &challenges, public, alpha, z) {
-            return Err(VerifyError::OodMismatch {
-                table: t.name.clone(),
-            });
-        }
-        for v in o.vectors() {
-            tr.absorb_fp3s(v);
-        }
-    }
-    let gamma = tr.challenge_fp3();
-    let lambda = tr.challenge_fp3();
-    let mut betas = Vec::with_capacity(proof.fri.layer_roots.len());
-    for r in &proof.fri.layer_roots {
-        tr.absorb(r);
-        betas.push(tr.challenge_fp3());
-    }
-    tr.absorb_fp3s(&proof.fri.final_poly);
-    if !pow_is_valid(&tr.state(), proof.pow_nonce, opts.grinding_bits) {
-        return Err(VerifyError::ProofOfWork {
-            bits: opts.grinding_bits,
-        });
-    }
-    tr.absorb_u64(proof.pow_nonce);
-    let log_lde_max = log_n_max + opts.log_blowup;
-    let queries = (0..opts.num_queries)
-        .map(|_| tr.query_index(log_lde_max))
-        .collect();
+    r.main_commit();
+    let lc = r.logup()?;
+    let alpha = r.composition();
+    let z = r.out_of_domain(&lc, alpha)?;
+    let (gamma, lambda, betas) = r.deep_fri();
+    r.grind()?;
+    let queries = r.queries();
     Ok(Challenges {
         z,
         gamma,

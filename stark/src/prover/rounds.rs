@@ -7,17 +7,16 @@
 use super::setup::composition_domain;
 use super::{Phases, Prover};
 use crate::air::PublicInteraction;
+use crate::channel::Channel;
 use crate::error::ProverError;
 use crate::fri_layout::FriLayout;
 use crate::keys::{ProvingKey, TableKey};
 use crate::layout::TableLayout;
 use crate::logup_constraints::{public_sum, NUM_CHALLENGES};
 use crate::merkle_batch::{distinct, prune, BatchOpening};
-use crate::ood::{composition_matches, sample_ood_point};
+use crate::ood::composition_matches;
 use crate::proof::{FriProof, Proof, TableOod};
-use crate::proof_io::options_bytes;
 use crate::statement::statement_bytes;
-use crate::transcript::Transcript;
 use backend_api::expr::ConstraintParams;
 use backend_api::{
     Coset, DeepOpening, DeviceElem, DeviceMatrix, Fp, Fp3, HostMatrix, LogUpChallenges, MerkleTree,
@@ -95,7 +94,7 @@ pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
     public: &'a [Fp],
     public_messages: Vec<PublicInteraction>,
     fri: FriLayout,
-    transcript: Transcript,
+    channel: Channel,
 }
 
 impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
@@ -103,10 +102,8 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     /// options and the statement (public inputs and public bus messages).
     pub(super) fn new(prover: &'a Prover<D>, pk: &'a ProvingKey<'k, D>, public: &'a [Fp]) -> Self {
         let public_messages = pk.air.public_interactions(public);
-        let mut transcript = Transcript::new();
-        transcript.absorb(&pk.vk.digest());
-        transcript.absorb(&options_bytes(&pk.options));
-        transcript.absorb(&statement_bytes(public, &public_messages));
+        let statement = statement_bytes(public, &public_messages);
+        let channel = Channel::header(&pk.vk.digest(), &pk.options, &statement);
         ProofRun {
             dev: &prover.device,
             ctx: &prover.ctx,
@@ -114,7 +111,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             public,
             public_messages,
             fri: FriLayout::new(&pk.layouts, &pk.options),
-            transcript,
+            channel,
         }
     }
 
@@ -186,13 +183,12 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         )?)
     }
 
-    /// A tree with one row per leaf over `lde`; absorbs its root.
+    /// A tree with one row per leaf over `lde`.
     fn commit<T: DeviceElem>(
-        &mut self,
+        &self,
         lde: DeviceMatrix<D, T>,
     ) -> Result<Committed<D, T>, ProverError> {
         let tree = self.dev.merkle_commit(self.ctx, &[&lde], 1)?;
-        self.transcript.absorb(&tree.root());
         Ok(Committed { lde, tree })
     }
 
@@ -205,9 +201,11 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         for tr in traces {
             let trace = self.dev.upload_matrix(self.ctx, tr)?;
             let lde = self.extend(&trace)?;
+            let main = self.commit(lde)?;
+            self.channel.main_root(&main.tree.root());
             state.push(TableState {
                 trace,
-                main: self.commit(lde)?,
+                main,
                 aux: None,
                 total: Fp3::ZERO,
             });
@@ -221,10 +219,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         &mut self,
         state: &mut [TableState<D>],
     ) -> Result<(LogUpChallenges, Vec<Fp3>), ProverError> {
-        let lc = LogUpChallenges {
-            z: self.transcript.challenge_fp3(),
-            alpha: self.transcript.challenge_fp3(),
-        };
+        let lc = self.channel.logup_challenges();
         let mut aux_traces = Vec::with_capacity(state.len());
         for ((spec, key), st) in self.pk.specs.iter().zip(&self.pk.tables).zip(&mut *state) {
             if spec.interactions.is_empty() {
@@ -255,10 +250,11 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             if let Some(trace) = aux {
                 let lde = self.extend(&trace)?;
                 let committed = self.commit(lde)?;
+                self.channel.aux_root(&committed.tree.root());
                 st.aux = Some(AuxState { trace, committed });
             }
         }
-        self.transcript.absorb_fp3s(&totals);
+        self.channel.logup_totals(&totals);
         Ok((lc, totals))
     }
 
@@ -270,7 +266,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         state: &[TableState<D>],
         lc: &LogUpChallenges,
     ) -> Result<(Fp3, Vec<PartsState<D>>), ProverError> {
-        let alpha = self.transcript.challenge_fp3();
+        let alpha = self.channel.composition_challenge();
         let shift = self.pk.options.shift;
         let mut parts = Vec::with_capacity(state.len());
         for ((t, key), st) in self.tables().zip(state) {
@@ -311,6 +307,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                 Order::BitReversed,
             )?;
             let committed = self.commit(lde)?;
+            self.channel.parts_root(&committed.tree.root());
             parts.push(PartsState {
                 values: coeffs,
                 committed,
@@ -345,7 +342,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     ) -> Result<(Fp3, Vec<TableOod>), ProverError> {
         let log_n_max = self.pk.layouts.iter().map(|t| t.log_n).max();
         let log_n_max = log_n_max.expect("an AIR has at least one table");
-        let z = sample_ood_point(&mut self.transcript, log_n_max, &self.pk.options);
+        let z = self.channel.ood_point(log_n_max, &self.pk.options);
         let mut ood = Vec::with_capacity(state.len());
         for (((spec, (t, key)), st), p) in self
             .pk
@@ -395,9 +392,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                     table: t.name.clone(),
                 });
             }
-            for v in table_ood.vectors() {
-                self.transcript.absorb_fp3s(v);
-            }
+            self.channel.ood_values(&table_ood);
             ood.push(table_ood);
         }
         Ok((z, ood))
@@ -456,8 +451,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         ood: &[TableOod],
         z: Fp3,
     ) -> Result<(FriProof, Vec<Committed<D, Fp3>>), ProverError> {
-        let gamma = self.transcript.challenge_fp3();
-        let lambda = self.transcript.challenge_fp3();
+        let (gamma, lambda) = self.channel.deep_challenges();
         let fri = self.fri.clone();
         let sizes = fri.sizes();
         let mut codeword: Option<DeviceMatrix<D, Fp3>> = None;
@@ -481,8 +475,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             let current = codeword.take().expect("the largest tables join first");
             let tree = self.dev.fri_commit_layer(self.ctx, &current, log_arity)?;
             layer_roots.push(tree.root());
-            self.transcript.absorb(&tree.root());
-            let mut beta = self.transcript.challenge_fp3();
+            let mut beta = self.channel.fri_layer(&tree.root());
             let mut folded = self.dev.fri_fold(self.ctx, &current, shift, beta)?;
             for _ in 1..log_arity {
                 (shift, beta) = (shift * shift, beta * beta);
@@ -508,7 +501,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             return Err(ProverError::FriFinalDegree);
         }
         let final_poly = coeffs[..final_len].to_vec();
-        self.transcript.absorb_fp3s(&final_poly);
+        self.channel.fri_final(&final_poly);
         let proof = FriProof {
             layer_roots,
             final_poly,
@@ -519,10 +512,10 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     /// Round 6: the smallest nonce meeting the grinding bits, checked and
     /// absorbed.
     fn grind(&mut self) -> Result<u64, ProverError> {
-        let seed = self.transcript.state();
+        let seed = self.channel.grinding_seed();
         let bits = self.pk.options.grinding_bits;
         let nonce = self.dev.grind(self.ctx, &seed, bits)?;
-        self.transcript.absorb_u64(nonce);
+        self.channel.pow_nonce(nonce);
         Ok(nonce)
     }
 
@@ -551,9 +544,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let opts = &self.pk.options;
         let log_lde_max = self.pk.layouts.iter().map(|t| t.log_lde).max();
         let log_lde_max = log_lde_max.expect("an AIR has at least one table");
-        let queries: Vec<usize> = (0..opts.num_queries)
-            .map(|_| self.transcript.query_index(log_lde_max))
-            .collect();
+        let queries = self.channel.queries(opts.num_queries, log_lde_max);
         let mut o = Openings::default();
         for ((t, key), (st, p)) in self.tables().zip(state.iter().zip(parts)) {
             let table_pos: Vec<usize> = queries
