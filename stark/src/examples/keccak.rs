@@ -186,24 +186,14 @@ impl KeccakF {
     /// The AIR. Errors: [`AirError::BadParams`] if `log_rows` is not in
     /// `5..=22` (at least one permutation).
     pub fn new(log_rows: u32) -> Result<Self, AirError> {
-        if !(5..=22).contains(&log_rows) {
-            return Err(AirError::BadParams {
-                air: NAME.into(),
-                reason: "log_rows must be in 5..=22".into(),
-            });
-        }
-        Ok(KeccakF { log_rows })
+        Ok(KeccakF {
+            log_rows: super::log_rows_in(NAME, log_rows, 5..=22)?,
+        })
     }
 
     /// The AIR from its parameters `[log_rows]`.
     pub fn from_params(params: &[u64]) -> Result<Self, AirError> {
-        match *params {
-            [log_rows] => Self::new(u32::try_from(log_rows).unwrap_or(u32::MAX)),
-            _ => Err(AirError::BadParams {
-                air: NAME.into(),
-                reason: format!("expected 1 parameter, got {}", params.len()),
-            }),
-        }
+        Self::new(super::log_rows_param(NAME, params, 5..=22)?)
     }
 
     /// How many whole permutations the table proves: `floor(2^log_rows / 24)`.

@@ -58,6 +58,41 @@ pub(crate) fn matrix(columns: &[Vec<Fp>]) -> HostMatrix<Fp> {
     HostMatrix::from_columns(columns).expect("columns of one height")
 }
 
+/// The one parameter `[log_rows]` of `air`, in `range`, or
+/// [`AirError::BadParams`].
+pub(crate) fn log_rows_param(
+    air: &str,
+    params: &[u64],
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, AirError> {
+    match *params {
+        [log_rows] => log_rows_in(air, u32::try_from(log_rows).unwrap_or(u32::MAX), range),
+        _ => Err(AirError::BadParams {
+            air: air.into(),
+            reason: format!("expected 1 parameter, got {}", params.len()),
+        }),
+    }
+}
+
+/// `log_rows` if it lies in `range`, else [`AirError::BadParams`] for `air`.
+pub(crate) fn log_rows_in(
+    air: &str,
+    log_rows: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, AirError> {
+    if !range.contains(&log_rows) {
+        return Err(AirError::BadParams {
+            air: air.into(),
+            reason: format!(
+                "log_rows must be in {}..={}, got {log_rows}",
+                range.start(),
+                range.end()
+            ),
+        });
+    }
+    Ok(log_rows)
+}
+
 /// The parameters `[a, b]` of `air`, or [`AirError::BadParams`].
 pub(crate) fn two_params(air: &str, params: &[u64]) -> Result<(u64, u64), AirError> {
     match *params {

@@ -34,24 +34,14 @@ impl Squares {
     /// The AIR. Errors: [`AirError::BadParams`] if `log_rows` is not in
     /// `2..=26`.
     pub fn new(log_rows: u32) -> Result<Self, AirError> {
-        if !(2..=26).contains(&log_rows) {
-            return Err(AirError::BadParams {
-                air: NAME.into(),
-                reason: "log_rows must be in 2..=26".into(),
-            });
-        }
-        Ok(Squares { log_rows })
+        Ok(Squares {
+            log_rows: super::log_rows_in(NAME, log_rows, 2..=26)?,
+        })
     }
 
     /// The AIR from its parameters `[log_rows]`.
     pub fn from_params(params: &[u64]) -> Result<Self, AirError> {
-        match *params {
-            [log_rows] => Self::new(u32::try_from(log_rows).unwrap_or(u32::MAX)),
-            _ => Err(AirError::BadParams {
-                air: NAME.into(),
-                reason: format!("expected 1 parameter, got {}", params.len()),
-            }),
-        }
+        Self::new(super::log_rows_param(NAME, params, 2..=26)?)
     }
 
     /// The AIR, its public inputs `[x_0, x_last]` and its trace, from

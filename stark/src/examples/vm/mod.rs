@@ -231,54 +231,54 @@ impl Vm {
 
 /// Column indices of the `cpu` table.
 pub mod cpu {
-    /// Column `pc`.
+    /// The program counter.
     pub const PC: usize = 0;
-    /// Column `clk`.
+    /// The step number (timestamps are `3 clk + 1, + 2, + 3`).
     pub const CLK: usize = 1;
     /// One-hot flags, one per opcode (in [`super::Op`] order).
     pub const FLAGS: usize = 2;
-    /// Column `rd`.
+    /// The instruction's destination register.
     pub const RD: usize = FLAGS + super::OPS;
-    /// Column `rs1`.
+    /// The instruction's first source register.
     pub const RS1: usize = RD + 1;
-    /// Column `rs2`.
+    /// The instruction's second source register.
     pub const RS2: usize = RD + 2;
-    /// Column `imm`.
+    /// The instruction's immediate.
     pub const IMM: usize = RD + 3;
-    /// Column `val_a`.
+    /// The value read from `rs1`.
     pub const VAL_A: usize = IMM + 1;
-    /// Column `val_b`.
+    /// The value read from `rs2`.
     pub const VAL_B: usize = VAL_A + 1;
-    /// Column `old_c`.
+    /// The value `rd` held before the step.
     pub const OLD_C: usize = VAL_A + 2;
-    /// Column `val_c`.
+    /// The value written to `rd`.
     pub const VAL_C: usize = VAL_A + 3;
     /// `ts_prev` of the accesses to `rs1`, `rs2`, `rd`.
     pub const TS_PREV: usize = VAL_C + 1;
     /// `(lo, hi)` of `ts - ts_prev - 1` per access.
     pub const DIFF: usize = TS_PREV + 3;
-    /// Column `carry`.
+    /// The carry of an `ADD` (0, 1 or 2).
     pub const CARRY: usize = DIFF + 6;
-    /// Column `inv`.
+    /// `1 / val_a`, or 0 when `val_a = 0`.
     pub const INV: usize = CARRY + 1;
-    /// Column `nz`.
+    /// `val_a * inv`: 1 exactly when `val_a != 0`.
     pub const NZ: usize = INV + 1;
-    /// Column `width`.
+    /// Main-trace width.
     pub const WIDTH: usize = NZ + 1;
 }
 
 /// Column indices of the `logic` table: `is_real, op, a, b, c`, then the
 /// bytes `a0, a1, b0, b1, c0, c1`.
 pub mod logic {
-    /// Column `real`.
+    /// `is_real`: 1 on rows holding an operation, 0 on padding.
     pub const REAL: usize = 0;
-    /// Column `op`.
+    /// The operation: 0 for `AND`, 1 for `XOR`.
     pub const OP: usize = 1;
-    /// Column `words`.
+    /// The words `a, b, c` (three columns).
     pub const WORDS: usize = 2;
-    /// Column `bytes`.
+    /// Their bytes `a0, a1, b0, b1, c0, c1` (six columns).
     pub const BYTES: usize = 5;
-    /// Column `width`.
+    /// Main-trace width.
     pub const WIDTH: usize = 11;
 }
 
