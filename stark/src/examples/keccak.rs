@@ -1,4 +1,4 @@
-//! `keccak`: the Keccak-f[1600] permutation (FIPS 202, section 3), one
+//! `keccak`: the Keccak-f\[1600\] permutation (FIPS 202, section 3), one
 //! round per row, 24 rows per permutation.
 //!
 //! The state is 25 lanes `A[x, y]` of 64 bits (lane index `x + 5 y`, bit
@@ -56,7 +56,7 @@ use backend_api::{Fp, HostMatrix};
 
 /// The AIR's name.
 pub const NAME: &str = "keccak";
-/// Rounds of Keccak-f[1600]: one row each.
+/// Rounds of Keccak-f\[1600\]: one row each.
 pub const ROUNDS: usize = 24;
 /// Bits of a lane.
 const LANE: usize = 64;
@@ -166,7 +166,7 @@ fn theta_rho_pi_chi(a: &[u64; 25], r: &[u32; 25]) -> Round {
     Round { c, c_p, a_p, a_pp }
 }
 
-/// Keccak-f[1600] on `state` (lane `x + 5 y`), written from FIPS 202.
+/// Keccak-f\[1600\] on `state` (lane `x + 5 y`), written from FIPS 202.
 pub fn keccak_f(state: &mut [u64; 25]) {
     let (r, rc) = (rotation_offsets(), round_constants());
     for round_constant in rc {

@@ -7,7 +7,7 @@
 //! * [`Lookup`]: three tables on two buses, a preprocessed range table;
 //! * [`Squares`]: one table with periodic and preprocessed columns whose
 //!   input and output enter through buses balanced by public messages;
-//! * [`KeccakF`]: the Keccak-f[1600] permutation, one round per row
+//! * [`KeccakF`]: the Keccak-f\[1600\] permutation, one round per row
 //!   (2,504 columns, degree 3, preprocessed round constants);
 //! * [`Vm`]: a register machine running a ROM program, six tables (CPU,
 //!   ROM, logic, memory, range and bitwise lookups) on six buses.
