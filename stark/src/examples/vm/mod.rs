@@ -54,7 +54,7 @@ mod execute;
 
 use super::Generated;
 use crate::air::{Air, AirError, PublicInteraction, TableSpec};
-use backend_api::expr::{ConstraintSystem, RowSet};
+use backend_api::expr::{ConstraintSystem, ExprId, RowSet};
 use backend_api::{Fp, HostMatrix, Interaction, InteractionKind, RowExpr};
 
 /// The AIR's name.
@@ -362,105 +362,146 @@ fn cpu_interactions() -> Vec<Interaction> {
     out
 }
 
-/// The `cpu` table's constraints (degree at most 3).
-fn cpu_constraints() -> ConstraintSystem {
-    use cpu::*;
-    let mut cs = ConstraintSystem::new(WIDTH, 0, 0, PUBLIC_INPUTS);
-    let m = |cs: &mut ConstraintSystem, c: usize| cs.main(c);
-    let flag = |cs: &mut ConstraintSystem, op: Op| cs.main(FLAGS + op as usize);
-    let k = |cs: &mut ConstraintSystem, v: u64| cs.constant(Fp::new(v));
-    for c in [PC, CLK] {
-        let v = m(&mut cs, c);
-        cs.constrain(v, RowSet::FirstRow);
+/// The `cpu` table's constraints (degree at most 3), one method per rule.
+struct CpuConstraints {
+    cs: ConstraintSystem,
+}
+
+impl CpuConstraints {
+    fn col(&mut self, c: usize) -> ExprId {
+        self.cs.main(c)
     }
-    // clk' = clk + 1
-    let (clk, clk1, one) = (m(&mut cs, CLK), cs.main_next(CLK), k(&mut cs, 1));
-    let inc = cs.add(clk, one);
-    let e = cs.sub(clk1, inc);
-    cs.constrain(e, RowSet::Transition);
-    // pc' = pc + 1 + bnz * nz * (imm - pc - 1) - halt
-    let (pc, pc1, imm, nz) = (
-        m(&mut cs, PC),
-        cs.main_next(PC),
-        m(&mut cs, IMM),
-        m(&mut cs, NZ),
-    );
-    let (bnz, halt) = (flag(&mut cs, Op::Bnz), flag(&mut cs, Op::Halt));
-    let pc_inc = cs.add(pc, one);
-    let jump = cs.sub(imm, pc_inc);
-    let taken = cs.mul(bnz, nz);
-    let offset = cs.mul(taken, jump);
-    let moved = cs.add(pc_inc, offset);
-    let next = cs.sub(moved, halt);
-    let e = cs.sub(pc1, next);
-    cs.constrain(e, RowSet::Transition);
-    // one-hot flags
-    let mut all = Vec::new();
-    for c in FLAGS..FLAGS + OPS {
-        let b = m(&mut cs, c);
-        let b1 = cs.sub(b, one);
-        let e = cs.mul(b, b1);
-        cs.constrain(e, RowSet::EveryRow);
-        all.push(m(&mut cs, c));
+    fn flag(&mut self, op: Op) -> ExprId {
+        self.cs.main(cpu::FLAGS + op as usize)
     }
-    let sum = cs.sum(&all);
-    let e = cs.sub(sum, one);
-    cs.constrain(e, RowSet::EveryRow);
-    // ADD: val_c + 2^16 carry = val_a + val_b + imm
-    let (a, b, c, carry) = (
-        m(&mut cs, VAL_A),
-        m(&mut cs, VAL_B),
-        m(&mut cs, VAL_C),
-        m(&mut cs, CARRY),
-    );
-    let word = k(&mut cs, WORD);
-    let wrapped = cs.mul(word, carry);
-    let lhs = cs.add(c, wrapped);
-    let ab = cs.add(a, b);
-    let rhs = cs.add(ab, imm);
-    let diff = cs.sub(lhs, rhs);
-    let add = flag(&mut cs, Op::Add);
-    let e = cs.mul(add, diff);
-    cs.constrain(e, RowSet::EveryRow);
-    // the carry of a sum of three words is 0, 1 or 2
-    let two = k(&mut cs, 2);
-    let (c1, c2) = (cs.sub(carry, one), cs.sub(carry, two));
-    let c01 = cs.mul(carry, c1);
-    let e = cs.mul(c01, c2);
-    cs.constrain(e, RowSet::EveryRow);
-    // BNZ, OUT, HALT write back the old value
-    let keep = [Op::Bnz, Op::Out, Op::Halt].map(|op| flag(&mut cs, op));
-    let keeps = cs.sum(&keep);
-    let old = m(&mut cs, OLD_C);
-    let same = cs.sub(c, old);
-    let e = cs.mul(keeps, same);
-    cs.constrain(e, RowSet::EveryRow);
-    // nz = val_a * inv is 1 exactly when val_a != 0
-    let inv = m(&mut cs, INV);
-    let prod = cs.mul(a, inv);
-    let e = cs.sub(nz, prod);
-    cs.constrain(e, RowSet::EveryRow);
-    let not_nz = cs.sub(one, nz);
-    let e = cs.mul(a, not_nz);
-    cs.constrain(e, RowSet::EveryRow);
-    // ts - ts_prev - 1 = lo + 2^16 hi, i.e. 3 clk + k - ts_prev = lo + 2^16 hi
-    for access in 0..3 {
-        let three = k(&mut cs, 3);
-        let clk3 = cs.mul(three, clk);
-        let kk = k(&mut cs, access as u64);
-        let ts = cs.add(clk3, kk);
-        let prev = m(&mut cs, TS_PREV + access);
-        let gap = cs.sub(ts, prev);
-        let (lo, hi) = (
-            m(&mut cs, DIFF + 2 * access),
-            m(&mut cs, DIFF + 2 * access + 1),
+    fn k(&mut self, v: u64) -> ExprId {
+        self.cs.constant(Fp::new(v))
+    }
+    fn every_row(&mut self, e: ExprId) {
+        self.cs.constrain(e, RowSet::EveryRow);
+    }
+
+    /// `pc = clk = 0` on the first row; `clk' = clk + 1`;
+    /// `pc' = pc + 1 + bnz * nz * (imm - pc - 1) - halt`.
+    fn control_flow(&mut self) {
+        use cpu::*;
+        for c in [PC, CLK] {
+            let v = self.col(c);
+            self.cs.constrain(v, RowSet::FirstRow);
+        }
+        let (clk, clk1, one) = (self.col(CLK), self.cs.main_next(CLK), self.k(1));
+        let inc = self.cs.add(clk, one);
+        let e = self.cs.sub(clk1, inc);
+        self.cs.constrain(e, RowSet::Transition);
+        let (pc, pc1, imm, nz) = (
+            self.col(PC),
+            self.cs.main_next(PC),
+            self.col(IMM),
+            self.col(NZ),
         );
-        let hi_word = cs.mul(word, hi);
-        let limbs = cs.add(lo, hi_word);
-        let e = cs.sub(gap, limbs);
-        cs.constrain(e, RowSet::EveryRow);
+        let (bnz, halt) = (self.flag(Op::Bnz), self.flag(Op::Halt));
+        let pc_inc = self.cs.add(pc, one);
+        let jump = self.cs.sub(imm, pc_inc);
+        let taken = self.cs.mul(bnz, nz);
+        let offset = self.cs.mul(taken, jump);
+        let moved = self.cs.add(pc_inc, offset);
+        let next = self.cs.sub(moved, halt);
+        let e = self.cs.sub(pc1, next);
+        self.cs.constrain(e, RowSet::Transition);
     }
-    cs
+
+    /// Each flag is a bit and exactly one is set.
+    fn one_hot_flags(&mut self) {
+        let one = self.k(1);
+        let mut all = Vec::new();
+        for c in cpu::FLAGS..cpu::FLAGS + OPS {
+            let b = self.col(c);
+            let b1 = self.cs.sub(b, one);
+            let e = self.cs.mul(b, b1);
+            self.every_row(e);
+            all.push(self.col(c));
+        }
+        let sum = self.cs.sum(&all);
+        let e = self.cs.sub(sum, one);
+        self.every_row(e);
+    }
+
+    /// `ADD`: `val_c + 2^16 carry = val_a + val_b + imm`, the carry 0, 1
+    /// or 2; `BNZ`, `OUT`, `HALT` write back the old value.
+    fn results(&mut self) {
+        use cpu::*;
+        let (a, b, c, carry, imm) = (
+            self.col(VAL_A),
+            self.col(VAL_B),
+            self.col(VAL_C),
+            self.col(CARRY),
+            self.col(IMM),
+        );
+        let word = self.k(WORD);
+        let wrapped = self.cs.mul(word, carry);
+        let lhs = self.cs.add(c, wrapped);
+        let ab = self.cs.add(a, b);
+        let rhs = self.cs.add(ab, imm);
+        let diff = self.cs.sub(lhs, rhs);
+        let add = self.flag(Op::Add);
+        let e = self.cs.mul(add, diff);
+        self.every_row(e);
+        let (one, two) = (self.k(1), self.k(2));
+        let (c1, c2) = (self.cs.sub(carry, one), self.cs.sub(carry, two));
+        let c01 = self.cs.mul(carry, c1);
+        let e = self.cs.mul(c01, c2);
+        self.every_row(e);
+        let keep = [Op::Bnz, Op::Out, Op::Halt].map(|op| self.flag(op));
+        let keeps = self.cs.sum(&keep);
+        let old = self.col(OLD_C);
+        let same = self.cs.sub(c, old);
+        let e = self.cs.mul(keeps, same);
+        self.every_row(e);
+    }
+
+    /// `nz = val_a * inv` is 1 exactly when `val_a != 0`.
+    fn branch_test(&mut self) {
+        use cpu::*;
+        let (a, inv, nz, one) = (self.col(VAL_A), self.col(INV), self.col(NZ), self.k(1));
+        let prod = self.cs.mul(a, inv);
+        let e = self.cs.sub(nz, prod);
+        self.every_row(e);
+        let not_nz = self.cs.sub(one, nz);
+        let e = self.cs.mul(a, not_nz);
+        self.every_row(e);
+    }
+
+    /// Per access `k`: `ts - ts_prev - 1 = lo + 2^16 hi`, i.e.
+    /// `3 clk + k - ts_prev = lo + 2^16 hi`.
+    fn timestamps(&mut self) {
+        use cpu::*;
+        for access in 0..3 {
+            let (three, kk, word) = (self.k(3), self.k(access as u64), self.k(WORD));
+            let clk = self.col(CLK);
+            let clk3 = self.cs.mul(three, clk);
+            let ts = self.cs.add(clk3, kk);
+            let prev = self.col(TS_PREV + access);
+            let gap = self.cs.sub(ts, prev);
+            let (lo, hi) = (self.col(DIFF + 2 * access), self.col(DIFF + 2 * access + 1));
+            let hi_word = self.cs.mul(word, hi);
+            let limbs = self.cs.add(lo, hi_word);
+            let e = self.cs.sub(gap, limbs);
+            self.every_row(e);
+        }
+    }
+}
+
+/// The `cpu` table's constraints.
+fn cpu_constraints() -> ConstraintSystem {
+    let mut b = CpuConstraints {
+        cs: ConstraintSystem::new(cpu::WIDTH, 0, 0, PUBLIC_INPUTS),
+    };
+    b.control_flow();
+    b.one_hot_flags();
+    b.results();
+    b.branch_test();
+    b.timestamps();
+    b.cs
 }
 
 /// The `logic` table's constraints: `is_real` is a bit, each word is its
