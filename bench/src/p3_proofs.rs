@@ -14,8 +14,8 @@
 //! - Fiat-Shamir: `SerializingChallenger64` over a Keccak-256
 //!   `HashChallenger` (32-byte state);
 //! - LDE: `Radix2DitParallel`, with `p3-maybe-rayon/parallel` on;
-//! - FRI: binary folding (`max_log_arity = 1`), `log_blowup`, `num_queries`
-//!   and `log_final_poly_len` from [`P3Params`] as they are. Plonky3 has three
+//! - FRI: `max_log_arity`, `log_blowup`, `num_queries` and
+//!   `log_final_poly_len` from [`P3Params`] as they are. Plonky3 has three
 //!   FRI grinding sites at this version (batching challenge, each
 //!   commit-phase fold, query phase): [`P3Params::pow_bits`] goes to the
 //!   query phase only, the batching and commit-phase sites get 0 bits. The
@@ -71,6 +71,8 @@ pub struct P3Params {
     pub pow_bits: usize,
     /// log2 of the length of the final FRI polynomial (sent in the clear).
     pub log_final_poly_len: usize,
+    /// log2 of the largest FRI folding arity (Plonky3's `max_log_arity`).
+    pub max_log_arity: usize,
 }
 
 /// One proof and one verification.
@@ -90,7 +92,7 @@ pub fn p3_config(params: &P3Params) -> P3Config {
     let fri = FriParameters {
         log_blowup: params.log_blowup,
         log_final_poly_len: params.log_final_poly_len,
-        max_log_arity: 1,
+        max_log_arity: params.max_log_arity,
         num_queries: params.num_queries,
         batch_proof_of_work_bits: 0,
         commit_proof_of_work_bits: 0,

@@ -1,6 +1,6 @@
 //! Whole proofs, our CPU prover against Plonky3's `p3-uni-stark`, side by
 //! side in one run with the same parameters (blowup, queries, grinding bits
-//! before the queries, final polynomial size, binary FRI folding, Keccak-256
+//! before the queries, final polynomial size, FRI folding arity, Keccak-256
 //! Merkle trees over Goldilocks) on two workloads:
 //!
 //! * fib-wide: our `fib-wide` AIR against the same AIR written for Plonky3
@@ -160,14 +160,17 @@ fn run(args: &Args) -> BenchResult<()> {
         num_queries: options.num_queries,
         pow_bits: options.grinding_bits as usize,
         log_final_poly_len: options.fri_final_log_degree as usize,
+        max_log_arity: options.fri_log_arity as usize,
     };
     println!(
-        "blowup {}, {} queries, {} grinding bits, final polynomial 2^{} coefficients, FRI arity 2; \
-         {} alternating runs; {} rayon threads",
+        "blowup {}, {} queries, {} grinding bits, final polynomial 2^{} coefficients, FRI arity {} \
+         (Plonky3: at most {}); {} alternating runs; {} rayon threads",
         options.blowup(),
         options.num_queries,
         options.grinding_bits,
         options.fri_final_log_degree,
+        1 << options.fri_log_arity,
+        1 << options.fri_log_arity,
         args.runs,
         rayon::current_num_threads()
     );
