@@ -55,7 +55,7 @@ fn fib_wide_64x2_14_timing() {
         num_queries: 42,
         pow_bits: 16,
         log_final_poly_len: 3,
-    max_log_arity: 1,
+        max_log_arity: 1,
     };
     let w = P3FibWide::new(64, 14, &params);
     let run = w.run().expect("verifies");
