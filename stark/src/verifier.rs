@@ -84,7 +84,7 @@ pub fn verify_with_key(
     check_security(&security, policy)?;
     let fri = FriLayout::new(&tables, &opts);
     check_shapes(proof, &tables, &fri)?;
-    let ch = replay(proof, vk, public, &specs, &tables, &messages)?;
+    let ch = replay(proof, vk, public, &specs, &tables, &messages, fri.log_lde)?;
     let mut rows = Vec::with_capacity(tables.len());
     for (i, t) in tables.iter().enumerate() {
         let table = TableProof::of(proof, &tables, i);
@@ -98,6 +98,7 @@ pub fn verify_with_key(
     }
     let layers = check_layers(proof, &fri, &ch.queries)?;
     let walk = FriWalk {
+        inv2: Fp::TWO.inverse_or_zero(),
         proof,
         fri: &fri,
         tables: &tables,
@@ -456,12 +457,11 @@ impl Replay<'_> {
         Ok(())
     }
 
-    /// Round 7: the query positions in the largest LDE domain.
-    fn queries(&mut self) -> Vec<usize> {
-        let opts = &self.proof.options;
-        let log_n_max = self.tables.iter().map(|t| t.log_n).max().unwrap_or(0);
-        self.channel
-            .queries(opts.num_queries, log_n_max + opts.log_blowup)
+    /// Round 7: the query positions in the largest LDE domain, the FRI's
+    /// first (`2^log_lde_max` values).
+    fn queries(&mut self, log_lde_max: u32) -> Vec<usize> {
+        let count = self.proof.options.num_queries;
+        self.channel.queries(count, log_lde_max)
     }
 }
 
@@ -475,6 +475,7 @@ fn replay(
     specs: &[TableSpec],
     tables: &[TableLayout],
     messages: &[PublicInteraction],
+    log_lde_max: u32,
 ) -> Result<Challenges, VerifyError> {
     let statement = statement_bytes(public, messages);
     let mut r = Replay {
@@ -491,7 +492,7 @@ fn replay(
     let z = r.out_of_domain(&lc, alpha)?;
     let (gamma, lambda, betas) = r.deep_fri();
     r.grind()?;
-    let queries = r.queries();
+    let queries = r.queries(log_lde_max);
     Ok(Challenges {
         z,
         gamma,
@@ -670,14 +671,15 @@ fn check_layers(
 
 /// `g(x^2) = (a + b) / 2 + beta (a - b) / (2 x)`: one binary fold of the
 /// values `a = f(x)`, `b = f(-x)`.
-fn fold_pair(a: Fp3, b: Fp3, x: Fp, beta: Fp3) -> Fp3 {
-    let inv2 = Fp::TWO.inverse_or_zero();
+fn fold_pair(a: Fp3, b: Fp3, x: Fp, beta: Fp3, inv2: Fp) -> Fp3 {
     let inv_2x = (x + x).inverse_or_zero();
     (a + b).mul_base(inv2) + beta * (a - b).mul_base(inv_2x)
 }
 
 /// Everything one query's walk through the FRI reads, verified.
 struct FriWalk<'a> {
+    /// `1 / 2` in `Fp`.
+    inv2: Fp,
     proof: &'a Proof,
     fri: &'a FriLayout,
     tables: &'a [TableLayout],
@@ -750,7 +752,7 @@ impl FriWalk<'_> {
                     .enumerate()
                     .map(|(i, pair)| {
                         let x = shift * w.pow(bit_reverse(base + i, log_size - 1) as u64);
-                        fold_pair(pair[0], pair[1], x, beta)
+                        fold_pair(pair[0], pair[1], x, beta, self.inv2)
                     })
                     .collect();
                 shift = shift * shift;

@@ -541,10 +541,10 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         parts: &[PartsState<D>],
         layers: &[Committed<D, Fp3>],
     ) -> Result<Openings, ProverError> {
-        let opts = &self.pk.options;
-        let log_lde_max = self.pk.layouts.iter().map(|t| t.log_lde).max();
-        let log_lde_max = log_lde_max.expect("an AIR has at least one table");
-        let queries = self.channel.queries(opts.num_queries, log_lde_max);
+        let log_lde_max = self.fri.log_lde;
+        let queries = self
+            .channel
+            .queries(self.pk.options.num_queries, log_lde_max);
         let mut o = Openings::default();
         for ((t, key), (st, p)) in self.tables().zip(state.iter().zip(parts)) {
             let table_pos: Vec<usize> = queries
