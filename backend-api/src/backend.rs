@@ -106,7 +106,10 @@ pub trait Backend: Send + Sync + Sized {
     ) -> DeviceResult<BackendMatrix<Self, T>>;
 
     /// Called with the shape [`check::merkle_commit`](crate::check::merkle_commit)
-    /// derived from `matrices`; the tree must report it.
+    /// or [`check::merkle_commit_tables`](crate::check::merkle_commit_tables)
+    /// derived from `matrices`; the tree must report it. A shape with
+    /// `table_heights` asks for the tables tree of
+    /// [`ProverDevice::merkle_commit_tables`](crate::ProverDevice::merkle_commit_tables).
     fn merkle_commit<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,

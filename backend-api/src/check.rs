@@ -120,6 +120,33 @@ pub fn merkle_commit<T: DeviceElem, B: Buffer>(
         height: h,
         widths: matrices.iter().map(|m| m.width()).collect(),
         rows_per_leaf,
+        table_heights: None,
+    })
+}
+
+/// Checks a tables commit (one or more matrices, each with columns and a
+/// power-of-two height); returns the tree's shape: that of
+/// [`merkle_commit`] with one row per leaf for one matrix, a tables shape
+/// otherwise.
+pub fn merkle_commit_tables<T: DeviceElem, B: Buffer>(
+    matrices: &[&Matrix<B>],
+) -> DeviceResult<MerkleShape> {
+    if matrices.len() == 1 {
+        return merkle_commit::<T, B>(matrices, 1);
+    }
+    if matrices.is_empty() {
+        return invalid("matrices", "no matrices to commit");
+    }
+    for m in matrices {
+        matrix("matrices", m)?;
+    }
+    let heights: Vec<usize> = matrices.iter().map(|m| m.height()).collect();
+    Ok(MerkleShape {
+        kind: T::KIND,
+        height: heights.iter().copied().max().unwrap_or(1),
+        widths: matrices.iter().map(|m| m.width()).collect(),
+        rows_per_leaf: 1,
+        table_heights: Some(heights),
     })
 }
 
@@ -140,12 +167,17 @@ pub fn merkle_open<T: DeviceElem, B: Buffer>(
         );
     }
     let widths: Vec<usize> = matrices.iter().map(|m| m.width()).collect();
-    if widths != shape.widths || matrices.iter().any(|m| m.height() != shape.height) {
+    let heights: Vec<usize> = matrices.iter().map(|m| m.height()).collect();
+    let committed: Vec<usize> = (0..shape.widths.len())
+        .map(|i| shape.matrix_height(i))
+        .collect();
+    if widths != shape.widths || heights != committed {
         return invalid(
             "matrices",
             format!(
-                "shapes (widths {widths:?}) differ from the committed ones (widths {:?}, height {})",
-                shape.widths, shape.height
+                "shapes (widths {widths:?}, heights {heights:?}) differ from the committed ones \
+                 (widths {:?}, heights {committed:?})",
+                shape.widths
             ),
         );
     }

@@ -151,6 +151,17 @@ impl<B: Backend> ProverDevice for B {
         Ok(tree)
     }
 
+    fn merkle_commit_tables<T: DeviceElem>(
+        &self,
+        ctx: &B::DeviceCtx,
+        matrices: &[&DeviceMatrix<Self, T>],
+    ) -> DeviceResult<B::MerkleTree> {
+        let shape = check::merkle_commit_tables::<T, _>(matrices)?;
+        let tree = Backend::merkle_commit(self, ctx, matrices, shape.clone())?;
+        check::output_tree("merkle_commit_tables", tree.shape(), &shape)?;
+        Ok(tree)
+    }
+
     fn merkle_open<T: DeviceElem>(
         &self,
         ctx: &B::DeviceCtx,

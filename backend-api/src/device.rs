@@ -9,7 +9,7 @@ use crate::domain::{Coset, NttDirection, Order};
 use crate::error::DeviceResult;
 use crate::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use crate::field::{DeviceElem, ElemKind, Fp, Fp3};
-use crate::hash::{Digest, MerkleOpening};
+use crate::hash::{Digest, MerkleOpening, MerklePathError};
 use crate::logup::{Interaction, LogUpChallenges};
 use crate::matrix::{Buffer, HostMatrix, Matrix};
 
@@ -21,12 +21,19 @@ pub type DeviceMatrix<D, T> = Matrix<<D as ProverDevice>::Buffer<T>>;
 pub struct MerkleShape {
     /// The field of the committed values.
     pub kind: ElemKind,
-    /// Rows of every committed matrix (all equal).
+    /// Rows of the tallest committed matrix (of every one, for a
+    /// [`merkle_commit`](ProverDevice::merkle_commit) tree).
     pub height: usize,
     /// Width of each committed matrix, in commit order.
     pub widths: Vec<usize>,
-    /// Consecutive rows hashed into one leaf.
+    /// Consecutive rows (of the tallest matrices) in one leaf.
     pub rows_per_leaf: usize,
+    /// `None` for a [`merkle_commit`](ProverDevice::merkle_commit) tree: a
+    /// leaf hashes its rows of every matrix together. `Some(heights)` for a
+    /// [`merkle_commit_tables`](ProverDevice::merkle_commit_tables) tree of
+    /// two or more matrices: matrix `i` has `heights[i]` rows, and a leaf
+    /// joins one row digest per matrix ([`MerkleShape::leaf_digest`]).
+    pub table_heights: Option<Vec<usize>>,
 }
 
 impl MerkleShape {
@@ -41,6 +48,68 @@ impl MerkleShape {
     /// Path length, `log2(num_leaves)`.
     pub fn depth(&self) -> usize {
         self.num_leaves().trailing_zeros() as usize
+    }
+    /// Rows of matrix `i`.
+    pub fn matrix_height(&self, i: usize) -> usize {
+        match &self.table_heights {
+            Some(heights) => heights[i],
+            None => self.height,
+        }
+    }
+    /// The row of matrix `i` in leaf `leaf` of a one-row-per-leaf tree:
+    /// `leaf >> log2(height / heights[i])` (the matrices are bit-reversed
+    /// evaluations, so the row at `leaf` of a smaller domain is the one
+    /// whose point is `x^(height / heights[i])` for the leaf's `x`).
+    pub fn matrix_row(&self, i: usize, leaf: usize) -> usize {
+        let ratio = self.height / self.matrix_height(i);
+        leaf >> ratio.trailing_zeros()
+    }
+    /// The digest of a leaf holding `values` (in the order
+    /// [`MerkleOpening::values`](crate::MerkleOpening) gives them):
+    /// [`hash_leaf`](crate::hash_leaf) of them all, or for a tables tree
+    /// [`hash_tables_leaf`](crate::hash_tables_leaf) of each matrix's
+    /// `hash_leaf` of its row. `None` when `values` has not
+    /// [`leaf_len`](Self::leaf_len) elements.
+    pub fn leaf_digest<T: DeviceElem>(&self, values: &[T]) -> Option<Digest> {
+        if values.len() != self.leaf_len() {
+            return None;
+        }
+        if self.table_heights.is_none() {
+            return Some(crate::hash_leaf(values));
+        }
+        let mut rest = values;
+        let rows: Vec<Digest> = self
+            .widths
+            .iter()
+            .map(|&w| {
+                let (row, tail) = rest.split_at(w);
+                rest = tail;
+                crate::hash_leaf(row)
+            })
+            .collect();
+        Some(crate::hash_tables_leaf(&rows))
+    }
+    /// Checks that `opening` is a leaf of this shape's tree whose root is
+    /// `root`: its values hashed by [`leaf_digest`](Self::leaf_digest), then
+    /// its path.
+    pub fn verify<T: DeviceElem>(
+        &self,
+        root: &Digest,
+        opening: &MerkleOpening<T>,
+    ) -> Result<(), MerklePathError> {
+        let leaf = self
+            .leaf_digest(&opening.values)
+            .ok_or(MerklePathError::LeafLength {
+                got: opening.values.len(),
+                expected: self.leaf_len(),
+            })?;
+        crate::verify_merkle_path(
+            root,
+            self.num_leaves(),
+            opening.leaf_index,
+            leaf,
+            &opening.path,
+        )
     }
 }
 
@@ -247,9 +316,34 @@ pub trait ProverDevice: Send + Sync + Sized + crate::checked::Sealed {
         rows_per_leaf: usize,
     ) -> DeviceResult<Self::MerkleTree>;
 
+    /// Commits to matrices of any power-of-two heights (one per table of a
+    /// round, say) with one binary Keccak-256 tree of one row per leaf, so
+    /// that one path opens every table at a query.
+    ///
+    /// With one matrix this is [`merkle_commit`](Self::merkle_commit)`(.., 1)`.
+    /// With `m >= 2` matrices of heights `h_i`, `H = max h_i`, the tree has
+    /// `H` leaves; leaf `j` is
+    /// [`hash_tables_leaf`](crate::hash_tables_leaf)`(d_0, .., d_{m-1})`,
+    /// where `d_i` is [`hash_leaf`](crate::hash_leaf) of row
+    /// `j >> log2(H / h_i)` of matrix `i` (column 0 up). Nodes and the root
+    /// are as in `merkle_commit`. Each `d_i` depends on matrix `i` alone, so
+    /// the rows of disjoint sets of matrices can be hashed apart (on
+    /// different devices, say) and joined at the leaves.
+    ///
+    /// Errors: no matrices, a matrix with no columns, a height that is not a
+    /// power of two.
+    fn merkle_commit_tables<T: DeviceElem>(
+        &self,
+        ctx: &Self::DeviceCtx,
+        matrices: &[&DeviceMatrix<Self, T>],
+    ) -> DeviceResult<Self::MerkleTree>;
+
     /// Opens leaves of a tree built by [`merkle_commit`](Self::merkle_commit)
-    /// over `matrices` (the same ones, in the same order). Returns one
-    /// opening per index, in the order given; repeated indices repeat.
+    /// or [`merkle_commit_tables`](Self::merkle_commit_tables) over
+    /// `matrices` (the same ones, in the same order). Returns one opening
+    /// per index, in the order given; repeated indices repeat. The values of
+    /// a tables tree's leaf `j` are, for each matrix `i` in turn, its row
+    /// [`MerkleShape::matrix_row`]`(i, j)` from column 0 up.
     ///
     /// Errors: matrices whose shape differs from the tree's, an index
     /// `>= num_leaves`.

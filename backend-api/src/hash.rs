@@ -24,10 +24,16 @@ pub fn keccak256(bytes: &[u8]) -> Digest {
 pub const LEAF_TAG: u8 = 0x00;
 /// The tag byte of a Merkle node (first byte of [`NODE_PREFIX`]).
 pub const NODE_TAG: u8 = 0x01;
+/// The tag byte of a tables-tree leaf (first byte of [`TABLES_PREFIX`]).
+pub const TABLES_TAG: u8 = 0x02;
 /// Hashed before a leaf's values: [`LEAF_TAG`], then seven zero bytes.
 pub const LEAF_PREFIX: [u8; 8] = [LEAF_TAG, 0, 0, 0, 0, 0, 0, 0];
 /// Hashed before a node's children: [`NODE_TAG`], then seven zero bytes.
 pub const NODE_PREFIX: [u8; 8] = [NODE_TAG, 0, 0, 0, 0, 0, 0, 0];
+
+/// Hashed before a tables-tree leaf's row digests: [`TABLES_TAG`], then
+/// seven zero bytes.
+pub const TABLES_PREFIX: [u8; 8] = [TABLES_TAG, 0, 0, 0, 0, 0, 0, 0];
 
 /// A Merkle leaf: Keccak-256(`LEAF_PREFIX` || the canonical bytes of its
 /// values, in order).
@@ -38,6 +44,19 @@ pub fn hash_leaf<T: DeviceElem>(values: &[T]) -> Digest {
     for v in values {
         v.encode_into(&mut buf);
         hasher.update(&buf[..T::BYTES]);
+    }
+    hasher.finalize().into()
+}
+
+/// A leaf of a tree over several tables
+/// ([`merkle_commit_tables`](crate::ProverDevice::merkle_commit_tables)):
+/// Keccak-256(`TABLES_PREFIX` || `row_digests[0]` || `row_digests[1]` || ..),
+/// each row digest the [`hash_leaf`] of one table's row.
+pub fn hash_tables_leaf(row_digests: &[Digest]) -> Digest {
+    let mut hasher = Keccak256::new();
+    hasher.update(TABLES_PREFIX);
+    for d in row_digests {
+        hasher.update(d);
     }
     hasher.finalize().into()
 }
@@ -85,6 +104,14 @@ pub enum MerklePathError {
         index: usize,
         /// Leaves of the tree.
         num_leaves: usize,
+    },
+    /// The opening does not hold one leaf's worth of values.
+    #[error("the leaf has {got} values, the tree's leaves hold {expected}")]
+    LeafLength {
+        /// Values given.
+        got: usize,
+        /// Values in a leaf.
+        expected: usize,
     },
     /// The number of leaves given is not a power of two (the value given).
     #[error("number of leaves {0} is not a power of two")]

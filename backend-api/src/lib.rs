@@ -34,9 +34,9 @@ pub use domain::{bit_reverse, bit_reverse_permute, Coset, NttDirection, Order};
 pub use error::{DeviceError, DeviceResult};
 pub use field::{elems_to_bytes, DeviceElem, ElemKind, Fp, Fp3};
 pub use hash::{
-    hash_leaf, hash_node, keccak256, leading_zero_bits, pow_digest, pow_is_valid,
+    hash_leaf, hash_node, hash_tables_leaf, keccak256, leading_zero_bits, pow_digest, pow_is_valid,
     verify_merkle_path, verify_opening, Digest, MerkleOpening, MerklePathError, LEAF_PREFIX,
-    LEAF_TAG, NODE_PREFIX, NODE_TAG,
+    LEAF_TAG, NODE_PREFIX, NODE_TAG, TABLES_PREFIX, TABLES_TAG,
 };
 pub use logup::{Interaction, InteractionKind, LogUpChallenges, RowExpr, RowOp, MAX_STACK_DEPTH};
 pub use matrix::{Buffer, HostMatrix, Matrix};

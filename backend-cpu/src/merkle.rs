@@ -7,11 +7,17 @@
 //! above hash `NODE_PREFIX || left || right` (`backend_api::hash_node`).
 //! Every digest layer is kept so that openings need no rehashing.
 //!
+//! A tables tree (`MerkleShape::table_heights`) first hashes each matrix's
+//! rows on their own, then joins one row digest per matrix into each leaf
+//! (`backend_api::hash_tables_leaf`).
+//!
 //! Hashing runs several leaves (or nodes) per Keccak permutation with the
 //! widest vector kernel the CPU has (see [`crate::keccak::batch`]): column
 //! major storage puts the same word of consecutive leaves side by side.
 
-use crate::keccak::batch::{as_words, hash_leaves, hash_nodes, HashKernel};
+use crate::keccak::batch::{
+    as_words, hash_leaves, hash_nodes, hash_tables_leaves, HashKernel, TableRows,
+};
 use backend_api::{DeviceElem, Digest, MerkleOpening, MerkleShape, MerkleTree};
 use rayon::prelude::*;
 
@@ -61,27 +67,71 @@ fn hash_layer(kernel: HashKernel, children: &[Digest]) -> Vec<Digest> {
     parents
 }
 
-/// Builds the tree (arguments already checked into `shape`).
-pub fn commit<T: DeviceElem>(bufs: &[&[T]], shape: MerkleShape) -> CpuMerkleTree {
-    let (h, rpl) = (shape.height, shape.rows_per_leaf);
-    let kernel = HashKernel::detect();
+/// Digests of the `height / rpl` leaves of `bufs` (matrices of `height`
+/// rows, hashed row by row together).
+fn leaf_digests<T: DeviceElem>(
+    kernel: HashKernel,
+    bufs: &[&[T]],
+    height: usize,
+    rpl: usize,
+) -> Vec<Digest> {
     // Every column of every matrix, in commit order, as raw words.
     let cols: Vec<&[u64]> = bufs
         .iter()
-        .flat_map(|buf| as_words(buf).chunks_exact(h * T::LIMBS))
+        .flat_map(|buf| as_words(buf).chunks_exact(height * T::LIMBS))
         .collect();
-    let mut first = vec![[0u8; 32]; shape.num_leaves()];
-    if first.len() < SEQUENTIAL_BELOW {
-        hash_leaves(kernel, &cols, T::LIMBS, rpl, 0, &mut first);
+    let mut out = vec![[0u8; 32]; height / rpl];
+    if out.len() < SEQUENTIAL_BELOW {
+        hash_leaves(kernel, &cols, T::LIMBS, rpl, 0, &mut out);
     } else {
         // Consecutive leaves per task keep every column read sequential.
-        first
-            .par_chunks_mut(DIGESTS_PER_TASK)
+        out.par_chunks_mut(DIGESTS_PER_TASK)
             .enumerate()
             .for_each(|(task, out)| {
                 hash_leaves(kernel, &cols, T::LIMBS, rpl, task * DIGESTS_PER_TASK, out)
             });
     }
+    out
+}
+
+/// The leaves of a tables tree: each matrix's row digests, joined per leaf.
+fn table_leaf_digests<T: DeviceElem>(
+    kernel: HashKernel,
+    bufs: &[&[T]],
+    shape: &MerkleShape,
+) -> Vec<Digest> {
+    let rows: Vec<Vec<Digest>> = bufs
+        .iter()
+        .enumerate()
+        .map(|(i, buf)| leaf_digests(kernel, &[buf], shape.matrix_height(i), 1))
+        .collect();
+    let tables: Vec<TableRows> = rows
+        .iter()
+        .map(|digests| TableRows {
+            digests,
+            shift: (shape.height / digests.len()).trailing_zeros(),
+        })
+        .collect();
+    let mut out = vec![[0u8; 32]; shape.height];
+    if out.len() < SEQUENTIAL_BELOW {
+        hash_tables_leaves(kernel, &tables, 0, &mut out);
+    } else {
+        out.par_chunks_mut(DIGESTS_PER_TASK)
+            .enumerate()
+            .for_each(|(task, out)| {
+                hash_tables_leaves(kernel, &tables, task * DIGESTS_PER_TASK, out)
+            });
+    }
+    out
+}
+
+/// Builds the tree (arguments already checked into `shape`).
+pub fn commit<T: DeviceElem>(bufs: &[&[T]], shape: MerkleShape) -> CpuMerkleTree {
+    let kernel = HashKernel::detect();
+    let first = match shape.table_heights {
+        Some(_) => table_leaf_digests(kernel, bufs, &shape),
+        None => leaf_digests(kernel, bufs, shape.height, shape.rows_per_leaf),
+    };
     let mut layers = vec![first];
     while layers.last().expect("non-empty").len() > 1 {
         let next = hash_layer(kernel, layers.last().expect("non-empty"));
@@ -93,11 +143,12 @@ pub fn commit<T: DeviceElem>(bufs: &[&[T]], shape: MerkleShape) -> CpuMerkleTree
 /// The opening of leaf `leaf` (arguments already checked).
 pub fn open<T: DeviceElem>(tree: &CpuMerkleTree, bufs: &[&[T]], leaf: usize) -> MerkleOpening<T> {
     let shape = &tree.shape;
-    let (h, rpl) = (shape.height, shape.rows_per_leaf);
+    let rpl = shape.rows_per_leaf;
     let mut values = Vec::with_capacity(shape.leaf_len());
-    for row in leaf * rpl..(leaf + 1) * rpl {
-        for buf in bufs {
-            for col in buf.chunks_exact(h) {
+    for r in 0..rpl {
+        for (i, buf) in bufs.iter().enumerate() {
+            let row = shape.matrix_row(i, leaf * rpl + r);
+            for col in buf.chunks_exact(shape.matrix_height(i)) {
                 values.push(col[row]);
             }
         }

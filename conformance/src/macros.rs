@@ -50,6 +50,10 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(bad_merkle_rows_per_leaf_above_height, $device, $config, $ignore);
             $crate::__conformance_test!(bad_merkle_open_index_out_of_range, $device, $config, $ignore);
             $crate::__conformance_test!(bad_merkle_open_shape_mismatch, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_merkle_tables_no_matrices, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_merkle_tables_zero_columns, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_merkle_tables_height_not_power_of_two, $device, $config, $ignore);
+            $crate::__conformance_test!(bad_merkle_open_tables_heights_mismatch, $device, $config, $ignore);
             $crate::__conformance_test!(bad_fri_fold_two_columns, $device, $config, $ignore);
             $crate::__conformance_test!(bad_fri_fold_length_one, $device, $config, $ignore);
             $crate::__conformance_test!(bad_fri_fold_shift_zero, $device, $config, $ignore);
@@ -109,6 +113,9 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(check_merkle_fp3, $device, $config, $ignore);
             $crate::__conformance_test!(check_merkle_zeros, $device, $config, $ignore);
             $crate::__conformance_test!(check_merkle_large, $device, $config, $ignore);
+            $crate::__conformance_test!(check_merkle_tables_fp, $device, $config, $ignore);
+            $crate::__conformance_test!(check_merkle_tables_fp3, $device, $config, $ignore);
+            $crate::__conformance_test!(check_merkle_tables_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_ntt_fp, $device, $config, $ignore);
             $crate::__conformance_test!(check_ntt_fp3, $device, $config, $ignore);
             $crate::__conformance_test!(check_ntt_many_columns, $device, $config, $ignore);

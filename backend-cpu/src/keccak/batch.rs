@@ -20,7 +20,7 @@ use crate::keccak::lanes::{permute, Lanes};
 use crate::keccak::x4::{self as x4, U64x4};
 #[cfg(target_arch = "x86_64")]
 use crate::keccak::x8::{self as x8, U64x8};
-use backend_api::{DeviceElem, Digest, LEAF_PREFIX, NODE_PREFIX};
+use backend_api::{DeviceElem, Digest, LEAF_PREFIX, NODE_PREFIX, TABLES_PREFIX};
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
 
@@ -31,6 +31,8 @@ const RATE_LANES: usize = 17;
 const LEAF_PREFIX_LANE: u64 = u64::from_le_bytes(LEAF_PREFIX);
 /// The node prefix as the little-endian lane it fills.
 const NODE_PREFIX_LANE: u64 = u64::from_le_bytes(NODE_PREFIX);
+/// The tables-leaf prefix as the little-endian lane it fills.
+const TABLES_PREFIX_LANE: u64 = u64::from_le_bytes(TABLES_PREFIX);
 
 /// How many leaf groups ahead the column words are prefetched. A group
 /// reads one stretch of every column: with dozens of columns that is more
@@ -167,6 +169,93 @@ pub(crate) fn hash_nodes(kernel: HashKernel, children: &[Digest], out: &mut [Dig
         Isa::Scalar => nodes_scalar(group_kids, groups),
     }
     nodes_scalar(tail_kids, tail);
+}
+
+/// One table's row digests in a tables tree: leaf `j` joins
+/// `digests[j >> shift]`.
+#[derive(Clone, Copy)]
+pub(crate) struct TableRows<'a> {
+    pub(crate) digests: &'a [Digest],
+    pub(crate) shift: u32,
+}
+
+/// `out[k]` = Keccak-256(`TABLES_PREFIX` || for each table `t`,
+/// `t.digests[(first + k) >> t.shift]`): the leaves `first ..` of a tables
+/// tree (`backend_api::hash_tables_leaf`).
+pub(crate) fn hash_tables_leaves(
+    kernel: HashKernel,
+    tables: &[TableRows],
+    first: usize,
+    out: &mut [Digest],
+) {
+    let full = out.len() / kernel.width() * kernel.width();
+    let (groups, tail) = out.split_at_mut(full);
+    match kernel.0 {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
+            // SAFETY: AVX-512F and AVX-512BW were detected just above.
+            unsafe { tables_x8(tables, first, groups) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
+            // SAFETY: AVX2 was detected just above.
+            unsafe { tables_x4(tables, first, groups) }
+        }
+        Isa::Scalar => tables_scalar(tables, first, groups),
+    }
+    tables_scalar(tables, first + full, tail);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn tables_x8(tables: &[TableRows], first: usize, out: &mut [Digest]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { tables_groups::<U64x8>(tables, first, out) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn tables_x4(tables: &[TableRows], first: usize, out: &mut [Digest]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { tables_groups::<U64x4>(tables, first, out) }
+}
+
+fn tables_scalar(tables: &[TableRows], first: usize, out: &mut [Digest]) {
+    // SAFETY: `u64` lanes use no target feature.
+    unsafe { tables_groups::<u64>(tables, first, out) }
+}
+
+/// Hashes `out.len()` tables leaves (a multiple of `L::WIDTH`), `L::WIDTH`
+/// at a time. A group's digests of one table are not evenly spaced (leaves
+/// share a row when the table is shorter), so each word is gathered into
+/// a small buffer first; the permutations dominate.
+///
+/// # Safety
+///
+/// The CPU supports `L`'s target features.
+#[inline(always)]
+unsafe fn tables_groups<L: Lanes>(tables: &[TableRows], first: usize, out: &mut [Digest]) {
+    for (g, digests) in out.chunks_exact_mut(L::WIDTH).enumerate() {
+        let leaf = first + g * L::WIDTH;
+        let mut sponge = Batch::<L>::new(TABLES_PREFIX_LANE);
+        for t in tables {
+            for w in 0..4 {
+                let mut words = [0u64; 8];
+                for (s, word) in words.iter_mut().enumerate().take(L::WIDTH) {
+                    let d = &t.digests[(leaf + s) >> t.shift];
+                    *word = u64::from_le_bytes(d[8 * w..8 * w + 8].try_into().expect("8 bytes"));
+                }
+                // SAFETY: `L::WIDTH <= 8` words lie in `words`; the caller
+                // guarantees the target features. (A word's value is its
+                // digest bytes read little-endian, as `load` reads them.)
+                unsafe { sponge.absorb(L::load(words.as_ptr().cast(), 8)) };
+            }
+        }
+        // SAFETY: the caller guarantees the target features.
+        unsafe { sponge.finish(digests) };
+    }
 }
 
 /// Where the leaves' words are (see the module doc).
@@ -487,6 +576,38 @@ mod tests {
             check_leaves::<Fp3>(width, 29, 1, seed);
         }
         check_leaves::<Fp3>(3, 64, 2, 14);
+    }
+
+    #[test]
+    fn tables_leaves_match_hash_tables_leaf() {
+        let mut rng = SplitMix64::new(22);
+        let mut digests = |n: usize| -> Vec<Digest> {
+            (0..n)
+                .map(|_| core::array::from_fn(|_| rng.next_u64() as u8))
+                .collect()
+        };
+        // Leaves 64; tables of 64, 16, 1 and 64 rows (shifts 0, 2, 6, 0).
+        let rows = [digests(64), digests(16), digests(1), digests(64)];
+        let tables: Vec<TableRows> = rows
+            .iter()
+            .map(|d| TableRows {
+                digests: d,
+                shift: (64 / d.len()).trailing_zeros(),
+            })
+            .collect();
+        let expected: Vec<Digest> = (0..64)
+            .map(|j| {
+                let joined: Vec<Digest> = tables.iter().map(|t| t.digests[j >> t.shift]).collect();
+                backend_api::hash_tables_leaf(&joined)
+            })
+            .collect();
+        for kernel in HashKernel::supported() {
+            for first in [0, 3, 21] {
+                let mut out = vec![[0u8; 32]; 64 - first];
+                hash_tables_leaves(kernel, &tables, first, &mut out);
+                assert_eq!(out, expected[first..], "{kernel:?} first {first}");
+            }
+        }
     }
 
     #[test]

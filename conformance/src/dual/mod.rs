@@ -271,11 +271,19 @@ impl<A: ProverDevice, B: ProverDevice> Backend for Dual<A, B> {
         let ra: Vec<_> = va.iter().map(|v| &**v).collect();
         let rb: Vec<_> = vb.iter().map(|v| &**v).collect();
         let rpl = shape.rows_per_leaf;
-        let (ta, tb) = compare::agree(
-            "merkle_commit",
-            self.a.merkle_commit(&ctx.0, &ra, rpl),
-            self.b.merkle_commit(&ctx.1, &rb, rpl),
-        )?;
+        let (ta, tb) = if shape.table_heights.is_some() {
+            compare::agree(
+                "merkle_commit_tables",
+                self.a.merkle_commit_tables(&ctx.0, &ra),
+                self.b.merkle_commit_tables(&ctx.1, &rb),
+            )?
+        } else {
+            compare::agree(
+                "merkle_commit",
+                self.a.merkle_commit(&ctx.0, &ra, rpl),
+                self.b.merkle_commit(&ctx.1, &rb, rpl),
+            )?
+        };
         compare::value("merkle_commit", 0, ta.shape(), tb.shape())?;
         compare::roots("merkle_commit", &ta.root(), &tb.root())?;
         Ok(DualTree { a: ta, b: tb })

@@ -1,8 +1,8 @@
 //! Sequential Keccak Merkle tree: every level kept, leaves first.
 
 use backend_api::{
-    hash_leaf, hash_node, DeviceElem, DeviceResult, Digest, HostMatrix, MerkleOpening, MerkleShape,
-    MerkleTree,
+    hash_leaf, hash_node, hash_tables_leaf, DeviceElem, DeviceResult, Digest, HostMatrix,
+    MerkleOpening, MerkleShape, MerkleTree,
 };
 
 /// A tree built by the reference device: `levels[0]` are the leaf digests,
@@ -22,22 +22,42 @@ impl MerkleTree for ReferenceTree {
     }
 }
 
-/// The values of leaf `leaf`: for each of its rows, for each matrix, the row
-/// from column 0 up.
+/// The values of leaf `leaf`: for each of its rows, for each matrix, that
+/// matrix's row there ([`MerkleShape::matrix_row`]) from column 0 up.
 fn leaf_values<T: DeviceElem>(
     matrices: &[&HostMatrix<T>],
-    rows_per_leaf: usize,
+    shape: &MerkleShape,
     leaf: usize,
 ) -> Vec<T> {
     let mut values = Vec::new();
-    for r in leaf * rows_per_leaf..(leaf + 1) * rows_per_leaf {
-        for m in matrices {
+    let rpl = shape.rows_per_leaf;
+    for r in leaf * rpl..(leaf + 1) * rpl {
+        for (i, m) in matrices.iter().enumerate() {
+            let row = shape.matrix_row(i, r);
             for c in 0..m.width() {
-                values.push(m.get(r, c));
+                values.push(m.get(row, c));
             }
         }
     }
     values
+}
+
+/// Leaf `leaf`'s digest: `hash_leaf` of its values, or for a tables tree
+/// `hash_tables_leaf` of each matrix's `hash_leaf` of its row.
+fn leaf_digest<T: DeviceElem>(
+    matrices: &[&HostMatrix<T>],
+    shape: &MerkleShape,
+    leaf: usize,
+) -> Digest {
+    if shape.table_heights.is_none() {
+        return hash_leaf(&leaf_values(matrices, shape, leaf));
+    }
+    let rows: Vec<Digest> = matrices
+        .iter()
+        .enumerate()
+        .map(|(i, m)| hash_leaf(&m.row(shape.matrix_row(i, leaf))))
+        .collect();
+    hash_tables_leaf(&rows)
 }
 
 pub(crate) fn commit<T: DeviceElem>(
@@ -45,7 +65,7 @@ pub(crate) fn commit<T: DeviceElem>(
     shape: MerkleShape,
 ) -> DeviceResult<ReferenceTree> {
     let leaves: Vec<Digest> = (0..shape.num_leaves())
-        .map(|j| hash_leaf(&leaf_values(matrices, shape.rows_per_leaf, j)))
+        .map(|j| leaf_digest(matrices, &shape, j))
         .collect();
     let mut levels = vec![leaves];
     while levels.last().expect("non-empty").len() > 1 {
@@ -66,7 +86,7 @@ pub(crate) fn open<T: DeviceElem>(
         .iter()
         .map(|&leaf| MerkleOpening {
             leaf_index: leaf,
-            values: leaf_values(matrices, tree.shape.rows_per_leaf, leaf),
+            values: leaf_values(matrices, &tree.shape, leaf),
             path: (0..depth)
                 .map(|level| tree.levels[level][(leaf >> level) ^ 1])
                 .collect(),

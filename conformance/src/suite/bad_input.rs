@@ -175,6 +175,40 @@ pub fn bad_merkle_rows_per_leaf_above_height<D: ProverDevice>(dev: &D, _: &Suite
     commit_case(dev, &[(1, 8)], 16, "rows_per_leaf");
 }
 
+fn tables_case<D: ProverDevice>(dev: &D, shapes: &[(usize, usize)], argument: &str) {
+    let h = Harness::new(dev);
+    let ms: Vec<_> = shapes
+        .iter()
+        .map(|&(w, ht)| matrix::<Fp, D>(&h, w, ht))
+        .collect();
+    let refs: Vec<_> = ms.iter().collect();
+    expect_invalid(h.dev.merkle_commit_tables(&h.ctx, &refs), argument);
+}
+
+/// merkle_commit_tables of no matrices.
+pub fn bad_merkle_tables_no_matrices<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    tables_case(dev, &[], "matrices");
+}
+/// merkle_commit_tables with a matrix of no columns.
+pub fn bad_merkle_tables_zero_columns<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    tables_case(dev, &[(2, 8), (0, 4)], "matrices");
+}
+/// merkle_commit_tables with a matrix of height 6.
+pub fn bad_merkle_tables_height_not_power_of_two<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    tables_case(dev, &[(2, 8), (1, 6)], "matrices");
+}
+/// merkle_open of a tables tree with the matrices' heights swapped.
+pub fn bad_merkle_open_tables_heights_mismatch<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let (a, b) = (matrix::<Fp, D>(&h, 2, 8), matrix::<Fp, D>(&h, 2, 4));
+    let (a2, b2) = (matrix::<Fp, D>(&h, 2, 4), matrix::<Fp, D>(&h, 2, 8));
+    let tree = ok(h.dev.merkle_commit_tables(&h.ctx, &[&a, &b]), "commit");
+    expect_invalid(
+        h.dev.merkle_open(&h.ctx, &tree, &[&a2, &b2], &[0]),
+        "matrices",
+    );
+}
+
 /// merkle_open of leaf 4 of a 4-leaf tree.
 pub fn bad_merkle_open_index_out_of_range<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
     let h = Harness::new(dev);

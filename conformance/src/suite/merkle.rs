@@ -3,7 +3,8 @@
 use super::util::{ok, rng, sample_positions, zero_matrix, Harness};
 use super::SuiteConfig;
 use backend_api::{
-    hash_leaf, hash_node, verify_opening, DeviceElem, Fp, Fp3, HostMatrix, MerkleTree, ProverDevice,
+    hash_leaf, hash_node, hash_tables_leaf, verify_opening, DeviceElem, Fp, Fp3, HostMatrix,
+    MerkleTree, ProverDevice,
 };
 
 /// Commits `hosts` on the device and on the reference; compares roots and
@@ -129,4 +130,119 @@ pub fn check_merkle_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
             "opening of leaf {j}"
         );
     }
+}
+
+/// Commits `hosts` as tables on the device and on the reference; compares
+/// shapes and roots, then every leaf's opening (reversed, with a repeat),
+/// each of which must verify against the device's root by its shape.
+fn compare_tables<T: DeviceElem, D: ProverDevice>(h: &Harness<D>, hosts: &[HostMatrix<T>]) {
+    let shapes: Vec<(usize, usize)> = hosts.iter().map(|m| (m.width(), m.height())).collect();
+    let case = format!("merkle tables {:?} (width, height) {shapes:?}", T::KIND);
+    let dms: Vec<_> = hosts.iter().map(|m| h.up(m)).collect();
+    let drefs: Vec<_> = dms.iter().collect();
+    let hrefs: Vec<_> = hosts.iter().collect();
+    let tree = ok(h.dev.merkle_commit_tables(&h.ctx, &drefs), &case);
+    let rtree = ok(h.rf.merkle_commit_tables(&(), &hrefs), &case);
+    assert_eq!(tree.shape(), rtree.shape(), "{case}: shape");
+    assert_eq!(tree.root(), rtree.root(), "{case}: root");
+    let shape = rtree.shape();
+    let mut indices: Vec<usize> = (0..shape.num_leaves()).rev().collect();
+    indices.push(indices.len() / 2);
+    let got = ok(h.dev.merkle_open(&h.ctx, &tree, &drefs, &indices), &case);
+    let want = ok(h.rf.merkle_open(&(), &rtree, &hrefs, &indices), &case);
+    assert_eq!(got, want, "{case}: openings");
+    for (i, g) in got.iter().enumerate() {
+        assert_eq!(
+            shape.verify(&tree.root(), g),
+            Ok(()),
+            "{case}: opening {i} does not verify"
+        );
+    }
+}
+
+fn every_table_shape<T: DeviceElem, D: ProverDevice>(dev: &D, cfg: &SuiteConfig, salt: u64) {
+    let h = Harness::new(dev);
+    let mut rng = rng(cfg.seed, salt);
+    let top = cfg.ref_log_height;
+    let sets: Vec<Vec<(usize, u32)>> = vec![
+        vec![(2, 0), (1, 0)],
+        vec![(3, top), (1, top)],
+        vec![(3, top), (2, 0), (5, top.saturating_sub(2)), (1, top)],
+        vec![(1, 1), (7, top)],
+        vec![(64, 3), (4, 2), (9, 3)],
+    ];
+    for set in sets {
+        let hosts: Vec<HostMatrix<T>> = set
+            .iter()
+            .map(|&(w, log)| rng.matrix(w, 1 << log))
+            .collect();
+        compare_tables(&h, &hosts);
+    }
+}
+
+/// Fp tables trees (`merkle_commit_tables`): two to four matrices of
+/// heights 1 to `2^ref`, equal and mixed, in any order; roots and all
+/// openings equal the reference's and verify by the tree's shape.
+pub fn check_merkle_tables_fp<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    every_table_shape::<Fp, D>(dev, cfg, 304);
+}
+
+/// The same shapes over Fp3.
+pub fn check_merkle_tables_fp3<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    every_table_shape::<Fp3, D>(dev, cfg, 305);
+}
+
+/// The largest size, from the definitions alone: three tables of heights
+/// `2^max`, `2^(max - 3)` and 2; the root equals one computed on the host
+/// with `hash_leaf`, `hash_tables_leaf` and `hash_node`; random openings
+/// carry each table's row at `leaf >> log2(ratio)`; one table alone gives
+/// `merkle_commit`'s tree of one row per leaf.
+pub fn check_merkle_tables_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let mut rng = rng(cfg.seed, 306);
+    let log = cfg.max_log_height.max(3);
+    let hosts = [
+        rng.matrix::<Fp>(3, 1 << log),
+        rng.matrix::<Fp>(2, 1 << (log - 3)),
+        rng.matrix::<Fp>(1, 2),
+    ];
+    let row_of = |m: &HostMatrix<Fp>, leaf: usize| leaf >> (log - m.height().trailing_zeros());
+    let leaves = 1usize << log;
+    let leaf_digest = |leaf: usize| {
+        let rows: Vec<_> = hosts
+            .iter()
+            .map(|m| hash_leaf(&m.row(row_of(m, leaf))))
+            .collect();
+        hash_tables_leaf(&rows)
+    };
+    let mut level: Vec<_> = (0..leaves).map(leaf_digest).collect();
+    while level.len() > 1 {
+        level = level.chunks(2).map(|p| hash_node(&p[0], &p[1])).collect();
+    }
+    let dms: Vec<_> = hosts.iter().map(|m| h.up(m)).collect();
+    let drefs: Vec<_> = dms.iter().collect();
+    let tree = ok(h.dev.merkle_commit_tables(&h.ctx, &drefs), "tables large");
+    assert_eq!(
+        tree.root(),
+        level[0],
+        "tables root at 2^{log} differs from the host's"
+    );
+    let indices = sample_positions(&mut rng, leaves, 6);
+    let openings = ok(
+        h.dev.merkle_open(&h.ctx, &tree, &drefs, &indices),
+        "tables large open",
+    );
+    for (o, &j) in openings.iter().zip(&indices) {
+        let values: Vec<Fp> = hosts.iter().flat_map(|m| m.row(row_of(m, j))).collect();
+        assert_eq!(o.values, values, "values of leaf {j}");
+        assert_eq!(
+            tree.shape().verify(&level[0], o),
+            Ok(()),
+            "opening of leaf {j}"
+        );
+    }
+    let one = ok(h.dev.merkle_commit_tables(&h.ctx, &drefs[..1]), "one table");
+    let plain = ok(h.dev.merkle_commit(&h.ctx, &drefs[..1], 1), "plain tree");
+    assert_eq!(one.shape(), plain.shape(), "one table: shape");
+    assert_eq!(one.root(), plain.root(), "one table: root");
 }

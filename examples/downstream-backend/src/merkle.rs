@@ -4,10 +4,11 @@
 //! are nodes `L..2L`. Leaf `j` hashes, for each of its `rows_per_leaf`
 //! rows in turn, each matrix's row from column 0 up
 //! (`backend_api::hash_leaf`); inner nodes hash their two children
-//! (`backend_api::hash_node`).
+//! (`backend_api::hash_node`). A tables tree (`MerkleShape::table_heights`)
+//! joins each matrix's row digest per leaf (`backend_api::hash_tables_leaf`).
 
 use backend_api::{
-    hash_leaf, hash_node, DeviceElem, Digest, HostMatrix, MerkleOpening, MerkleShape, MerkleTree,
+    hash_leaf, hash_node, hash_tables_leaf, DeviceElem, Digest, HostMatrix, MerkleOpening, MerkleShape, MerkleTree,
 };
 
 /// A tree built by `SimpleDevice`.
@@ -27,19 +28,39 @@ impl MerkleTree for FlatTree {
     }
 }
 
-/// The values leaf `leaf` hashes, in hashing order.
+/// The values leaf `leaf` holds, in opening order: per row of the leaf,
+/// per matrix, that matrix's row there from column 0 up.
 fn leaf_values<T: DeviceElem>(
     matrices: &[&HostMatrix<T>],
-    rows_per_leaf: usize,
+    shape: &MerkleShape,
     leaf: usize,
 ) -> Vec<T> {
-    let rows = leaf * rows_per_leaf..(leaf + 1) * rows_per_leaf;
-    rows.flat_map(|r| {
-        matrices
-            .iter()
-            .flat_map(move |m| (0..m.width()).map(move |c| m.get(r, c)))
-    })
-    .collect()
+    let rpl = shape.rows_per_leaf;
+    (leaf * rpl..(leaf + 1) * rpl)
+        .flat_map(|r| {
+            matrices.iter().enumerate().flat_map(move |(i, m)| {
+                let row = shape.matrix_row(i, r);
+                (0..m.width()).map(move |c| m.get(row, c))
+            })
+        })
+        .collect()
+}
+
+/// Leaf `leaf`'s digest: its values hashed together, or for a tables tree
+/// each matrix's row hashed alone and the row digests joined.
+fn leaf_digest<T: DeviceElem>(matrices: &[&HostMatrix<T>], shape: &MerkleShape, leaf: usize) -> Digest {
+    if shape.table_heights.is_none() {
+        return hash_leaf(&leaf_values(matrices, shape, leaf));
+    }
+    let rows: Vec<Digest> = matrices
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let row = shape.matrix_row(i, leaf);
+            hash_leaf(&(0..m.width()).map(|c| m.get(row, c)).collect::<Vec<_>>())
+        })
+        .collect();
+    hash_tables_leaf(&rows)
 }
 
 impl FlatTree {
@@ -51,7 +72,7 @@ impl FlatTree {
         let leaves = shape.num_leaves();
         let mut nodes = vec![[0u8; 32]; 2 * leaves];
         for j in 0..leaves {
-            nodes[leaves + j] = hash_leaf(&leaf_values(matrices, shape.rows_per_leaf, j));
+            nodes[leaves + j] = leaf_digest(matrices, &shape, j);
         }
         for i in (1..leaves).rev() {
             nodes[i] = hash_node(&nodes[2 * i], &nodes[2 * i + 1]);
@@ -74,7 +95,7 @@ impl FlatTree {
         }
         MerkleOpening {
             leaf_index: leaf,
-            values: leaf_values(matrices, self.shape.rows_per_leaf, leaf),
+            values: leaf_values(matrices, &self.shape, leaf),
             path,
         }
     }
