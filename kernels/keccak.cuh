@@ -8,8 +8,8 @@
 // lanes (their in-memory bytes are the digest bytes on a little-endian GPU).
 //
 // Merkle leaves and nodes start with an 8-byte domain-separation prefix
-// (backend_api::LEAF_PREFIX / NODE_PREFIX: a tag byte, then seven zeros),
-// one whole lane: LEAF_PREFIX_LANE / NODE_PREFIX_LANE below.
+// (backend_api::LEAF_PREFIX / NODE_PREFIX / TABLES_PREFIX: a tag byte, then
+// seven zeros), one whole lane: the *_PREFIX_LANE constants below.
 #pragma once
 #include <stdint.h>
 #include "goldilocks.cuh"
@@ -17,9 +17,10 @@
 namespace keccak {
 
 constexpr int RATE_LANES = 17;
-// The prefixes read as little-endian lanes: tag byte 0x00 resp. 0x01 first.
+// The prefixes read as little-endian lanes: tag byte 0x00, 0x01, 0x02 first.
 constexpr uint64_t LEAF_PREFIX_LANE = 0x00;
 constexpr uint64_t NODE_PREFIX_LANE = 0x01;
+constexpr uint64_t TABLES_PREFIX_LANE = 0x02;
 
 #if defined(__CUDACC__)
 __device__ __constant__ uint64_t ROUND_CONSTANTS[24] = {

@@ -8,6 +8,12 @@
 // turn, for each matrix in turn, that row's elements from column 0 up, each
 // as LIMBS big-endian u64 words (c0, c1, c2 for Fp3): backend_api::hash_leaf.
 // Nodes hash NODE_PREFIX || left || right: backend_api::hash_node.
+//
+// A tables tree (backend_api::ProverDevice::merkle_commit_tables) first
+// hashes each matrix's rows alone (merkle_leaves_* with one matrix, one row
+// per leaf), then merkle_join_tables joins one row digest per matrix into
+// each leaf: TABLES_PREFIX || rows_0[j >> shift_0] || rows_1[j >> shift_1]
+// || ... (backend_api::hash_tables_leaf).
 #include "keccak.cuh"
 #include "kernel_args.cuh"
 
@@ -70,6 +76,38 @@ extern "C" __global__ void merkle_leaves_ext(const MatrixRef* mats, uint32_t nma
                                              uint64_t rows_per_leaf, uint64_t num_leaves,
                                              uint64_t words_per_leaf, uint64_t* digests) {
     hash_leaves<3>(mats, nmats, height, rows_per_leaf, num_leaves, words_per_leaf, digests);
+}
+
+// The words of tables leaf `leaf`: each table's row digest in turn, four
+// lanes each. `tables` holds (row digests address, shift) pairs. Digest
+// lanes enter the state as they are, so they are handed out byte-swapped
+// (hash_prefixed_words swaps every word it absorbs).
+struct JoinedWords {
+    const uint64_t* tables;
+    uint64_t leaf;
+    uint32_t t;
+    int w;
+
+    __device__ uint64_t operator()() {
+        const uint64_t* rows = reinterpret_cast<const uint64_t*>(tables[2 * t]);
+        uint64_t word = rows[4 * (leaf >> tables[2 * t + 1]) + w];
+        if (++w == 4) {
+            w = 0;
+            ++t;
+        }
+        return keccak::bswap64(word);
+    }
+};
+
+extern "C" __global__ void merkle_join_tables(const uint64_t* tables, uint32_t ntables, uint64_t num_leaves,
+                                              uint64_t* digests) {
+    uint64_t j = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= num_leaves) return;
+    JoinedWords words{tables, j, 0, 0};
+    uint64_t d[4];
+    keccak::hash_prefixed_words(keccak::TABLES_PREFIX_LANE, 4 * (uint64_t)ntables, words, d);
+#pragma unroll
+    for (int i = 0; i < 4; ++i) digests[j * 4 + i] = d[i];
 }
 
 __device__ __forceinline__ uint64_t level_offset(uint64_t leaves, uint32_t level) {

@@ -3,6 +3,8 @@
 //! The tree's digests (`2N - 1` for `N` leaves, level by level, leaves
 //! first) stay in device memory; a commit brings back only the root, an
 //! opening only the requested leaves' values and their sibling digests.
+//! A tables tree hashes each matrix's rows into a scratch buffer first and
+//! joins them into its leaves (`merkle_join_tables`).
 
 use crate::args::matrix_refs;
 use crate::launch::{kernel, Grid, KernelId};
@@ -55,6 +57,74 @@ fn digest_of(words: &[u64]) -> Digest {
     d
 }
 
+/// Hashes leaf `j` of `matrices` (all of `height` rows) into digest `j` at
+/// `out` for `j < height / rows_per_leaf`.
+fn hash_leaves<T: DeviceElem>(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    matrices: &[&CudaMatrix<T>],
+    (height, rows_per_leaf): (usize, usize),
+    words_per_leaf: u64,
+    out: u64,
+) -> DeviceResult<()> {
+    let leaves = height / rows_per_leaf;
+    let nmats = u32::try_from(matrices.len())
+        .map_err(|_| crate::error::too_large("merkle_commit", "too many matrices"))?;
+    let leaf_kernel = match T::KIND {
+        ElemKind::Base => kernel(dev, KernelId::MerkleLeavesBase),
+        ElemKind::Ext => kernel(dev, KernelId::MerkleLeavesExt),
+    };
+    let grid = Grid::linear(leaves, 128, dev)?;
+    let table = matrix_table(ctx, matrices)?;
+    let table_ptr = table.as_raw();
+    let (height, rpl, n_leaves, wpl, out) = (
+        height as u64,
+        rows_per_leaf as u64,
+        leaves as u64,
+        words_per_leaf,
+        out,
+    );
+    // SAFETY: matches merkle_leaves_*(const MatrixRef*, uint32_t, uint64_t,
+    // uint64_t, uint64_t, uint64_t, uint64_t*); `out` holds `leaves`
+    // digests; the table and the matrices outlive the launch in stream
+    // order (frees are stream-ordered).
+    unsafe {
+        crate::launch!(ctx, leaf_kernel, grid; table_ptr, nmats, height, rpl, n_leaves, wpl, out)
+    }
+}
+
+/// The leaves of a tables tree at `out`: each matrix's rows hashed alone,
+/// then one row digest per matrix joined into each of the `shape.height`
+/// leaves.
+fn join_tables<T: DeviceElem>(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    matrices: &[&CudaMatrix<T>],
+    shape: &MerkleShape,
+    out: u64,
+) -> DeviceResult<()> {
+    let mut rows = Vec::with_capacity(matrices.len());
+    let mut table = Vec::with_capacity(2 * matrices.len());
+    for (i, m) in matrices.iter().enumerate() {
+        let height = shape.matrix_height(i);
+        let digests = DeviceAlloc::new(ctx, height * 32)?;
+        let wpl = (m.width() * T::LIMBS) as u64;
+        hash_leaves(dev, ctx, &[*m], (height, 1), wpl, digests.as_raw())?;
+        table.push(digests.as_raw());
+        table.push(u64::from((shape.height / height).trailing_zeros()));
+        rows.push(digests);
+    }
+    let table = DeviceAlloc::from_words(ctx, &table)?;
+    let join = kernel(dev, KernelId::MerkleJoinTables);
+    let grid = Grid::linear(shape.height, 128, dev)?;
+    let (table_ptr, ntables, leaves) = (table.as_raw(), matrices.len() as u32, shape.height as u64);
+    // SAFETY: matches merkle_join_tables(const uint64_t*, uint32_t,
+    // uint64_t, uint64_t*); the table holds a (digests, shift) pair per
+    // matrix whose digests cover row `leaf >> shift` of every leaf; `rows`
+    // and the table are freed after the launch in stream order.
+    unsafe { crate::launch!(ctx, join, grid; table_ptr, ntables, leaves, out) }
+}
+
 pub(crate) fn commit<T: DeviceElem>(
     dev: &CudaDevice,
     ctx: &CudaCtx,
@@ -63,31 +133,18 @@ pub(crate) fn commit<T: DeviceElem>(
 ) -> DeviceResult<CudaMerkleTree> {
     let leaves = shape.num_leaves();
     let depth = shape.depth() as u32;
-    let nmats = u32::try_from(matrices.len())
-        .map_err(|_| crate::error::too_large("merkle_commit", "too many matrices"))?;
-    let wpl = words_per_leaf::<T>(&shape)?;
-    let leaf_kernel = match T::KIND {
-        ElemKind::Base => kernel(dev, KernelId::MerkleLeavesBase),
-        ElemKind::Ext => kernel(dev, KernelId::MerkleLeavesExt),
-    };
-    let nodes_kernel = kernel(dev, KernelId::MerkleNodes);
-    let leaf_grid = Grid::linear(leaves, 128, dev)?;
-
-    let table = matrix_table(ctx, matrices)?;
     let digests = DeviceAlloc::new(ctx, (2 * leaves - 1) * 32)?;
-    let (height, rpl, n_leaves) = (
-        shape.height as u64,
-        shape.rows_per_leaf as u64,
-        leaves as u64,
-    );
-    let (table_ptr, digests_ptr) = (table.as_raw(), digests.as_raw());
-    // SAFETY: matches merkle_leaves_*(const MatrixRef*, uint32_t, uint64_t,
-    // uint64_t, uint64_t, uint64_t, uint64_t*); the table and the matrices
-    // outlive the launch in stream order (frees are stream-ordered).
-    unsafe {
-        crate::launch!(ctx, leaf_kernel, leaf_grid; table_ptr, nmats, height, rpl, n_leaves, wpl, digests_ptr)
-    }?;
-
+    let digests_ptr = digests.as_raw();
+    match shape.table_heights {
+        Some(_) => join_tables(dev, ctx, matrices, &shape, digests_ptr)?,
+        None => {
+            let wpl = words_per_leaf::<T>(&shape)?;
+            let rows = (shape.height, shape.rows_per_leaf);
+            hash_leaves(dev, ctx, matrices, rows, wpl, digests_ptr)?;
+        }
+    }
+    let nodes_kernel = kernel(dev, KernelId::MerkleNodes);
+    let n_leaves = leaves as u64;
     let mut from = 0u32;
     while from < depth {
         let levels = (depth - from).min(MAX_FUSED_LEVELS);
@@ -105,6 +162,70 @@ pub(crate) fn commit<T: DeviceElem>(
     })
 }
 
+/// For each of `rows` (leaf indices of `matrices`, all of `height` rows):
+/// `words_per_leaf` value words, then `depth` sibling digests of `tree`
+/// above leaf `leaves[k]` (none when `depth` is 0), one chunk per index.
+struct Gather<'a> {
+    tree: &'a CudaMerkleTree,
+    height: usize,
+    rows_per_leaf: usize,
+    words_per_leaf: u64,
+    depth: u32,
+}
+
+impl Gather<'_> {
+    fn run<T: DeviceElem>(
+        &self,
+        dev: &CudaDevice,
+        ctx: &CudaCtx,
+        matrices: &[&CudaMatrix<T>],
+        indices: &[u64],
+    ) -> DeviceResult<Vec<u64>> {
+        let per_opening = self.words_per_leaf as usize + 4 * self.depth as usize;
+        let gather = kernel(
+            dev,
+            match T::KIND {
+                ElemKind::Base => KernelId::MerkleOpenBase,
+                ElemKind::Ext => KernelId::MerkleOpenExt,
+            },
+        );
+        let nmats = matrices.len() as u32;
+        let table = matrix_table(ctx, matrices)?;
+        let index_table = DeviceAlloc::from_words(ctx, indices)?;
+        let out = DeviceAlloc::new(ctx, (per_opening * 8 * indices.len()).max(8))?;
+        let grid = Grid::linear(indices.len(), 64, dev)?;
+        let (height, rpl, leaves, count, depth, wpl) = (
+            self.height as u64,
+            self.rows_per_leaf as u64,
+            self.tree.shape.num_leaves() as u64,
+            indices.len() as u64,
+            self.depth,
+            self.words_per_leaf,
+        );
+        let (table_ptr, digests_ptr, idx_ptr, out_ptr) = (
+            table.as_raw(),
+            self.tree.digests.as_raw(),
+            index_table.as_raw(),
+            out.as_raw(),
+        );
+        // SAFETY: matches merkle_open_*(const MatrixRef*, uint32_t, uint64_t,
+        // uint64_t, const uint64_t*, uint64_t, uint32_t, const uint64_t*,
+        // uint64_t, uint64_t, uint64_t*); every index is a row group of the
+        // matrices and, when `depth > 0`, a leaf of the tree; all buffers
+        // outlive the launch in stream order.
+        unsafe {
+            crate::launch!(ctx, gather, grid; table_ptr, nmats, height, rpl, digests_ptr, leaves,
+                depth, idx_ptr, count, wpl, out_ptr)
+        }?;
+        out.read_words(ctx, 0, per_opening * indices.len())
+    }
+}
+
+fn values_of<T: DeviceElem>(words: &[u64]) -> Vec<T> {
+    let limbs: Vec<Fp> = words.iter().map(|&w| Fp::new(w)).collect();
+    limbs.chunks_exact(T::LIMBS).map(T::from_limbs).collect()
+}
+
 pub(crate) fn open<T: DeviceElem>(
     dev: &CudaDevice,
     ctx: &CudaCtx,
@@ -116,53 +237,76 @@ pub(crate) fn open<T: DeviceElem>(
         return Ok(Vec::new());
     }
     let shape = &tree.shape;
-    let depth = shape.depth() as u32;
-    let wpl = words_per_leaf::<T>(shape)?;
-    let per_opening = wpl as usize + 4 * depth as usize;
-    let gather = kernel(
-        dev,
-        match T::KIND {
-            ElemKind::Base => KernelId::MerkleOpenBase,
-            ElemKind::Ext => KernelId::MerkleOpenExt,
-        },
-    );
-    let nmats = matrices.len() as u32;
-    let table = matrix_table(ctx, matrices)?;
     let indices: Vec<u64> = leaf_indices.iter().map(|&i| i as u64).collect();
-    let index_table = DeviceAlloc::from_words(ctx, &indices)?;
-    let out = DeviceAlloc::new(ctx, per_opening * 8 * indices.len())?;
-    let grid = Grid::linear(indices.len(), 64, dev)?;
-    let (height, rpl, leaves, count) = (
-        shape.height as u64,
-        shape.rows_per_leaf as u64,
-        shape.num_leaves() as u64,
-        indices.len() as u64,
-    );
-    let (table_ptr, digests_ptr, idx_ptr, out_ptr) = (
-        table.as_raw(),
-        tree.digests.as_raw(),
-        index_table.as_raw(),
-        out.as_raw(),
-    );
-    // SAFETY: matches merkle_open_*(const MatrixRef*, uint32_t, uint64_t,
-    // uint64_t, const uint64_t*, uint64_t, uint32_t, const uint64_t*,
-    // uint64_t, uint64_t, uint64_t*); all buffers outlive it in stream order.
-    unsafe {
-        crate::launch!(ctx, gather, grid; table_ptr, nmats, height, rpl, digests_ptr, leaves, depth,
-            idx_ptr, count, wpl, out_ptr)
-    }?;
-    let words = out.read_words(ctx, 0, per_opening * indices.len())?;
-    Ok(leaf_indices
+    let depth = shape.depth() as u32;
+    let wpl = words_per_leaf::<T>(shape)? as usize;
+    if shape.table_heights.is_none() {
+        // Values and path of each leaf in one launch.
+        let gather = Gather {
+            tree,
+            height: shape.height,
+            rows_per_leaf: shape.rows_per_leaf,
+            words_per_leaf: wpl as u64,
+            depth,
+        };
+        let words = gather.run(dev, ctx, matrices, &indices)?;
+        let per_opening = wpl + 4 * depth as usize;
+        return Ok(leaf_indices
+            .iter()
+            .zip(words.chunks_exact(per_opening))
+            .map(|(&leaf_index, chunk)| {
+                let (vals, path) = chunk.split_at(wpl);
+                MerkleOpening {
+                    leaf_index,
+                    values: values_of(vals),
+                    path: path.chunks_exact(4).map(digest_of).collect(),
+                }
+            })
+            .collect());
+    }
+    // A tables tree: each matrix's rows in a launch of their own (they sit
+    // at other indices than the leaf), then the paths.
+    let mut openings: Vec<MerkleOpening<T>> = leaf_indices
         .iter()
-        .zip(words.chunks_exact(per_opening))
-        .map(|(&leaf_index, chunk)| {
-            let (vals, path) = chunk.split_at(wpl as usize);
-            let limbs: Vec<Fp> = vals.iter().map(|&w| Fp::new(w)).collect();
-            MerkleOpening {
-                leaf_index,
-                values: limbs.chunks_exact(T::LIMBS).map(T::from_limbs).collect(),
-                path: path.chunks_exact(4).map(digest_of).collect(),
-            }
+        .map(|&leaf_index| MerkleOpening {
+            leaf_index,
+            values: Vec::with_capacity(shape.leaf_len()),
+            path: Vec::new(),
         })
-        .collect())
+        .collect();
+    for (i, m) in matrices.iter().enumerate() {
+        let rows: Vec<u64> = leaf_indices
+            .iter()
+            .map(|&l| shape.matrix_row(i, l) as u64)
+            .collect();
+        let row_words = m.width() * T::LIMBS;
+        let gather = Gather {
+            tree,
+            height: shape.matrix_height(i),
+            rows_per_leaf: 1,
+            words_per_leaf: row_words as u64,
+            depth: 0,
+        };
+        let words = gather.run(dev, ctx, &[*m], &rows)?;
+        for (o, chunk) in openings.iter_mut().zip(words.chunks_exact(row_words)) {
+            o.values.extend(values_of::<T>(chunk));
+        }
+    }
+    if depth > 0 {
+        let paths = Gather {
+            tree,
+            height: shape.matrix_height(0),
+            rows_per_leaf: 1,
+            words_per_leaf: 0,
+            depth,
+        };
+        let words = paths.run(dev, ctx, &matrices[..1], &indices)?;
+        for (o, chunk) in openings
+            .iter_mut()
+            .zip(words.chunks_exact(4 * depth as usize))
+        {
+            o.path = chunk.chunks_exact(4).map(digest_of).collect();
+        }
+    }
+    Ok(openings)
 }
