@@ -131,23 +131,14 @@ pub fn merkle_commit<T: DeviceElem, B: Buffer>(
 pub fn merkle_commit_tables<T: DeviceElem, B: Buffer>(
     matrices: &[&Matrix<B>],
 ) -> DeviceResult<MerkleShape> {
-    if matrices.len() == 1 {
-        return merkle_commit::<T, B>(matrices, 1);
-    }
     if matrices.is_empty() {
         return invalid("matrices", "no matrices to commit");
     }
     for m in matrices {
         matrix("matrices", m)?;
     }
-    let heights: Vec<usize> = matrices.iter().map(|m| m.height()).collect();
-    Ok(MerkleShape {
-        kind: T::KIND,
-        height: heights.iter().copied().max().unwrap_or(1),
-        widths: matrices.iter().map(|m| m.width()).collect(),
-        rows_per_leaf: 1,
-        table_heights: Some(heights),
-    })
+    let dims: Vec<(usize, usize)> = matrices.iter().map(|m| (m.width(), m.height())).collect();
+    Ok(MerkleShape::of_tables(T::KIND, &dims))
 }
 
 /// Checks a Merkle opening request against the tree's shape.

@@ -37,6 +37,21 @@ pub struct MerkleShape {
 }
 
 impl MerkleShape {
+    /// The shape of [`ProverDevice::merkle_commit_tables`] over matrices of
+    /// these `(width, height)`s (at least one; heights powers of two): for
+    /// one matrix, [`merkle_commit`](ProverDevice::merkle_commit)'s with
+    /// one row per leaf; otherwise a tables shape of `max height` leaves.
+    pub fn of_tables(kind: ElemKind, dims: &[(usize, usize)]) -> MerkleShape {
+        let widths = dims.iter().map(|d| d.0).collect();
+        let heights: Vec<usize> = dims.iter().map(|d| d.1).collect();
+        MerkleShape {
+            kind,
+            height: heights.iter().copied().max().unwrap_or(1),
+            widths,
+            rows_per_leaf: 1,
+            table_heights: (dims.len() > 1).then_some(heights),
+        }
+    }
     /// Number of leaves, `height / rows_per_leaf`.
     pub fn num_leaves(&self) -> usize {
         self.height / self.rows_per_leaf

@@ -368,19 +368,19 @@ pub const PROOF_DIGESTS: [GoldenProof; 3] = [
     GoldenProof {
         example: "fib-wide",
         log_rows: 4,
-        len: 5293,
-        digest: "f5eb63e9c66079ee96ecfd8e5acf72e150322806f1f67f44320b527190a14003",
+        len: 5436,
+        digest: "e4331108e3111b9b496a3e08204f1e4d96510374eba80c01113dfdbfc979a2c8",
     },
     GoldenProof {
         example: "lookup",
         log_rows: 4,
-        len: 16675,
-        digest: "822cbbad45148164220e98adc7f63d091c68d7e2551ee5287f5429e7aa9641a7",
+        len: 14042,
+        digest: "289b6b81a08a9a5aa35b6d6b01c4d97834f3292a176e314e0a7f445b206c3a92",
     },
     GoldenProof {
         example: "squares",
         log_rows: 4,
-        len: 8996,
-        digest: "b1e6fb74cc60209b65cdcecf4374c1ad0b0e41f4e363ea5e3933d796ca94ed12",
+        len: 8667,
+        digest: "2f31b1c3e3a80ce14a4a560338ce7292e58fc485778a01f1161c2771206110ff",
     },
 ];

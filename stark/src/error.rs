@@ -176,13 +176,11 @@ pub enum VerifyError {
         bits: u32,
     },
     /// A tree's batch opening does not verify against its root.
-    #[error("table `{table}`: {what} openings: {source}")]
+    #[error("{tree} tree openings: {source}")]
     Opening {
-        /// The table's name.
-        table: String,
         /// Which tree (`main`, `preprocessed`, `aux`, `composition` or
         /// `fri layer l`).
-        what: String,
+        tree: String,
         /// Why the opening does not verify.
         source: BatchError,
     },

@@ -4,7 +4,8 @@
 //!
 //! The verifying key binds the AIR (its digest, [`crate::statement`]), the
 //! blowup and shift its preprocessed columns were extended with, and the
-//! Merkle root of each table's preprocessed LDE. Its digest is the first
+//! Merkle root of the one tree over every table's preprocessed LDE
+//! ([`crate::round_trees`]). Its digest is the first
 //! message of every proof's transcript.
 
 use crate::air::{Air, AirError, TableSpec};
@@ -16,7 +17,7 @@ use crate::statement::{air_digest, statement_digest};
 use backend_api::{keccak256, DeviceMatrix, Digest, Fp, ProverDevice};
 
 /// Domain separator hashed before a verifying key's encoding.
-pub const VK_LABEL: &[u8] = b"stark-hal/vk/v2";
+pub const VK_LABEL: &[u8] = b"stark-hal/vk/v3";
 /// The first bytes of a verifying key's byte form.
 pub const VK_MAGIC: &[u8; 4] = b"STVK";
 
@@ -30,9 +31,11 @@ pub struct VerifyingKey {
     pub log_blowup: u32,
     /// The options' coset shift the preprocessed LDEs were made with.
     pub shift: Fp,
-    /// Per table, the Merkle root of its preprocessed LDE (one row per
-    /// leaf), or `None` for a table without preprocessed columns.
-    pub preprocessed_roots: Vec<Option<Digest>>,
+    /// The root of the preprocessed round's tree
+    /// (`ProverDevice::merkle_commit_tables` over the preprocessed LDEs of
+    /// the tables that have preprocessed columns, in table order); `None`
+    /// when no table has any.
+    pub preprocessed_root: Option<Digest>,
 }
 
 /// Why bytes are not a verifying key.
@@ -54,25 +57,20 @@ impl VerifyingKey {
                     .into(),
             });
         }
-        Ok(Self::for_tables(
-            air,
-            &tables,
-            options,
-            vec![None; tables.len()],
-        ))
+        Ok(Self::for_tables(air, &tables, options, None))
     }
 
     pub(crate) fn for_tables(
         air: &dyn Air,
         tables: &[TableSpec],
         options: &Options,
-        preprocessed_roots: Vec<Option<Digest>>,
+        preprocessed_root: Option<Digest>,
     ) -> Self {
         VerifyingKey {
             air_digest: air_digest(air, tables),
             log_blowup: options.log_blowup,
             shift: options.shift,
-            preprocessed_roots,
+            preprocessed_root,
         }
     }
 
@@ -80,15 +78,12 @@ impl VerifyingKey {
         w.digest(&self.air_digest);
         w.u8(u8::try_from(self.log_blowup).unwrap_or(u8::MAX));
         w.elem(self.shift);
-        w.u32(self.preprocessed_roots.len());
-        for root in &self.preprocessed_roots {
-            match root {
-                Some(d) => {
-                    w.u8(1);
-                    w.digest(d);
-                }
-                None => w.u8(0),
+        match &self.preprocessed_root {
+            Some(d) => {
+                w.u8(1);
+                w.digest(d);
             }
+            None => w.u8(0),
         }
     }
 
@@ -102,8 +97,8 @@ impl VerifyingKey {
     }
 
     /// The key's bytes: [`VK_MAGIC`], then the AIR digest, `log_blowup`
-    /// (u8), the shift, and per table a flag byte (0 none, 1 a root) and the
-    /// root.
+    /// (u8), the shift, and a flag byte (0 no preprocessed root, 1 a root)
+    /// followed by the root.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
         w.buf.extend_from_slice(VK_MAGIC);
@@ -128,18 +123,11 @@ impl VerifyingKey {
         let log_blowup = u32::from(take(&mut rest, 1)?[0]);
         let shift = Fp::from_bytes(take(&mut rest, 8)?.try_into().expect("8 bytes"))
             .ok_or(bad("non-canonical shift"))?;
-        let count = u32::from_be_bytes(take(&mut rest, 4)?.try_into().expect("4 bytes")) as usize;
-        if count > rest.len() {
-            return Err(bad("table count exceeds the bytes left"));
-        }
-        let mut preprocessed_roots = Vec::with_capacity(count);
-        for _ in 0..count {
-            preprocessed_roots.push(match take(&mut rest, 1)?[0] {
-                0 => None,
-                1 => Some(take(&mut rest, 32)?.try_into().expect("32 bytes")),
-                _ => return Err(bad("root flag is neither 0 nor 1")),
-            });
-        }
+        let preprocessed_root = match take(&mut rest, 1)?[0] {
+            0 => None,
+            1 => Some(take(&mut rest, 32)?.try_into().expect("32 bytes")),
+            _ => return Err(bad("root flag is neither 0 nor 1")),
+        };
         if !rest.is_empty() {
             return Err(bad("trailing bytes"));
         }
@@ -147,17 +135,16 @@ impl VerifyingKey {
             air_digest,
             log_blowup,
             shift,
-            preprocessed_roots,
+            preprocessed_root,
         })
     }
 }
 
 /// A table's preprocessed columns on the device: the trace (for the
-/// out-of-domain values and LogUp), its LDE and the LDE's tree.
+/// out-of-domain values and LogUp) and its LDE.
 pub(crate) struct PreprocessedTable<D: ProverDevice> {
     pub(crate) trace: DeviceMatrix<D, Fp>,
     pub(crate) lde: DeviceMatrix<D, Fp>,
-    pub(crate) tree: D::MerkleTree,
 }
 
 /// What the prover keeps per table between proofs.
@@ -179,6 +166,8 @@ pub struct ProvingKey<'a, D: ProverDevice> {
     pub(crate) layouts: Vec<TableLayout>,
     pub(crate) options: Options,
     pub(crate) tables: Vec<TableKey<D>>,
+    /// The preprocessed round's tree over the tables' preprocessed LDEs.
+    pub(crate) preprocessed_tree: Option<D::MerkleTree>,
     pub(crate) vk: VerifyingKey,
 }
 

@@ -93,6 +93,7 @@ pub mod options;
 pub mod proof;
 pub mod proof_io;
 pub mod prover;
+pub mod round_trees;
 pub mod security;
 pub mod statement;
 pub mod transcript;

@@ -10,7 +10,7 @@
 //! point. A tree of `2^d` leaves opened at `q` random leaves sends about
 //! `q (d - log2 q + 1)` digests instead of `q d`.
 
-use backend_api::{hash_leaf, hash_node, DeviceElem, Digest, MerkleOpening};
+use backend_api::{hash_node, DeviceElem, Digest, MerkleOpening, MerkleShape};
 
 /// One tree's openings at a set of leaves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +32,14 @@ pub enum BatchError {
         /// Distinct indices.
         expected: usize,
         /// Leaves in the opening.
+        got: usize,
+    },
+    /// A leaf does not hold the tree's number of values per leaf.
+    #[error("a leaf holds {got} values, the tree's leaves hold {expected}")]
+    LeafLength {
+        /// Values per leaf of the tree.
+        expected: usize,
+        /// Values in the leaf.
         got: usize,
     },
     /// The opening has fewer sibling digests than the climb needs.
@@ -95,14 +103,16 @@ pub fn prune<T>(openings: Vec<MerkleOpening<T>>) -> BatchOpening<T> {
     }
 }
 
-/// Checks `batch` against `root` for a tree of `num_leaves` leaves (a power
-/// of two) opened at the distinct, increasing `indices`.
+/// Checks `batch` against `root` for a tree of `shape` (whose leaves it
+/// hashes by [`MerkleShape::leaf_digest`]) opened at the distinct,
+/// increasing `indices`.
 pub fn verify_batch<T: DeviceElem>(
     root: &Digest,
-    num_leaves: usize,
+    shape: &MerkleShape,
     indices: &[usize],
     batch: &BatchOpening<T>,
 ) -> Result<(), BatchError> {
+    let num_leaves = shape.num_leaves();
     if batch.leaves.len() != indices.len() {
         return Err(BatchError::LeafCount {
             expected: indices.len(),
@@ -115,11 +125,14 @@ pub fn verify_batch<T: DeviceElem>(
             leaves: num_leaves,
         });
     }
-    let mut known: Vec<(usize, Digest)> = indices
-        .iter()
-        .zip(&batch.leaves)
-        .map(|(&i, values)| (i, hash_leaf(values)))
-        .collect();
+    let mut known: Vec<(usize, Digest)> = Vec::with_capacity(indices.len());
+    for (&i, values) in indices.iter().zip(&batch.leaves) {
+        let digest = shape.leaf_digest(values).ok_or(BatchError::LeafLength {
+            expected: shape.leaf_len(),
+            got: values.len(),
+        })?;
+        known.push((i, digest));
+    }
     let mut nodes = batch.nodes.iter();
     let mut width = num_leaves;
     while width > 1 {
@@ -174,7 +187,12 @@ pub fn leaf_values<'b, T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use backend_api::Fp;
+    use backend_api::{hash_leaf, ElemKind, Fp};
+
+    /// A tree of `leaves` leaves of one value each.
+    fn shape(leaves: usize) -> MerkleShape {
+        MerkleShape::of_tables(ElemKind::Base, &[(1, leaves)])
+    }
 
     /// A tree over `leaves` one-value leaves, built here from the
     /// definitions: the root and each leaf's full opening.
@@ -215,7 +233,7 @@ mod tests {
         for queries in [vec![3], vec![0, 1], vec![5, 5, 2, 14, 3], (0..16).collect()] {
             let idx = distinct(&queries);
             let b = batch(&all, &idx);
-            verify_batch(&root, 16, &idx, &b).unwrap();
+            verify_batch(&root, &shape(16), &idx, &b).unwrap();
             assert!(b.nodes.len() <= 4 * idx.len());
         }
         // Every leaf opened: no sibling digest is needed.
@@ -223,7 +241,7 @@ mod tests {
         // Siblings 0 and 1: the path above them only.
         assert_eq!(batch(&all, &[0, 1]).nodes.len(), 3);
         let (root1, one) = tree(1);
-        verify_batch(&root1, 1, &[0], &batch(&one, &[0])).unwrap();
+        verify_batch(&root1, &shape(1), &[0], &batch(&one, &[0])).unwrap();
     }
 
     #[test]
@@ -235,38 +253,47 @@ mod tests {
             let mut b = good.clone();
             b.nodes[n][0] ^= 1;
             assert_eq!(
-                verify_batch(&root, 16, &idx, &b),
+                verify_batch(&root, &shape(16), &idx, &b),
                 Err(BatchError::RootMismatch)
             );
         }
+        let mut b = good.clone();
+        b.leaves[1].push(Fp::ONE);
+        assert_eq!(
+            verify_batch(&root, &shape(16), &idx, &b),
+            Err(BatchError::LeafLength {
+                expected: 1,
+                got: 2
+            })
+        );
         for l in 0..good.leaves.len() {
             let mut b = good.clone();
             b.leaves[l][0] += Fp::ONE;
             assert_eq!(
-                verify_batch(&root, 16, &idx, &b),
+                verify_batch(&root, &shape(16), &idx, &b),
                 Err(BatchError::RootMismatch)
             );
         }
         let mut b = good.clone();
         b.nodes.pop();
         assert_eq!(
-            verify_batch(&root, 16, &idx, &b),
+            verify_batch(&root, &shape(16), &idx, &b),
             Err(BatchError::MissingNodes)
         );
         let mut b = good.clone();
         b.nodes.push([0; 32]);
         assert_eq!(
-            verify_batch(&root, 16, &idx, &b),
+            verify_batch(&root, &shape(16), &idx, &b),
             Err(BatchError::ExtraNodes(1))
         );
         let other = distinct(&[2, 9, 11, 15]);
-        assert!(verify_batch(&root, 16, &other, &good).is_err());
+        assert!(verify_batch(&root, &shape(16), &other, &good).is_err());
         assert!(matches!(
-            verify_batch(&root, 16, &[2, 9, 10, 16], &good),
+            verify_batch(&root, &shape(16), &[2, 9, 10, 16], &good),
             Err(BatchError::IndexOutOfRange { index: 16, .. })
         ));
         assert!(matches!(
-            verify_batch(&root, 16, &idx[..3], &good),
+            verify_batch(&root, &shape(16), &idx[..3], &good),
             Err(BatchError::LeafCount { .. })
         ));
     }

@@ -53,7 +53,10 @@ pub struct FriProof {
 
 /// A proof. Per-table vectors are in table order; "aux tables" are the
 /// tables with at least one interaction, "preprocessed tables" those with
-/// preprocessed columns, each in table order.
+/// preprocessed columns, each in table order. Each committing round has one
+/// tree over all its tables ([`crate::round_trees`]), opened once at the
+/// queries: a leaf holds the row of every table of the tree there, tables
+/// in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proof {
     /// The statement proved (AIR name, parameters, public inputs); the
@@ -61,14 +64,15 @@ pub struct Proof {
     pub air: AirInstance,
     /// The options the proof was made with.
     pub options: Options,
-    /// Merkle root of each table's main-trace LDE.
-    pub main_roots: Vec<Digest>,
-    /// Merkle root of each aux table's LogUp aux-trace LDE.
-    pub aux_roots: Vec<Digest>,
+    /// Merkle root of the main-trace LDEs of every table.
+    pub main_root: Digest,
+    /// Merkle root of the aux tables' LogUp aux-trace LDEs; `None` when no
+    /// table has interactions.
+    pub aux_root: Option<Digest>,
     /// LogUp total of each aux table.
     pub totals: Vec<Fp3>,
-    /// Merkle root of each table's composition-parts LDE.
-    pub parts_roots: Vec<Digest>,
+    /// Merkle root of every table's composition-parts LDE.
+    pub parts_root: Digest,
     /// Each table's out-of-domain values.
     pub ood: Vec<TableOod>,
     /// The FRI layer roots and final polynomial.
@@ -76,15 +80,15 @@ pub struct Proof {
     /// Proof-of-work nonce: `Keccak256(S || nonce)` has at least
     /// `grinding_bits` leading zero bits, `S` the transcript state after FRI.
     pub pow_nonce: u64,
-    /// Main-trace rows at the table's distinct query positions, `[table]`.
-    pub main_openings: Vec<BatchOpening<Fp>>,
-    /// Preprocessed rows at them (against the verifying key's roots),
-    /// `[preprocessed table]`.
-    pub pre_openings: Vec<BatchOpening<Fp>>,
-    /// Aux-trace rows at them, `[aux table]`.
-    pub aux_openings: Vec<BatchOpening<Fp3>>,
-    /// Composition-part rows at them, `[table]`.
-    pub parts_openings: Vec<BatchOpening<Fp3>>,
+    /// The main tree at the distinct leaves the queries open.
+    pub main_opening: BatchOpening<Fp>,
+    /// The preprocessed tree (the verifying key's) at them; `None` when no
+    /// table has preprocessed columns.
+    pub pre_opening: Option<BatchOpening<Fp>>,
+    /// The aux tree at them; `None` when no table has interactions.
+    pub aux_opening: Option<BatchOpening<Fp3>>,
+    /// The composition-parts tree at them.
+    pub parts_opening: BatchOpening<Fp3>,
     /// Each FRI layer's leaves (the `2^k` values one fold of arity `2^k`
     /// combines) at the distinct leaves the queries reach, `[layer]`.
     pub fri_openings: Vec<BatchOpening<Fp3>>,

@@ -6,19 +6,22 @@
 //!
 //! ```text
 //! magic      "STRK" (4 bytes)
-//! version    u16 = 3
+//! version    u16 = 4
 //! air        name: u8 len + UTF-8; params: u32 len + u64s; public: u32 len + Fp
 //! options    log_blowup u8, num_queries u16, grinding_bits u8,
 //!            fri_final_log_degree u8, fri_log_arity u8, shift Fp
-//! main_roots, aux_roots, parts_roots:   u32 len + digests (32 bytes)
+//! main_root  digest (32 bytes)
+//! aux_root   u8 present (0 or 1), then the digest if present
 //! totals     u32 len + Fp3
+//! parts_root digest
 //! ood        u32 tables; per table seven vectors (u32 len + Fp3):
 //!            main_z, main_zg, pre_z, pre_zg, aux_z, aux_zg, parts_z
 //! fri_roots  u32 len + digests
 //! fri_final  u32 len + Fp3
 //! pow_nonce  u64
-//! main_openings, pre_openings, aux_openings, parts_openings:
-//!            u32 tables; per table a batch
+//! main_opening          a batch
+//! pre_opening, aux_opening:  u8 present (0 or 1), then a batch if present
+//! parts_opening         a batch
 //! fri_openings  u32 layers; per layer a batch
 //! batch      u32 leaves, u32 width, leaves * width values (the distinct
 //!            opened leaves in increasing order), u32 len + digests (the
@@ -38,7 +41,7 @@ use std::ops::Range;
 /// The first four bytes of every proof.
 pub const MAGIC: &[u8; 4] = b"STRK";
 /// The format version this build writes and reads.
-pub const VERSION: u16 = 3;
+pub const VERSION: u16 = 4;
 
 /// Names of the sections, in byte order.
 pub const SECTIONS: [&str; 17] = [
@@ -46,18 +49,18 @@ pub const SECTIONS: [&str; 17] = [
     "version",
     "air",
     "options",
-    "main_roots",
-    "aux_roots",
+    "main_root",
+    "aux_root",
     "totals",
-    "parts_roots",
+    "parts_root",
     "ood",
     "fri_roots",
     "fri_final",
     "pow_nonce",
-    "main_openings",
-    "pre_openings",
-    "aux_openings",
-    "parts_openings",
+    "main_opening",
+    "pre_opening",
+    "aux_opening",
+    "parts_opening",
     "fri_openings",
 ];
 
@@ -164,6 +167,13 @@ impl Writer {
             self.batch(b);
         }
     }
+    /// A presence byte (0 or 1), then the value's bytes if present.
+    fn optional<V>(&mut self, v: Option<&V>, write: impl FnOnce(&mut Writer, &V)) {
+        self.u8(u8::from(v.is_some()));
+        if let Some(v) = v {
+            write(self, v);
+        }
+    }
 }
 
 /// Canonical bytes of options (the `options` section).
@@ -205,10 +215,12 @@ impl Proof {
         w.section("version", |w| w.u16(VERSION));
         w.section("air", |w| write_air(w, &self.air));
         w.section("options", |w| write_options(w, &self.options));
-        w.section("main_roots", |w| w.digests(&self.main_roots));
-        w.section("aux_roots", |w| w.digests(&self.aux_roots));
+        w.section("main_root", |w| w.digest(&self.main_root));
+        w.section("aux_root", |w| {
+            w.optional(self.aux_root.as_ref(), Writer::digest)
+        });
         w.section("totals", |w| w.elems(&self.totals));
-        w.section("parts_roots", |w| w.digests(&self.parts_roots));
+        w.section("parts_root", |w| w.digest(&self.parts_root));
         w.section("ood", |w| {
             w.u32(self.ood.len());
             for t in &self.ood {
@@ -220,10 +232,14 @@ impl Proof {
         w.section("fri_roots", |w| w.digests(&self.fri.layer_roots));
         w.section("fri_final", |w| w.elems(&self.fri.final_poly));
         w.section("pow_nonce", |w| w.u64(self.pow_nonce));
-        w.section("main_openings", |w| w.batches(&self.main_openings));
-        w.section("pre_openings", |w| w.batches(&self.pre_openings));
-        w.section("aux_openings", |w| w.batches(&self.aux_openings));
-        w.section("parts_openings", |w| w.batches(&self.parts_openings));
+        w.section("main_opening", |w| w.batch(&self.main_opening));
+        w.section("pre_opening", |w| {
+            w.optional(self.pre_opening.as_ref(), Writer::batch)
+        });
+        w.section("aux_opening", |w| {
+            w.optional(self.aux_opening.as_ref(), Writer::batch)
+        });
+        w.section("parts_opening", |w| w.batch(&self.parts_opening));
         w.section("fri_openings", |w| w.batches(&self.fri_openings));
         (w.buf, w.sections)
     }
@@ -240,10 +256,10 @@ impl Proof {
         }
         let air = r.air()?;
         let options = r.options()?;
-        let main_roots = r.digests("main_roots")?;
-        let aux_roots = r.digests("aux_roots")?;
+        let main_root = r.digest("main_root")?;
+        let aux_root = r.optional("aux_root", |r| r.digest("aux_root"))?;
         let totals = r.elems("totals")?;
-        let parts_roots = r.digests("parts_roots")?;
+        let parts_root = r.digest("parts_root")?;
         let n = r.len("ood", 7 * 4)?;
         let mut ood = Vec::with_capacity(n);
         for _ in 0..n {
@@ -262,10 +278,10 @@ impl Proof {
             final_poly: r.elems("fri_final")?,
         };
         let pow_nonce = r.u64("pow_nonce")?;
-        let main_openings = r.batches("main_openings")?;
-        let pre_openings = r.batches("pre_openings")?;
-        let aux_openings = r.batches("aux_openings")?;
-        let parts_openings = r.batches("parts_openings")?;
+        let main_opening = r.batch("main_opening")?;
+        let pre_opening = r.optional("pre_opening", |r| r.batch("pre_opening"))?;
+        let aux_opening = r.optional("aux_opening", |r| r.batch("aux_opening"))?;
+        let parts_opening = r.batch("parts_opening")?;
         let fri_openings = r.batches("fri_openings")?;
         if r.pos != bytes.len() {
             return Err(ProofFormatError::TrailingBytes(bytes.len() - r.pos));
@@ -273,17 +289,17 @@ impl Proof {
         Ok(Proof {
             air,
             options,
-            main_roots,
-            aux_roots,
+            main_root,
+            aux_root,
             totals,
-            parts_roots,
+            parts_root,
             ood,
             fri,
             pow_nonce,
-            main_openings,
-            pre_openings,
-            aux_openings,
-            parts_openings,
+            main_opening,
+            pre_opening,
+            aux_opening,
+            parts_opening,
             fri_openings,
         })
     }
@@ -376,6 +392,19 @@ impl<'a> Reader<'a> {
         let n = self.len(what, 12)?;
         (0..n).map(|_| self.batch(what)).collect()
     }
+    /// A presence byte (0 or 1), then the value if present.
+    fn optional<V>(
+        &mut self,
+        what: &'static str,
+        read: impl FnOnce(&mut Self) -> Result<V, ProofFormatError>,
+    ) -> Result<Option<V>, ProofFormatError> {
+        match self.u8(what)? {
+            0 => Ok(None),
+            1 => read(self).map(Some),
+            _ => Err(ProofFormatError::OutOfRange(what)),
+        }
+    }
+
     fn air(&mut self) -> Result<AirInstance, ProofFormatError> {
         let len = self.u8("air")? as usize;
         let name = std::str::from_utf8(self.take(len, "air")?)

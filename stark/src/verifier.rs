@@ -14,10 +14,13 @@ use crate::logup_constraints::public_sum;
 use crate::merkle_batch::{distinct, leaf_values, verify_batch, BatchOpening};
 use crate::ood::composition_matches;
 use crate::options::Options;
-use crate::proof::Proof;
+use crate::proof::{Proof, TableOod};
+use crate::round_trees::{RoundTree, RoundTrees};
 use crate::security::{SecurityPolicy, SecurityReport};
 use crate::statement::{air_digest, statement_bytes, statement_digest};
-use backend_api::{bit_reverse, pow_is_valid, DeviceElem, Digest, Fp, Fp3, LogUpChallenges};
+use backend_api::{
+    bit_reverse, pow_is_valid, DeviceElem, Digest, ElemKind, Fp, Fp3, LogUpChallenges, MerkleShape,
+};
 
 /// What a successful verification established.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,24 +88,15 @@ pub fn verify_with_key(
     let fri = FriLayout::new(&tables, &opts);
     check_shapes(proof, &tables, &fri)?;
     let ch = replay(proof, vk, public, &specs, &tables, &messages, fri.log_lde)?;
-    let mut rows = Vec::with_capacity(tables.len());
-    for (i, t) in tables.iter().enumerate() {
-        let table = TableProof::of(proof, &tables, i);
-        let pre_root = vk.preprocessed_roots[i].as_ref();
-        let positions: Vec<usize> = ch
-            .queries
-            .iter()
-            .map(|q| q >> (fri.log_lde - t.log_lde))
-            .collect();
-        rows.push(check_rows(&table, t, pre_root, &positions)?);
-    }
+    let rounds = RoundTrees::new(&tables, fri.log_lde);
+    let opened = Opened::check(proof, vk, &rounds, &ch.queries)?;
     let layers = check_layers(proof, &fri, &ch.queries)?;
     let walk = FriWalk {
         inv2: Fp::TWO.inverse_or_zero(),
         proof,
         fri: &fri,
         tables: &tables,
-        rows: &rows,
+        opened: &opened,
         layers: &layers,
         ch: &ch,
         opts: &opts,
@@ -191,30 +185,24 @@ fn check_options(
     Ok(())
 }
 
-/// The key was made for this AIR and has a root exactly for the tables
-/// with preprocessed columns.
+/// The key was made for this AIR and has a preprocessed root exactly when
+/// a table has preprocessed columns.
 fn check_key(air: &dyn Air, specs: &[TableSpec], vk: &VerifyingKey) -> Result<(), VerifyError> {
     if vk.air_digest != air_digest(air, specs) {
         return Err(VerifyError::VerifyingKey(
             "made for another AIR (its AIR digest differs)".into(),
         ));
     }
-    if vk.preprocessed_roots.len() != specs.len() {
+    let preprocessed = specs.iter().filter(|t| t.preprocessed_width > 0).count();
+    if vk.preprocessed_root.is_some() != (preprocessed > 0) {
         return Err(VerifyError::VerifyingKey(format!(
-            "has {} tables, the AIR {}",
-            vk.preprocessed_roots.len(),
-            specs.len()
+            "a preprocessed root is {} where {preprocessed} tables have preprocessed columns",
+            if vk.preprocessed_root.is_some() {
+                "present"
+            } else {
+                "missing"
+            },
         )));
-    }
-    for (t, root) in specs.iter().zip(&vk.preprocessed_roots) {
-        if root.is_some() != (t.preprocessed_width > 0) {
-            return Err(VerifyError::VerifyingKey(format!(
-                "table `{}`: a preprocessed root is {} where the table has {} preprocessed columns",
-                t.name,
-                if root.is_some() { "present" } else { "missing" },
-                t.preprocessed_width
-            )));
-        }
     }
     Ok(())
 }
@@ -271,11 +259,14 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout], fri: &FriLayout) -> Resul
     let nt = tables.len();
     let aux = tables.iter().filter(|t| t.aux_width > 0).count();
     let pre = tables.iter().filter(|t| t.pre_width > 0).count();
+    let present = |b: bool| usize::from(b);
     for (what, expected, got) in [
-        ("main roots", nt, proof.main_roots.len()),
-        ("aux roots", aux, proof.aux_roots.len()),
+        (
+            "aux root",
+            present(aux > 0),
+            present(proof.aux_root.is_some()),
+        ),
         ("totals", aux, proof.totals.len()),
-        ("composition roots", nt, proof.parts_roots.len()),
         ("ood tables", nt, proof.ood.len()),
         ("fri layer roots", fri.layers(), proof.fri.layer_roots.len()),
         (
@@ -284,25 +275,21 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout], fri: &FriLayout) -> Resul
             proof.fri.final_poly.len(),
         ),
         ("fri layers opened", fri.layers(), proof.fri_openings.len()),
-        ("main openings tables", nt, proof.main_openings.len()),
         (
-            "preprocessed openings tables",
-            pre,
-            proof.pre_openings.len(),
+            "preprocessed opening",
+            present(pre > 0),
+            present(proof.pre_opening.is_some()),
         ),
-        ("aux openings tables", aux, proof.aux_openings.len()),
         (
-            "composition openings tables",
-            nt,
-            proof.parts_openings.len(),
+            "aux opening",
+            present(aux > 0),
+            present(proof.aux_opening.is_some()),
         ),
     ] {
         shape(what, expected, got)?;
     }
-    for (i, t) in tables.iter().enumerate() {
-        let p = TableProof::of(proof, tables, i);
+    for (t, o) in tables.iter().zip(&proof.ood) {
         let name = &t.name;
-        let o = p.ood;
         let widths = [t.width, t.width, t.pre_width, t.pre_width];
         let widths = widths
             .into_iter()
@@ -321,40 +308,6 @@ fn check_shapes(proof: &Proof, tables: &[TableLayout], fri: &FriLayout) -> Resul
         }
     }
     Ok(())
-}
-
-/// One table's part of a proof (shapes checked).
-struct TableProof<'p> {
-    name: &'p str,
-    ood: &'p crate::proof::TableOod,
-    main_root: &'p Digest,
-    aux_root: Option<&'p Digest>,
-    parts_root: &'p Digest,
-    main: &'p BatchOpening<Fp>,
-    pre: Option<&'p BatchOpening<Fp>>,
-    aux: Option<&'p BatchOpening<Fp3>>,
-    parts: &'p BatchOpening<Fp3>,
-}
-
-impl<'p> TableProof<'p> {
-    /// Table `i`'s part; its aux and preprocessed entries are found by
-    /// counting the earlier tables that have them.
-    fn of(proof: &'p Proof, tables: &'p [TableLayout], i: usize) -> Self {
-        let t = &tables[i];
-        let aux = tables[..i].iter().filter(|t| t.aux_width > 0).count();
-        let pre = tables[..i].iter().filter(|t| t.pre_width > 0).count();
-        TableProof {
-            name: &t.name,
-            ood: &proof.ood[i],
-            main_root: &proof.main_roots[i],
-            aux_root: (t.aux_width > 0).then(|| &proof.aux_roots[aux]),
-            parts_root: &proof.parts_roots[i],
-            main: &proof.main_openings[i],
-            pre: (t.pre_width > 0).then(|| &proof.pre_openings[pre]),
-            aux: (t.aux_width > 0).then(|| &proof.aux_openings[aux]),
-            parts: &proof.parts_openings[i],
-        }
-    }
 }
 
 /// The challenges the transcript replay yields.
@@ -384,15 +337,13 @@ struct Replay<'a> {
 impl Replay<'_> {
     /// Round 1.
     fn main_commit(&mut self) {
-        for r in &self.proof.main_roots {
-            self.channel.main_root(r);
-        }
+        self.channel.main_root(&self.proof.main_root);
     }
 
     /// Round 2: the totals and the public messages cancel.
     fn logup(&mut self) -> Result<LogUpChallenges, VerifyError> {
         let lc = self.channel.logup_challenges();
-        for r in &self.proof.aux_roots {
+        if let Some(r) = &self.proof.aux_root {
             self.channel.aux_root(r);
         }
         self.channel.logup_totals(&self.proof.totals);
@@ -406,9 +357,7 @@ impl Replay<'_> {
     /// Round 3.
     fn composition(&mut self) -> Fp3 {
         let alpha = self.channel.composition_challenge();
-        for r in &self.proof.parts_roots {
-            self.channel.parts_root(r);
-        }
+        self.channel.parts_root(&self.proof.parts_root);
         alpha
     }
 
@@ -502,23 +451,17 @@ fn replay(
     })
 }
 
-/// Checks that every leaf of `batch` has `width` values and that the
-/// batch opens `leaves` (distinct, increasing) of the tree of `num_leaves`
-/// leaves under `root`.
+/// Checks that `batch` opens the distinct increasing `leaves` of the tree
+/// of `shape` under `root` (each leaf of the shape's length).
 fn check_batch<T: DeviceElem>(
     batch: &BatchOpening<T>,
     root: &Digest,
-    num_leaves: usize,
+    shape: &MerkleShape,
     leaves: &[usize],
-    width: usize,
-    (table, what): (&str, &str),
+    tree: &str,
 ) -> Result<(), VerifyError> {
-    if let Some(leaf) = batch.leaves.iter().find(|l| l.len() != width) {
-        return shape(format!("{table}: {what} leaf width"), width, leaf.len());
-    }
-    verify_batch(root, num_leaves, leaves, batch).map_err(|source| VerifyError::Opening {
-        table: table.into(),
-        what: what.into(),
+    verify_batch(root, shape, leaves, batch).map_err(|source| VerifyError::Opening {
+        tree: tree.into(),
         source,
     })
 }
@@ -538,87 +481,125 @@ fn leaf<'b, T>(
     })
 }
 
-/// A table's verified rows at its distinct query positions.
-struct Rows<'p> {
-    positions: Vec<usize>,
-    main: &'p BatchOpening<Fp>,
-    pre: Option<&'p BatchOpening<Fp>>,
-    aux: Option<&'p BatchOpening<Fp3>>,
-    parts: &'p BatchOpening<Fp3>,
-    ood: &'p crate::proof::TableOod,
+/// One round's tree, verified at the leaves the queries open.
+struct OpenedRound<'p, T> {
+    round: &'p RoundTree,
+    batch: &'p BatchOpening<T>,
+    leaves: Vec<usize>,
+    name: &'static str,
 }
 
-/// Checks the main, preprocessed, aux and composition openings at the
-/// distinct `positions` against their roots.
-fn check_rows<'p>(
-    p: &TableProof<'p>,
-    t: &TableLayout,
-    pre_root: Option<&Digest>,
-    positions: &[usize],
-) -> Result<Rows<'p>, VerifyError> {
-    let positions = distinct(positions);
-    let n_lde = t.lde_height();
-    let at = |what| (p.name, what);
-    check_batch(p.main, p.main_root, n_lde, &positions, t.width, at("main"))?;
-    let pre = match (p.pre, pre_root) {
-        (Some(b), Some(root)) => {
-            check_batch(b, root, n_lde, &positions, t.pre_width, at("preprocessed"))?;
-            Some(b)
-        }
-        _ => None,
-    };
-    let aux = match (p.aux, p.aux_root) {
-        (Some(b), Some(root)) => {
-            check_batch(b, root, n_lde, &positions, t.aux_width, at("aux"))?;
-            Some(b)
-        }
-        _ => None,
-    };
-    check_batch(
-        p.parts,
-        p.parts_root,
-        n_lde,
-        &positions,
-        t.parts,
-        at("composition"),
-    )?;
-    Ok(Rows {
-        positions,
-        main: p.main,
-        pre,
-        aux,
-        parts: p.parts,
-        ood: p.ood,
-    })
+impl<'p, T: DeviceElem> OpenedRound<'p, T> {
+    fn check(
+        round: &'p RoundTree,
+        (root, batch): (&Digest, &'p BatchOpening<T>),
+        queries: &[usize],
+        name: &'static str,
+    ) -> Result<Self, VerifyError> {
+        let leaves = round.leaves(queries);
+        check_batch(batch, root, &round.shape, &leaves, name)?;
+        Ok(OpenedRound {
+            round,
+            batch,
+            leaves,
+            name,
+        })
+    }
+
+    /// Table `table`'s verified row at query `query`.
+    fn row(&self, table: usize, query: usize) -> Result<&'p [T], VerifyError> {
+        let values = leaf(
+            self.batch,
+            &self.leaves,
+            self.round.leaf_of(query),
+            self.name,
+        )?;
+        self.round
+            .row(values, table)
+            .ok_or_else(|| VerifyError::Shape {
+                what: format!("{}: table {table} in the tree", self.name),
+                expected: 1,
+                got: 0,
+            })
+    }
 }
 
-/// The DEEP codeword's value at `pos` from the verified rows, in the order
-/// of `ProverDevice::deep_composition` (docs/PROTOCOL.md, round 5).
+/// Every round's tree verified at the queries (shapes checked: a round's
+/// opening is present exactly when the round has tables).
+struct Opened<'p> {
+    main: OpenedRound<'p, Fp>,
+    pre: Option<OpenedRound<'p, Fp>>,
+    aux: Option<OpenedRound<'p, Fp3>>,
+    parts: OpenedRound<'p, Fp3>,
+}
+
+impl<'p> Opened<'p> {
+    /// Checks the main, preprocessed, aux and composition openings against
+    /// their roots.
+    fn check(
+        proof: &'p Proof,
+        vk: &'p VerifyingKey,
+        rounds: &'p RoundTrees,
+        queries: &[usize],
+    ) -> Result<Self, VerifyError> {
+        let main = (&proof.main_root, &proof.main_opening);
+        let main = OpenedRound::check(&rounds.main, main, queries, "main")?;
+        let pre = match (
+            &rounds.preprocessed,
+            &vk.preprocessed_root,
+            &proof.pre_opening,
+        ) {
+            (Some(round), Some(root), Some(batch)) => Some(OpenedRound::check(
+                round,
+                (root, batch),
+                queries,
+                "preprocessed",
+            )?),
+            _ => None,
+        };
+        let aux = match (&rounds.aux, &proof.aux_root, &proof.aux_opening) {
+            (Some(round), Some(root), Some(batch)) => {
+                Some(OpenedRound::check(round, (root, batch), queries, "aux")?)
+            }
+            _ => None,
+        };
+        let parts = (&proof.parts_root, &proof.parts_opening);
+        let parts = OpenedRound::check(&rounds.parts, parts, queries, "composition")?;
+        Ok(Opened {
+            main,
+            pre,
+            aux,
+            parts,
+        })
+    }
+}
+
+/// Table `i`'s DEEP codeword's value at query `query` (its position
+/// `query >> (L - log_lde)`) from the verified rows, in the order of
+/// `ProverDevice::deep_composition` (docs/PROTOCOL.md, round 5).
 fn deep_value(
-    rows: &Rows,
-    t: &TableLayout,
-    opts: &Options,
-    ch: &Challenges,
-    pos: usize,
+    opened: &Opened,
+    (i, t, o): (usize, &TableLayout, &TableOod),
+    (opts, ch): (&Options, &Challenges),
+    (query, log_lde_max): (usize, u32),
 ) -> Result<Fp3, VerifyError> {
-    let at = &rows.positions;
-    let main = leaf(rows.main, at, pos, "main")?;
-    let pre = match rows.pre {
-        Some(b) => leaf(b, at, pos, "preprocessed")?,
-        None => &[],
+    let main = opened.main.row(i, query)?;
+    let pre = match (&opened.pre, t.pre_width) {
+        (Some(round), 1..) => round.row(i, query)?,
+        _ => &[],
     };
-    let aux = match rows.aux {
-        Some(b) => leaf(b, at, pos, "aux")?,
-        None => &[],
+    let aux = match (&opened.aux, t.aux_width) {
+        (Some(round), 1..) => round.row(i, query)?,
+        _ => &[],
     };
-    let parts = leaf(rows.parts, at, pos, "composition")?;
+    let parts = opened.parts.row(i, query)?;
+    let pos = query >> (log_lde_max - t.log_lde);
 
     let omega = Fp::root_of_unity(t.log_lde).expect("log_lde <= 32");
     let x = opts.shift * omega.pow(bit_reverse(pos, t.log_lde) as u64);
     let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
     let inv_z = (Fp3::from_base(x) - ch.z).inverse_or_zero();
     let inv_zg = (Fp3::from_base(x) - ch.z.mul_base(g)).inverse_or_zero();
-    let o = rows.ood;
     let base = |v: &[Fp]| v.iter().map(|f| Fp3::from_base(*f)).collect::<Vec<_>>();
     let (main, pre) = (base(main), base(pre));
     let terms: [(&[Fp3], &[Fp3], Fp3); 7] = [
@@ -654,16 +635,15 @@ fn check_layers(
         folded += log_arity;
         let leaves = distinct(&queries.iter().map(|q| q >> folded).collect::<Vec<_>>());
         let what = format!("fri layer {l}");
-        let num_leaves = 1 << (size - log_arity);
+        let shape = MerkleShape {
+            kind: ElemKind::Ext,
+            height: 1 << size,
+            widths: vec![1],
+            rows_per_leaf: 1 << log_arity,
+            table_heights: None,
+        };
         let (root, batch) = (&proof.fri.layer_roots[l], &proof.fri_openings[l]);
-        check_batch(
-            batch,
-            root,
-            num_leaves,
-            &leaves,
-            1 << log_arity,
-            ("fri", &what),
-        )?;
+        check_batch(batch, root, &shape, &leaves, &what)?;
         out.push(leaves);
     }
     Ok(out)
@@ -683,7 +663,7 @@ struct FriWalk<'a> {
     proof: &'a Proof,
     fri: &'a FriLayout,
     tables: &'a [TableLayout],
-    rows: &'a [Rows<'a>],
+    opened: &'a Opened<'a>,
     /// The verified leaves of each layer.
     layers: &'a [Vec<usize>],
     ch: &'a Challenges,
@@ -702,9 +682,13 @@ impl FriWalk<'_> {
     ) -> Result<Option<Fp3>, VerifyError> {
         let mut value = value;
         for (k, t) in self.fri.joining_at(log_size) {
-            let table = &self.tables[t];
-            let pos = query >> (self.fri.log_lde - table.log_lde);
-            let deep = deep_value(&self.rows[t], table, self.opts, self.ch, pos)?;
+            let table = (t, &self.tables[t], &self.proof.ood[t]);
+            let deep = deep_value(
+                self.opened,
+                table,
+                (self.opts, self.ch),
+                (query, self.fri.log_lde),
+            )?;
             value = Some(match value {
                 None => deep,
                 Some(v) => v + self.ch.lambda.pow(k as u64) * deep,

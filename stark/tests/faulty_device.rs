@@ -302,7 +302,8 @@ fn primitive(fault: Fault) -> &'static str {
         Fault::Upload => "upload_matrix",
         Fault::CosetLde => "coset_lde",
         Fault::CoeffsToCoset => "coeffs_to_coset",
-        Fault::MerkleCommit => "merkle_commit",
+        // The first tree of a proof is a round's, over all its tables.
+        Fault::MerkleCommit => "merkle_commit_tables",
         Fault::MerkleOpenCount | Fault::MerklePath => "merkle_open",
         Fault::LogUp => "logup_aux_trace",
         Fault::Constraints => "evaluate_constraints",

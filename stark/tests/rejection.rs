@@ -289,7 +289,7 @@ fn a_key_for_another_air_or_blowup_is_rejected() {
     .unwrap_err();
     assert!(matches!(err, VerifyError::VerifyingKey(_)), "{err}");
     let mut wrong_root = case.vk.clone();
-    wrong_root.preprocessed_roots[0] = Some([7; 32]);
+    wrong_root.preprocessed_root = Some([7; 32]);
     assert!(verify_with_key(
         case.air.as_ref(),
         &wrong_root,
@@ -315,7 +315,7 @@ fn verifying_keys_round_trip_through_bytes_and_reject_malformed_ones() {
     longer.push(0);
     assert!(VerifyingKey::from_bytes(&longer).is_err());
     let mut bad_flag = bytes.clone();
-    let flag = 4 + 32 + 1 + 8 + 4;
+    let flag = 4 + 32 + 1 + 8;
     bad_flag[flag] = 2;
     assert!(VerifyingKey::from_bytes(&bad_flag).is_err());
 }
@@ -350,12 +350,26 @@ fn truncated_or_extended_proofs_are_rejected() {
 fn huge_length_prefixes_do_not_allocate_or_panic() {
     let (bytes, sections) = lookup_case().proof.to_bytes_with_sections();
     for (name, range) in &sections {
-        if matches!(*name, "magic" | "version" | "options" | "pow_nonce" | "air") {
+        let fixed = ["magic", "version", "options", "pow_nonce", "air"];
+        let digests = ["main_root", "aux_root", "parts_root"];
+        if fixed.contains(name) || digests.contains(name) {
             continue;
         }
-        // Every other section starts with a u32 count.
+        // Every other section starts with a u32 count, after a presence
+        // byte for the optional openings.
+        let start = range.start
+            + usize::from(
+                name.ends_with("opening") && *name != "main_opening" && *name != "parts_opening",
+            );
         let mut bad = bytes.clone();
-        bad[range.start..range.start + 4].copy_from_slice(&u32::MAX.to_be_bytes());
+        bad[start..start + 4].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(Proof::from_bytes(&bad).is_err(), "section {name}");
+    }
+    // A presence byte other than 0 or 1.
+    for name in ["aux_root", "pre_opening", "aux_opening"] {
+        let range = &sections.iter().find(|(n, _)| *n == name).unwrap().1;
+        let mut bad = bytes.clone();
+        bad[range.start] = 2;
         assert!(Proof::from_bytes(&bad).is_err(), "section {name}");
     }
 }
@@ -435,7 +449,7 @@ fn every_fri_arity_verifies_and_its_fri_bytes_matter() {
         let (bytes, sections) = case.proof.to_bytes_with_sections();
         case.verify_bytes(&bytes)
             .expect("the untouched proof verifies");
-        let fri_and_openings = ["fri_roots", "fri_final", "main_openings", "fri_openings"];
+        let fri_and_openings = ["fri_roots", "fri_final", "main_opening", "fri_openings"];
         for (name, range) in sections
             .iter()
             .filter(|(n, _)| fri_and_openings.contains(n))
@@ -460,8 +474,67 @@ fn repeated_query_positions_are_opened_once() {
     let (air, public, trace) = FibWide::generate(2, 2).unwrap();
     let p = Prover::new(CpuDevice::new()).unwrap();
     let proof = p.prove(&air, &public, &[trace]).unwrap().0;
-    let main = &proof.main_openings[0];
+    let main = &proof.main_opening;
     assert!(main.leaves.len() <= 16, "{} leaves", main.leaves.len());
     assert!(main.nodes.len() < 42 * 4, "{} nodes", main.nodes.len());
     verify(&air, &public, &proof, &SecurityPolicy::default()).unwrap();
+}
+
+/// One tree per round across tables of mixed heights: `lookup` (a 2^4-row
+/// table and a 2^3-row range table) opens each round's tree once, every
+/// leaf holding each table's row; a change to any one table's row in any
+/// leaf of the main, aux or composition tree is refused as an opening of
+/// that tree, and so is a leaf missing a table's row.
+#[test]
+fn round_trees_hold_every_table_and_each_row_matters() {
+    let case = lookup_case();
+    let specs = case.air.tables();
+    assert!(specs.len() > 1 && specs[0].log_height != specs[1].log_height);
+    let main_width: usize = specs.iter().map(|t| t.width).sum();
+    let main = &case.proof.main_opening;
+    assert!(main.leaves.iter().all(|l| l.len() == main_width));
+    assert!(main.leaves.len() <= case.proof.options.num_queries);
+    let expect_opening = |proof: &Proof, tree: &str| match case.verify(proof) {
+        Err(VerifyError::Opening { tree: t, .. }) => assert_eq!(t, tree),
+        other => panic!("{tree}: {other:?}"),
+    };
+    for leaf in 0..main.leaves.len() {
+        // The first and the last value: the tallest and the shortest table.
+        for at in [0, main_width - 1] {
+            let mut bad = case.proof.clone();
+            bad.main_opening.leaves[leaf][at] += Fp::ONE;
+            expect_opening(&bad, "main");
+        }
+        let mut bad = case.proof.clone();
+        bad.main_opening.leaves[leaf].pop();
+        expect_opening(&bad, "main");
+    }
+    let aux = case
+        .proof
+        .aux_opening
+        .as_ref()
+        .expect("lookup has interactions");
+    for leaf in 0..aux.leaves.len() {
+        for at in [0, aux.leaves[leaf].len() - 1] {
+            let mut bad = case.proof.clone();
+            let b = bad.aux_opening.as_mut().unwrap();
+            b.leaves[leaf][at] += backend_api::Fp3::ONE;
+            expect_opening(&bad, "aux");
+        }
+    }
+    let parts = &case.proof.parts_opening;
+    for leaf in 0..parts.leaves.len() {
+        let mut bad = case.proof.clone();
+        let last = parts.leaves[leaf].len() - 1;
+        bad.parts_opening.leaves[leaf][last] += backend_api::Fp3::ONE;
+        expect_opening(&bad, "composition");
+    }
+    // A proof without its aux tree, or with the preprocessed opening
+    // dropped, is refused for its shape.
+    let mut bad = case.proof.clone();
+    bad.aux_opening = None;
+    assert!(matches!(case.verify(&bad), Err(VerifyError::Shape { .. })));
+    let mut bad = case.proof.clone();
+    bad.pre_opening = None;
+    assert!(matches!(case.verify(&bad), Err(VerifyError::Shape { .. })));
 }

@@ -16,6 +16,7 @@ use crate::logup_constraints::{public_sum, NUM_CHALLENGES};
 use crate::merkle_batch::{distinct, prune, BatchOpening};
 use crate::ood::composition_matches;
 use crate::proof::{FriProof, Proof, TableOod};
+use crate::round_trees::RoundTrees;
 use crate::statement::statement_bytes;
 use backend_api::expr::ConstraintParams;
 use backend_api::{
@@ -57,32 +58,39 @@ pub(super) fn check_statement<D: ProverDevice>(
     Ok(())
 }
 
-/// A committed matrix: its values on the device and its Merkle tree.
+/// A FRI layer's codeword and its tree.
 struct Committed<D: ProverDevice, T: DeviceElem> {
     lde: DeviceMatrix<D, T>,
     tree: D::MerkleTree,
 }
 
-/// A table's LogUp aux trace (natural order over `H_n`) and its commitment.
+/// A table's LogUp aux trace (natural order over `H_n`) and its LDE.
 struct AuxState<D: ProverDevice> {
     trace: DeviceMatrix<D, Fp3>,
-    committed: Committed<D, Fp3>,
+    lde: DeviceMatrix<D, Fp3>,
 }
 
 /// Per-table device state from round 1 on.
 struct TableState<D: ProverDevice> {
     trace: DeviceMatrix<D, Fp>,
-    main: Committed<D, Fp>,
+    main_lde: DeviceMatrix<D, Fp>,
     aux: Option<AuxState<D>>,
     /// The table's LogUp total (0 without interactions).
     total: Fp3,
 }
 
 /// A table's composition parts: their values over `H_n` (coefficients
-/// until round 4) and their committed LDE.
+/// until round 4) and their LDE.
 struct PartsState<D: ProverDevice> {
     values: DeviceMatrix<D, Fp3>,
-    committed: Committed<D, Fp3>,
+    lde: DeviceMatrix<D, Fp3>,
+}
+
+/// The trees of rounds 1 to 3, each over all of its round's tables.
+struct Trees<D: ProverDevice> {
+    main: D::MerkleTree,
+    aux: Option<D::MerkleTree>,
+    parts: Option<D::MerkleTree>,
 }
 
 /// One proof in progress: the prover, the key, the statement, the
@@ -94,6 +102,7 @@ pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
     public: &'a [Fp],
     public_messages: Vec<PublicInteraction>,
     fri: FriLayout,
+    rounds: RoundTrees,
     channel: Channel,
 }
 
@@ -104,13 +113,15 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let public_messages = pk.air.public_interactions(public);
         let statement = statement_bytes(public, &public_messages);
         let channel = Channel::header(&pk.vk.digest(), &pk.options, &statement);
+        let fri = FriLayout::new(&pk.layouts, &pk.options);
         ProofRun {
             dev: &prover.device,
             ctx: &prover.ctx,
             pk,
             public,
             public_messages,
-            fri: FriLayout::new(&pk.layouts, &pk.options),
+            rounds: RoundTrees::new(&pk.layouts, fri.log_lde),
+            fri,
             channel,
         }
     }
@@ -126,14 +137,19 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         phases: &mut Phases,
     ) -> Result<Proof, ProverError> {
         phases.start("main commit");
-        let mut state = self.main_commit(traces)?;
+        let (mut state, main_tree) = self.main_commit(traces)?;
         phases.end("main commit");
         phases.start("logup");
-        let (lc, totals) = self.logup(&mut state)?;
+        let (lc, totals, aux_tree) = self.logup(&mut state)?;
         phases.end("logup (aux commit)");
         phases.start("composition");
-        let (alpha, mut parts) = self.composition(&state, &lc)?;
+        let (alpha, mut parts, parts_tree) = self.composition(&state, &lc)?;
         phases.end("composition commit");
+        let trees = Trees {
+            main: main_tree,
+            aux: aux_tree,
+            parts: Some(parts_tree),
+        };
         phases.start("ood");
         let (z, ood) = self.out_of_domain(&state, &mut parts, &lc, alpha)?;
         phases.end("ood evaluation");
@@ -144,25 +160,23 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let pow_nonce = self.grind()?;
         phases.end("grinding");
         phases.start("queries");
-        let openings = self.open(&state, &parts, &layers)?;
+        let openings = self.open(&state, &parts, &trees, &layers)?;
         phases.end("queries");
+        let parts_tree = trees.parts.as_ref().expect("round 3 commits");
         Ok(Proof {
             air: self.pk.air.instance(self.public),
             options: self.pk.options,
-            main_roots: state.iter().map(|s| s.main.tree.root()).collect(),
-            aux_roots: state
-                .iter()
-                .filter_map(|s| s.aux.as_ref().map(|a| a.committed.tree.root()))
-                .collect(),
+            main_root: trees.main.root(),
+            aux_root: trees.aux.as_ref().map(MerkleTree::root),
             totals,
-            parts_roots: parts.iter().map(|p| p.committed.tree.root()).collect(),
+            parts_root: parts_tree.root(),
             ood,
             fri,
             pow_nonce,
-            main_openings: openings.main,
-            pre_openings: openings.pre,
-            aux_openings: openings.aux,
-            parts_openings: openings.parts,
+            main_opening: openings.main,
+            pre_opening: openings.pre,
+            aux_opening: openings.aux,
+            parts_opening: openings.parts,
             fri_openings: openings.fri,
         })
     }
@@ -183,42 +197,36 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         )?)
     }
 
-    /// A tree with one row per leaf over `lde`.
-    fn commit<T: DeviceElem>(
-        &self,
-        lde: DeviceMatrix<D, T>,
-    ) -> Result<Committed<D, T>, ProverError> {
-        let tree = self.dev.merkle_commit(self.ctx, &[&lde], 1)?;
-        Ok(Committed { lde, tree })
-    }
-
-    /// Round 1: uploads, extends and commits each main trace.
+    /// Round 1: uploads and extends each main trace, then commits them
+    /// all with one tree.
     fn main_commit(
         &mut self,
         traces: &[HostMatrix<Fp>],
-    ) -> Result<Vec<TableState<D>>, ProverError> {
+    ) -> Result<(Vec<TableState<D>>, D::MerkleTree), ProverError> {
         let mut state = Vec::with_capacity(traces.len());
         for tr in traces {
             let trace = self.dev.upload_matrix(self.ctx, tr)?;
-            let lde = self.extend(&trace)?;
-            let main = self.commit(lde)?;
-            self.channel.main_root(&main.tree.root());
+            let main_lde = self.extend(&trace)?;
             state.push(TableState {
                 trace,
-                main,
+                main_lde,
                 aux: None,
                 total: Fp3::ZERO,
             });
         }
-        Ok(state)
+        let ldes: Vec<_> = state.iter().map(|s| &s.main_lde).collect();
+        let tree = self.dev.merkle_commit_tables(self.ctx, &ldes)?;
+        self.channel.main_root(&tree.root());
+        Ok((state, tree))
     }
 
     /// Round 2: LogUp challenges, the aux traces and their totals (which,
-    /// with the public messages, must cancel), then their commitments.
+    /// with the public messages, must cancel), then their LDEs committed
+    /// with one tree (none without aux tables).
     fn logup(
         &mut self,
         state: &mut [TableState<D>],
-    ) -> Result<(LogUpChallenges, Vec<Fp3>), ProverError> {
+    ) -> Result<(LogUpChallenges, Vec<Fp3>, Option<D::MerkleTree>), ProverError> {
         let lc = self.channel.logup_challenges();
         let mut aux_traces = Vec::with_capacity(state.len());
         for ((spec, key), st) in self.pk.specs.iter().zip(&self.pk.tables).zip(&mut *state) {
@@ -249,23 +257,33 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         for (st, aux) in state.iter_mut().zip(aux_traces) {
             if let Some(trace) = aux {
                 let lde = self.extend(&trace)?;
-                let committed = self.commit(lde)?;
-                self.channel.aux_root(&committed.tree.root());
-                st.aux = Some(AuxState { trace, committed });
+                st.aux = Some(AuxState { trace, lde });
             }
         }
+        let ldes: Vec<_> = state
+            .iter()
+            .filter_map(|s| s.aux.as_ref().map(|a| &a.lde))
+            .collect();
+        let tree = match ldes.is_empty() {
+            true => None,
+            false => Some(self.dev.merkle_commit_tables(self.ctx, &ldes)?),
+        };
+        if let Some(tree) = &tree {
+            self.channel.aux_root(&tree.root());
+        }
         self.channel.logup_totals(&totals);
-        Ok((lc, totals))
+        Ok((lc, totals, tree))
     }
 
     /// Round 3: for each table, the composition over the first `q n` LDE
-    /// positions, interpolated, split into `q` parts of `n` coefficients,
-    /// extended and committed.
+    /// positions, interpolated, split into `q` parts of `n` coefficients
+    /// and extended; then the parts of every table committed with one
+    /// tree.
     fn composition(
         &mut self,
         state: &[TableState<D>],
         lc: &LogUpChallenges,
-    ) -> Result<(Fp3, Vec<PartsState<D>>), ProverError> {
+    ) -> Result<(Fp3, Vec<PartsState<D>>, D::MerkleTree), ProverError> {
         let alpha = self.channel.composition_challenge();
         let shift = self.pk.options.shift;
         let mut parts = Vec::with_capacity(state.len());
@@ -273,7 +291,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             let challenges: [Fp3; NUM_CHALLENGES] = [lc.z, lc.alpha, st.total];
             let domain = composition_domain(t, shift);
             let trace = TraceColumns {
-                main: &st.main.lde,
+                main: &st.main_lde,
                 preprocessed: key.preprocessed.as_ref().map(|p| &p.lde),
             };
             let params = ConstraintParams {
@@ -282,7 +300,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                 periodic: &key.periodic,
                 alpha,
             };
-            let aux = st.aux.as_ref().map(|a| &a.committed.lde);
+            let aux = st.aux.as_ref().map(|a| &a.lde);
             let evals = self
                 .dev
                 .evaluate_constraints(self.ctx, &t.system, trace, aux, &domain, &params)?;
@@ -306,14 +324,15 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                 shift,
                 Order::BitReversed,
             )?;
-            let committed = self.commit(lde)?;
-            self.channel.parts_root(&committed.tree.root());
             parts.push(PartsState {
                 values: coeffs,
-                committed,
+                lde,
             });
         }
-        Ok((alpha, parts))
+        let ldes: Vec<_> = parts.iter().map(|p| &p.lde).collect();
+        let tree = self.dev.merkle_commit_tables(self.ctx, &ldes)?;
+        self.channel.parts_root(&tree.root());
+        Ok((alpha, parts, tree))
     }
 
     /// `(values at z, values at z g)` of `m`, or two empty vectors.
@@ -412,7 +431,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let points = [z, z.mul_base(g)];
         let both = |v: &Vec<Fp3>, w: &Vec<Fp3>| vec![(0, v.clone()), (1, w.clone())];
         let mut base = vec![DeepOpening {
-            matrix: &st.main.lde,
+            matrix: &st.main_lde,
             evaluations: both(&o.main_z, &o.main_zg),
         }];
         if let Some(pre) = &key.preprocessed {
@@ -424,12 +443,12 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let mut ext = Vec::new();
         if let Some(aux) = &st.aux {
             ext.push(DeepOpening {
-                matrix: &aux.committed.lde,
+                matrix: &aux.lde,
                 evaluations: both(&o.aux_z, &o.aux_zg),
             });
         }
         ext.push(DeepOpening {
-            matrix: &p.committed.lde,
+            matrix: &p.lde,
             evaluations: vec![(0, o.parts_z.clone())],
         });
         let domain = Coset::new(t.log_lde, self.pk.options.shift, Order::BitReversed);
@@ -519,68 +538,82 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         Ok(nonce)
     }
 
-    /// The batch opening of `c`'s tree at the distinct increasing `leaves`.
+    /// The batch opening of `tree` over `matrices` at the distinct
+    /// increasing `leaves`.
     fn open_at<T: DeviceElem>(
         &self,
-        c: (&D::MerkleTree, &DeviceMatrix<D, T>),
+        tree: &D::MerkleTree,
+        matrices: &[&DeviceMatrix<D, T>],
         leaves: &[usize],
     ) -> Result<BatchOpening<T>, ProverError> {
-        let (tree, lde) = c;
-        Ok(prune(self.dev.merkle_open(
-            self.ctx,
-            tree,
-            &[lde],
-            leaves,
-        )?))
+        Ok(prune(
+            self.dev.merkle_open(self.ctx, tree, matrices, leaves)?,
+        ))
     }
 
-    /// Rounds 7 and 8: the query indices, then every opening at them.
+    /// Rounds 7 and 8: the query indices, then every opening at them:
+    /// each round's tree once at the leaves the queries open, then each
+    /// FRI layer.
     fn open(
         &mut self,
         state: &[TableState<D>],
         parts: &[PartsState<D>],
+        trees: &Trees<D>,
         layers: &[Committed<D, Fp3>],
     ) -> Result<Openings, ProverError> {
-        let log_lde_max = self.fri.log_lde;
         let queries = self
             .channel
-            .queries(self.pk.options.num_queries, log_lde_max);
-        let mut o = Openings::default();
-        for ((t, key), (st, p)) in self.tables().zip(state.iter().zip(parts)) {
-            let table_pos: Vec<usize> = queries
-                .iter()
-                .map(|q| q >> (log_lde_max - t.log_lde))
-                .collect();
-            let pos = distinct(&table_pos);
-            o.main
-                .push(self.open_at((&st.main.tree, &st.main.lde), &pos)?);
-            if let Some(pre) = &key.preprocessed {
-                o.pre.push(self.open_at((&pre.tree, &pre.lde), &pos)?);
+            .queries(self.pk.options.num_queries, self.fri.log_lde);
+        let rounds = &self.rounds;
+        let main: Vec<_> = state.iter().map(|s| &s.main_lde).collect();
+        let main = self.open_at(&trees.main, &main, &rounds.main.leaves(&queries))?;
+        let pre = match (&self.pk.preprocessed_tree, &rounds.preprocessed) {
+            (Some(tree), Some(round)) => {
+                let ldes: Vec<_> = self
+                    .pk
+                    .tables
+                    .iter()
+                    .filter_map(|t| t.preprocessed.as_ref().map(|p| &p.lde))
+                    .collect();
+                Some(self.open_at(tree, &ldes, &round.leaves(&queries))?)
             }
-            if let Some(aux) = &st.aux {
-                let c = &aux.committed;
-                o.aux.push(self.open_at((&c.tree, &c.lde), &pos)?);
+            _ => None,
+        };
+        let aux = match (&trees.aux, &rounds.aux) {
+            (Some(tree), Some(round)) => {
+                let ldes: Vec<_> = state
+                    .iter()
+                    .filter_map(|s| s.aux.as_ref().map(|a| &a.lde))
+                    .collect();
+                Some(self.open_at(tree, &ldes, &round.leaves(&queries))?)
             }
-            let c = &p.committed;
-            o.parts.push(self.open_at((&c.tree, &c.lde), &pos)?);
-        }
+            _ => None,
+        };
+        let ldes: Vec<_> = parts.iter().map(|p| &p.lde).collect();
+        let parts_tree = trees.parts.as_ref().expect("round 3 commits");
+        let parts = self.open_at(parts_tree, &ldes, &rounds.parts.leaves(&queries))?;
+        let mut fri = Vec::with_capacity(layers.len());
         let mut folded = 0;
         for (layer, log_arity) in layers.iter().zip(&self.fri.log_arities) {
             folded += log_arity;
             let leaves: Vec<usize> = queries.iter().map(|q| q >> folded).collect();
-            o.fri
-                .push(self.open_at((&layer.tree, &layer.lde), &distinct(&leaves))?);
+            fri.push(self.open_at(&layer.tree, &[&layer.lde], &distinct(&leaves))?);
         }
-        Ok(o)
+        Ok(Openings {
+            main,
+            pre,
+            aux,
+            parts,
+            fri,
+        })
     }
 }
 
 /// Every opening of a proof, in the proof's layout.
-#[derive(Default)]
 struct Openings {
-    main: Vec<BatchOpening<Fp>>,
-    pre: Vec<BatchOpening<Fp>>,
-    aux: Vec<BatchOpening<Fp3>>,
-    parts: Vec<BatchOpening<Fp3>>,
+    main: BatchOpening<Fp>,
+    pre: Option<BatchOpening<Fp>>,
+    aux: Option<BatchOpening<Fp3>>,
+    parts: BatchOpening<Fp3>,
     fri: Vec<BatchOpening<Fp3>>,
 }

@@ -32,8 +32,9 @@ impl From<LayoutError> for ProverError {
 impl<D: ProverDevice> Prover<D> {
     /// Everything proofs of `air` share on this prover: the table layouts,
     /// each table's preprocessed columns (from [`Air::preprocessed_trace`])
-    /// uploaded, extended and committed, each periodic column's table over
-    /// the composition domain, and the [`VerifyingKey`].
+    /// uploaded and extended, and their tree (one over all tables), each
+    /// periodic column's table over the composition domain, and the
+    /// [`VerifyingKey`].
     ///
     /// Errors: [`AirError`] for an unusable AIR (a name over 255 bytes, a
     /// table out of shape, a missing or misshapen preprocessed trace);
@@ -57,17 +58,23 @@ impl<D: ProverDevice> Prover<D> {
             .enumerate()
             .map(|(i, (spec, layout))| self.table_key(air, i, spec, layout))
             .collect::<Result<Vec<_>, _>>()?;
-        let roots = tables
+        let ldes: Vec<_> = tables
             .iter()
-            .map(|t| t.preprocessed.as_ref().map(|p| p.tree.root()))
+            .filter_map(|t| t.preprocessed.as_ref().map(|p| &p.lde))
             .collect();
-        let vk = VerifyingKey::for_tables(air, &specs, &self.options, roots);
+        let preprocessed_tree = match ldes.is_empty() {
+            true => None,
+            false => Some(self.device.merkle_commit_tables(&self.ctx, &ldes)?),
+        };
+        let root = preprocessed_tree.as_ref().map(MerkleTree::root);
+        let vk = VerifyingKey::for_tables(air, &specs, &self.options, root);
         Ok(ProvingKey {
             air,
             specs,
             layouts,
             options: self.options,
             tables,
+            preprocessed_tree,
             vk,
         })
     }
@@ -96,7 +103,7 @@ impl<D: ProverDevice> Prover<D> {
         })
     }
 
-    /// Uploads, extends and commits table `index`'s preprocessed columns.
+    /// Uploads and extends table `index`'s preprocessed columns.
     fn commit_preprocessed(
         &self,
         air: &dyn Air,
@@ -130,8 +137,7 @@ impl<D: ProverDevice> Prover<D> {
             self.options.shift,
             Order::BitReversed,
         )?;
-        let tree = dev.merkle_commit(ctx, &[&lde], 1)?;
-        Ok(PreprocessedTable { trace, lde, tree })
+        Ok(PreprocessedTable { trace, lde })
     }
 }
 
