@@ -49,6 +49,10 @@ pub struct ProveArgs {
     /// Override the preset's FRI folding arity, as log2 (1..=4: arity 2..16).
     #[arg(long)]
     fri_log_arity: Option<u32>,
+    /// Override the preset's FRI final log-degree (the final polynomial has
+    /// 2^k coefficients).
+    #[arg(long)]
+    fri_final_log_degree: Option<u32>,
     #[arg(long)]
     out: PathBuf,
     /// Machine-readable output.
@@ -70,6 +74,9 @@ pub fn run(args: ProveArgs) -> JobResult {
     }
     if let Some(k) = args.fri_log_arity {
         options.fri_log_arity = k;
+    }
+    if let Some(f) = args.fri_final_log_degree {
+        options.fri_final_log_degree = f;
     }
     match args.backend {
         Backend::Cpu => prove_on(CpuDevice::new(), &args, options),
@@ -144,6 +151,7 @@ fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> J
             "queries": options.num_queries,
             "grinding_bits": options.grinding_bits,
             "fri_log_arity": options.fri_log_arity,
+            "fri_final_log_degree": options.fri_final_log_degree,
             "phases": phases,
             "prove_seconds": prove_total,
             "proof_bytes": bytes.len(),
@@ -160,11 +168,12 @@ fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> J
     );
     println!("statement {statement}");
     println!(
-        "options   blowup {}, {} queries, {} grinding bits, FRI arity {}",
+        "options   blowup {}, {} queries, {} grinding bits, FRI arity {}, final degree < 2^{}",
         options.blowup(),
         options.num_queries,
         options.grinding_bits,
-        1u32 << options.fri_log_arity
+        1u32 << options.fri_log_arity,
+        options.fri_final_log_degree
     );
     println!("{:<22} {:>10} {:>7}", "phase", "seconds", "share");
     for (name, s) in &phases {
@@ -207,6 +216,7 @@ mod tests {
             queries: None,
             grinding: None,
             fri_log_arity: None,
+            fri_final_log_degree: None,
             out: out.clone(),
             json: true,
         };

@@ -101,7 +101,10 @@ mod tests {
 
     #[test]
     fn one_table_folds_by_the_arity_to_the_final_size() {
-        let options = Options::default().with_fri_log_arity(3);
+        let options = Options {
+            fri_final_log_degree: 3,
+            ..Options::default().with_fri_log_arity(3)
+        };
         let fri = fri_of(&FibWide::new(4, 20).unwrap(), &options);
         // 2^22 values, final 2^(3 + 2): 17 binary folds as 3+3+3+3+3+2.
         assert_eq!(fri.log_arities, vec![3, 3, 3, 3, 3, 2]);
@@ -113,7 +116,10 @@ mod tests {
     #[test]
     fn smaller_tables_join_at_their_size_and_layers_stop_there() {
         // lookup: range 2^10 rows, source and sink 2^16: LDEs 2^12, 2^18.
-        let options = Options::default().with_fri_log_arity(4);
+        let options = Options {
+            fri_final_log_degree: 3,
+            ..Options::default().with_fri_log_arity(4)
+        };
         let fri = fri_of(&Lookup::new(16, 10).unwrap(), &options);
         assert_eq!(fri.joins, vec![1, 2, 0]);
         assert_eq!(fri.sizes(), vec![18, 14, 12, 8, 5]);

@@ -30,6 +30,16 @@ pub struct Options {
 /// ("FRI folding arity") for the measurement that picked it.
 pub const DEFAULT_FRI_LOG_ARITY: u32 = 3;
 
+/// The presets' grinding bits: 2^20 expected hashes (about a millisecond on
+/// the GPU, tens on 16 cores) buy two fewer queries than 16 bits at blowup
+/// 4, about 5% of a proof (BENCHMARKS.md, "Presets of format 4").
+pub const DEFAULT_GRINDING_BITS: u32 = 20;
+
+/// The presets' FRI final log-degree: a final polynomial of up to 2^8
+/// coefficients (6 KiB) replaces the last two or three FRI layers, whose
+/// openings cost more (BENCHMARKS.md, "Presets of format 4").
+pub const DEFAULT_FRI_FINAL_LOG_DEGREE: u32 = 8;
+
 /// Why an [`Options`] value is rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid option `{field}`: {reason}")]
@@ -42,34 +52,37 @@ pub struct OptionsError {
 
 impl Options {
     /// Preset for a blowup of `2^log_blowup` (1..=4) targeting 100
-    /// conjectured bits with 16 grinding bits:
-    /// `num_queries = ceil(84 / log_blowup)`, so that the query term
+    /// conjectured bits with [`DEFAULT_GRINDING_BITS`] grinding bits:
+    /// `num_queries = ceil((100 - G) / log_blowup)`, so that the query term
     /// `Q log2(b) + G` is at least 100 (the field and hash terms of
-    /// [`crate::security`] are above it for every AIR this crate can prove).
+    /// [`crate::security`] are above it for every AIR this crate can prove);
+    /// FRI arity [`DEFAULT_FRI_LOG_ARITY`], final polynomial of at most
+    /// `2^`[`DEFAULT_FRI_FINAL_LOG_DEGREE`] coefficients.
     pub fn preset(log_blowup: u32) -> Options {
+        let query_bits = 100 - DEFAULT_GRINDING_BITS as usize;
         Options {
             log_blowup,
-            num_queries: 84usize.div_ceil(log_blowup.max(1) as usize),
-            grinding_bits: 16,
-            fri_final_log_degree: 3,
+            num_queries: query_bits.div_ceil(log_blowup.max(1) as usize),
+            grinding_bits: DEFAULT_GRINDING_BITS,
+            fri_final_log_degree: DEFAULT_FRI_FINAL_LOG_DEGREE,
             fri_log_arity: DEFAULT_FRI_LOG_ARITY,
             shift: Fp::GENERATOR,
         }
     }
 
-    /// Blowup 2: 84 queries, 16 grinding bits, 100 bits.
+    /// Blowup 2: 80 queries, 20 grinding bits, 100 bits.
     pub fn blowup2() -> Options {
         Self::preset(1)
     }
-    /// Blowup 4: 42 queries, 16 grinding bits, 100 bits. The default.
+    /// Blowup 4: 40 queries, 20 grinding bits, 100 bits. The default.
     pub fn blowup4() -> Options {
         Self::preset(2)
     }
-    /// Blowup 8: 28 queries, 16 grinding bits, 100 bits.
+    /// Blowup 8: 27 queries, 20 grinding bits, 101 bits.
     pub fn blowup8() -> Options {
         Self::preset(3)
     }
-    /// Blowup 16: 21 queries, 16 grinding bits, 100 bits.
+    /// Blowup 16: 20 queries, 20 grinding bits, 100 bits.
     pub fn blowup16() -> Options {
         Self::preset(4)
     }

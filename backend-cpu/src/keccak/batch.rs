@@ -171,6 +171,82 @@ pub(crate) fn hash_nodes(kernel: HashKernel, children: &[Digest], out: &mut [Dig
     nodes_scalar(tail_kids, tail);
 }
 
+/// `out[k]` = the first 8 bytes, read big-endian, of
+/// Keccak-256(`seed` || (`first + k`) as 8 bytes big-endian): the
+/// proof-of-work digests (`backend_api::pow_digest`) of consecutive nonces,
+/// whose leading zero bits decide validity.
+pub(crate) fn pow_words(kernel: HashKernel, seed: &Digest, first: u64, out: &mut [u64]) {
+    let full = out.len() / kernel.width() * kernel.width();
+    let (groups, tail) = out.split_at_mut(full);
+    match kernel.0 {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
+            // SAFETY: AVX-512F and AVX-512BW were detected just above.
+            unsafe { pow_x8(seed, first, groups) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
+            // SAFETY: AVX2 was detected just above.
+            unsafe { pow_x4(seed, first, groups) }
+        }
+        Isa::Scalar => pow_scalar(seed, first, groups),
+    }
+    pow_scalar(seed, first.wrapping_add(full as u64), tail);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn pow_x8(seed: &Digest, first: u64, out: &mut [u64]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { pow_groups::<U64x8>(seed, first, out) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn pow_x4(seed: &Digest, first: u64, out: &mut [u64]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { pow_groups::<U64x4>(seed, first, out) }
+}
+
+fn pow_scalar(seed: &Digest, first: u64, out: &mut [u64]) {
+    // SAFETY: `u64` lanes use no target feature.
+    unsafe { pow_groups::<u64>(seed, first, out) }
+}
+
+/// [`pow_words`] for `out.len()` nonces (a multiple of `L::WIDTH`).
+///
+/// # Safety
+///
+/// The CPU supports `L`'s target features.
+#[inline(always)]
+unsafe fn pow_groups<L: Lanes>(seed: &Digest, first: u64, out: &mut [u64]) {
+    for (g, words) in out.chunks_exact_mut(L::WIDTH).enumerate() {
+        let base = first.wrapping_add((g * L::WIDTH) as u64);
+        let mut nonces = [0u64; 8];
+        for (s, n) in nonces.iter_mut().enumerate().take(L::WIDTH) {
+            // The nonce's big-endian bytes, read as the lane they fill.
+            *n = base.wrapping_add(s as u64).swap_bytes();
+        }
+        let mut digests = [[0u8; 32]; 8];
+        // SAFETY: the caller guarantees the target features; `nonces`
+        // holds `L::WIDTH <= 8` words.
+        unsafe {
+            let mut sponge = Batch::<L>::empty();
+            for chunk in seed.chunks_exact(8) {
+                let lane = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+                sponge.absorb(L::splat(lane));
+            }
+            sponge.absorb(L::load(nonces.as_ptr().cast(), 8));
+            sponge.finish(&mut digests);
+        }
+        for (w, d) in words.iter_mut().zip(&digests) {
+            *w = u64::from_be_bytes(d[..8].try_into().expect("8 bytes"));
+        }
+    }
+}
+
 /// One table's row digests in a tables tree: leaf `j` joins
 /// `digests[j >> shift]`.
 #[derive(Clone, Copy)]
@@ -480,6 +556,15 @@ impl<L: Lanes> Batch<L> {
         Batch { state, lane: 1 }
     }
 
+    /// Sponges that have absorbed nothing.
+    #[inline(always)]
+    unsafe fn empty() -> Self {
+        Batch {
+            state: [unsafe { L::splat(0) }; 25],
+            lane: 0,
+        }
+    }
+
     #[inline(always)]
     unsafe fn absorb(&mut self, word: L) {
         unsafe {
@@ -576,6 +661,22 @@ mod tests {
             check_leaves::<Fp3>(width, 29, 1, seed);
         }
         check_leaves::<Fp3>(3, 64, 2, 14);
+    }
+
+    #[test]
+    fn pow_words_match_pow_digest() {
+        let seed: Digest = core::array::from_fn(|i| (i * 37 + 5) as u8);
+        for kernel in HashKernel::supported() {
+            for first in [0u64, 5, u64::MAX - 20] {
+                let mut out = vec![0u64; 21];
+                pow_words(kernel, &seed, first, &mut out);
+                for (k, w) in out.iter().enumerate() {
+                    let d = backend_api::pow_digest(&seed, first.wrapping_add(k as u64));
+                    let want = u64::from_be_bytes(d[..8].try_into().unwrap());
+                    assert_eq!(*w, want, "{kernel:?} nonce {first} + {k}");
+                }
+            }
+        }
     }
 
     #[test]

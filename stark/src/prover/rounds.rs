@@ -90,7 +90,22 @@ struct PartsState<D: ProverDevice> {
 struct Trees<D: ProverDevice> {
     main: D::MerkleTree,
     aux: Option<D::MerkleTree>,
-    parts: Option<D::MerkleTree>,
+    parts: D::MerkleTree,
+}
+
+/// What round 2 hands on: the challenges, the aux tables' totals, the aux
+/// tree (none without aux tables).
+struct LogUpRound<D: ProverDevice> {
+    challenges: LogUpChallenges,
+    totals: Vec<Fp3>,
+    tree: Option<D::MerkleTree>,
+}
+
+/// What round 3 hands on: `alpha_c`, each table's parts, their tree.
+struct CompositionRound<D: ProverDevice> {
+    alpha: Fp3,
+    parts: Vec<PartsState<D>>,
+    tree: D::MerkleTree,
 }
 
 /// One proof in progress: the prover, the key, the statement, the
@@ -140,15 +155,17 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let (mut state, main_tree) = self.main_commit(traces)?;
         phases.end("main commit");
         phases.start("logup");
-        let (lc, totals, aux_tree) = self.logup(&mut state)?;
+        let logup = self.logup(&mut state)?;
+        let lc = logup.challenges;
         phases.end("logup (aux commit)");
         phases.start("composition");
-        let (alpha, mut parts, parts_tree) = self.composition(&state, &lc)?;
+        let composition = self.composition(&state, &lc)?;
+        let (alpha, mut parts) = (composition.alpha, composition.parts);
         phases.end("composition commit");
         let trees = Trees {
             main: main_tree,
-            aux: aux_tree,
-            parts: Some(parts_tree),
+            aux: logup.tree,
+            parts: composition.tree,
         };
         phases.start("ood");
         let (z, ood) = self.out_of_domain(&state, &mut parts, &lc, alpha)?;
@@ -162,14 +179,13 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         phases.start("queries");
         let openings = self.open(&state, &parts, &trees, &layers)?;
         phases.end("queries");
-        let parts_tree = trees.parts.as_ref().expect("round 3 commits");
         Ok(Proof {
             air: self.pk.air.instance(self.public),
             options: self.pk.options,
             main_root: trees.main.root(),
             aux_root: trees.aux.as_ref().map(MerkleTree::root),
-            totals,
-            parts_root: parts_tree.root(),
+            totals: logup.totals,
+            parts_root: trees.parts.root(),
             ood,
             fri,
             pow_nonce,
@@ -223,10 +239,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     /// Round 2: LogUp challenges, the aux traces and their totals (which,
     /// with the public messages, must cancel), then their LDEs committed
     /// with one tree (none without aux tables).
-    fn logup(
-        &mut self,
-        state: &mut [TableState<D>],
-    ) -> Result<(LogUpChallenges, Vec<Fp3>, Option<D::MerkleTree>), ProverError> {
+    fn logup(&mut self, state: &mut [TableState<D>]) -> Result<LogUpRound<D>, ProverError> {
         let lc = self.channel.logup_challenges();
         let mut aux_traces = Vec::with_capacity(state.len());
         for ((spec, key), st) in self.pk.specs.iter().zip(&self.pk.tables).zip(&mut *state) {
@@ -272,7 +285,11 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             self.channel.aux_root(&tree.root());
         }
         self.channel.logup_totals(&totals);
-        Ok((lc, totals, tree))
+        Ok(LogUpRound {
+            challenges: lc,
+            totals,
+            tree,
+        })
     }
 
     /// Round 3: for each table, the composition over the first `q n` LDE
@@ -283,7 +300,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         &mut self,
         state: &[TableState<D>],
         lc: &LogUpChallenges,
-    ) -> Result<(Fp3, Vec<PartsState<D>>, D::MerkleTree), ProverError> {
+    ) -> Result<CompositionRound<D>, ProverError> {
         let alpha = self.channel.composition_challenge();
         let shift = self.pk.options.shift;
         let mut parts = Vec::with_capacity(state.len());
@@ -332,7 +349,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let ldes: Vec<_> = parts.iter().map(|p| &p.lde).collect();
         let tree = self.dev.merkle_commit_tables(self.ctx, &ldes)?;
         self.channel.parts_root(&tree.root());
-        Ok((alpha, parts, tree))
+        Ok(CompositionRound { alpha, parts, tree })
     }
 
     /// `(values at z, values at z g)` of `m`, or two empty vectors.
@@ -590,8 +607,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             _ => None,
         };
         let ldes: Vec<_> = parts.iter().map(|p| &p.lde).collect();
-        let parts_tree = trees.parts.as_ref().expect("round 3 commits");
-        let parts = self.open_at(parts_tree, &ldes, &rounds.parts.leaves(&queries))?;
+        let parts = self.open_at(&trees.parts, &ldes, &rounds.parts.leaves(&queries))?;
         let mut fri = Vec::with_capacity(layers.len());
         let mut folded = 0;
         for (layer, log_arity) in layers.iter().zip(&self.fri.log_arities) {
