@@ -62,6 +62,11 @@ pub trait Backend: Send + Sync + Sized {
     /// A new context. Contexts are independent queues of work.
     fn new_ctx(&self) -> DeviceResult<Self::DeviceCtx>;
 
+    /// Work queued on `ctx` from now on runs after the work queued on
+    /// `earlier` so far ([`ProverDevice::order_after`]). A backend whose
+    /// calls finish their work before returning has nothing to do.
+    fn order_after(&self, ctx: &Self::DeviceCtx, earlier: &Self::DeviceCtx) -> DeviceResult<()>;
+
     /// A buffer of `len` zeros.
     fn alloc_zeroed<T: DeviceElem>(
         &self,

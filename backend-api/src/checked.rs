@@ -139,6 +139,10 @@ impl<B: Backend> ProverDevice for B {
         Ok(out)
     }
 
+    fn order_after(&self, ctx: &B::DeviceCtx, earlier: &B::DeviceCtx) -> DeviceResult<()> {
+        Backend::order_after(self, ctx, earlier)
+    }
+
     fn merkle_commit<T: DeviceElem>(
         &self,
         ctx: &B::DeviceCtx,

@@ -215,6 +215,14 @@ pub trait ProverDevice: Send + Sync + Sized + crate::checked::Sealed {
     /// A new context. Contexts are independent queues of work.
     fn new_ctx(&self) -> DeviceResult<Self::DeviceCtx>;
 
+    /// Orders contexts: work queued on `ctx` after this call runs after all
+    /// the work queued on `earlier` before it (results `earlier`'s work
+    /// writes are then visible to `ctx`'s), without waiting on the host.
+    /// Buffers may be used on, and dropped from, any context of the device:
+    /// a buffer's memory is released only after every piece of work queued
+    /// before its drop.
+    fn order_after(&self, ctx: &Self::DeviceCtx, earlier: &Self::DeviceCtx) -> DeviceResult<()>;
+
     // ---------------------------------------------------------------- memory
 
     /// A buffer of `len` zeros.

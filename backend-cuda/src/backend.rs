@@ -23,6 +23,10 @@ impl Backend for CudaDevice {
         CudaCtx::new(self.inner.clone())
     }
 
+    fn order_after(&self, ctx: &CudaCtx, earlier: &CudaCtx) -> DeviceResult<()> {
+        ctx.order_after(earlier)
+    }
+
     fn alloc_zeroed<T: DeviceElem>(
         &self,
         ctx: &CudaCtx,

@@ -53,6 +53,11 @@ impl CudaCtx {
             },
             "cuStreamCreate",
         )?;
+        if let Err(e) = dev.register_stream(stream) {
+            // SAFETY: created just above, used by nothing yet.
+            unsafe { cu::cuStreamDestroy_v2(stream) };
+            return Err(e);
+        }
         Ok(CudaCtx {
             inner: Arc::new(CtxInner {
                 dev,
@@ -70,6 +75,12 @@ impl CudaCtx {
     /// Makes the device's context current on this thread.
     pub fn make_current(&self) -> DeviceResult<()> {
         self.inner.dev.make_current()
+    }
+
+    /// Work queued on this context from now on runs after the work queued
+    /// on `earlier` so far, without a host wait.
+    pub fn order_after(&self, earlier: &CudaCtx) -> DeviceResult<()> {
+        self.inner.dev.order_after(self.stream(), earlier.stream())
     }
 
     /// Waits until every piece of work queued on this context has finished.
@@ -93,6 +104,7 @@ impl Drop for CtxInner {
             unsafe {
                 cu::cuStreamSynchronize(self.stream);
             }
+            self.dev.unregister_stream(self.stream);
             // SAFETY: destroyed once.
             unsafe {
                 cu::cuStreamDestroy_v2(self.stream);

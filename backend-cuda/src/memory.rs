@@ -12,10 +12,10 @@ use std::sync::Mutex;
 const _: () = assert!(std::mem::size_of::<Fp>() == 8 && std::mem::align_of::<Fp>() == 8);
 const _: () = assert!(std::mem::size_of::<Fp3>() == 24 && std::mem::align_of::<Fp3>() == 8);
 
-/// A stream-ordered device allocation of `bytes` bytes. Allocated on, and
-/// freed in order on, the stream of the context that made it; a buffer used
-/// on another context must not be dropped before that context's work on it
-/// is finished (synchronize it, or use it only on its own context).
+/// A stream-ordered device allocation of `bytes` bytes. Allocated on the
+/// stream of the context that made it, and freed there after the work queued
+/// on every context's stream before the drop (`DeviceInner::free_async`),
+/// so it may be used on any context and dropped at any time after.
 pub struct DeviceAlloc {
     ptr: cu::CUdeviceptr,
     bytes: usize,

@@ -125,6 +125,7 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(check_ood_fp3, $device, $config, $ignore);
             $crate::__conformance_test!(check_ood_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_concurrent_contexts, $device, $config, $ignore);
+            $crate::__conformance_test!(check_order_after_hands_work_between_contexts, $device, $config, $ignore);
             $crate::__conformance_test!(check_proofs_match_reference, $device, $config, $ignore);
             $crate::__conformance_test!(check_golden_proof_digests, $device, $config, $ignore);
             $crate::__conformance_test!(check_concurrent_provers, $device, $config, $ignore);

@@ -78,6 +78,9 @@ mod faulty {
         fn new_ctx(&self) -> DeviceResult<()> {
             Ok(())
         }
+        fn order_after(&self, _: &(), _: &()) -> DeviceResult<()> {
+            Ok(())
+        }
         fn alloc_zeroed<T: DeviceElem>(&self, c: &(), len: usize) -> DeviceResult<Vec<T>> {
             Backend::alloc_zeroed(&ReferenceDevice, c, len)
         }

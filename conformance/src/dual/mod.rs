@@ -159,6 +159,15 @@ impl<A: ProverDevice, B: ProverDevice> Backend for Dual<A, B> {
         Ok((a, b))
     }
 
+    fn order_after(&self, ctx: &Self::DeviceCtx, earlier: &Self::DeviceCtx) -> DeviceResult<()> {
+        compare::agree(
+            "order_after",
+            self.a.order_after(&ctx.0, &earlier.0),
+            self.b.order_after(&ctx.1, &earlier.1),
+        )?;
+        Ok(())
+    }
+
     fn alloc_zeroed<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,

@@ -18,6 +18,7 @@ use crate::keys::ProvingKey;
 use crate::options::Options;
 use crate::proof::Proof;
 use backend_api::{Fp, HostMatrix, ProverDevice};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Wall-clock time of each prover phase, in execution order.
@@ -31,10 +32,15 @@ impl PhaseTimes {
     }
 }
 
-/// A prover on one device, with one context.
+/// A prover on one device: one context for the proof's rounds, and one
+/// per table for the tables' independent work within a round, which runs
+/// concurrently (`rounds::ProofRun::per_table`).
 pub struct Prover<D: ProverDevice> {
     device: D,
     ctx: D::DeviceCtx,
+    /// Made on first need and kept, so that a context's resources (a
+    /// stream, pinned staging) serve every proof.
+    table_ctxs: Mutex<Vec<D::DeviceCtx>>,
     options: Options,
     progress: Option<ProgressFn>,
 }
@@ -77,6 +83,7 @@ impl<D: ProverDevice> Prover<D> {
         Ok(Prover {
             device,
             ctx,
+            table_ctxs: Mutex::new(Vec::new()),
             options,
             progress: None,
         })
@@ -96,6 +103,15 @@ impl<D: ProverDevice> Prover<D> {
     /// The device the prover runs on.
     pub fn device(&self) -> &D {
         &self.device
+    }
+
+    /// `n` contexts for the tables' concurrent work (the pool grows to `n`).
+    fn table_ctxs(&self, n: usize) -> Result<Vec<D::DeviceCtx>, ProverError> {
+        let mut pool = self.table_ctxs.lock().unwrap_or_else(|e| e.into_inner());
+        while pool.len() < n {
+            pool.push(self.device.new_ctx()?);
+        }
+        Ok(pool[..n].to_vec())
     }
 
     fn phases(&self) -> Phases<'_> {
@@ -145,7 +161,12 @@ impl<D: ProverDevice> Prover<D> {
         }
         rounds::check_statement(pk, public, traces)?;
         let mut phases = self.phases();
-        let proof = rounds::ProofRun::new(self, pk, public).prove(traces, &mut phases)?;
+        let ctxs = match pk.layouts.len() {
+            1 => Vec::new(),
+            n => self.table_ctxs(n)?,
+        };
+        let run = rounds::ProofRun::new(self, pk, public, ctxs)?;
+        let proof = run.prove(traces, &mut phases)?;
         Ok((proof, phases.times))
     }
 }

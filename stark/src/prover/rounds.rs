@@ -10,8 +10,7 @@ use crate::air::PublicInteraction;
 use crate::channel::Channel;
 use crate::error::ProverError;
 use crate::fri_layout::FriLayout;
-use crate::keys::{ProvingKey, TableKey};
-use crate::layout::TableLayout;
+use crate::keys::ProvingKey;
 use crate::logup_constraints::{public_sum, NUM_CHALLENGES};
 use crate::merkle_batch::{distinct, prune, BatchOpening};
 use crate::ood::composition_matches;
@@ -113,6 +112,9 @@ struct CompositionRound<D: ProverDevice> {
 pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
     dev: &'a D,
     ctx: &'a D::DeviceCtx,
+    /// One context per table for [`per_table`](Self::per_table); empty for
+    /// one table, which runs on `ctx`.
+    table_ctxs: Vec<D::DeviceCtx>,
     pk: &'a ProvingKey<'k, D>,
     public: &'a [Fp],
     public_messages: Vec<PublicInteraction>,
@@ -124,25 +126,76 @@ pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
 impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     /// Round 0, the header: absorbs the verifying key's digest, the
     /// options and the statement (public inputs and public bus messages).
-    pub(super) fn new(prover: &'a Prover<D>, pk: &'a ProvingKey<'k, D>, public: &'a [Fp]) -> Self {
+    /// Every table context is first ordered after `ctx` (whose work the
+    /// key's preprocessed columns come from).
+    pub(super) fn new(
+        prover: &'a Prover<D>,
+        pk: &'a ProvingKey<'k, D>,
+        public: &'a [Fp],
+        table_ctxs: Vec<D::DeviceCtx>,
+    ) -> Result<Self, ProverError> {
+        for c in &table_ctxs {
+            prover.device.order_after(c, &prover.ctx)?;
+        }
         let public_messages = pk.air.public_interactions(public);
         let statement = statement_bytes(public, &public_messages);
         let channel = Channel::header(&pk.vk.digest(), &pk.options, &statement);
         let fri = FriLayout::new(&pk.layouts, &pk.options);
-        ProofRun {
+        Ok(ProofRun {
             dev: &prover.device,
             ctx: &prover.ctx,
+            table_ctxs,
             pk,
             public,
             public_messages,
             rounds: RoundTrees::new(&pk.layouts, fri.log_lde),
             fri,
             channel,
-        }
+        })
     }
 
-    fn tables(&self) -> impl Iterator<Item = (&'a TableLayout, &'a TableKey<D>)> {
-        self.pk.layouts.iter().zip(&self.pk.tables)
+    /// The context table `t`'s work runs on.
+    fn table_ctx(&self, t: usize) -> &D::DeviceCtx {
+        self.table_ctxs.get(t).unwrap_or(self.ctx)
+    }
+
+    /// Runs `work(t, item, ctx)` for each `(t, item)`, each table on its
+    /// own context and thread, concurrently (in turn on `ctx` for a
+    /// one-table proof); then orders `ctx` after every table context, so
+    /// that what they made may be used on it. Results in the order given;
+    /// the first error in that order.
+    fn per_table<I: Send, T: Send>(
+        &self,
+        items: Vec<(usize, I)>,
+        work: impl Fn(usize, I, &D::DeviceCtx) -> Result<T, ProverError> + Sync,
+    ) -> Result<Vec<T>, ProverError> {
+        if self.table_ctxs.is_empty() {
+            return items
+                .into_iter()
+                .map(|(t, item)| work(t, item, self.ctx))
+                .collect();
+        }
+        let work = &work;
+        let results: Vec<Result<T, ProverError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .into_iter()
+                .map(|(t, item)| {
+                    let ctx = self.table_ctx(t);
+                    scope.spawn(move || work(t, item, ctx))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for c in &self.table_ctxs {
+            self.dev.order_after(self.ctx, c)?;
+        }
+        results.into_iter().collect()
     }
 
     /// Runs every round; `phases` times them.
@@ -197,14 +250,16 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         })
     }
 
-    /// The coset LDE (natural evaluations -> bit-reversed) of `m`.
+    /// The coset LDE (natural evaluations -> bit-reversed) of `m`, on
+    /// `ctx`.
     fn extend<T: DeviceElem>(
         &self,
+        ctx: &D::DeviceCtx,
         m: &DeviceMatrix<D, T>,
     ) -> Result<DeviceMatrix<D, T>, ProverError> {
         let opts = &self.pk.options;
         Ok(self.dev.coset_lde(
-            self.ctx,
+            ctx,
             m,
             Order::Natural,
             opts.blowup(),
@@ -213,65 +268,65 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         )?)
     }
 
-    /// Round 1: uploads and extends each main trace, then commits them
-    /// all with one tree.
+    /// Round 1: uploads and extends each main trace (tables
+    /// concurrently), then commits them all with one tree.
     fn main_commit(
         &mut self,
         traces: &[HostMatrix<Fp>],
     ) -> Result<(Vec<TableState<D>>, D::MerkleTree), ProverError> {
-        let mut state = Vec::with_capacity(traces.len());
-        for tr in traces {
-            let trace = self.dev.upload_matrix(self.ctx, tr)?;
-            let main_lde = self.extend(&trace)?;
-            state.push(TableState {
+        let state = self.per_table(traces.iter().enumerate().collect(), |_, tr, ctx| {
+            let trace = self.dev.upload_matrix(ctx, tr)?;
+            let main_lde = self.extend(ctx, &trace)?;
+            Ok(TableState {
                 trace,
                 main_lde,
                 aux: None,
                 total: Fp3::ZERO,
-            });
-        }
+            })
+        })?;
         let ldes: Vec<_> = state.iter().map(|s| &s.main_lde).collect();
         let tree = self.dev.merkle_commit_tables(self.ctx, &ldes)?;
         self.channel.main_root(&tree.root());
         Ok((state, tree))
     }
 
-    /// Round 2: LogUp challenges, the aux traces and their totals (which,
-    /// with the public messages, must cancel), then their LDEs committed
-    /// with one tree (none without aux tables).
+    /// Round 2: LogUp challenges, the aux traces, their totals and their
+    /// LDEs (tables concurrently); the totals and the public messages must
+    /// cancel; then the LDEs committed with one tree (none without aux
+    /// tables).
     fn logup(&mut self, state: &mut [TableState<D>]) -> Result<LogUpRound<D>, ProverError> {
         let lc = self.channel.logup_challenges();
-        let mut aux_traces = Vec::with_capacity(state.len());
-        for ((spec, key), st) in self.pk.specs.iter().zip(&self.pk.tables).zip(&mut *state) {
-            if spec.interactions.is_empty() {
-                aux_traces.push(None);
-                continue;
-            }
+        let aux_tables: Vec<(usize, &TableState<D>)> = state
+            .iter()
+            .enumerate()
+            .filter(|&(t, _)| !self.pk.specs[t].interactions.is_empty())
+            .collect();
+        let aux = self.per_table(aux_tables, |t, st, ctx| {
+            let key = &self.pk.tables[t];
             let trace = TraceColumns {
                 main: &st.trace,
                 preprocessed: key.preprocessed.as_ref().map(|p| &p.trace),
             };
-            let aux = self
-                .dev
-                .logup_aux_trace(self.ctx, trace, &spec.interactions, &lc)?;
-            st.total = aux.total;
-            aux_traces.push(Some(aux.aux));
-        }
-        let totals: Vec<Fp3> = state
-            .iter()
-            .zip(&aux_traces)
-            .filter(|(_, a)| a.is_some())
-            .map(|(s, _)| s.total)
-            .collect();
+            let interactions = &self.pk.specs[t].interactions;
+            let aux = self.dev.logup_aux_trace(ctx, trace, interactions, &lc)?;
+            let lde = self.extend(ctx, &aux.aux)?;
+            Ok((
+                t,
+                aux.total,
+                AuxState {
+                    trace: aux.aux,
+                    lde,
+                },
+            ))
+        })?;
+        let totals: Vec<Fp3> = aux.iter().map(|(_, total, _)| *total).collect();
         let sum = totals.iter().copied().sum::<Fp3>() + public_sum(&self.public_messages, &lc);
         if sum != Fp3::ZERO {
             return Err(ProverError::UnbalancedBuses(sum));
         }
-        for (st, aux) in state.iter_mut().zip(aux_traces) {
-            if let Some(trace) = aux {
-                let lde = self.extend(&trace)?;
-                st.aux = Some(AuxState { trace, lde });
-            }
+        for (t, total, a) in aux {
+            state[t].total = total;
+            state[t].aux = Some(a);
         }
         let ldes: Vec<_> = state
             .iter()
@@ -303,8 +358,8 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     ) -> Result<CompositionRound<D>, ProverError> {
         let alpha = self.channel.composition_challenge();
         let shift = self.pk.options.shift;
-        let mut parts = Vec::with_capacity(state.len());
-        for ((t, key), st) in self.tables().zip(state) {
+        let parts = self.per_table(state.iter().enumerate().collect(), |i, st, ctx| {
+            let (t, key) = (&self.pk.layouts[i], &self.pk.tables[i]);
             let challenges: [Fp3; NUM_CHALLENGES] = [lc.z, lc.alpha, st.total];
             let domain = composition_domain(t, shift);
             let trace = TraceColumns {
@@ -320,10 +375,10 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             let aux = st.aux.as_ref().map(|a| &a.lde);
             let evals = self
                 .dev
-                .evaluate_constraints(self.ctx, &t.system, trace, aux, &domain, &params)?;
+                .evaluate_constraints(ctx, &t.system, trace, aux, &domain, &params)?;
             let mut comp = evals;
             self.dev.ntt(
-                self.ctx,
+                ctx,
                 &mut comp,
                 NttDirection::Inverse,
                 shift,
@@ -334,18 +389,18 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                 .reshape(t.parts, t.height())
                 .expect("a 1 x (parts * n) matrix reshapes to parts x n");
             let lde = self.dev.coeffs_to_coset(
-                self.ctx,
+                ctx,
                 &coeffs,
                 Order::Natural,
                 self.pk.options.blowup(),
                 shift,
                 Order::BitReversed,
             )?;
-            parts.push(PartsState {
+            Ok(PartsState {
                 values: coeffs,
                 lde,
-            });
-        }
+            })
+        })?;
         let ldes: Vec<_> = parts.iter().map(|p| &p.lde).collect();
         let tree = self.dev.merkle_commit_tables(self.ctx, &ldes)?;
         self.channel.parts_root(&tree.root());
@@ -355,20 +410,22 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     /// `(values at z, values at z g)` of `m`, or two empty vectors.
     fn at_z_and_zg<T: DeviceElem>(
         &self,
+        ctx: &D::DeviceCtx,
         m: Option<&DeviceMatrix<D, T>>,
         points: &[Fp3; 2],
     ) -> Result<(Vec<Fp3>, Vec<Fp3>), ProverError> {
         let Some(m) = m else {
             return Ok((Vec::new(), Vec::new()));
         };
-        let mut v = self.dev.ood_evaluate(self.ctx, m, points)?;
+        let mut v = self.dev.ood_evaluate(ctx, m, points)?;
         let zg = v.pop().expect("two points checked");
         Ok((v.pop().expect("two points checked"), zg))
     }
 
     /// Round 4: the out-of-domain point `z` and every column at `z` and
-    /// `z g` (parts at `z`), checked against the constraints (a witness
-    /// that fails them is refused here) and absorbed.
+    /// `z g` (parts at `z`; tables concurrently), checked against the
+    /// constraints (a witness that fails them is refused here) and
+    /// absorbed.
     fn out_of_domain(
         &mut self,
         state: &[TableState<D>],
@@ -379,46 +436,15 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let log_n_max = self.pk.layouts.iter().map(|t| t.log_n).max();
         let log_n_max = log_n_max.expect("an AIR has at least one table");
         let z = self.channel.ood_point(log_n_max, &self.pk.options);
-        let mut ood = Vec::with_capacity(state.len());
-        for (((spec, (t, key)), st), p) in self
-            .pk
-            .specs
-            .iter()
-            .zip(self.tables())
-            .zip(state)
-            .zip(&mut *parts)
-        {
-            let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
-            let points = [z, z.mul_base(g)];
-            let (main_z, main_zg) = self.at_z_and_zg(Some(&st.trace), &points)?;
-            let pre = key.preprocessed.as_ref().map(|p| &p.trace);
-            let (pre_z, pre_zg) = self.at_z_and_zg(pre, &points)?;
-            let (aux_z, aux_zg) = self.at_z_and_zg(st.aux.as_ref().map(|a| &a.trace), &points)?;
-            // The parts' coefficients become their values over H_n.
-            self.dev.ntt(
-                self.ctx,
-                &mut p.values,
-                NttDirection::Forward,
-                Fp::ONE,
-                Order::Natural,
-                Order::Natural,
-            )?;
-            let parts_z = self.dev.ood_evaluate(self.ctx, &p.values, &[z])?;
-            let parts_z = parts_z.into_iter().next().expect("one point");
-            let table_ood = TableOod {
-                main_z,
-                main_zg,
-                pre_z,
-                pre_zg,
-                aux_z,
-                aux_zg,
-                parts_z,
-            };
-            let challenges = [lc.z, lc.alpha, st.total];
+        let items = state.iter().zip(parts.iter_mut()).enumerate().collect();
+        let ood = self.per_table(items, |i, (st, p), ctx| self.table_ood(i, (st, p), z, ctx))?;
+        for (i, table_ood) in ood.iter().enumerate() {
+            let (spec, t) = (&self.pk.specs[i], &self.pk.layouts[i]);
+            let challenges = [lc.z, lc.alpha, state[i].total];
             if !composition_matches(
                 t,
                 &spec.periodic,
-                &table_ood,
+                table_ood,
                 &challenges,
                 self.public,
                 alpha,
@@ -428,10 +454,47 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
                     table: t.name.clone(),
                 });
             }
-            self.channel.ood_values(&table_ood);
-            ood.push(table_ood);
+            self.channel.ood_values(table_ood);
         }
         Ok((z, ood))
+    }
+
+    /// Table `i`'s columns at `z` and `z g` (parts at `z`, after turning
+    /// their coefficients into their values over `H_n`), on `ctx`.
+    fn table_ood(
+        &self,
+        i: usize,
+        (st, p): (&TableState<D>, &mut PartsState<D>),
+        z: Fp3,
+        ctx: &D::DeviceCtx,
+    ) -> Result<TableOod, ProverError> {
+        let (t, key) = (&self.pk.layouts[i], &self.pk.tables[i]);
+        let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
+        let points = [z, z.mul_base(g)];
+        let (main_z, main_zg) = self.at_z_and_zg(ctx, Some(&st.trace), &points)?;
+        let pre = key.preprocessed.as_ref().map(|p| &p.trace);
+        let (pre_z, pre_zg) = self.at_z_and_zg(ctx, pre, &points)?;
+        let aux = st.aux.as_ref().map(|a| &a.trace);
+        let (aux_z, aux_zg) = self.at_z_and_zg(ctx, aux, &points)?;
+        self.dev.ntt(
+            ctx,
+            &mut p.values,
+            NttDirection::Forward,
+            Fp::ONE,
+            Order::Natural,
+            Order::Natural,
+        )?;
+        let parts_z = self.dev.ood_evaluate(ctx, &p.values, &[z])?;
+        let parts_z = parts_z.into_iter().next().expect("one point");
+        Ok(TableOod {
+            main_z,
+            main_zg,
+            pre_z,
+            pre_zg,
+            aux_z,
+            aux_zg,
+            parts_z,
+        })
     }
 
     /// Table `i`'s DEEP codeword over its LDE domain (docs/PROTOCOL.md,
@@ -440,8 +503,8 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         &self,
         i: usize,
         (st, p, o): (&TableState<D>, &PartsState<D>, &TableOod),
-        z: Fp3,
-        gamma: Fp3,
+        (z, gamma): (Fp3, Fp3),
+        ctx: &D::DeviceCtx,
     ) -> Result<DeviceMatrix<D, Fp3>, ProverError> {
         let (t, key) = (&self.pk.layouts[i], &self.pk.tables[i]);
         let g = Fp::root_of_unity(t.log_n).expect("log_n <= 26");
@@ -471,7 +534,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let domain = Coset::new(t.log_lde, self.pk.options.shift, Order::BitReversed);
         Ok(self
             .dev
-            .deep_composition(self.ctx, domain, &points, gamma, &base, &ext)?)
+            .deep_composition(ctx, domain, &points, gamma, &base, &ext)?)
     }
 
     /// Round 5: `gamma` and `lambda`, then the proof's one FRI: the DEEP
@@ -490,10 +553,18 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let (gamma, lambda) = self.channel.deep_challenges();
         let fri = self.fri.clone();
         let sizes = fri.sizes();
+        // Every table's DEEP codeword (tables concurrently), taken as it
+        // joins.
+        let tables = (0..state.len()).map(|t| (t, ())).collect();
+        let deep = self.per_table(tables, |t, (), ctx| {
+            let table = (&state[t], &parts[t], &ood[t]);
+            self.deep_codeword(t, table, (z, gamma), ctx)
+        })?;
+        let mut deep: Vec<Option<_>> = deep.into_iter().map(Some).collect();
         let mut codeword: Option<DeviceMatrix<D, Fp3>> = None;
-        let join = |run: &Self, size: u32, codeword: &mut Option<DeviceMatrix<D, Fp3>>| {
+        let mut join = |run: &Self, size: u32, codeword: &mut Option<DeviceMatrix<D, Fp3>>| {
             for (k, t) in fri.joining_at(size) {
-                let deep = run.deep_codeword(t, (&state[t], &parts[t], &ood[t]), z, gamma)?;
+                let deep = deep[t].take().expect("each table joins once");
                 match codeword {
                     None => *codeword = Some(deep),
                     Some(c) => run
