@@ -63,8 +63,10 @@ pub trait Backend: Send + Sync + Sized {
     fn new_ctx(&self) -> DeviceResult<Self::DeviceCtx>;
 
     /// Work queued on `ctx` from now on runs after the work queued on
-    /// `earlier` so far ([`ProverDevice::order_after`]). A backend whose
-    /// calls finish their work before returning has nothing to do.
+    /// `earlier` so far
+    /// ([`ProverDevice::order_after`](crate::ProverDevice::order_after)). A
+    /// backend whose calls finish their work before returning has nothing
+    /// to do.
     fn order_after(&self, ctx: &Self::DeviceCtx, earlier: &Self::DeviceCtx) -> DeviceResult<()>;
 
     /// A buffer of `len` zeros.

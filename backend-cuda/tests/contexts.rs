@@ -8,8 +8,8 @@
 //! and overwritten (zeroed) while the kernel still reads it.
 
 use backend_api::rng::SplitMix64;
-use backend_api::{Fp, HostMatrix, Order, ProverDevice};
-use backend_cuda::{CudaBuffer, CudaDevice};
+use backend_api::{DeviceMatrix, Fp, HostMatrix, Order, ProverDevice};
+use backend_cuda::{CudaBuffer, CudaCtx, CudaDevice};
 
 const WIDTH: usize = 8;
 const LOG_HEIGHT: u32 = 21;
@@ -21,21 +21,22 @@ fn input() -> HostMatrix<Fp> {
     HostMatrix::new(rng.elems(WIDTH * height), WIDTH, height).expect("shape")
 }
 
+/// The coset LDE of `m`, queued on `ctx`.
+fn lde(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    m: &DeviceMatrix<CudaDevice, Fp>,
+) -> DeviceMatrix<CudaDevice, Fp> {
+    let (shift, order) = (Fp::GENERATOR, Order::BitReversed);
+    dev.coset_lde(ctx, m, Order::Natural, BLOWUP, shift, order)
+        .unwrap()
+}
+
 /// The LDE of `m` on one context, downloaded: what every ordering must give.
 fn expected(dev: &CudaDevice, m: &HostMatrix<Fp>) -> Vec<Fp> {
     let ctx = dev.new_ctx().unwrap();
     let up = dev.upload_matrix(&ctx, m).unwrap();
-    let lde = dev
-        .coset_lde(
-            &ctx,
-            &up,
-            Order::Natural,
-            BLOWUP,
-            Fp::GENERATOR,
-            Order::BitReversed,
-        )
-        .unwrap();
-    dev.download(&ctx, lde.buffer()).unwrap()
+    dev.download(&ctx, lde(dev, &ctx, &up).buffer()).unwrap()
 }
 
 #[test]
@@ -47,16 +48,7 @@ fn order_after_makes_one_contexts_results_visible_to_another() {
     let (producer, consumer) = (dev.new_ctx().unwrap(), dev.new_ctx().unwrap());
     for round in 0..4 {
         let up = dev.upload_matrix(&producer, &m).unwrap();
-        let lde = dev
-            .coset_lde(
-                &producer,
-                &up,
-                Order::Natural,
-                BLOWUP,
-                Fp::GENERATOR,
-                Order::BitReversed,
-            )
-            .unwrap();
+        let lde = lde(&dev, &producer, &up);
         dev.order_after(&consumer, &producer).unwrap();
         let got = dev.download(&consumer, lde.buffer()).unwrap();
         assert!(
@@ -79,16 +71,7 @@ fn a_buffer_dropped_while_another_context_reads_it_is_not_reused_under_it() {
         // same size is zeroed at once.
         let up = dev.upload_matrix(&owner, &m).unwrap();
         dev.order_after(&reader, &owner).unwrap();
-        let lde = dev
-            .coset_lde(
-                &reader,
-                &up,
-                Order::Natural,
-                BLOWUP,
-                Fp::GENERATOR,
-                Order::BitReversed,
-            )
-            .unwrap();
+        let lde = lde(&dev, &reader, &up);
         drop(up);
         let junk = CudaBuffer::<Fp>::zeroed(&owner, WIDTH << LOG_HEIGHT).unwrap();
         let got = dev.download(&reader, lde.buffer()).unwrap();
@@ -110,16 +93,7 @@ fn a_buffer_from_one_context_dropped_on_another_after_use_is_freed() {
         let m = input();
         let up = dev.upload_matrix(&a, &m).unwrap();
         dev.order_after(&b, &a).unwrap();
-        let lde = dev
-            .coset_lde(
-                &b,
-                &up,
-                Order::Natural,
-                BLOWUP,
-                Fp::GENERATOR,
-                Order::BitReversed,
-            )
-            .unwrap();
+        let lde = lde(&dev, &b, &up);
         // `a` goes first: its stream is forgotten while `up` (allocated on
         // it) and `lde` are still alive.
         drop(a);

@@ -131,10 +131,12 @@ pub fn bad_lde_shift_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
     lde_case(dev, false, 1, 4, 2, Fp::ZERO, "shift");
 }
 
-fn commit_case<D: ProverDevice>(
+/// Matrices of `(width, height)` shapes, committed by `commit`, which must
+/// refuse them naming `argument`.
+fn shapes_case<D: ProverDevice>(
     dev: &D,
     shapes: &[(usize, usize)],
-    rows_per_leaf: usize,
+    commit: impl Fn(&Harness<D>, &[&DeviceMatrix<D, Fp>]) -> DeviceResult<D::MerkleTree>,
     argument: &str,
 ) {
     let h = Harness::new(dev);
@@ -143,7 +145,18 @@ fn commit_case<D: ProverDevice>(
         .map(|&(w, ht)| matrix::<Fp, D>(&h, w, ht))
         .collect();
     let refs: Vec<_> = ms.iter().collect();
-    expect_invalid(h.dev.merkle_commit(&h.ctx, &refs, rows_per_leaf), argument);
+    expect_invalid(commit(&h, &refs), argument);
+}
+
+fn commit_case<D: ProverDevice>(
+    dev: &D,
+    shapes: &[(usize, usize)],
+    rows_per_leaf: usize,
+    argument: &str,
+) {
+    let commit =
+        |h: &Harness<D>, m: &[&DeviceMatrix<D, Fp>]| h.dev.merkle_commit(&h.ctx, m, rows_per_leaf);
+    shapes_case(dev, shapes, commit, argument);
 }
 
 /// merkle_commit of no matrices.
@@ -176,13 +189,8 @@ pub fn bad_merkle_rows_per_leaf_above_height<D: ProverDevice>(dev: &D, _: &Suite
 }
 
 fn tables_case<D: ProverDevice>(dev: &D, shapes: &[(usize, usize)], argument: &str) {
-    let h = Harness::new(dev);
-    let ms: Vec<_> = shapes
-        .iter()
-        .map(|&(w, ht)| matrix::<Fp, D>(&h, w, ht))
-        .collect();
-    let refs: Vec<_> = ms.iter().collect();
-    expect_invalid(h.dev.merkle_commit_tables(&h.ctx, &refs), argument);
+    let commit = |h: &Harness<D>, m: &[&DeviceMatrix<D, Fp>]| h.dev.merkle_commit_tables(&h.ctx, m);
+    shapes_case(dev, shapes, commit, argument);
 }
 
 /// merkle_commit_tables of no matrices.
