@@ -104,6 +104,62 @@ pub(crate) fn as_words<T: DeviceElem>(x: &[T]) -> &[u64] {
     unsafe { core::slice::from_raw_parts(x.as_ptr().cast::<u64>(), x.len() * T::LIMBS) }
 }
 
+/// Messages of one kind, hashed `L::WIDTH` at a time by whichever kernel
+/// runs them ([`hash_with`]).
+trait Messages: Sync {
+    /// What a message hashes to (its digest, or the digest's first word).
+    type Out;
+    /// Hashes messages `first .. first + out.len()` into `out`, whose
+    /// length is a multiple of `L::WIDTH`.
+    ///
+    /// # Safety
+    ///
+    /// The CPU supports `L`'s target features.
+    unsafe fn hash_groups<L: Lanes>(&self, first: u64, out: &mut [Self::Out]);
+}
+
+/// Hashes messages `first ..` of `messages` into `out`: whole groups with
+/// `kernel`'s vector lanes, the rest one at a time.
+fn hash_with<M: Messages>(kernel: HashKernel, messages: &M, first: u64, out: &mut [M::Out]) {
+    let full = out.len() / kernel.width() * kernel.width();
+    let (groups, tail) = out.split_at_mut(full);
+    match kernel.0 {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
+            // SAFETY: AVX-512F and AVX-512BW were detected just above.
+            unsafe { groups_x8(messages, first, groups) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
+            // SAFETY: AVX2 was detected just above.
+            unsafe { groups_x4(messages, first, groups) }
+        }
+        Isa::Scalar => groups_scalar(messages, first, groups),
+    }
+    groups_scalar(messages, first.wrapping_add(full as u64), tail);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn groups_x8<M: Messages>(messages: &M, first: u64, out: &mut [M::Out]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { messages.hash_groups::<U64x8>(first, out) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn groups_x4<M: Messages>(messages: &M, first: u64, out: &mut [M::Out]) {
+    // SAFETY: the caller detected this function's target features.
+    unsafe { messages.hash_groups::<U64x4>(first, out) }
+}
+
+fn groups_scalar<M: Messages>(messages: &M, first: u64, out: &mut [M::Out]) {
+    // SAFETY: `u64` lanes use no target feature.
+    unsafe { messages.hash_groups::<u64>(first, out) }
+}
+
 /// Digests of leaves `first .. first + out.len()` (see the module doc).
 /// Every column must hold all `rpl * limbs` words of those leaves.
 pub(crate) fn hash_leaves(
@@ -114,61 +170,14 @@ pub(crate) fn hash_leaves(
     first: usize,
     out: &mut [Digest],
 ) {
-    let full = out.len() / kernel.width() * kernel.width();
-    let (groups, tail) = out.split_at_mut(full);
-    let tail_first = first + full;
-    let leaves = Leaves {
-        cols,
-        limbs,
-        rpl,
-        first,
-    };
-    match kernel.0 {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
-            // SAFETY: AVX-512F and AVX-512BW were detected just above.
-            unsafe { leaves_x8(&leaves, groups) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
-            // SAFETY: AVX2 was detected just above.
-            unsafe { leaves_x4(&leaves, groups) }
-        }
-        Isa::Scalar => leaves_scalar(&leaves, groups),
-    }
-    leaves_scalar(
-        &Leaves {
-            first: tail_first,
-            ..leaves
-        },
-        tail,
-    );
+    let leaves = Leaves { cols, limbs, rpl };
+    hash_with(kernel, &leaves, first as u64, out);
 }
 
 /// `out[i] = Keccak-256(NODE_PREFIX || children[2i] || children[2i + 1])`.
 pub(crate) fn hash_nodes(kernel: HashKernel, children: &[Digest], out: &mut [Digest]) {
     assert_eq!(children.len(), 2 * out.len(), "two children per node");
-    let full = out.len() / kernel.width() * kernel.width();
-    let (groups, tail) = out.split_at_mut(full);
-    let (group_kids, tail_kids) = children.split_at(2 * full);
-    match kernel.0 {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
-            // SAFETY: AVX-512F and AVX-512BW were detected just above.
-            unsafe { nodes_x8(group_kids, groups) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
-            // SAFETY: AVX2 was detected just above.
-            unsafe { nodes_x4(group_kids, groups) }
-        }
-        Isa::Scalar => nodes_scalar(group_kids, groups),
-    }
-    nodes_scalar(tail_kids, tail);
+    hash_with(kernel, &Children(children), 0, out);
 }
 
 /// `out[k]` = the first 8 bytes, read big-endian, of
@@ -176,43 +185,19 @@ pub(crate) fn hash_nodes(kernel: HashKernel, children: &[Digest], out: &mut [Dig
 /// proof-of-work digests (`backend_api::pow_digest`) of consecutive nonces,
 /// whose leading zero bits decide validity.
 pub(crate) fn pow_words(kernel: HashKernel, seed: &Digest, first: u64, out: &mut [u64]) {
-    let full = out.len() / kernel.width() * kernel.width();
-    let (groups, tail) = out.split_at_mut(full);
-    match kernel.0 {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
-            // SAFETY: AVX-512F and AVX-512BW were detected just above.
-            unsafe { pow_x8(seed, first, groups) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
-            // SAFETY: AVX2 was detected just above.
-            unsafe { pow_x4(seed, first, groups) }
-        }
-        Isa::Scalar => pow_scalar(seed, first, groups),
+    hash_with(kernel, &PowSeed(seed), first, out);
+}
+
+/// The proof-of-work messages: the seed, then the nonce.
+struct PowSeed<'a>(&'a Digest);
+
+impl Messages for PowSeed<'_> {
+    type Out = u64;
+    #[inline(always)]
+    unsafe fn hash_groups<L: Lanes>(&self, first: u64, out: &mut [u64]) {
+        // SAFETY: the caller guarantees the target features.
+        unsafe { pow_groups::<L>(self.0, first, out) }
     }
-    pow_scalar(seed, first.wrapping_add(full as u64), tail);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw")]
-unsafe fn pow_x8(seed: &Digest, first: u64, out: &mut [u64]) {
-    // SAFETY: the caller detected this function's target features.
-    unsafe { pow_groups::<U64x8>(seed, first, out) }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn pow_x4(seed: &Digest, first: u64, out: &mut [u64]) {
-    // SAFETY: the caller detected this function's target features.
-    unsafe { pow_groups::<U64x4>(seed, first, out) }
-}
-
-fn pow_scalar(seed: &Digest, first: u64, out: &mut [u64]) {
-    // SAFETY: `u64` lanes use no target feature.
-    unsafe { pow_groups::<u64>(seed, first, out) }
 }
 
 /// [`pow_words`] for `out.len()` nonces (a multiple of `L::WIDTH`).
@@ -264,43 +249,19 @@ pub(crate) fn hash_tables_leaves(
     first: usize,
     out: &mut [Digest],
 ) {
-    let full = out.len() / kernel.width() * kernel.width();
-    let (groups, tail) = out.split_at_mut(full);
-    match kernel.0 {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            assert!(x8::supported(), "AVX-512 kernel on a CPU without it");
-            // SAFETY: AVX-512F and AVX-512BW were detected just above.
-            unsafe { tables_x8(tables, first, groups) }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            assert!(x4::supported(), "AVX2 kernel on a CPU without it");
-            // SAFETY: AVX2 was detected just above.
-            unsafe { tables_x4(tables, first, groups) }
-        }
-        Isa::Scalar => tables_scalar(tables, first, groups),
+    hash_with(kernel, &TableJoin(tables), first as u64, out);
+}
+
+/// The leaves of a tables tree: one row digest per table.
+struct TableJoin<'a>(&'a [TableRows<'a>]);
+
+impl Messages for TableJoin<'_> {
+    type Out = Digest;
+    #[inline(always)]
+    unsafe fn hash_groups<L: Lanes>(&self, first: u64, out: &mut [Digest]) {
+        // SAFETY: the caller guarantees the target features.
+        unsafe { tables_groups::<L>(self.0, first as usize, out) }
     }
-    tables_scalar(tables, first + full, tail);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw")]
-unsafe fn tables_x8(tables: &[TableRows], first: usize, out: &mut [Digest]) {
-    // SAFETY: the caller detected this function's target features.
-    unsafe { tables_groups::<U64x8>(tables, first, out) }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn tables_x4(tables: &[TableRows], first: usize, out: &mut [Digest]) {
-    // SAFETY: the caller detected this function's target features.
-    unsafe { tables_groups::<U64x4>(tables, first, out) }
-}
-
-fn tables_scalar(tables: &[TableRows], first: usize, out: &mut [Digest]) {
-    // SAFETY: `u64` lanes use no target feature.
-    unsafe { tables_groups::<u64>(tables, first, out) }
 }
 
 /// Hashes `out.len()` tables leaves (a multiple of `L::WIDTH`), `L::WIDTH`
@@ -340,46 +301,29 @@ struct Leaves<'a> {
     cols: &'a [&'a [u64]],
     limbs: usize,
     rpl: usize,
-    /// Index of the leaf hashed into `out[0]`.
-    first: usize,
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw")]
-unsafe fn leaves_x8(leaves: &Leaves, out: &mut [Digest]) {
-    // SAFETY: the caller detected this function's target features.
-    unsafe { leaf_groups::<U64x8>(leaves, out) }
+impl Messages for Leaves<'_> {
+    type Out = Digest;
+    #[inline(always)]
+    unsafe fn hash_groups<L: Lanes>(&self, first: u64, out: &mut [Digest]) {
+        // SAFETY: the caller guarantees the target features.
+        unsafe { leaf_groups::<L>(self, first as usize, out) }
+    }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn leaves_x4(leaves: &Leaves, out: &mut [Digest]) {
-    // SAFETY: the caller detected this function's target features.
-    unsafe { leaf_groups::<U64x4>(leaves, out) }
-}
+/// A layer of digests, hashed in pairs into the layer above.
+struct Children<'a>(&'a [Digest]);
 
-fn leaves_scalar(leaves: &Leaves, out: &mut [Digest]) {
-    // SAFETY: `u64` lanes use no target feature.
-    unsafe { leaf_groups::<u64>(leaves, out) }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw")]
-unsafe fn nodes_x8(children: &[Digest], out: &mut [Digest]) {
-    // SAFETY: the caller detected this function's target features.
-    unsafe { node_groups::<U64x8>(children, out) }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn nodes_x4(children: &[Digest], out: &mut [Digest]) {
-    // SAFETY: the caller detected this function's target features.
-    unsafe { node_groups::<U64x4>(children, out) }
-}
-
-fn nodes_scalar(children: &[Digest], out: &mut [Digest]) {
-    // SAFETY: `u64` lanes use no target feature.
-    unsafe { node_groups::<u64>(children, out) }
+impl Messages for Children<'_> {
+    type Out = Digest;
+    #[inline(always)]
+    unsafe fn hash_groups<L: Lanes>(&self, first: u64, out: &mut [Digest]) {
+        let first = first as usize;
+        let kids = &self.0[2 * first..2 * (first + out.len())];
+        // SAFETY: the caller guarantees the target features.
+        unsafe { node_groups::<L>(kids, out) }
+    }
 }
 
 /// Hashes `out.len()` leaves (a multiple of `L::WIDTH`), `L::WIDTH` at a time.
@@ -388,17 +332,17 @@ fn nodes_scalar(children: &[Digest], out: &mut [Digest]) {
 ///
 /// The CPU supports `L`'s target features.
 #[inline(always)]
-unsafe fn leaf_groups<L: Lanes>(leaves: &Leaves, out: &mut [Digest]) {
+unsafe fn leaf_groups<L: Lanes>(leaves: &Leaves, first: usize, out: &mut [Digest]) {
     let (limbs, rpl) = (leaves.limbs, leaves.rpl);
     if limbs == 1 && rpl == 1 {
         // SAFETY: the caller guarantees the target features.
-        return unsafe { leaf_groups_contiguous::<L>(leaves.cols, leaves.first, out) };
+        return unsafe { leaf_groups_contiguous::<L>(leaves.cols, first, out) };
     }
     // Words between the same word of consecutive leaves.
     let stride = rpl * limbs;
     let span = (L::WIDTH - 1) * stride + 1;
     for (g, digests) in out.chunks_exact_mut(L::WIDTH).enumerate() {
-        let first = leaves.first + g * L::WIDTH;
+        let first = first + g * L::WIDTH;
         let mut sponge = Batch::<L>::new(LEAF_PREFIX_LANE);
         for r in 0..rpl {
             for col in leaves.cols {
