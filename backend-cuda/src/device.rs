@@ -5,7 +5,7 @@ use crate::error::{check, check_alloc};
 use backend_api::{DeviceError, DeviceResult};
 use cust::sys as cu;
 use std::ffi::{c_void, CString};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::sync::Mutex;
 
@@ -44,8 +44,12 @@ pub(crate) struct DeviceInner {
     pub(crate) props: DeviceProperties,
     /// Bytes of device memory currently allocated through this device.
     pub(crate) in_use: AtomicUsize,
-    /// Largest `in_use` seen.
+    /// Largest `in_use` seen (since the device opened or the last
+    /// [`CudaDevice::reset_peak_memory`]).
     pub(crate) peak: AtomicUsize,
+    /// Bytes copied host to device and device to host, all contexts.
+    pub(crate) to_device: AtomicU64,
+    pub(crate) to_host: AtomicU64,
     /// The streams of the live contexts, fenced before every free.
     streams: Mutex<Streams>,
 }
@@ -218,6 +222,16 @@ impl DeviceInner {
         streams.order(stream, earlier)
     }
 
+    /// Counts `bytes` copied host to device.
+    pub(crate) fn count_to_device(&self, bytes: usize) {
+        self.to_device.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Counts `bytes` copied device to host.
+    pub(crate) fn count_to_host(&self, bytes: usize) {
+        self.to_host.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
     /// Registers a new context's stream.
     pub(crate) fn register_stream(&self, stream: cu::CUstream) -> DeviceResult<()> {
         let mut streams = self
@@ -376,6 +390,8 @@ impl CudaDevice {
             props,
             in_use: AtomicUsize::new(0),
             peak: AtomicUsize::new(0),
+            to_device: AtomicU64::new(0),
+            to_host: AtomicU64::new(0),
             streams: Mutex::new(Streams {
                 live: Vec::new(),
                 fence: std::ptr::null_mut(),
@@ -432,10 +448,47 @@ impl CudaDevice {
         self.inner.peak.load(Ordering::Relaxed)
     }
 
+    /// Starts a new high-water mark at the memory in use now (to measure
+    /// one proof's peak).
+    pub fn reset_peak_memory(&self) {
+        let now = self.inner.in_use.load(Ordering::Relaxed);
+        self.inner.peak.store(now, Ordering::Relaxed);
+    }
+
+    /// Bytes copied over PCIe since the device opened, every context and
+    /// every path (uploads, downloads, kernel argument tables, pinned
+    /// copies).
+    pub fn transfer_bytes(&self) -> TransferBytes {
+        TransferBytes {
+            to_device: self.inner.to_device.load(Ordering::Relaxed),
+            to_host: self.inner.to_host.load(Ordering::Relaxed),
+        }
+    }
+
     /// Bytes an allocation may still take (free memory plus the allocator
     /// pool's unused reserve).
     pub fn available_memory(&self) -> DeviceResult<usize> {
         self.inner.available()
+    }
+}
+
+/// Bytes copied between host and device ([`CudaDevice::transfer_bytes`]).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct TransferBytes {
+    /// Host to device.
+    pub to_device: u64,
+    /// Device to host.
+    pub to_host: u64,
+}
+
+impl std::ops::Sub for TransferBytes {
+    type Output = TransferBytes;
+    /// The bytes copied between two readings (`later - earlier`).
+    fn sub(self, earlier: TransferBytes) -> TransferBytes {
+        TransferBytes {
+            to_device: self.to_device.saturating_sub(earlier.to_device),
+            to_host: self.to_host.saturating_sub(earlier.to_host),
+        }
     }
 }
 

@@ -26,7 +26,7 @@ mod timer;
 mod transfer;
 
 pub use ctx::CudaCtx;
-pub use device::{CudaDevice, DeviceProperties};
+pub use device::{CudaDevice, DeviceProperties, TransferBytes};
 pub use memory::{CudaBuffer, DeviceAlloc, PinnedHost};
 pub use primitives::merkle::CudaMerkleTree;
 pub use primitives::ntt;

@@ -350,7 +350,9 @@ impl PinnedHost {
                 cu::cuMemcpyHtoDAsync_v2(dst.as_raw(), self.ptr as *const _, dst.bytes(), stream),
                 "cuMemcpyHtoDAsync",
             )
-        })
+        })?;
+        ctx.inner.dev.count_to_device(dst.bytes());
+        Ok(())
     }
 
     /// Queues a copy of all of `src` into the first `src.bytes()` bytes on
@@ -373,7 +375,9 @@ impl PinnedHost {
                 cu::cuMemcpyDtoHAsync_v2(self.ptr as *mut _, src.as_raw(), src.bytes(), stream),
                 "cuMemcpyDtoHAsync",
             )
-        })
+        })?;
+        ctx.inner.dev.count_to_host(src.bytes());
+        Ok(())
     }
 
     /// Queues `copy` on `ctx`'s stream after every earlier copy of this

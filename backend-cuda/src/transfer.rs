@@ -83,6 +83,8 @@ impl CudaCtx {
         })();
         if result.is_err() {
             self.drain();
+        } else {
+            self.inner.dev.count_to_device(src.len());
         }
         result
     }
@@ -143,6 +145,8 @@ impl CudaCtx {
         })();
         if result.is_err() {
             self.drain();
+        } else {
+            self.inner.dev.count_to_host(len);
         }
         result
     }

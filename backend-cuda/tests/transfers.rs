@@ -217,3 +217,41 @@ fn pinned_memory_round_trips_across_contexts() {
         .copy_to(&a, &DeviceAlloc::new(&a, 0).unwrap())
         .unwrap();
 }
+
+/// Every byte over PCIe is counted once, in its direction
+/// (`CudaDevice::transfer_bytes`), and a new memory peak starts at the
+/// memory in use (`reset_peak_memory`).
+#[test]
+#[ignore = "needs a CUDA device"]
+fn transfers_and_the_memory_peak_are_counted() {
+    let dev = device();
+    let ctx = dev.new_ctx().unwrap();
+    let mut rng = SplitMix64::new(91);
+    let data: Vec<Fp3> = rng.elems(3 * STAGING_CHUNK_BYTES / 24 + 5);
+    let bytes = (data.len() * 24) as u64;
+    let before = dev.transfer_bytes();
+    let buf = dev.upload(&ctx, &data).unwrap();
+    let up = dev.transfer_bytes() - before;
+    assert_eq!((up.to_device, up.to_host), (bytes, 0), "upload");
+    let mid = dev.transfer_bytes();
+    assert_same(&dev.download(&ctx, &buf).unwrap(), &data, "download");
+    let down = dev.transfer_bytes() - mid;
+    assert_eq!((down.to_device, down.to_host), (0, bytes), "download");
+    let pinned_before = dev.transfer_bytes();
+    let alloc = DeviceAlloc::new(&ctx, 4096).unwrap();
+    let mut pinned = PinnedHost::new(&ctx, 4096).unwrap();
+    pinned.copy_to(&ctx, &alloc).unwrap();
+    pinned.copy_from(&ctx, &alloc).unwrap();
+    let p = dev.transfer_bytes() - pinned_before;
+    assert_eq!((p.to_device, p.to_host), (4096, 4096), "pinned copies");
+    drop(buf);
+    dev.reset_peak_memory();
+    assert_eq!(dev.peak_memory(), dev.memory_in_use(), "peak after reset");
+    let big = dev.alloc_zeroed::<Fp>(&ctx, 1 << 20).unwrap();
+    assert!(dev.peak_memory() >= dev.memory_in_use());
+    drop(big);
+    assert!(
+        dev.peak_memory() >= (8 << 20) + dev.memory_in_use(),
+        "the peak stays"
+    );
+}

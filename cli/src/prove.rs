@@ -79,15 +79,44 @@ pub fn run(args: ProveArgs) -> JobResult {
         options.fri_final_log_degree = f;
     }
     match args.backend {
-        Backend::Cpu => prove_on(CpuDevice::new(), &args, options),
+        Backend::Cpu => prove_on(CpuDevice::new(), &args, options, |_, _| None),
         Backend::Cuda => run_on_cuda(&args, options),
     }
 }
 
+/// A device's figures of one proof: PCIe bytes each way and the peak of
+/// device memory.
+#[derive(Copy, Clone, Debug, Default)]
+struct DeviceFigures {
+    to_device: u64,
+    to_host: u64,
+    peak_memory: u64,
+}
+
+/// Reads a device's counters (`begin`: and starts a new memory peak);
+/// `None` for a backend without them (the CPU).
+type Meter<D> = fn(&D, bool) -> Option<DeviceFigures>;
+
 /// Proves on GPU number `args.gpu` with the CUDA backend.
 #[cfg(feature = "cuda")]
 fn run_on_cuda(args: &ProveArgs, options: Options) -> JobResult {
-    prove_on(backend_cuda::CudaDevice::new(args.gpu)?, args, options)
+    let meter = |dev: &backend_cuda::CudaDevice, begin: bool| {
+        if begin {
+            dev.reset_peak_memory();
+        }
+        let t = dev.transfer_bytes();
+        Some(DeviceFigures {
+            to_device: t.to_device,
+            to_host: t.to_host,
+            peak_memory: dev.peak_memory() as u64,
+        })
+    };
+    prove_on(
+        backend_cuda::CudaDevice::new(args.gpu)?,
+        args,
+        options,
+        meter,
+    )
 }
 
 /// Without the `cuda` feature there is no CUDA backend to run: say so
@@ -101,7 +130,14 @@ fn run_on_cuda(_args: &ProveArgs, _options: Options) -> JobResult {
 const NO_CUDA: &str = "this `stark` binary was built without CUDA support \
      (rebuild with `cargo build --release -p stark-cli --features cuda`)";
 
-fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> JobResult {
+/// Proves on `device`; `meter` reads its PCIe and memory figures around
+/// the proof (not the setup).
+fn prove_on<D: ProverDevice>(
+    device: D,
+    args: &ProveArgs,
+    options: Options,
+    meter: Meter<D>,
+) -> JobResult {
     let start = Instant::now();
     let json = args.json;
     let progress = move |phase: &str| {
@@ -126,7 +162,15 @@ fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> J
     let t_setup = Instant::now();
     let key = prover.setup(inst.air.as_ref())?;
     let setup_time = t_setup.elapsed().as_secs_f64();
+    let begin = meter(prover.device(), true);
     let (proof, times) = prover.prove_with_key(&key, &inst.public, &inst.traces)?;
+    let device_figures = begin
+        .zip(meter(prover.device(), false))
+        .map(|(b, e)| DeviceFigures {
+            to_device: e.to_device - b.to_device,
+            to_host: e.to_host - b.to_host,
+            peak_memory: e.peak_memory,
+        });
     let bytes = proof.to_bytes();
     std::fs::write(&args.out, &bytes)?;
     let security = key.security(&inst.public);
@@ -157,6 +201,9 @@ fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> J
             "proof_bytes": bytes.len(),
             "conjectured_bits": security.conjectured_bits,
             "provable_bits": security.provable_bits,
+            "bytes_to_device": device_figures.map(|f| f.to_device),
+            "bytes_to_host": device_figures.map(|f| f.to_host),
+            "peak_device_bytes": device_figures.map(|f| f.peak_memory),
             "out": args.out.display().to_string(),
         });
         println!("{out}");
@@ -186,6 +233,12 @@ fn prove_on<D: ProverDevice>(device: D, args: &ProveArgs, options: Options) -> J
         "{:<22} {prove_total:>10.3}  (excluding trace generation and setup)",
         "prove total"
     );
+    if let Some(f) = device_figures {
+        println!(
+            "device    {} bytes to the device, {} to the host, peak memory {} bytes",
+            f.to_device, f.to_host, f.peak_memory
+        );
+    }
     println!("proof     {} bytes -> {}", bytes.len(), args.out.display());
     println!(
         "security  {} bits conjectured (queries {}, field {}, hash 128), {} bits provable",

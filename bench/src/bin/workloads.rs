@@ -1,7 +1,8 @@
 //! Our prover on every workload (fib-wide, lookup, keccak, vm), on the CPU
 //! backend and, built with the `cuda` feature, the CUDA backend, in one
 //! program: per-phase prove times (medians), trace cells per second, proof
-//! size, verify time, peak host RSS and peak device memory, the CPU/CUDA
+//! size, verify time, peak host RSS, and per proof the peak of device
+//! memory and the bytes copied each way over PCIe (CUDA), the CPU/CUDA
 //! ratio, and whether the proofs are byte-identical across backends and
 //! runs. Exits non-zero if a proof differs or does not verify.
 //!
@@ -15,14 +16,15 @@
 //! `--small` picks sizes for a 2-core machine (fib-wide 64 x 2^16, lookup
 //! 2^16, keccak 2^12, vm 2^16). Each backend proves `--runs` times after
 //! one untimed warm-up prove (first use of memory pools and kernels); each
-//! workload gets a fresh device, so its peak is its own. `bin/plot` turns
+//! workload gets a fresh device; device figures are those of the last timed
+//! proof. `bin/plot` turns
 //! the JSON into the SVGs of BENCHMARKS.md.
 
 use backend_api::ProverDevice;
 use backend_cpu::CpuDevice;
 use serde_json::{json, Value};
 use stark::{verify_with_key, Options, Prover, SecurityPolicy};
-use stark_hal_bench::measure::{gib, median, peak_rss, reset_peak_rss, secs};
+use stark_hal_bench::measure::{gib, median, mib, peak_rss, reset_peak_rss, secs};
 use stark_hal_bench::workloads::{Instance, Workload};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -108,17 +110,28 @@ struct Measured {
     deterministic: bool,
     verify_ms: f64,
     peak_host: Option<u64>,
-    peak_device: Option<u64>,
+    /// PCIe bytes and device memory peak of the last timed proof.
+    device: Option<DeviceFigures>,
+}
+
+/// A device's figures around one proof: bytes copied each way over PCIe
+/// and the peak of device memory.
+#[derive(Clone, Copy, Debug)]
+struct DeviceFigures {
+    to_device: u64,
+    to_host: u64,
+    peak_memory: u64,
 }
 
 /// Proves `inst` once untimed and `runs` times timed on `device`; verifies
-/// the proof. `peak_device` reads the device's allocation high-water mark.
+/// the proof. `meter(begin)` reads the device's counters (with `begin`, it
+/// first starts a new memory peak); `None` for a device without them.
 fn measure<D: ProverDevice>(
     device: D,
     inst: &Instance,
     options: Options,
     runs: usize,
-    peak_device: impl Fn() -> Option<u64>,
+    meter: impl Fn(bool) -> Option<DeviceFigures>,
 ) -> BenchResult<Measured> {
     let backend = device.name();
     let prover = Prover::with_options(device, options)?;
@@ -126,10 +139,16 @@ fn measure<D: ProverDevice>(
     let (first, _) = prover.prove_with_key(&key, &inst.public, &inst.traces)?;
     let proof = first.to_bytes();
     let (mut totals, mut per_phase, mut deterministic) = (Vec::new(), Vec::new(), true);
-    let mut peak_host = None;
+    let (mut peak_host, mut device) = (None, None);
     for _ in 0..runs {
         let reset = reset_peak_rss();
+        let begin = meter(true);
         let (p, times) = prover.prove_with_key(&key, &inst.public, &inst.traces)?;
+        device = begin.zip(meter(false)).map(|(b, e)| DeviceFigures {
+            to_device: e.to_device - b.to_device,
+            to_host: e.to_host - b.to_host,
+            peak_memory: e.peak_memory,
+        });
         peak_host = peak_host.max(peak_rss().filter(|_| reset));
         deterministic &= p.to_bytes() == proof;
         totals.push(secs(times.total()));
@@ -165,16 +184,24 @@ fn measure<D: ProverDevice>(
         deterministic,
         verify_ms: 1e3 * median(&verify_s),
         peak_host,
-        peak_device: peak_device(),
+        device,
     })
 }
 
 #[cfg(feature = "cuda")]
 fn measure_cuda(inst: &Instance, options: Options, runs: usize) -> BenchResult<Measured> {
     let device = backend_cuda::CudaDevice::new(0)?;
-    let peak = device.clone();
-    measure(device, inst, options, runs, move || {
-        Some(peak.peak_memory() as u64)
+    let counters = device.clone();
+    measure(device, inst, options, runs, move |begin| {
+        if begin {
+            counters.reset_peak_memory();
+        }
+        let t = counters.transfer_bytes();
+        Some(DeviceFigures {
+            to_device: t.to_device,
+            to_host: t.to_host,
+            peak_memory: counters.peak_memory() as u64,
+        })
     })
 }
 
@@ -216,7 +243,9 @@ fn backend_json(m: &Measured, cells: usize) -> Value {
         "verify_ms": m.verify_ms,
         "deterministic": m.deterministic,
         "peak_host_bytes": m.peak_host,
-        "peak_device_bytes": m.peak_device,
+        "peak_device_bytes": m.device.map(|d| d.peak_memory),
+        "bytes_to_device": m.device.map(|d| d.to_device),
+        "bytes_to_host": m.device.map(|d| d.to_host),
     })
 }
 
@@ -236,7 +265,7 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
     for b in &args.backends {
         runs.push(match b.as_str() {
             "cuda" => measure_cuda(&inst, options, args.runs)?,
-            _ => measure(CpuDevice::new(), &inst, options, args.runs, || None)?,
+            _ => measure(CpuDevice::new(), &inst, options, args.runs, |_| None)?,
         });
     }
     print_phases(&runs);
@@ -244,13 +273,16 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
     for m in &runs {
         ok &= m.deterministic;
         println!(
-            "  {}: {:.3e} cells/s, proof {} B, verify {:.2} ms, peak host {}, peak device {}{}",
+            "  {}: {:.3e} cells/s, proof {} B, verify {:.2} ms, peak host {}, peak device {}, \
+             PCIe to device {} / to host {}{}",
             m.backend,
             cells as f64 / m.prove_s,
             m.proof.len(),
             m.verify_ms,
             m.peak_host.map_or("n/a".into(), gib),
-            m.peak_device.map_or("n/a".into(), gib),
+            m.device.map_or("n/a".into(), |d| gib(d.peak_memory)),
+            m.device.map_or("n/a".into(), |d| mib(d.to_device)),
+            m.device.map_or("n/a".into(), |d| mib(d.to_host)),
             if m.deterministic { "" } else { "; RUNS DIFFER" },
         );
     }

@@ -8,7 +8,8 @@
 //! joins each matrix's row digest per leaf (`backend_api::hash_tables_leaf`).
 
 use backend_api::{
-    hash_leaf, hash_node, hash_tables_leaf, DeviceElem, Digest, HostMatrix, MerkleOpening, MerkleShape, MerkleTree,
+    hash_leaf, hash_node, hash_tables_leaf, DeviceElem, Digest, HostMatrix, MerkleOpening,
+    MerkleShape, MerkleTree,
 };
 
 /// A tree built by `SimpleDevice`.
@@ -48,7 +49,11 @@ fn leaf_values<T: DeviceElem>(
 
 /// Leaf `leaf`'s digest: its values hashed together, or for a tables tree
 /// each matrix's row hashed alone and the row digests joined.
-fn leaf_digest<T: DeviceElem>(matrices: &[&HostMatrix<T>], shape: &MerkleShape, leaf: usize) -> Digest {
+fn leaf_digest<T: DeviceElem>(
+    matrices: &[&HostMatrix<T>],
+    shape: &MerkleShape,
+    leaf: usize,
+) -> Digest {
     if shape.table_heights.is_none() {
         return hash_leaf(&leaf_values(matrices, shape, leaf));
     }
