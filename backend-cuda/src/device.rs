@@ -1,11 +1,11 @@
 //! `CudaDevice`: one GPU, its primary context, the kernel modules and the
 //! memory accounting.
 
-use crate::error::{check, check_alloc};
+use crate::error::{check, too_large};
 use backend_api::{DeviceError, DeviceResult};
 use cust::sys as cu;
 use std::ffi::{c_void, CString};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::sync::Mutex;
 
@@ -52,6 +52,9 @@ pub(crate) struct DeviceInner {
     pub(crate) to_host: AtomicU64,
     /// The streams of the live contexts, fenced before every free.
     streams: Mutex<Streams>,
+    /// Per kernel (`KernelId as usize`), the dynamic shared memory limit
+    /// raised so far (0: the default).
+    shared_limits: Vec<AtomicI32>,
 }
 
 /// The streams of a device's live contexts, and one event to order a stream
@@ -84,6 +87,31 @@ impl DeviceInner {
     /// A kernel's function handle (resolved when the device opened).
     pub(crate) fn function(&self, id: KernelId) -> cu::CUfunction {
         self.functions[id as usize]
+    }
+
+    /// Lets kernel `id` use `bytes` of dynamic shared memory: the driver
+    /// is asked only the first time a kernel needs more than before.
+    pub(crate) fn allow_dynamic_shared(&self, id: KernelId, bytes: usize) -> DeviceResult<()> {
+        let bytes = i32::try_from(bytes)
+            .map_err(|_| too_large("launch", format!("{bytes} bytes of shared memory")))?;
+        let limit = &self.shared_limits[id as usize];
+        if limit.load(Ordering::Relaxed) >= bytes {
+            return Ok(());
+        }
+        self.make_current()?;
+        // SAFETY: a valid function handle and attribute; the context is current.
+        check(
+            unsafe {
+                cu::cuFuncSetAttribute(
+                    self.function(id),
+                    cu::CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    bytes,
+                )
+            },
+            "cuFuncSetAttribute",
+        )?;
+        limit.fetch_max(bytes, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Looks up every kernel of [`KernelId::ALL`] in the loaded modules.
@@ -140,21 +168,16 @@ impl DeviceInner {
         Ok(v)
     }
 
-    /// Allocates `bytes` on `stream` (stream-ordered), after checking the
-    /// request against what the device has. A driver out-of-memory is retried
-    /// once after trimming the pool, then reported as `OutOfMemory`.
+    /// Allocates `bytes` on `stream` (stream-ordered). A driver
+    /// out-of-memory is retried once after trimming the pool, then reported
+    /// as `OutOfMemory` with what the device has then (asked of the driver
+    /// only on that path: an allocation costs no memory query).
     pub(crate) fn alloc_async(
         &self,
         bytes: usize,
         stream: cu::CUstream,
     ) -> DeviceResult<cu::CUdeviceptr> {
-        let available = self.available()?;
-        if bytes > available {
-            return Err(DeviceError::OutOfMemory {
-                requested: bytes,
-                available,
-            });
-        }
+        self.make_current()?;
         let mut ptr: cu::CUdeviceptr = 0;
         // SAFETY: out-pointer; stream belongs to this context.
         let mut r = unsafe { cu::cuMemAllocAsync(&mut ptr, bytes, stream) };
@@ -168,7 +191,13 @@ impl DeviceInner {
             // SAFETY: as above.
             r = unsafe { cu::cuMemAllocAsync(&mut ptr, bytes, stream) };
         }
-        check_alloc(r, "cuMemAllocAsync", bytes, available)?;
+        if r == cu::CUresult::CUDA_ERROR_OUT_OF_MEMORY {
+            return Err(DeviceError::OutOfMemory {
+                requested: bytes,
+                available: self.available()?,
+            });
+        }
+        check(r, "cuMemAllocAsync")?;
         let now = self.in_use.fetch_add(bytes, Ordering::Relaxed) + bytes;
         self.peak.fetch_max(now, Ordering::Relaxed);
         Ok(ptr)
@@ -396,6 +425,7 @@ impl CudaDevice {
                 live: Vec::new(),
                 fence: std::ptr::null_mut(),
             }),
+            shared_limits: KernelId::ALL.iter().map(|_| AtomicI32::new(0)).collect(),
         };
         inner.make_current()?;
         // SAFETY: out-pointer, valid device.

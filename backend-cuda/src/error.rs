@@ -15,24 +15,6 @@ pub(crate) fn check(result: cu::CUresult, what: &str) -> Result<(), DeviceError>
     }
 }
 
-/// Like [`check`], but a driver out-of-memory becomes
-/// [`DeviceError::OutOfMemory`] for an allocation of `requested` bytes, with
-/// `available` what the device reported as free.
-pub(crate) fn check_alloc(
-    result: cu::CUresult,
-    what: &str,
-    requested: usize,
-    available: usize,
-) -> Result<(), DeviceError> {
-    if result == cu::CUresult::CUDA_ERROR_OUT_OF_MEMORY {
-        return Err(DeviceError::OutOfMemory {
-            requested,
-            available,
-        });
-    }
-    check(result, what)
-}
-
 /// The [`DeviceError::Backend`] for a failed driver call.
 pub(crate) fn backend_error(result: cu::CUresult, what: &str) -> DeviceError {
     let code = result as i64;

@@ -29,11 +29,9 @@
 mod plan;
 
 use crate::args::NttPassParams;
-use crate::error::check as check_cu;
 use crate::launch::{kernel, Grid, Kernel, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
 use backend_api::{DeviceElem, DeviceError, DeviceResult, Fp, Matrix, NttDirection, Order};
-use cust::sys as cu;
 use plan::dif_passes;
 
 const THREADS: u32 = 256;
@@ -231,18 +229,7 @@ impl Kernels {
             .map(|g| k.shared_bytes(g, tile_log - g))
             .max()
             .unwrap_or(0);
-        // SAFETY: a valid function handle and attribute; the context is current.
-        dev.inner.make_current()?;
-        check_cu(
-            unsafe {
-                cu::cuFuncSetAttribute(
-                    k.pass.func,
-                    cu::CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                    max as i32,
-                )
-            },
-            "cuFuncSetAttribute(ntt_pass)",
-        )?;
+        dev.inner.allow_dynamic_shared(pass, max as usize)?;
         Ok(k)
     }
 
