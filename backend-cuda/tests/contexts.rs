@@ -5,7 +5,8 @@
 //! Both races these tests provoke show in the values: a consumer that does
 //! not wait for its producer reads a half-written LDE, and a buffer freed
 //! under a reading kernel is handed to the next allocation of its stream
-//! and overwritten (zeroed) while the kernel still reads it.
+//! and overwritten (zeroed) while the kernel still reads it. (With the
+//! free left unfenced, the drop test fails in its second round on an H200.)
 
 use backend_api::rng::SplitMix64;
 use backend_api::{DeviceMatrix, Fp, HostMatrix, Order, ProverDevice};
