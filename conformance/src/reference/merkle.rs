@@ -1,8 +1,7 @@
 //! Sequential Keccak Merkle tree: every level kept, leaves first.
 
 use backend_api::{
-    hash_leaf, hash_node, hash_tables_leaf, DeviceElem, DeviceResult, Digest, HostMatrix,
-    MerkleOpening, MerkleShape, MerkleTree,
+    hash_node, DeviceElem, DeviceResult, Digest, HostMatrix, MerkleOpening, MerkleShape, MerkleTree,
 };
 
 /// A tree built by the reference device: `levels[0]` are the leaf digests,
@@ -42,22 +41,17 @@ fn leaf_values<T: DeviceElem>(
     values
 }
 
-/// Leaf `leaf`'s digest: `hash_leaf` of its values, or for a tables tree
-/// `hash_tables_leaf` of each matrix's `hash_leaf` of its row.
+/// Leaf `leaf`'s digest, as the tree's shape hashes its values
+/// (`MerkleShape::leaf_digest`: the values together, or for a tables tree
+/// each matrix's row alone, the row digests joined).
 fn leaf_digest<T: DeviceElem>(
     matrices: &[&HostMatrix<T>],
     shape: &MerkleShape,
     leaf: usize,
 ) -> Digest {
-    if shape.table_heights.is_none() {
-        return hash_leaf(&leaf_values(matrices, shape, leaf));
-    }
-    let rows: Vec<Digest> = matrices
-        .iter()
-        .enumerate()
-        .map(|(i, m)| hash_leaf(&m.row(shape.matrix_row(i, leaf))))
-        .collect();
-    hash_tables_leaf(&rows)
+    shape
+        .leaf_digest(&leaf_values(matrices, shape, leaf))
+        .expect("leaf_values gives a leaf's worth of values")
 }
 
 pub(crate) fn commit<T: DeviceElem>(

@@ -8,8 +8,7 @@
 //! joins each matrix's row digest per leaf (`backend_api::hash_tables_leaf`).
 
 use backend_api::{
-    hash_leaf, hash_node, hash_tables_leaf, DeviceElem, Digest, HostMatrix, MerkleOpening,
-    MerkleShape, MerkleTree,
+    hash_node, DeviceElem, Digest, HostMatrix, MerkleOpening, MerkleShape, MerkleTree,
 };
 
 /// A tree built by `SimpleDevice`.
@@ -47,25 +46,17 @@ fn leaf_values<T: DeviceElem>(
         .collect()
 }
 
-/// Leaf `leaf`'s digest: its values hashed together, or for a tables tree
-/// each matrix's row hashed alone and the row digests joined.
+/// Leaf `leaf`'s digest, as the tree's shape hashes its values
+/// (`MerkleShape::leaf_digest`: the values together, or for a tables tree
+/// each matrix's row alone, the row digests joined).
 fn leaf_digest<T: DeviceElem>(
     matrices: &[&HostMatrix<T>],
     shape: &MerkleShape,
     leaf: usize,
 ) -> Digest {
-    if shape.table_heights.is_none() {
-        return hash_leaf(&leaf_values(matrices, shape, leaf));
-    }
-    let rows: Vec<Digest> = matrices
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let row = shape.matrix_row(i, leaf);
-            hash_leaf(&(0..m.width()).map(|c| m.get(row, c)).collect::<Vec<_>>())
-        })
-        .collect();
-    hash_tables_leaf(&rows)
+    shape
+        .leaf_digest(&leaf_values(matrices, shape, leaf))
+        .expect("leaf_values gives a leaf's worth of values")
 }
 
 impl FlatTree {
