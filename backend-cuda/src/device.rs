@@ -220,14 +220,13 @@ impl DeviceInner {
             .streams
             .lock()
             .map_err(|_| poisoned("stream registry"))?;
-        let others: Vec<cu::CUstream> = streams
-            .live
-            .iter()
-            .copied()
-            .filter(|&s| s != stream)
-            .collect();
-        for other in others {
-            streams.order(stream, other)?;
+        // By index: `order` borrows the registry mutably (no list copied
+        // on every free).
+        for i in 0..streams.live.len() {
+            let other = streams.live[i];
+            if other != stream {
+                streams.order(stream, other)?;
+            }
         }
         // SAFETY: ptr came from cuMemAllocAsync and is freed once.
         check(unsafe { cu::cuMemFreeAsync(ptr, stream) }, "cuMemFreeAsync")
