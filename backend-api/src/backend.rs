@@ -40,6 +40,7 @@ pub type BackendMatrix<B, T> = Matrix<<B as Backend>::Buffer<T>>;
 /// [`download_matrix`](Backend::download_matrix),
 /// [`coset_lde`](Backend::coset_lde) (interpolate, then
 /// [`coeffs_to_coset`](Backend::coeffs_to_coset)),
+/// [`upload_lde`](Backend::upload_lde) (upload, then extend),
 /// [`fri_commit_layer`](Backend::fri_commit_layer) (a Merkle tree of
 /// `arity` values per leaf), [`add_scaled`](Backend::add_scaled) (through
 /// the host).
@@ -250,6 +251,27 @@ pub trait Backend: Send + Sync + Sized {
             Order::Natural,
         )?;
         self.coeffs_to_coset(ctx, &coeffs, Order::Natural, blowup, shift, output)
+    }
+
+    /// Called with arguments that passed [`check::lde`](crate::check::lde).
+    /// By default [`upload_matrix`](Backend::upload_matrix), then
+    /// [`coset_lde`](Backend::coset_lde) of the uploaded matrix.
+    #[allow(clippy::type_complexity)]
+    fn upload_lde<T: DeviceElem>(
+        &self,
+        ctx: &Self::DeviceCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+    ) -> DeviceResult<(BackendMatrix<Self, T>, BackendMatrix<Self, T>)> {
+        let buf = self.upload_matrix(ctx, evals)?;
+        let m = Matrix::new(buf, evals.width(), evals.height()).ok_or_else(|| {
+            crate::DeviceError::bad_output("upload_matrix", "a buffer of another length")
+        })?;
+        let lde = self.coset_lde(ctx, &m, input, blowup, shift, output)?;
+        Ok((m, lde))
     }
 
     /// Called with matrices of one shape ([`check::add_scaled`](crate::check::add_scaled)).

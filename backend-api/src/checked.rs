@@ -123,6 +123,23 @@ impl<B: Backend> ProverDevice for B {
         Ok(out)
     }
 
+    fn upload_lde<T: DeviceElem>(
+        &self,
+        ctx: &B::DeviceCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+    ) -> DeviceResult<(DeviceMatrix<Self, T>, DeviceMatrix<Self, T>)> {
+        check::lde(evals, blowup, shift)?;
+        let (m, lde) = Backend::upload_lde(self, ctx, evals, input, blowup, shift, output)?;
+        let (w, h) = (evals.width(), evals.height());
+        check::output_matrix("upload_lde", &m, w, h)?;
+        check::output_matrix("upload_lde", &lde, w, h * blowup)?;
+        Ok((m, lde))
+    }
+
     fn coeffs_to_coset<T: DeviceElem>(
         &self,
         ctx: &B::DeviceCtx,

@@ -305,6 +305,24 @@ pub trait ProverDevice: Send + Sync + Sized + crate::checked::Sealed {
         output: Order,
     ) -> DeviceResult<DeviceMatrix<Self, T>>;
 
+    /// [`upload_matrix`](Self::upload_matrix) and
+    /// [`coset_lde`](Self::coset_lde) in one call: returns `(m,
+    /// coset_lde(m, input, blowup, shift, output))` with `m =
+    /// upload_matrix(evals)`. One call, so that a backend can extend the
+    /// first columns while the later ones are still being copied.
+    ///
+    /// Errors: as [`coset_lde`](Self::coset_lde).
+    #[allow(clippy::type_complexity)]
+    fn upload_lde<T: DeviceElem>(
+        &self,
+        ctx: &Self::DeviceCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+    ) -> DeviceResult<(DeviceMatrix<Self, T>, DeviceMatrix<Self, T>)>;
+
     /// Like [`coset_lde`](Self::coset_lde) but the columns hold the
     /// coefficients `c_0 .. c_{n-1}` (order `input`) instead of evaluations:
     /// returns `sum_j c_j x^j` for `x` over `shift * H_{n * blowup}`.

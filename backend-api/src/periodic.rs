@@ -32,10 +32,9 @@ pub fn periodic_table<D: crate::ProverDevice>(
     let blowup = 1usize << domain.log_eval.saturating_sub(domain.log_n);
     let shift = domain.shift.pow((n / p) as u64);
     let column = crate::Matrix::new(pattern.to_vec(), 1, p).expect("one column");
-    let up = dev.upload_matrix(ctx, &column)?;
-    let lde = dev.coset_lde(
+    let (_, lde) = dev.upload_lde(
         ctx,
-        &up,
+        &column,
         crate::Order::Natural,
         blowup,
         shift,

@@ -6,8 +6,9 @@ use crate::primitives::{self, constraints, ntt};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, CudaMerkleTree};
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
-    Backend, Coset, DeepOpening, DeviceElem, DeviceResult, Digest, Fp, Fp3, Interaction,
-    LogUpChallenges, LogUpTrace, MerkleOpening, MerkleShape, NttDirection, Order, TraceColumns,
+    Backend, Coset, DeepOpening, DeviceElem, DeviceResult, Digest, Fp, Fp3, HostMatrix,
+    Interaction, LogUpChallenges, LogUpTrace, MerkleOpening, MerkleShape, NttDirection, Order,
+    TraceColumns,
 };
 
 impl Backend for CudaDevice {
@@ -65,6 +66,18 @@ impl Backend for CudaDevice {
         output: Order,
     ) -> DeviceResult<CudaMatrix<T>> {
         ntt::coset_lde(self, ctx, evals, input, blowup, shift, output)
+    }
+
+    fn upload_lde<T: DeviceElem>(
+        &self,
+        ctx: &CudaCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+    ) -> DeviceResult<(CudaMatrix<T>, CudaMatrix<T>)> {
+        ntt::upload_lde(self, ctx, evals, input, blowup, shift, output)
     }
 
     fn coeffs_to_coset<T: DeviceElem>(

@@ -1,5 +1,6 @@
 //! `CudaCtx`: the `DeviceCtx` of the CUDA backend, a non-blocking stream plus
-//! pinned staging buffers for host transfers (see `transfer.rs`).
+//! pinned staging buffers for host transfers (see `transfer.rs`) and a
+//! second stream on which an upload can run while the first computes.
 
 use crate::device::DeviceInner;
 use crate::error::check;
@@ -20,6 +21,11 @@ pub struct CudaCtx {
 pub(crate) struct CtxInner {
     pub(crate) dev: Arc<DeviceInner>,
     pub(crate) stream: cu::CUstream,
+    /// Where [`upload_pipelined`](CudaCtx::upload_pipelined) copies, so
+    /// that the work `stream` does on earlier batches overlaps the copy of
+    /// later ones. Nothing is left queued on it unawaited: every call that
+    /// uses it orders `stream` after it (or waits for it) before returning.
+    pub(crate) copy_stream: cu::CUstream,
     pub(crate) staging: Mutex<Staging>,
 }
 
@@ -42,26 +48,28 @@ impl std::fmt::Debug for CudaCtx {
 impl CudaCtx {
     pub(crate) fn new(dev: Arc<DeviceInner>) -> DeviceResult<CudaCtx> {
         dev.make_current()?;
-        let mut stream = std::ptr::null_mut();
-        // SAFETY: out-pointer; destroyed in CtxInner::drop.
-        check(
-            unsafe {
-                cu::cuStreamCreate(
-                    &mut stream,
-                    cu::CUstream_flags::CU_STREAM_NON_BLOCKING as u32,
-                )
-            },
-            "cuStreamCreate",
-        )?;
+        let stream = new_stream()?;
+        let copy_stream = match new_stream() {
+            Ok(s) => s,
+            Err(e) => {
+                // SAFETY: created just above, used by nothing yet.
+                unsafe { cu::cuStreamDestroy_v2(stream) };
+                return Err(e);
+            }
+        };
         if let Err(e) = dev.register_stream(stream) {
-            // SAFETY: created just above, used by nothing yet.
-            unsafe { cu::cuStreamDestroy_v2(stream) };
+            // SAFETY: both created just above, used by nothing yet.
+            unsafe {
+                cu::cuStreamDestroy_v2(stream);
+                cu::cuStreamDestroy_v2(copy_stream);
+            }
             return Err(e);
         }
         Ok(CudaCtx {
             inner: Arc::new(CtxInner {
                 dev,
                 stream,
+                copy_stream,
                 staging: Mutex::new(Staging::new()),
             }),
         })
@@ -100,13 +108,15 @@ impl Drop for CtxInner {
         // Nothing can be reported from drop: finish the queued work (buffers
         // freed on this stream depend on it), then release the stream.
         if self.dev.make_current().is_ok() {
-            // SAFETY: the stream is alive until destroyed here.
+            // SAFETY: the streams are alive until destroyed here.
             unsafe {
+                cu::cuStreamSynchronize(self.copy_stream);
                 cu::cuStreamSynchronize(self.stream);
             }
             self.dev.unregister_stream(self.stream);
             // SAFETY: destroyed once.
             unsafe {
+                cu::cuStreamDestroy_v2(self.copy_stream);
                 cu::cuStreamDestroy_v2(self.stream);
             }
         }
@@ -118,4 +128,20 @@ impl Drop for CtxInner {
             staging.release();
         }
     }
+}
+
+/// A non-blocking stream of the current context (the caller destroys it).
+fn new_stream() -> DeviceResult<cu::CUstream> {
+    let mut stream = std::ptr::null_mut();
+    // SAFETY: out-pointer.
+    check(
+        unsafe {
+            cu::cuStreamCreate(
+                &mut stream,
+                cu::CUstream_flags::CU_STREAM_NON_BLOCKING as u32,
+            )
+        },
+        "cuStreamCreate",
+    )?;
+    Ok(stream)
 }

@@ -2,6 +2,7 @@
 //! memory accounting.
 
 use crate::error::{check, too_large};
+use crate::primitives::ntt::TableCache;
 use backend_api::{DeviceError, DeviceResult};
 use cust::sys as cu;
 use std::ffi::{c_void, CString};
@@ -203,19 +204,25 @@ impl DeviceInner {
         Ok(ptr)
     }
 
-    /// Frees stream-ordered memory from `alloc_async`.
-    /// Frees `ptr` on `stream` once every piece of work queued so far on
-    /// any context's stream has run: a buffer dropped after its last use on
-    /// another context (whose work is queued by then) is never freed under
-    /// that work.
+    /// Frees stream-ordered memory from `alloc_async` on `stream`. With
+    /// `fence`, once every piece of work queued so far on any context's
+    /// stream has run: a buffer dropped after its last use on another
+    /// context (whose work is queued by then) is never freed under that
+    /// work. Without, after `stream`'s work only (scratch that no other
+    /// stream uses).
     pub(crate) fn free_async(
         &self,
         ptr: cu::CUdeviceptr,
         bytes: usize,
         stream: cu::CUstream,
+        fence: bool,
     ) -> DeviceResult<()> {
         self.in_use.fetch_sub(bytes, Ordering::Relaxed);
         self.make_current()?;
+        if !fence {
+            // SAFETY: ptr came from cuMemAllocAsync and is freed once.
+            return check(unsafe { cu::cuMemFreeAsync(ptr, stream) }, "cuMemFreeAsync");
+        }
         let mut streams = self
             .streams
             .lock()
@@ -341,6 +348,9 @@ pub(crate) fn poisoned(what: &str) -> DeviceError {
 #[derive(Clone)]
 pub struct CudaDevice {
     pub(crate) inner: Arc<DeviceInner>,
+    /// Here rather than in `inner`: the tables' buffers hold contexts,
+    /// which hold `inner`.
+    pub(crate) ntt_tables: Arc<TableCache>,
 }
 
 impl std::fmt::Debug for CudaDevice {
@@ -459,12 +469,22 @@ impl CudaDevice {
         inner.resolve_kernels()?;
         Ok(CudaDevice {
             inner: Arc::new(inner),
+            ntt_tables: Arc::default(),
         })
     }
 
     /// What the driver reported about the device.
     pub fn properties(&self) -> &DeviceProperties {
         &self.inner.props
+    }
+
+    /// Frees the NTT twiddle and scale tables kept since the device opened
+    /// (after the work queued that reads them); they are rebuilt when next
+    /// needed. Each is under a megabyte: this is for callers that account
+    /// for every byte, e.g. to see [`memory_in_use`](Self::memory_in_use)
+    /// return to where it was.
+    pub fn release_cached_tables(&self) -> DeviceResult<()> {
+        self.ntt_tables.clear()
     }
 
     /// Bytes currently allocated through this device (all contexts).

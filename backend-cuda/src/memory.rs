@@ -16,16 +16,34 @@ const _: () = assert!(std::mem::size_of::<Fp3>() == 24 && std::mem::align_of::<F
 /// stream of the context that made it, and freed there after the work queued
 /// on every context's stream before the drop (`DeviceInner::free_async`),
 /// so it may be used on any context and dropped at any time after.
+///
+/// A *scratch* allocation ([`scratch`](Self::scratch)) is freed after the
+/// work of its own context's stream only, without ordering that stream
+/// after the other contexts': for a call's temporaries, which no other
+/// context ever sees. Contexts then do not wait for each other at every
+/// call's end.
 pub struct DeviceAlloc {
     ptr: cu::CUdeviceptr,
     bytes: usize,
     ctx: CudaCtx,
+    scratch: bool,
 }
 
 impl DeviceAlloc {
     /// `bytes` uninitialized bytes on `ctx`'s stream. Errors: `OutOfMemory`
-    /// if the device cannot hold them (checked against `cuMemGetInfo` first).
+    /// if the device cannot hold them.
     pub fn new(ctx: &CudaCtx, bytes: usize) -> DeviceResult<DeviceAlloc> {
+        Self::alloc(ctx, bytes, false)
+    }
+
+    /// Like [`new`](Self::new), for memory used only by work queued on
+    /// `ctx`: its free waits for no other context's work. Using it on
+    /// another context is a use-after-free waiting to happen.
+    pub fn scratch(ctx: &CudaCtx, bytes: usize) -> DeviceResult<DeviceAlloc> {
+        Self::alloc(ctx, bytes, true)
+    }
+
+    fn alloc(ctx: &CudaCtx, bytes: usize, scratch: bool) -> DeviceResult<DeviceAlloc> {
         let ptr = if bytes == 0 {
             0
         } else {
@@ -35,6 +53,7 @@ impl DeviceAlloc {
             ptr,
             bytes,
             ctx: ctx.clone(),
+            scratch,
         })
     }
 
@@ -75,9 +94,19 @@ impl DeviceAlloc {
 
 impl DeviceAlloc {
     /// A new allocation holding `words` (little-endian u64s, as kernels read
-    /// them): argument tables, indices.
+    /// them).
     pub fn from_words(ctx: &CudaCtx, words: &[u64]) -> DeviceResult<DeviceAlloc> {
-        let a = DeviceAlloc::new(ctx, std::mem::size_of_val(words))?;
+        Self::alloc_words(ctx, words, false)
+    }
+
+    /// Like [`from_words`](Self::from_words), a [scratch](Self::scratch)
+    /// allocation: a call's argument tables and indices.
+    pub fn scratch_words(ctx: &CudaCtx, words: &[u64]) -> DeviceResult<DeviceAlloc> {
+        Self::alloc_words(ctx, words, true)
+    }
+
+    fn alloc_words(ctx: &CudaCtx, words: &[u64], scratch: bool) -> DeviceResult<DeviceAlloc> {
+        let a = DeviceAlloc::alloc(ctx, std::mem::size_of_val(words), scratch)?;
         // SAFETY: u64s have no padding; the allocation has exactly that size.
         unsafe {
             let bytes = std::slice::from_raw_parts(words.as_ptr() as *const u8, a.bytes);
@@ -111,13 +140,21 @@ impl Drop for DeviceAlloc {
         if self.bytes != 0 {
             // An error cannot be reported from drop; the memory then stays
             // with the context until it is destroyed.
-            let _ = self
-                .ctx
-                .inner
-                .dev
-                .free_async(self.ptr, self.bytes, self.ctx.stream());
+            let _ = self.ctx.inner.dev.free_async(
+                self.ptr,
+                self.bytes,
+                self.ctx.stream(),
+                !self.scratch,
+            );
         }
     }
+}
+
+/// The bytes of field elements, in their device layout.
+pub(crate) fn elem_bytes<T: DeviceElem>(data: &[T]) -> &[u8] {
+    // SAFETY: T is Fp or Fp3, plain u64 data without padding (asserted
+    // above), so its bytes may be read.
+    unsafe { std::slice::from_raw_parts(data.as_ptr() as *const u8, std::mem::size_of_val(data)) }
 }
 
 /// Owning device memory holding `len` elements `T` ([`Fp`]: one u64 each,
@@ -165,6 +202,16 @@ impl<T: DeviceElem> CudaBuffer<T> {
         })
     }
 
+    /// `len` uninitialized elements, a [scratch](DeviceAlloc::scratch)
+    /// allocation: used only by work queued on `ctx`.
+    pub fn scratch(ctx: &CudaCtx, len: usize) -> DeviceResult<Self> {
+        Ok(CudaBuffer {
+            alloc: DeviceAlloc::scratch(ctx, bytes_of::<T>(len)?)?,
+            len,
+            _elem: PhantomData,
+        })
+    }
+
     /// `len` zeros.
     pub fn zeroed(ctx: &CudaCtx, len: usize) -> DeviceResult<Self> {
         Ok(CudaBuffer {
@@ -177,12 +224,8 @@ impl<T: DeviceElem> CudaBuffer<T> {
     /// Copies `data` to a new buffer (pinned staging, on `ctx`'s stream).
     pub fn from_host(ctx: &CudaCtx, data: &[T]) -> DeviceResult<Self> {
         let buf = Self::uninit(ctx, data.len())?;
-        // SAFETY: T is Fp or Fp3, plain u64 data without padding (asserted
-        // above), so its bytes may be read; the destination has that size.
-        unsafe {
-            let bytes = std::slice::from_raw_parts(data.as_ptr() as *const u8, buf.alloc.bytes);
-            ctx.copy_to_device(bytes, buf.alloc.ptr)?;
-        }
+        // SAFETY: the destination has exactly that many bytes.
+        unsafe { ctx.copy_to_device(elem_bytes(data), buf.alloc.ptr)? };
         Ok(buf)
     }
 

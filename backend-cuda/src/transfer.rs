@@ -14,6 +14,10 @@
 //!   chunk `i`, copies it out in parallel and queues chunk `i + SLOTS` into
 //!   the slot it just drained.
 //!
+//! * Pipelined upload (`upload_pipelined`): the same, on the context's copy
+//!   stream, in batches; after each batch the context's stream is ordered
+//!   after the copy stream and given work on that batch.
+//!
 //! Pageable memory cannot be read by the DMA engine directly, so the copy
 //! through pinned memory is unavoidable; doing it on many threads and
 //! overlapping it with the DMA brings pageable transfers close to the bus speed.
@@ -55,12 +59,59 @@ impl CudaCtx {
         src: &[u8],
         dst: cu::CUdeviceptr,
     ) -> DeviceResult<()> {
+        self.copy_to_device_on(self.stream(), src, dst)
+    }
+
+    /// Uploads `src` to `dst` in batches of `batch_bytes`, on this context's
+    /// copy stream: once batch `k` (bytes `k * batch_bytes ..`) is queued,
+    /// orders this context's stream after it and calls `then(k)`, which
+    /// queues work on this context's stream that reads the batch. So the
+    /// copy of batch `k + 1` overlaps the work on batch `k`. Returns once
+    /// `src` has been read; every DMA runs before the work queued on this
+    /// context afterwards.
+    ///
+    /// # Safety
+    /// As [`copy_to_device`](Self::copy_to_device); `dst` was allocated in
+    /// this context's stream order (the copy stream is first ordered after
+    /// it).
+    pub(crate) unsafe fn upload_pipelined(
+        &self,
+        src: &[u8],
+        dst: cu::CUdeviceptr,
+        batch_bytes: usize,
+        mut then: impl FnMut(usize) -> DeviceResult<()>,
+    ) -> DeviceResult<()> {
+        let (stream, copy) = (self.stream(), self.inner.copy_stream);
+        let dev = &self.inner.dev;
+        let result = (|| {
+            dev.order_after(copy, stream)?;
+            for (k, batch) in src.chunks(batch_bytes.max(1)).enumerate() {
+                self.copy_to_device_on(copy, batch, dst + (k * batch_bytes) as u64)?;
+                dev.order_after(stream, copy)?;
+                then(k)?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            // No DMA may outlive the call into memory the caller frees.
+            drain(copy);
+        }
+        result
+    }
+
+    /// [`copy_to_device`](Self::copy_to_device) with the DMAs on `stream`,
+    /// this context's stream or its copy stream.
+    unsafe fn copy_to_device_on(
+        &self,
+        stream: cu::CUstream,
+        src: &[u8],
+        dst: cu::CUdeviceptr,
+    ) -> DeviceResult<()> {
         if src.is_empty() {
             return Ok(());
         }
         self.make_current()?;
         let mut staging = self.inner.staging.lock().map_err(|_| poisoned("staging"))?;
-        let stream = self.stream();
         let result = (|| {
             staging.ensure(src.len().div_ceil(CHUNK_BYTES).min(SLOTS))?;
             for (i, chunk) in src.chunks(CHUNK_BYTES).enumerate() {
@@ -82,7 +133,7 @@ impl CudaCtx {
             Ok(())
         })();
         if result.is_err() {
-            self.drain();
+            drain(stream);
         } else {
             self.inner.dev.count_to_device(src.len());
         }
@@ -114,6 +165,11 @@ impl CudaCtx {
         let chunks = len.div_ceil(CHUNK_BYTES);
         let len_of = |i: usize| CHUNK_BYTES.min(len - i * CHUNK_BYTES);
         let issue = |slot: &Slot, i: usize| -> DeviceResult<()> {
+            // A DMA of an upload on the copy stream may still read the slot.
+            check(
+                cu::cuStreamWaitEvent(stream, slot.done, 0),
+                "cuStreamWaitEvent",
+            )?;
             check(
                 cu::cuMemcpyDtoHAsync_v2(
                     slot.host,
@@ -127,9 +183,8 @@ impl CudaCtx {
         };
         let result = (|| {
             staging.ensure(chunks.min(SLOTS))?;
-            // The host does not touch a slot before its event: DMAs of an
-            // earlier upload that still read a slot run before these in
-            // stream order.
+            // The host does not touch a slot before its event, and no DMA
+            // writes it before the one that last used it has run.
             for i in 0..chunks.min(SLOTS) {
                 issue(&staging.slots[i], i)?;
             }
@@ -144,7 +199,7 @@ impl CudaCtx {
             Ok(())
         })();
         if result.is_err() {
-            self.drain();
+            drain(stream);
         } else {
             self.inner.dev.count_to_host(len);
         }
@@ -163,15 +218,16 @@ impl CudaCtx {
     ) -> DeviceResult<()> {
         self.copy_to_host_raw(src, dst.as_mut_ptr(), dst.len())
     }
+}
 
-    /// After a failed transfer: wait for whatever of it was queued, so that no
-    /// DMA still uses a staging slot or the caller's memory. Its own error is
-    /// not reported (the first one is).
-    fn drain(&self) {
-        // SAFETY: the stream is alive while self is.
-        unsafe {
-            cu::cuStreamSynchronize(self.stream());
-        }
+/// After a failed transfer: wait for whatever of it was queued on `stream`
+/// (a live stream of the calling context), so that no DMA still uses a
+/// staging slot or the caller's memory. Its own error is not reported (the
+/// first one is).
+fn drain(stream: cu::CUstream) {
+    // SAFETY: callers pass a stream of a context they hold.
+    unsafe {
+        cu::cuStreamSynchronize(stream);
     }
 }
 

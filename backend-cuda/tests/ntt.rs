@@ -148,6 +148,36 @@ fn lde_large_sizes_and_split_blowups_match_cpu() {
     }
 }
 
+/// The twiddle tables are cached per device: the first LDE of a shape
+/// builds them on the cache's own context, LDEs on other contexts reuse
+/// them (ordered after the build by an event), and after
+/// `release_cached_tables` they are built again. Every result equals the
+/// CPU's; releasing gives their memory back.
+#[test]
+#[ignore = "needs a CUDA device"]
+fn cached_tables_serve_every_context_and_are_released() {
+    let dev = CudaDevice::new(0).expect("a CUDA device");
+    let before = dev.memory_in_use();
+    let mut rng = Rng::new(9);
+    let host = rng.matrix::<Fp>(4, 1 << 16);
+    let orders = (Order::Natural, Order::BitReversed);
+    let shift = Fp::new(7);
+    let want = Transform::CosetLde(4).run(&CpuDevice, &(), &host, shift, orders);
+    let ctxs = [dev.new_ctx().unwrap(), dev.new_ctx().unwrap()];
+    for round in 0..2 {
+        for (i, ctx) in ctxs.iter().enumerate() {
+            let got = Transform::CosetLde(4).run(&dev, ctx, &host, shift, orders);
+            assert_same(&got, &want, &format!("round {round}, context {i}"));
+        }
+        assert!(
+            dev.memory_in_use() > before,
+            "the tables stay on the device after the LDEs"
+        );
+        dev.release_cached_tables().unwrap();
+    }
+    assert_eq!(dev.memory_in_use(), before, "released tables are freed");
+}
+
 /// The passes' 32-bit-limb field arithmetic (`kernels/ntt_field.cuh`) on
 /// every pair of edge values (near 0, 2^32 and p, where its carry and borrow
 /// corrections happen) and on random pairs, against the host field.

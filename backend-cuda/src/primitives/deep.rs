@@ -83,10 +83,10 @@ pub(crate) fn compose(
             words.extend_from_slice(&fp3_words(gk));
         }
     }
-    let table = DeviceAlloc::from_words(ctx, &words)?;
+    let table = DeviceAlloc::scratch_words(ctx, &words)?;
     let pts: Vec<u64> = points.iter().flat_map(|&z| fp3_words(z)).collect();
-    let pts = DeviceAlloc::from_words(ctx, &pts)?;
-    let dinv = CudaBuffer::<Fp3>::uninit(ctx, n * points.len())?;
+    let pts = DeviceAlloc::scratch_words(ctx, &pts)?;
+    let dinv = CudaBuffer::<Fp3>::scratch(ctx, n * points.len())?;
     let out = CudaBuffer::<Fp3>::uninit(ctx, n)?;
 
     let denoms = kernel(dev, KernelId::DeepDenominators);

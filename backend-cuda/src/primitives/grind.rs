@@ -23,7 +23,7 @@ pub(crate) fn grind(
     }
     let k = kernel(dev, KernelId::Grind);
     let lanes = seed_lanes(seed);
-    let result = DeviceAlloc::new(ctx, 8)?;
+    let result = DeviceAlloc::scratch(ctx, 8)?;
     let threads_total = (dev.properties().sm_count as usize).max(1) * 2048;
     let batch = batch_len(bits);
     let mut start = 0u64;

@@ -54,7 +54,7 @@ pub(crate) fn invert_in_place(
     let blocks = n.div_ceil(CHUNK);
     let grid = Grid::blocks(blocks, 256, dev)?;
     let invert_grid = Grid::linear(blocks, 128, dev)?;
-    let totals = DeviceAlloc::new(ctx, blocks * elem_bytes)?;
+    let totals = DeviceAlloc::scratch(ctx, blocks * elem_bytes)?;
     let (n64, b64, t_ptr) = (n as u64, blocks as u64, totals.as_raw());
     // SAFETY: signatures batch_inverse_totals_*(const F*, uint64_t, F*),
     // batch_inverse_invert_*(F*, uint64_t), batch_inverse_apply_*(F*,

@@ -76,8 +76,8 @@ fn tables(
         p *= ch.alpha;
     }
     Ok(Tables {
-        table: DeviceAlloc::from_words(ctx, &words)?,
-        alpha_pows: DeviceAlloc::from_words(ctx, &pows)?,
+        table: DeviceAlloc::scratch_words(ctx, &words)?,
+        alpha_pows: DeviceAlloc::scratch_words(ctx, &pows)?,
         count: u32::try_from(interactions.len())
             .map_err(|_| DeviceError::invalid("interactions", "more than 2^32 interactions"))?,
     })
@@ -146,7 +146,7 @@ pub(crate) fn aux_trace(
     let n = trace.main.height();
     let kcount = interactions.len();
     let t = tables(ctx, interactions, challenges)?;
-    let finv = CudaBuffer::<Fp3>::uninit(ctx, n * kcount)?;
+    let finv = CudaBuffer::<Fp3>::scratch(ctx, n * kcount)?;
     launch_fingerprints(dev, ctx, trace, &t, challenges.z, &finv)?;
     invert_in_place(dev, ctx, ElemKind::Ext, finv.as_raw(), finv.len())?;
 
@@ -191,7 +191,7 @@ pub(crate) fn prefix_sum_in_place(
     n: usize,
 ) -> DeviceResult<()> {
     let blocks = n.div_ceil(SCAN_CHUNK);
-    let sums = CudaBuffer::<Fp3>::uninit(ctx, blocks)?;
+    let sums = CudaBuffer::<Fp3>::scratch(ctx, blocks)?;
     let k1 = kernel(dev, KernelId::ScanBlockSums);
     let k2 = kernel(dev, KernelId::ScanBlockOffsets);
     let k3 = kernel(dev, KernelId::ScanApply);

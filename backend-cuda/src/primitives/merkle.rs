@@ -38,7 +38,7 @@ fn matrix_table<T: DeviceElem>(
     ctx: &CudaCtx,
     matrices: &[&CudaMatrix<T>],
 ) -> DeviceResult<DeviceAlloc> {
-    DeviceAlloc::from_words(ctx, &matrix_refs(matrices))
+    DeviceAlloc::scratch_words(ctx, &matrix_refs(matrices))
 }
 
 fn words_per_leaf<T: DeviceElem>(shape: &MerkleShape) -> DeviceResult<u64> {
@@ -107,14 +107,14 @@ fn join_tables<T: DeviceElem>(
     let mut table = Vec::with_capacity(2 * matrices.len());
     for (i, m) in matrices.iter().enumerate() {
         let height = shape.matrix_height(i);
-        let digests = DeviceAlloc::new(ctx, height * 32)?;
+        let digests = DeviceAlloc::scratch(ctx, height * 32)?;
         let wpl = (m.width() * T::LIMBS) as u64;
         hash_leaves(dev, ctx, &[*m], (height, 1), wpl, digests.as_raw())?;
         table.push(digests.as_raw());
         table.push(u64::from((shape.height / height).trailing_zeros()));
         rows.push(digests);
     }
-    let table = DeviceAlloc::from_words(ctx, &table)?;
+    let table = DeviceAlloc::scratch_words(ctx, &table)?;
     let join = kernel(dev, KernelId::MerkleJoinTables);
     let grid = Grid::linear(shape.height, 128, dev)?;
     let (table_ptr, ntables, leaves) = (table.as_raw(), matrices.len() as u32, shape.height as u64);
@@ -191,8 +191,8 @@ impl Gather<'_> {
         );
         let nmats = matrices.len() as u32;
         let table = matrix_table(ctx, matrices)?;
-        let index_table = DeviceAlloc::from_words(ctx, indices)?;
-        let out = DeviceAlloc::new(ctx, (per_opening * 8 * indices.len()).max(8))?;
+        let index_table = DeviceAlloc::scratch_words(ctx, indices)?;
+        let out = DeviceAlloc::scratch(ctx, (per_opening * 8 * indices.len()).max(8))?;
         let grid = Grid::linear(indices.len(), 64, dev)?;
         let (height, rpl, leaves, count, depth, wpl) = (
             self.height as u64,

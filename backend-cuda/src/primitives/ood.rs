@@ -33,9 +33,9 @@ pub(crate) fn evaluate<T: DeviceElem>(
     let part_grid = Grid::blocks_2d(blocks, cols, 256, dev)?;
     let fin_grid = Grid::blocks(cols, 256, dev)?;
 
-    let w = CudaBuffer::<Fp3>::uninit(ctx, n)?;
-    let partials = CudaBuffer::<Fp3>::uninit(ctx, blocks * cols)?;
-    let sums = CudaBuffer::<Fp3>::uninit(ctx, points.len() * cols)?;
+    let w = CudaBuffer::<Fp3>::scratch(ctx, n)?;
+    let partials = CudaBuffer::<Fp3>::scratch(ctx, blocks * cols)?;
+    let sums = CudaBuffer::<Fp3>::scratch(ctx, points.len() * cols)?;
     let (n64, b64, w_ptr, e_ptr, p_ptr) = (
         n as u64,
         blocks as u64,

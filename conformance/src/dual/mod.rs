@@ -18,8 +18,8 @@ pub use buffer::{DualBuffer, DualTree};
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
     Backend, BackendMatrix, Coset, DeepOpening, DeviceElem, DeviceError, DeviceResult, Digest, Fp,
-    Fp3, Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, MerkleShape, MerkleTree,
-    NttDirection, Order, ProverDevice, TraceColumns,
+    Fp3, HostMatrix, Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, MerkleShape,
+    MerkleTree, NttDirection, Order, ProverDevice, TraceColumns,
 };
 use buffer::View;
 
@@ -248,6 +248,27 @@ impl<A: ProverDevice, B: ProverDevice> Backend for Dual<A, B> {
             self.b.coset_lde(&ctx.1, vb, input, blowup, shift, output),
         )?;
         self.join(ctx, "coset_lde", ma, mb)
+    }
+
+    fn upload_lde<T: DeviceElem>(
+        &self,
+        ctx: &Self::DeviceCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+    ) -> DeviceResult<(DualMatrix<A, B, T>, DualMatrix<A, B, T>)> {
+        let ((ta, la), (tb, lb)) = compare::agree(
+            "upload_lde",
+            self.a
+                .upload_lde(&ctx.0, evals, input, blowup, shift, output),
+            self.b
+                .upload_lde(&ctx.1, evals, input, blowup, shift, output),
+        )?;
+        let trace = self.join(ctx, "upload_lde (upload)", ta, tb)?;
+        let lde = self.join(ctx, "upload_lde", la, lb)?;
+        Ok((trace, lde))
     }
 
     fn coeffs_to_coset<T: DeviceElem>(

@@ -8,9 +8,9 @@ use backend_api::expr::{
     CompositionDomain, ConstraintParams, ConstraintSystem, ExprId, Node, RowSet,
 };
 use backend_api::{
-    Coset, DeepOpening, DeviceElem, DeviceMatrix, DeviceResult, Digest, Fp, Fp3, Interaction,
-    InteractionKind, LogUpChallenges, Matrix, NttDirection, Order, ProverDevice, RowExpr,
-    TraceColumns,
+    Coset, DeepOpening, DeviceElem, DeviceMatrix, DeviceResult, Digest, Fp, Fp3, HostMatrix,
+    Interaction, InteractionKind, LogUpChallenges, Matrix, NttDirection, Order, ProverDevice,
+    RowExpr, TraceColumns,
 };
 
 #[track_caller]
@@ -25,17 +25,26 @@ fn expect_invalid<T>(r: DeviceResult<T>, argument: &str) {
     }
 }
 
-/// A device matrix of `width x height` counting 1, 2, 3, ... (any shape,
+/// A host matrix of `width x height` counting 1, 2, 3, ... (any shape,
 /// including invalid ones).
+fn host_matrix<T: DeviceElem>(width: usize, height: usize) -> HostMatrix<T> {
+    let data: Vec<T> = (1..=width * height)
+        .map(|i| T::from_base(Fp::new(i as u64)))
+        .collect();
+    Matrix::new(data, width, height).expect("sized")
+}
+
+/// [`host_matrix`] on the device.
 fn matrix<T: DeviceElem, D: ProverDevice>(
     h: &Harness<D>,
     width: usize,
     height: usize,
 ) -> DeviceMatrix<D, T> {
-    let data: Vec<T> = (1..=width * height)
-        .map(|i| T::from_base(Fp::new(i as u64)))
-        .collect();
-    let buf = ok(h.dev.upload(&h.ctx, &data), "upload");
+    let buf = ok(
+        h.dev
+            .upload(&h.ctx, host_matrix::<T>(width, height).buffer()),
+        "upload",
+    );
     Matrix::new(buf, width, height).expect("sized")
 }
 
@@ -75,6 +84,8 @@ pub fn bad_ntt_shift_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
     ntt_case(dev, 2, 4, Fp::ZERO, "shift");
 }
 
+/// `coset_lde` (and `upload_lde` of the same matrix) or `coeffs_to_coset`
+/// must refuse the arguments naming `argument`.
 fn lde_case<D: ProverDevice>(
     dev: &D,
     coeffs: bool,
@@ -94,6 +105,11 @@ fn lde_case<D: ProverDevice>(
         );
     } else {
         expect_invalid(h.dev.coset_lde(&h.ctx, &m, i, blowup, shift, o), argument);
+        let host = host_matrix::<Fp3>(width, height);
+        expect_invalid(
+            h.dev.upload_lde(&h.ctx, &host, i, blowup, shift, o),
+            argument,
+        );
     }
 }
 

@@ -252,3 +252,85 @@ pub fn check_lde_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
         &padded,
     );
 }
+
+/// `upload_lde` returns the upload and the LDE of the upload: small
+/// matrices against the reference for every order pair, blowups 1, 2, 4,
+/// Fp and Fp3; then wide, tall ones (several megabytes per column, so a
+/// backend that copies columns in batches while extending earlier ones
+/// runs several uneven batches) against the device's own `upload_matrix`
+/// and `coset_lde`.
+pub fn check_upload_lde_is_upload_then_lde<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let mut rng = rng(cfg.seed, 208);
+    let log = cfg.ref_log_height.saturating_sub(2).max(2);
+    for blowup in [1, 2, 4] {
+        for input in Order::ALL {
+            for output in Order::ALL {
+                let fp = rng.matrix::<Fp>(3, 1 << log);
+                upload_lde_against_reference(&h, &fp, input, blowup, output);
+                let fp3 = rng.matrix::<Fp3>(2, 1 << log);
+                upload_lde_against_reference(&h, &fp3, input, blowup, output);
+            }
+        }
+    }
+    let tall = cfg.max_log_height.saturating_sub(2);
+    let fp = rng.matrix::<Fp>(7, 1 << tall);
+    upload_lde_against_device(&h, &fp, Order::Natural, 4, Order::BitReversed);
+    upload_lde_against_device(&h, &fp, Order::BitReversed, 2, Order::Natural);
+    let fp3 = rng.matrix::<Fp3>(5, 1 << tall);
+    upload_lde_against_device(&h, &fp3, Order::Natural, 4, Order::BitReversed);
+}
+
+fn upload_lde_against_reference<T: DeviceElem, D: ProverDevice>(
+    h: &Harness<D>,
+    host: &HostMatrix<T>,
+    input: Order,
+    blowup: usize,
+    output: Order,
+) {
+    let case = format!(
+        "upload_lde {:?} {}x{} blowup {blowup} {input:?}->{output:?}",
+        T::KIND,
+        host.width(),
+        host.height()
+    );
+    let shift = Fp::GENERATOR;
+    let got = h.dev.upload_lde(&h.ctx, host, input, blowup, shift, output);
+    let (trace, lde) = ok(got, &case);
+    let want = ok(
+        h.rf.coset_lde(&(), host, input, blowup, shift, output),
+        &case,
+    );
+    assert_eq!(h.down(&trace), *host, "{case}: the uploaded matrix");
+    assert_eq!(
+        (lde.width(), lde.height()),
+        (want.width(), want.height()),
+        "{case}: shape"
+    );
+    assert_same(&case, h.down(&lde).buffer(), want.buffer());
+}
+
+fn upload_lde_against_device<T: DeviceElem, D: ProverDevice>(
+    h: &Harness<D>,
+    host: &HostMatrix<T>,
+    input: Order,
+    blowup: usize,
+    output: Order,
+) {
+    let case = format!(
+        "upload_lde {:?} {}x{} blowup {blowup} {input:?}->{output:?} against coset_lde",
+        T::KIND,
+        host.width(),
+        host.height()
+    );
+    let shift = Fp::GENERATOR;
+    let got = h.dev.upload_lde(&h.ctx, host, input, blowup, shift, output);
+    let (trace, lde) = ok(got, &case);
+    let want = ok(
+        h.dev
+            .coset_lde(&h.ctx, &h.up(host), input, blowup, shift, output),
+        &case,
+    );
+    assert_eq!(h.down(&trace), *host, "{case}: the uploaded matrix");
+    assert_same(&case, h.down(&lde).buffer(), h.down(&want).buffer());
+}

@@ -250,6 +250,24 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         })
     }
 
+    /// Uploads `m` and extends it like [`extend`](Self::extend), on `ctx`.
+    #[allow(clippy::type_complexity)]
+    fn upload_extend(
+        &self,
+        ctx: &D::DeviceCtx,
+        m: &HostMatrix<Fp>,
+    ) -> Result<(DeviceMatrix<D, Fp>, DeviceMatrix<D, Fp>), ProverError> {
+        let opts = &self.pk.options;
+        Ok(self.dev.upload_lde(
+            ctx,
+            m,
+            Order::Natural,
+            opts.blowup(),
+            opts.shift,
+            Order::BitReversed,
+        )?)
+    }
+
     /// The coset LDE (natural evaluations -> bit-reversed) of `m`, on
     /// `ctx`.
     fn extend<T: DeviceElem>(
@@ -275,8 +293,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         traces: &[HostMatrix<Fp>],
     ) -> Result<(Vec<TableState<D>>, D::MerkleTree), ProverError> {
         let state = self.per_table(traces.iter().enumerate().collect(), |_, tr, ctx| {
-            let trace = self.dev.upload_matrix(ctx, tr)?;
-            let main_lde = self.extend(ctx, &trace)?;
+            let (trace, main_lde) = self.upload_extend(ctx, tr)?;
             Ok(TableState {
                 trace,
                 main_lde,

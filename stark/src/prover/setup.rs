@@ -128,10 +128,9 @@ impl<D: ProverDevice> Prover<D> {
             .into());
         }
         let (dev, ctx) = (&self.device, &self.ctx);
-        let trace = dev.upload_matrix(ctx, &host)?;
-        let lde = dev.coset_lde(
+        let (trace, lde) = dev.upload_lde(
             ctx,
-            &trace,
+            &host,
             Order::Natural,
             self.options.blowup(),
             self.options.shift,

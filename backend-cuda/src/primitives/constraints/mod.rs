@@ -105,8 +105,8 @@ pub(crate) fn evaluate(
     };
 
     // Zerofier tables: [first: M][last: M][every: q] inverted, last_factor: M.
-    let zinv = CudaBuffer::<Fp>::uninit(ctx, 2 * m + q)?;
-    let last_factor = CudaBuffer::<Fp>::uninit(ctx, m)?;
+    let zinv = CudaBuffer::<Fp>::scratch(ctx, 2 * m + q)?;
+    let last_factor = CudaBuffer::<Fp>::scratch(ctx, m)?;
     let (first_ptr, last_ptr, every_ptr) = (zinv.as_raw(), zinv.elem_ptr(m), zinv.elem_ptr(2 * m));
     let zgrid = Grid::linear(m, THREADS, dev)?;
     let (lf_ptr, m64, shift, om, q64, shift_n, oq) = (
@@ -131,7 +131,7 @@ pub(crate) fn evaluate(
     invert_in_place(dev, ctx, ElemKind::Base, zinv.as_raw(), zinv.len())?;
 
     let (words, layout) = program_words(&program);
-    let table = DeviceAlloc::from_words(ctx, &words)?;
+    let table = DeviceAlloc::scratch_words(ctx, &words)?;
     let out = CudaBuffer::<Fp3>::uninit(ctx, m)?;
     let word = |i: usize| table.as_raw() + (i * 8) as u64;
     let mut args = EvalArgs {
@@ -170,7 +170,7 @@ pub(crate) fn evaluate(
         unsafe { crate::launch!(ctx, eval, grid; args) }?;
     } else {
         let chunk = chunk_positions(program.slots, m);
-        let scratch = CudaBuffer::<Fp3>::uninit(ctx, program.slots * chunk)?;
+        let scratch = CudaBuffer::<Fp3>::scratch(ctx, program.slots * chunk)?;
         args.scratch = scratch.as_raw();
         let mut start = 0usize;
         while start < m {

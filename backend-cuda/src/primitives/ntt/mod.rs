@@ -22,17 +22,27 @@
 //!   chain over `B * width` columns, per-chunk scale tables): no zero padding
 //!   and fewer stages than one size-`nB` transform.
 //! * `coeffs_to_coset`: the second half of `coset_lde`.
+//! * `upload_lde`: `coset_lde` planned once (`LdePlan`) and run on batches
+//!   of columns as they arrive: batch `k + 1` is copied on the context's
+//!   copy stream while batch `k` is extended on its stream.
 //!
-//! Twiddle and power tables are built on the device per call (a few small
-//! launches, see `NttTables`), on the call's stream.
+//! Twiddle and power tables are built on the device the first time a size
+//! and coset are needed and cached per device (`tables.rs`).
 
 mod plan;
+mod tables;
+
+pub(crate) use tables::TableCache;
 
 use crate::args::NttPassParams;
 use crate::launch::{kernel, Grid, Kernel, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
-use backend_api::{DeviceElem, DeviceError, DeviceResult, Fp, Matrix, NttDirection, Order};
+use backend_api::{
+    DeviceElem, DeviceError, DeviceResult, Fp, HostMatrix, Matrix, NttDirection, Order,
+};
 use plan::dif_passes;
+use std::sync::Arc;
+use tables::{tables, CachedTables, NttTables};
 
 const THREADS: u32 = 256;
 /// Threads per block of the tiled bit reversal (`bitrev_tiled::THREADS`).
@@ -64,106 +74,6 @@ enum Scale {
     None = 0,
     Natural = 1,
     BitReversed = 2,
-}
-
-/// Device tables for one call: the stage-major in-tile twiddles `w12` of
-/// `omega_12` and `w12_inv` of `omega_12^-1` (4096 slots each, layout in the
-/// header of `kernels/ntt.cu`), the two-level powers of `omega_{log_tw}` and,
-/// optionally, two-level powers `k * s^j`, one table pair per `(s, k)` given,
-/// `scale_stride` u64 apart.
-struct NttTables {
-    _buf: CudaBuffer<Fp>,
-    log_tw: u32,
-    w12: u64,
-    w12_inv: u64,
-    tw_lo: u64,
-    tw_hi: u64,
-    scale_lo: u64,
-    scale_hi: u64,
-    scale_stride: u64,
-}
-
-/// Entries of a two-level table covering exponents `< 2^log`: 2048 low
-/// powers and `2^(log - 11)` (at least 1) high ones.
-fn hi_len(log: u32) -> usize {
-    1usize << log.saturating_sub(11)
-}
-
-/// Launches `out[i] = scale * base^i` for `i < count`.
-fn powers(
-    dev: &CudaDevice,
-    ctx: &CudaCtx,
-    out: u64,
-    base: Fp,
-    scale: Fp,
-    count: usize,
-) -> DeviceResult<()> {
-    let k = kernel(dev, KernelId::NttPowers);
-    let grid = Grid::linear(count, THREADS, dev)?;
-    let (base, scale, count) = (base.value(), scale.value(), count as u64);
-    // SAFETY: matches `ntt_powers(uint64_t*, uint64_t, uint64_t, uint64_t)`;
-    // `out` has room for `count` u64 and lives until the caller's work is done
-    // (stream order).
-    unsafe { crate::launch!(ctx, k, grid; out, base, scale, count) }
-}
-
-/// Launches the stage-major twiddle table of `omega12` into `out` (4095 u64).
-fn stage_twiddles(dev: &CudaDevice, ctx: &CudaCtx, out: u64, omega12: Fp) -> DeviceResult<()> {
-    let k = kernel(dev, KernelId::NttStageTwiddles);
-    let grid = Grid::linear(4095, THREADS, dev)?;
-    let omega12 = omega12.value();
-    // SAFETY: matches `ntt_stage_twiddles(uint64_t*, uint64_t)`; `out` has
-    // room for 4095 u64 and lives until the caller's work is done.
-    unsafe { crate::launch!(ctx, k, grid; out, omega12) }
-}
-
-impl NttTables {
-    /// Tables for transforms up to `2^log_tw`, plus `k * s^j` for `j < 2^log_j`
-    /// for each `(s, k)` of `scales`.
-    fn build(
-        dev: &CudaDevice,
-        ctx: &CudaCtx,
-        log_tw: u32,
-        scales: &[(Fp, Fp)],
-        log_j: u32,
-    ) -> DeviceResult<NttTables> {
-        let omega_12 = root(12)?;
-        let omega = root(log_tw)?;
-        let tw_hi_len = hi_len(log_tw);
-        let s_hi_len = hi_len(log_j);
-        let stride = 2048 + s_hi_len;
-        let len = 8192 + 2048 + tw_hi_len + stride * scales.len();
-        let buf = CudaBuffer::<Fp>::uninit(ctx, len)?;
-        let w12 = buf.elem_ptr(0);
-        let w12_inv = buf.elem_ptr(4096);
-        let tw_lo = buf.elem_ptr(8192);
-        let tw_hi = buf.elem_ptr(8192 + 2048);
-        let scale_lo = buf.elem_ptr(8192 + 2048 + tw_hi_len);
-        let scale_hi = buf.elem_ptr(8192 + 2048 + tw_hi_len + 2048);
-        let omega_12_inv = omega_12
-            .inverse()
-            .ok_or_else(|| DeviceError::invalid("height", "no root"))?;
-        stage_twiddles(dev, ctx, w12, omega_12)?;
-        stage_twiddles(dev, ctx, w12_inv, omega_12_inv)?;
-        powers(dev, ctx, tw_lo, omega, Fp::ONE, 2048)?;
-        powers(dev, ctx, tw_hi, omega.pow(2048), Fp::ONE, tw_hi_len)?;
-        for (i, &(s, k)) in scales.iter().enumerate() {
-            let off = (stride * i * 8) as u64;
-            powers(dev, ctx, scale_lo + off, s, k, 2048)?;
-            powers(dev, ctx, scale_hi + off, s.pow(2048), Fp::ONE, s_hi_len)?;
-        }
-        Ok(NttTables {
-            _buf: buf,
-            log_tw,
-            w12,
-            w12_inv,
-            tw_lo,
-            tw_hi,
-            scale_lo,
-            scale_hi,
-            scale_stride: stride as u64,
-        })
-    }
 }
 
 fn root(log: u32) -> DeviceResult<Fp> {
@@ -376,12 +286,12 @@ pub fn ntt<T: DeviceElem>(
         (shift != Fp::ONE).then_some((shift, Fp::ONE))
     };
     let kernels = Kernels::for_elem::<T>(dev)?;
-    let tables = NttTables::build(dev, ctx, log_n, scale.as_slice(), log_n)?;
+    let tables = tables(dev, ctx, log_n, scale.as_slice(), log_n)?;
     let t = Transform {
         dev,
         ctx,
         kernels: &kernels,
-        tables: &tables,
+        tables: &tables.tables,
         columns: matrix.width(),
     };
     let data = matrix.buffer().as_raw();
@@ -473,117 +383,250 @@ fn extend<T: DeviceElem>(
     from_evals: bool,
 ) -> DeviceResult<CudaMatrix<T>> {
     let width = m.width();
-    let log_big = log_n + log_b;
-    let big = 1usize << log_big;
-    let out_len = width.checked_mul(big).ok_or_else(|| {
+    let out = lde_buffer::<T>(ctx, width, log_n + log_b)?;
+    let plan = LdePlan::new::<T>(dev, ctx, input, log_n, log_b, shift, output, from_evals)?;
+    let scratch = plan.scratch::<T>(ctx, width)?;
+    let scratch = scratch.as_ref().map(CudaBuffer::as_raw);
+    plan.run(m.buffer().as_raw(), out.as_raw(), width, scratch)?;
+    into_matrix(out, width, 1 << (log_n + log_b))
+}
+
+/// Bytes of trace columns `upload_lde` copies before extending them: big
+/// enough for efficient transforms, small enough that the first batch's
+/// copy, which nothing overlaps, stays short (about 0.6 ms over PCIe 5).
+const UPLOAD_BATCH_BYTES: usize = 32 << 20;
+
+/// Upload and coset LDE; see `ProverDevice::upload_lde` (arguments
+/// checked). The columns go up in batches of about `UPLOAD_BATCH_BYTES` on
+/// the context's copy stream, each batch extended on its stream while the
+/// next one is copied.
+pub fn upload_lde<T: DeviceElem>(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    evals: &HostMatrix<T>,
+    input: Order,
+    blowup: usize,
+    shift: Fp,
+    output: Order,
+) -> DeviceResult<(CudaMatrix<T>, CudaMatrix<T>)> {
+    let (width, n) = (evals.width(), evals.height());
+    let (log_n, log_b) = (n.trailing_zeros(), blowup.trailing_zeros());
+    let trace = CudaBuffer::<T>::uninit(ctx, evals.buffer().len())?;
+    let out = lde_buffer::<T>(ctx, width, log_n + log_b)?;
+    let plan = LdePlan::new::<T>(dev, ctx, input, log_n, log_b, shift, output, true)?;
+    let column_bytes = n * std::mem::size_of::<T>();
+    let batch = (UPLOAD_BATCH_BYTES / column_bytes).clamp(1, width);
+    let scratch = plan.scratch::<T>(ctx, batch)?;
+    let scratch = scratch.as_ref().map(CudaBuffer::as_raw);
+    let src = crate::memory::elem_bytes(evals.buffer());
+    let extend_batch = |k: usize| {
+        let first = k * batch;
+        let columns = batch.min(width - first);
+        plan.run(
+            trace.elem_ptr(first * n),
+            out.elem_ptr((first * n) << log_b),
+            columns,
+            scratch,
+        )
+    };
+    // SAFETY: `trace` holds exactly `src.len()` bytes, allocated on `ctx`
+    // and alive until the returned matrix is dropped (stream order).
+    unsafe { ctx.upload_pipelined(src, trace.as_raw(), batch * column_bytes, extend_batch)? };
+    Ok((
+        into_matrix(trace, width, n)?,
+        into_matrix(out, width, n << log_b)?,
+    ))
+}
+
+/// An uninitialized buffer for `width` columns of `2^log_big` rows.
+fn lde_buffer<T: DeviceElem>(
+    ctx: &CudaCtx,
+    width: usize,
+    log_big: u32,
+) -> DeviceResult<CudaBuffer<T>> {
+    let len = width.checked_mul(1usize << log_big).ok_or_else(|| {
         crate::error::too_large("coset_lde", format!("{width} x 2^{log_big} elements"))
     })?;
-    let out = CudaBuffer::<T>::uninit(ctx, out_len)?;
-    let kernels = Kernels::for_elem::<T>(dev)?;
-    // k * s^j with k = 1/n for evaluations (the inverse transform is unscaled).
-    let k = if from_evals { inv_pow2(log_n) } else { Fp::ONE };
-    // DIF wants natural coefficients, DIT bit-reversed ones.
-    let dif = output == Order::BitReversed;
-    let split = dif && log_n >= 1 && log_b <= MAX_SPLIT_LOG_B;
-    let tables = if split {
-        // chunk b of each output column is the coset s * omega_big^bitrev(b)
-        let omega_big = root(log_big)?;
-        let cosets: Vec<(Fp, Fp)> = (0..1u32 << log_b)
-            .map(|b| (shift * omega_big.pow(u64::from(bit_reverse(b, log_b))), k))
-            .collect();
-        NttTables::build(dev, ctx, log_n, &cosets, log_n)?
-    } else {
-        NttTables::build(dev, ctx, log_big, &[(shift, k)], log_n)?
-    };
-    let t = Transform {
-        dev,
-        ctx,
-        kernels: &kernels,
-        tables: &tables,
-        columns: width,
-    };
-    let dst = out.as_raw();
-    if log_big == 0 {
-        // One point, one coefficient: e_0 = c_0.
-        t.bit_reverse(dst, m.buffer().as_raw(), 0)?;
-        return into_matrix(out, width, big);
-    }
-    let want = if dif {
-        Order::Natural
-    } else {
-        Order::BitReversed
-    };
-    let src = m.buffer().as_raw();
-    let scratch;
-    let coeffs = if log_n == 0 {
-        src // one element: evaluation = coefficient, both orders alike
-    } else if from_evals {
-        scratch = CudaBuffer::<T>::uninit(ctx, m.buffer().len())?;
-        let c = scratch.as_raw();
-        // natural evaluations -> DIF -> bit-reversed coefficients, and back.
-        let inv_dif = input == Order::Natural;
-        t.run(
-            c,
-            FirstPassInput::Same(src),
-            log_n,
-            inv_dif,
-            true,
-            Scale::None,
-            Scale::None,
-        )?;
-        let got = if inv_dif {
-            Order::BitReversed
+    CudaBuffer::<T>::uninit(ctx, len)
+}
+
+/// How columns of `2^log_n` rows are extended by `2^log_b`: the tables
+/// and kernels, built once, then [`run`](Self::run) on any columns.
+struct LdePlan<'a> {
+    dev: &'a CudaDevice,
+    ctx: &'a CudaCtx,
+    kernels: Kernels,
+    tables: Arc<CachedTables>,
+    input: Order,
+    log_n: u32,
+    log_b: u32,
+    from_evals: bool,
+    /// The forward transform is DIF (bit-reversed output), which wants
+    /// natural coefficients; DIT wants bit-reversed ones.
+    dif: bool,
+    /// `2^log_b` independent size-`n` transforms (module header).
+    split: bool,
+}
+
+impl<'a> LdePlan<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new<T: DeviceElem>(
+        dev: &'a CudaDevice,
+        ctx: &'a CudaCtx,
+        input: Order,
+        log_n: u32,
+        log_b: u32,
+        shift: Fp,
+        output: Order,
+        from_evals: bool,
+    ) -> DeviceResult<LdePlan<'a>> {
+        let log_big = log_n + log_b;
+        let kernels = Kernels::for_elem::<T>(dev)?;
+        // k * s^j with k = 1/n for evaluations (the inverse transform is unscaled).
+        let k = if from_evals { inv_pow2(log_n) } else { Fp::ONE };
+        let dif = output == Order::BitReversed;
+        let split = dif && log_n >= 1 && log_b <= MAX_SPLIT_LOG_B;
+        let tables = if split {
+            // chunk b of each output column is the coset s * omega_big^bitrev(b)
+            let omega_big = root(log_big)?;
+            let cosets: Vec<(Fp, Fp)> = (0..1u32 << log_b)
+                .map(|b| (shift * omega_big.pow(u64::from(bit_reverse(b, log_b))), k))
+                .collect();
+            tables(dev, ctx, log_n, &cosets, log_n)?
         } else {
-            Order::Natural
+            tables(dev, ctx, log_big, &[(shift, k)], log_n)?
         };
-        if got != want {
-            t.bit_reverse(c, c, log_n)?;
-        }
-        c
-    } else if input != want {
-        scratch = CudaBuffer::<T>::uninit(ctx, m.buffer().len())?;
-        t.bit_reverse(scratch.as_raw(), src, log_n)?;
-        scratch.as_raw()
-    } else {
-        src
-    };
-    if split {
-        // 2^log_b independent size-n transforms, one per output chunk.
-        let chunks = Transform {
-            columns: width << log_b,
-            ..t
-        };
-        chunks.run(
-            dst,
-            FirstPassInput::Cosets(coeffs, log_b),
+        Ok(LdePlan {
+            dev,
+            ctx,
+            kernels,
+            tables,
+            input,
             log_n,
-            true,
-            false,
-            Scale::Natural,
-            Scale::None,
-        )?;
-    } else if dif {
-        t.run(
-            dst,
-            FirstPassInput::Prefix(coeffs, log_n),
-            log_big,
-            true,
-            false,
-            Scale::Natural,
-            Scale::None,
-        )?;
-    } else {
-        t.run(
-            dst,
-            FirstPassInput::Spread(coeffs, log_n),
-            log_big,
-            false,
-            false,
-            Scale::BitReversed,
-            Scale::None,
-        )?;
+            log_b,
+            from_evals,
+            dif,
+            split,
+        })
     }
-    into_matrix(out, width, big)
+
+    /// The order of the coefficients the forward transform reads.
+    fn wanted(&self) -> Order {
+        if self.dif {
+            Order::Natural
+        } else {
+            Order::BitReversed
+        }
+    }
+
+    /// Whether the coefficients need a buffer of their own: they are
+    /// interpolated, or permuted from the input's order.
+    fn needs_scratch(&self) -> bool {
+        self.log_n > 0 && (self.from_evals || self.input != self.wanted())
+    }
+
+    /// Scratch for [`run`](Self::run) on up to `columns` columns, if it
+    /// needs any.
+    fn scratch<T: DeviceElem>(
+        &self,
+        ctx: &CudaCtx,
+        columns: usize,
+    ) -> DeviceResult<Option<CudaBuffer<T>>> {
+        if !self.needs_scratch() {
+            return Ok(None);
+        }
+        CudaBuffer::<T>::scratch(ctx, columns << self.log_n).map(Some)
+    }
+
+    fn transform(&self, columns: usize) -> Transform<'_> {
+        Transform {
+            dev: self.dev,
+            ctx: self.ctx,
+            kernels: &self.kernels,
+            tables: &self.tables.tables,
+            columns,
+        }
+    }
+
+    /// Extends `columns` columns of `2^log_n` rows at `src` into the
+    /// columns of `2^(log_n + log_b)` rows at `dst`; `scratch` has room for
+    /// `columns << log_n` elements where [`needs_scratch`](Self::needs_scratch).
+    fn run(&self, src: u64, dst: u64, columns: usize, scratch: Option<u64>) -> DeviceResult<()> {
+        let (log_n, log_b) = (self.log_n, self.log_b);
+        let t = self.transform(columns);
+        if log_n + log_b == 0 {
+            // One point, one coefficient: e_0 = c_0.
+            return t.bit_reverse(dst, src, 0);
+        }
+        let coeffs = match (self.needs_scratch(), scratch) {
+            (false, _) => src, // in the wanted order already (or one element)
+            (true, None) => {
+                return Err(DeviceError::bad_output(
+                    "coset_lde",
+                    "internal: the coefficients were given no scratch buffer",
+                ))
+            }
+            (true, Some(c)) if self.from_evals => {
+                // natural evaluations -> DIF -> bit-reversed coefficients, and back.
+                let inv_dif = self.input == Order::Natural;
+                t.run(
+                    c,
+                    FirstPassInput::Same(src),
+                    log_n,
+                    inv_dif,
+                    true,
+                    Scale::None,
+                    Scale::None,
+                )?;
+                let got = if inv_dif {
+                    Order::BitReversed
+                } else {
+                    Order::Natural
+                };
+                if got != self.wanted() {
+                    t.bit_reverse(c, c, log_n)?;
+                }
+                c
+            }
+            (true, Some(c)) => {
+                t.bit_reverse(c, src, log_n)?;
+                c
+            }
+        };
+        if self.split {
+            // 2^log_b independent size-n transforms, one per output chunk.
+            let chunks = self.transform(columns << log_b);
+            chunks.run(
+                dst,
+                FirstPassInput::Cosets(coeffs, log_b),
+                log_n,
+                true,
+                false,
+                Scale::Natural,
+                Scale::None,
+            )
+        } else if self.dif {
+            t.run(
+                dst,
+                FirstPassInput::Prefix(coeffs, log_n),
+                log_n + log_b,
+                true,
+                false,
+                Scale::Natural,
+                Scale::None,
+            )
+        } else {
+            t.run(
+                dst,
+                FirstPassInput::Spread(coeffs, log_n),
+                log_n + log_b,
+                false,
+                false,
+                Scale::BitReversed,
+                Scale::None,
+            )
+        }
+    }
 }
 
 /// Reverses the low `log` bits of `i`.
