@@ -54,6 +54,21 @@ fn runs_prove_and_verify_and_pin_input_and_output() {
     }
 }
 
+/// Six tables concurrently (a context and a thread each) or in turn on one
+/// context: the same proof bytes.
+#[test]
+fn tables_in_turn_give_the_same_proof() {
+    let (air, public, traces) = Vm::generate(8, 2).unwrap();
+    let prove = |p: Prover<CpuDevice>| {
+        let key = p.setup(&air).unwrap();
+        p.prove_with_key(&key, &public, &traces)
+            .unwrap()
+            .0
+            .to_bytes()
+    };
+    assert_eq!(prove(prover()), prove(prover().tables_in_turn()));
+}
+
 #[test]
 fn a_prover_claiming_another_output_is_refused() {
     let (air, mut public, traces) = Vm::generate(7, 1).unwrap();

@@ -10,8 +10,12 @@
 //! cargo run --release -p stark-hal-bench --bin workloads -- [--small] \
 //!     [--runs 3] [--only keccak,vm] [--backends cpu,cuda] [--preset blowup4] \
 //!     [--fib-cols 64] [--fib-log-rows 20] [--lookup-log-rows 20] \
-//!     [--keccak-log-rows 16] [--vm-log-rows 20] [--json out.json]
+//!     [--keccak-log-rows 16] [--vm-log-rows 20] [--tables-in-turn] \
+//!     [--json out.json]
 //! ```
+//!
+//! `--tables-in-turn` runs a round's per-table work one table after another
+//! on one context (`Prover::tables_in_turn`) instead of concurrently.
 //!
 //! `--small` picks sizes for a 2-core machine (fib-wide 64 x 2^16, lookup
 //! 2^16, keccak 2^12, vm 2^16). Each backend proves `--runs` times after
@@ -37,6 +41,7 @@ struct Args {
     runs: usize,
     preset: String,
     json: Option<String>,
+    tables_in_turn: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -47,6 +52,7 @@ fn parse_args() -> Result<Args, String> {
         runs: 3,
         preset: "blowup4".into(),
         json: None,
+        tables_in_turn: false,
     };
     if cfg!(feature = "cuda") {
         args.backends.push("cuda".into());
@@ -56,6 +62,10 @@ fn parse_args() -> Result<Args, String> {
     while let Some(flag) = it.next() {
         if flag == "--small" {
             (fib, lookup, keccak, vm) = (16, 16, 12, 16);
+            continue;
+        }
+        if flag == "--tables-in-turn" {
+            args.tables_in_turn = true;
             continue;
         }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -123,18 +133,22 @@ struct DeviceFigures {
     peak_memory: u64,
 }
 
-/// Proves `inst` once untimed and `runs` times timed on `device`; verifies
-/// the proof. `meter(begin)` reads the device's counters (with `begin`, it
+/// Proves `inst` once untimed and `args.runs` times timed on `device`
+/// (tables in turn with `args.tables_in_turn`); verifies the proof. `meter(begin)` reads the device's counters (with `begin`, it
 /// first starts a new memory peak); `None` for a device without them.
 fn measure<D: ProverDevice>(
     device: D,
     inst: &Instance,
     options: Options,
-    runs: usize,
+    args: &Args,
     meter: impl Fn(bool) -> Option<DeviceFigures>,
 ) -> BenchResult<Measured> {
     let backend = device.name();
-    let prover = Prover::with_options(device, options)?;
+    let runs = args.runs;
+    let mut prover = Prover::with_options(device, options)?;
+    if args.tables_in_turn {
+        prover = prover.tables_in_turn();
+    }
     let key = prover.setup(inst.air.as_ref())?;
     let (first, _) = prover.prove_with_key(&key, &inst.public, &inst.traces)?;
     let proof = first.to_bytes();
@@ -189,10 +203,10 @@ fn measure<D: ProverDevice>(
 }
 
 #[cfg(feature = "cuda")]
-fn measure_cuda(inst: &Instance, options: Options, runs: usize) -> BenchResult<Measured> {
+fn measure_cuda(inst: &Instance, options: Options, args: &Args) -> BenchResult<Measured> {
     let device = backend_cuda::CudaDevice::new(0)?;
     let counters = device.clone();
-    measure(device, inst, options, runs, move |begin| {
+    measure(device, inst, options, args, move |begin| {
         if begin {
             counters.reset_peak_memory();
         }
@@ -206,7 +220,7 @@ fn measure_cuda(inst: &Instance, options: Options, runs: usize) -> BenchResult<M
 }
 
 #[cfg(not(feature = "cuda"))]
-fn measure_cuda(_: &Instance, _: Options, _: usize) -> BenchResult<Measured> {
+fn measure_cuda(_: &Instance, _: Options, _: &Args) -> BenchResult<Measured> {
     Err("built without the `cuda` feature".into())
 }
 
@@ -264,8 +278,8 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
     let mut runs = Vec::new();
     for b in &args.backends {
         runs.push(match b.as_str() {
-            "cuda" => measure_cuda(&inst, options, args.runs)?,
-            _ => measure(CpuDevice::new(), &inst, options, args.runs, |_| None)?,
+            "cuda" => measure_cuda(&inst, options, args)?,
+            _ => measure(CpuDevice::new(), &inst, options, args, |_| None)?,
         });
     }
     print_phases(&runs);
@@ -325,12 +339,13 @@ fn run(args: &Args) -> BenchResult<bool> {
         .ok_or_else(|| format!("unknown preset `{}`", args.preset))?;
     let threads = rayon::current_num_threads();
     println!(
-        "preset {}: blowup {}, {} queries, {} grinding bits; {} timed runs; CPU backend on {threads} threads",
+        "preset {}: blowup {}, {} queries, {} grinding bits; {} timed runs; CPU backend on {threads} threads; tables {}",
         args.preset,
         options.blowup(),
         options.num_queries,
         options.grinding_bits,
         args.runs,
+        if args.tables_in_turn { "in turn" } else { "concurrently" },
     );
     let mut ok = true;
     let mut results = Vec::new();
@@ -343,6 +358,7 @@ fn run(args: &Args) -> BenchResult<bool> {
         let out = json!({
             "preset": args.preset,
             "runs": args.runs,
+            "tables_in_turn": args.tables_in_turn,
             "cpu_threads": threads,
             "workloads": results,
         });

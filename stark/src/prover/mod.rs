@@ -43,6 +43,9 @@ pub struct Prover<D: ProverDevice> {
     table_ctxs: Mutex<Vec<D::DeviceCtx>>,
     options: Options,
     progress: Option<ProgressFn>,
+    /// Whether a round's per-table work runs concurrently, one context per
+    /// table (the default), or in turn on `ctx`.
+    concurrent_tables: bool,
 }
 
 /// Called with each phase's name as it starts.
@@ -86,7 +89,18 @@ impl<D: ProverDevice> Prover<D> {
             table_ctxs: Mutex::new(Vec::new()),
             options,
             progress: None,
+            concurrent_tables: true,
         })
+    }
+
+    /// Runs each round's per-table work one table after another on the
+    /// prover's one context, instead of concurrently with a context (and a
+    /// thread) per table. The proofs are the same bytes; this is for
+    /// measuring what the concurrency gains, and for devices where extra
+    /// contexts cost more than they give.
+    pub fn tables_in_turn(mut self) -> Self {
+        self.concurrent_tables = false;
+        self
     }
 
     /// Calls `f` with the name of each phase as it starts.
@@ -162,8 +176,8 @@ impl<D: ProverDevice> Prover<D> {
         rounds::check_statement(pk, public, traces)?;
         let mut phases = self.phases();
         let ctxs = match pk.layouts.len() {
-            1 => Vec::new(),
-            n => self.table_ctxs(n)?,
+            n if n > 1 && self.concurrent_tables => self.table_ctxs(n)?,
+            _ => Vec::new(),
         };
         let run = rounds::ProofRun::new(self, pk, public, ctxs)?;
         let proof = run.prove(traces, &mut phases)?;
