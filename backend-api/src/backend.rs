@@ -17,6 +17,7 @@ use crate::field::{DeviceElem, Fp, Fp3};
 use crate::hash::{Digest, MerkleOpening};
 use crate::logup::{Interaction, LogUpChallenges};
 use crate::matrix::{Buffer, HostMatrix, Matrix};
+use crate::memory::CallShape;
 
 /// A matrix in a backend's storage.
 pub type BackendMatrix<B, T> = Matrix<<B as Backend>::Buffer<T>>;
@@ -36,7 +37,10 @@ pub type BackendMatrix<B, T> = Matrix<<B as Backend>::Buffer<T>>;
 /// [`deep_composition`](Backend::deep_composition),
 /// [`evaluate_constraints`](Backend::evaluate_constraints).
 ///
-/// PROVIDED (override for speed): [`upload_matrix`](Backend::upload_matrix),
+/// PROVIDED (override for speed, or to account memory):
+/// [`memory_available`](Backend::memory_available) and
+/// [`working_memory`](Backend::working_memory) (none known),
+/// [`upload_matrix`](Backend::upload_matrix),
 /// [`download_matrix`](Backend::download_matrix),
 /// [`coset_lde`](Backend::coset_lde) (interpolate, then
 /// [`coeffs_to_coset`](Backend::coeffs_to_coset)),
@@ -204,6 +208,18 @@ pub trait Backend: Send + Sync + Sized {
     ) -> DeviceResult<BackendMatrix<Self, Fp3>>;
 
     // ============================================================= PROVIDED
+
+    /// By default `None`: memory the device does not account.
+    fn memory_available(&self) -> DeviceResult<Option<u64>> {
+        Ok(None)
+    }
+
+    /// By default 0: a backend whose calls allocate working memory in the
+    /// memory [`memory_available`](Backend::memory_available) reports
+    /// bounds it here.
+    fn working_memory(&self, _shape: CallShape<'_>) -> u64 {
+        0
+    }
 
     /// [`upload`](Backend::upload) of the matrix's buffer, keeping its
     /// shape (a buffer of another length is reported by the caller).

@@ -14,6 +14,7 @@ use crate::field::{DeviceElem, Fp, Fp3};
 use crate::hash::{Digest, MerkleOpening};
 use crate::logup::{logup_aux_width, Interaction, LogUpChallenges};
 use crate::matrix::{Buffer, HostMatrix, Matrix};
+use crate::memory::CallShape;
 
 /// Keeps [`ProverDevice`] implemented by the blanket impl alone.
 pub trait Sealed {}
@@ -47,6 +48,14 @@ impl<B: Backend> ProverDevice for B {
 
     fn new_ctx(&self) -> DeviceResult<B::DeviceCtx> {
         Backend::new_ctx(self)
+    }
+
+    fn memory_available(&self) -> DeviceResult<Option<u64>> {
+        Backend::memory_available(self)
+    }
+
+    fn working_memory(&self, shape: CallShape<'_>) -> u64 {
+        Backend::working_memory(self, shape)
     }
 
     fn alloc_zeroed<T: DeviceElem>(

@@ -12,6 +12,7 @@ use crate::field::{DeviceElem, ElemKind, Fp, Fp3};
 use crate::hash::{Digest, MerkleOpening, MerklePathError};
 use crate::logup::{Interaction, LogUpChallenges};
 use crate::matrix::{Buffer, HostMatrix, Matrix};
+use crate::memory::CallShape;
 
 /// A matrix whose storage lives on device `D`.
 pub type DeviceMatrix<D, T> = Matrix<<D as ProverDevice>::Buffer<T>>;
@@ -224,6 +225,17 @@ pub trait ProverDevice: Send + Sync + Sized + crate::checked::Sealed {
     fn order_after(&self, ctx: &Self::DeviceCtx, earlier: &Self::DeviceCtx) -> DeviceResult<()>;
 
     // ---------------------------------------------------------------- memory
+
+    /// Bytes of device memory that allocations may still take, if the
+    /// device knows (a GPU: its free memory and any limit set on it); `None`
+    /// for memory the device does not account (host memory).
+    fn memory_available(&self) -> DeviceResult<Option<u64>>;
+
+    /// An upper bound of the working memory a call of `shape` allocates for
+    /// itself (beyond its arguments and result) and frees before returning,
+    /// in bytes of the memory [`memory_available`](Self::memory_available)
+    /// reports.
+    fn working_memory(&self, shape: CallShape<'_>) -> u64;
 
     /// A buffer of `len` zeros.
     fn alloc_zeroed<T: DeviceElem>(

@@ -24,6 +24,7 @@ pub mod field;
 mod hash;
 pub mod logup;
 mod matrix;
+mod memory;
 pub mod periodic;
 pub mod rng;
 
@@ -40,3 +41,4 @@ pub use hash::{
 };
 pub use logup::{Interaction, InteractionKind, LogUpChallenges, RowExpr, RowOp, MAX_STACK_DEPTH};
 pub use matrix::{Buffer, HostMatrix, Matrix};
+pub use memory::CallShape;

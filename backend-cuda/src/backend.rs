@@ -6,7 +6,7 @@ use crate::primitives::{self, constraints, ntt};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, CudaMerkleTree};
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
-    Backend, Coset, DeepOpening, DeviceElem, DeviceResult, Digest, Fp, Fp3, HostMatrix,
+    Backend, CallShape, Coset, DeepOpening, DeviceElem, DeviceResult, Digest, Fp, Fp3, HostMatrix,
     Interaction, LogUpChallenges, LogUpTrace, MerkleOpening, MerkleShape, NttDirection, Order,
     TraceColumns,
 };
@@ -26,6 +26,14 @@ impl Backend for CudaDevice {
 
     fn order_after(&self, ctx: &CudaCtx, earlier: &CudaCtx) -> DeviceResult<()> {
         ctx.order_after(earlier)
+    }
+
+    fn memory_available(&self) -> DeviceResult<Option<u64>> {
+        Ok(Some(self.inner.allocatable()? as u64))
+    }
+
+    fn working_memory(&self, shape: CallShape<'_>) -> u64 {
+        primitives::working::working_memory(shape)
     }
 
     fn alloc_zeroed<T: DeviceElem>(

@@ -45,6 +45,9 @@ pub(crate) struct DeviceInner {
     pub(crate) props: DeviceProperties,
     /// Bytes of device memory currently allocated through this device.
     pub(crate) in_use: AtomicUsize,
+    /// Most bytes `in_use` may reach ([`CudaDevice::set_memory_limit`];
+    /// `usize::MAX`: none).
+    limit: AtomicUsize,
     /// Largest `in_use` seen (since the device opened or the last
     /// [`CudaDevice::reset_peak_memory`]).
     pub(crate) peak: AtomicUsize,
@@ -178,6 +181,31 @@ impl DeviceInner {
         bytes: usize,
         stream: cu::CUstream,
     ) -> DeviceResult<cu::CUdeviceptr> {
+        let now = self.reserve(bytes)?;
+        let ptr = self.driver_alloc(bytes, stream).inspect_err(|_| {
+            self.in_use.fetch_sub(bytes, Ordering::Relaxed);
+        })?;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+        Ok(ptr)
+    }
+
+    /// Counts `bytes` as in use if that stays within the limit; returns
+    /// the new total, or `OutOfMemory` naming what the limit leaves.
+    fn reserve(&self, bytes: usize) -> DeviceResult<usize> {
+        let limit = self.limit.load(Ordering::Relaxed);
+        self.in_use
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                used.checked_add(bytes).filter(|&total| total <= limit)
+            })
+            .map(|used| used + bytes)
+            .map_err(|used| DeviceError::OutOfMemory {
+                requested: bytes,
+                available: limit.saturating_sub(used),
+            })
+    }
+
+    /// `cuMemAllocAsync`, retried once after trimming the pool.
+    fn driver_alloc(&self, bytes: usize, stream: cu::CUstream) -> DeviceResult<cu::CUdeviceptr> {
         self.make_current()?;
         let mut ptr: cu::CUdeviceptr = 0;
         // SAFETY: out-pointer; stream belongs to this context.
@@ -199,9 +227,15 @@ impl DeviceInner {
             });
         }
         check(r, "cuMemAllocAsync")?;
-        let now = self.in_use.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        self.peak.fetch_max(now, Ordering::Relaxed);
         Ok(ptr)
+    }
+
+    /// Bytes allocations may still take: what the device has
+    /// ([`available`](Self::available)) within what the limit leaves.
+    pub(crate) fn allocatable(&self) -> DeviceResult<usize> {
+        let limit = self.limit.load(Ordering::Relaxed);
+        let used = self.in_use.load(Ordering::Relaxed);
+        Ok(self.available()?.min(limit.saturating_sub(used)))
     }
 
     /// Frees stream-ordered memory from `alloc_async` on `stream`. With
@@ -427,6 +461,7 @@ impl CudaDevice {
             pool: std::ptr::null_mut(),
             props,
             in_use: AtomicUsize::new(0),
+            limit: AtomicUsize::new(usize::MAX),
             peak: AtomicUsize::new(0),
             to_device: AtomicU64::new(0),
             to_host: AtomicU64::new(0),
@@ -495,6 +530,15 @@ impl CudaDevice {
     /// Largest [`memory_in_use`](Self::memory_in_use) seen so far.
     pub fn peak_memory(&self) -> usize {
         self.inner.peak.load(Ordering::Relaxed)
+    }
+
+    /// Caps the device memory allocated through this device (all
+    /// contexts) at `limit` bytes, or lifts the cap (`None`): an allocation
+    /// that would pass it fails with `OutOfMemory`, as if the card were
+    /// that small. For running and testing proofs meant for smaller cards.
+    pub fn set_memory_limit(&self, limit: Option<usize>) {
+        let limit = limit.unwrap_or(usize::MAX);
+        self.inner.limit.store(limit, Ordering::Relaxed);
     }
 
     /// Starts a new high-water mark at the memory in use now (to measure

@@ -37,6 +37,12 @@ pub struct ProveArgs {
     /// cuda: the GPU's ordinal.
     #[arg(long, default_value_t = 0)]
     gpu: usize,
+    /// cuda: hold the proof to this much device memory, in bytes or with a
+    /// suffix K, M or G (powers of 1024), e.g. `20G`: the GPU refuses
+    /// allocations past it, and the prover plans the proof to fit (tables
+    /// in turn if need be) or fails before any work.
+    #[arg(long, value_parser = parse_bytes)]
+    gpu_mem_limit: Option<u64>,
     /// Options preset: blowup2, blowup4 (default), blowup8, blowup16, test.
     #[arg(long, default_value = "blowup4")]
     preset: String,
@@ -79,6 +85,9 @@ pub fn run(args: ProveArgs) -> JobResult {
         options.fri_final_log_degree = f;
     }
     match args.backend {
+        Backend::Cpu if args.gpu_mem_limit.is_some() => {
+            Err("--gpu-mem-limit applies to --backend cuda".into())
+        }
         Backend::Cpu => prove_on(CpuDevice::new(), &args, options, |_, _| None),
         Backend::Cuda => run_on_cuda(&args, options),
     }
@@ -111,12 +120,25 @@ fn run_on_cuda(args: &ProveArgs, options: Options) -> JobResult {
             peak_memory: dev.peak_memory() as u64,
         })
     };
-    prove_on(
-        backend_cuda::CudaDevice::new(args.gpu)?,
-        args,
-        options,
-        meter,
-    )
+    let device = backend_cuda::CudaDevice::new(args.gpu)?;
+    let limit = args.gpu_mem_limit.map(usize::try_from).transpose()?;
+    device.set_memory_limit(limit);
+    prove_on(device, args, options, meter)
+}
+
+/// `20G`, `512M`, `64K` (powers of 1024) or a plain byte count.
+fn parse_bytes(s: &str) -> Result<u64, String> {
+    let (digits, shift) = match s.as_bytes().last() {
+        Some(b'G' | b'g') => (&s[..s.len() - 1], 30),
+        Some(b'M' | b'm') => (&s[..s.len() - 1], 20),
+        Some(b'K' | b'k') => (&s[..s.len() - 1], 10),
+        _ => (s, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|e| format!("`{s}`: {e} (a byte count, or with K, M or G)"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is more bytes than fit in 64 bits"))
 }
 
 /// Without the `cuda` feature there is no CUDA backend to run: say so
@@ -158,7 +180,10 @@ fn prove_on<D: ProverDevice>(
     let inst = args.air.generate(&shape)?;
     let trace_time = t0.elapsed().as_secs_f64();
     let backend_name = device.name();
-    let prover = Prover::with_options(device, options)?.on_phase(progress);
+    let mut prover = Prover::with_options(device, options)?.on_phase(progress);
+    if let Some(budget) = args.gpu_mem_limit {
+        prover = prover.with_memory_budget(budget);
+    }
     let t_setup = Instant::now();
     let key = prover.setup(inst.air.as_ref())?;
     let setup_time = t_setup.elapsed().as_secs_f64();
@@ -247,34 +272,67 @@ fn prove_on<D: ProverDevice>(
     Ok(())
 }
 
-#[cfg(all(test, not(feature = "cuda")))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
-    /// `--backend cuda` in a binary without the feature is an error naming
-    /// the missing support, and nothing is proved or written.
-    #[test]
-    fn cuda_backend_without_the_feature_is_an_error() {
-        let out = std::env::temp_dir().join(format!("stark-no-cuda-{}.bin", std::process::id()));
-        let args = ProveArgs {
+    fn args(backend: Backend, out: PathBuf, gpu_mem_limit: Option<u64>) -> ProveArgs {
+        ProveArgs {
             air: Example::FibWide,
             cols: 2,
             log_rows: Some(3),
             range_bits: None,
             seed: 1,
             iterations: None,
-            backend: Backend::Cuda,
+            backend,
             gpu: 0,
+            gpu_mem_limit,
             preset: "test".into(),
             queries: None,
             grinding: None,
             fri_log_arity: None,
             fri_final_log_degree: None,
-            out: out.clone(),
+            out,
             json: true,
-        };
-        let err = run(args).unwrap_err().to_string();
+        }
+    }
+
+    fn out(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("stark-{name}-{}.bin", std::process::id()))
+    }
+
+    /// `--backend cuda` in a binary without the feature is an error naming
+    /// the missing support, and nothing is proved or written.
+    #[cfg(not(feature = "cuda"))]
+    #[test]
+    fn cuda_backend_without_the_feature_is_an_error() {
+        let out = out("no-cuda");
+        let err = run(args(Backend::Cuda, out.clone(), None))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("without CUDA support"), "{err}");
         assert!(!out.exists());
+    }
+
+    /// `--gpu-mem-limit` with the CPU backend is refused, not ignored.
+    #[test]
+    fn a_gpu_memory_limit_on_the_cpu_is_an_error() {
+        let out = out("cpu-limit");
+        let err = run(args(Backend::Cpu, out.clone(), Some(1 << 30)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--gpu-mem-limit"), "{err}");
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn byte_counts_read_with_and_without_a_suffix() {
+        assert_eq!(parse_bytes("20G"), Ok(20 << 30));
+        assert_eq!(parse_bytes("512m"), Ok(512 << 20));
+        assert_eq!(parse_bytes("64K"), Ok(64 << 10));
+        assert_eq!(parse_bytes("1000"), Ok(1000));
+        assert!(parse_bytes("G").is_err());
+        assert!(parse_bytes("1.5G").is_err());
+        assert!(parse_bytes("99999999999G").is_err());
     }
 }

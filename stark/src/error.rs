@@ -36,6 +36,20 @@ pub enum ProverError {
         /// Public inputs given.
         got: usize,
     },
+    /// The proof's planned device memory exceeds what the device has or
+    /// the prover's budget allows, even with tables in turn; found before
+    /// any work ([`crate::MemoryPlan`]).
+    #[error("the proof needs {needed} bytes of device memory, {available} are available (largest table `{table}` holds {table_bytes} bytes)")]
+    OutOfMemory {
+        /// The plan's peak with tables in turn.
+        needed: u64,
+        /// The smaller of the device's memory and the budget.
+        available: u64,
+        /// The table holding the most.
+        table: String,
+        /// What that table holds at its peak.
+        table_bytes: u64,
+    },
     /// The proving key was made for other options than the prover's.
     #[error("the proving key was made with other options than this prover's")]
     KeyOptions,

@@ -10,3 +10,4 @@ pub(crate) mod logup;
 pub(crate) mod merkle;
 pub mod ntt;
 pub(crate) mod ood;
+pub(crate) mod working;

@@ -10,6 +10,14 @@ use backend_api::{DeviceElem, DeviceResult, ElemKind, Fp, Fp3};
 /// Rows per reduction block (OOD_CHUNK of the kernel).
 const OOD_CHUNK: usize = 256 * 16;
 
+/// An upper bound of [`evaluate`]'s working memory: the weights (`n`),
+/// the per-block partial sums and the sums (Fp3 each).
+pub(crate) fn working_memory(log_n: u32, width: usize, points: usize) -> u64 {
+    let n = 1usize << log_n;
+    let elems = n + n.div_ceil(OOD_CHUNK) * width + points * width;
+    elems as u64 * 24
+}
+
 pub(crate) fn evaluate<T: DeviceElem>(
     dev: &CudaDevice,
     ctx: &CudaCtx,

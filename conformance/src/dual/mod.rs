@@ -17,9 +17,9 @@ pub use buffer::{DualBuffer, DualTree};
 
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
 use backend_api::{
-    Backend, BackendMatrix, Coset, DeepOpening, DeviceElem, DeviceError, DeviceResult, Digest, Fp,
-    Fp3, HostMatrix, Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening, MerkleShape,
-    MerkleTree, NttDirection, Order, ProverDevice, TraceColumns,
+    Backend, BackendMatrix, CallShape, Coset, DeepOpening, DeviceElem, DeviceError, DeviceResult,
+    Digest, Fp, Fp3, HostMatrix, Interaction, LogUpChallenges, LogUpTrace, Matrix, MerkleOpening,
+    MerkleShape, MerkleTree, NttDirection, Order, ProverDevice, TraceColumns,
 };
 use buffer::View;
 
@@ -166,6 +166,21 @@ impl<A: ProverDevice, B: ProverDevice> Backend for Dual<A, B> {
             self.b.order_after(&ctx.1, &earlier.1),
         )?;
         Ok(())
+    }
+
+    /// The smaller of the two: a proof runs on both.
+    fn memory_available(&self) -> DeviceResult<Option<u64>> {
+        let (a, b) = (self.a.memory_available()?, self.b.memory_available()?);
+        Ok(match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    fn working_memory(&self, shape: CallShape<'_>) -> u64 {
+        self.a
+            .working_memory(shape)
+            .max(self.b.working_memory(shape))
     }
 
     fn alloc_zeroed<T: DeviceElem>(

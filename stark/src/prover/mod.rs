@@ -14,7 +14,9 @@ mod setup;
 
 use crate::air::Air;
 use crate::error::ProverError;
+use crate::fri_layout::FriLayout;
 use crate::keys::ProvingKey;
+use crate::memory_plan::MemoryPlan;
 use crate::options::Options;
 use crate::proof::Proof;
 use backend_api::{Fp, HostMatrix, ProverDevice};
@@ -46,6 +48,9 @@ pub struct Prover<D: ProverDevice> {
     /// Whether a round's per-table work runs concurrently, one context per
     /// table (the default), or in turn on `ctx`.
     concurrent_tables: bool,
+    /// Most bytes of device memory a proof may plan for
+    /// ([`with_memory_budget`](Self::with_memory_budget)).
+    budget: Option<u64>,
 }
 
 /// Called with each phase's name as it starts.
@@ -90,7 +95,45 @@ impl<D: ProverDevice> Prover<D> {
             options,
             progress: None,
             concurrent_tables: true,
+            budget: None,
         })
+    }
+
+    /// Plans every proof to fit `bytes` of device memory (as well as what
+    /// the device reports free): before any work, a proof whose
+    /// [`MemoryPlan`] does not fit with tables concurrently runs them in
+    /// turn, and one that does not fit either way fails with
+    /// [`ProverError::OutOfMemory`]. The budget is the prover's plan; to
+    /// hold a device to it as well, use its own limit (for CUDA,
+    /// `CudaDevice::set_memory_limit`).
+    pub fn with_memory_budget(mut self, bytes: u64) -> Self {
+        self.budget = Some(bytes);
+        self
+    }
+
+    /// The device memory a proof with `pk` needs ([`MemoryPlan`]).
+    pub fn memory_plan(&self, pk: &ProvingKey<'_, D>) -> MemoryPlan {
+        let fri = FriLayout::new(&pk.layouts, &self.options);
+        MemoryPlan::new(&pk.layouts, &fri, &|shape| {
+            self.device.working_memory(shape)
+        })
+    }
+
+    /// Whether a proof with `pk` runs its tables concurrently: by the
+    /// prover's choice, unless only running them in turn fits the memory
+    /// (the device's, and the budget). Errors: `OutOfMemory` when neither
+    /// fits, before any work.
+    fn plan_tables(&self, pk: &ProvingKey<'_, D>) -> Result<bool, ProverError> {
+        let concurrent = self.concurrent_tables && pk.layouts.len() > 1;
+        let available = match (self.device.memory_available()?, self.budget) {
+            (Some(d), Some(b)) => d.min(b),
+            (d, b) => match d.or(b) {
+                Some(a) => a,
+                None => return Ok(concurrent),
+            },
+        };
+        self.memory_plan(pk)
+            .tables_concurrently(concurrent, available)
     }
 
     /// Runs each round's per-table work one table after another on the
@@ -174,11 +217,11 @@ impl<D: ProverDevice> Prover<D> {
             return Err(ProverError::KeyOptions);
         }
         rounds::check_statement(pk, public, traces)?;
-        let mut phases = self.phases();
-        let ctxs = match pk.layouts.len() {
-            n if n > 1 && self.concurrent_tables => self.table_ctxs(n)?,
-            _ => Vec::new(),
+        let ctxs = match self.plan_tables(pk)? {
+            true => self.table_ctxs(pk.layouts.len())?,
+            false => Vec::new(),
         };
+        let mut phases = self.phases();
         let run = rounds::ProofRun::new(self, pk, public, ctxs)?;
         let proof = run.prove(traces, &mut phases)?;
         Ok((proof, phases.times))

@@ -85,6 +85,24 @@ struct PartsState<D: ProverDevice> {
     lde: DeviceMatrix<D, Fp3>,
 }
 
+/// A table from round 5 on: its LDEs only (round 4 released the traces
+/// and the parts' values, which later rounds do not read).
+struct TableLdes<D: ProverDevice> {
+    main: DeviceMatrix<D, Fp>,
+    aux: Option<DeviceMatrix<D, Fp3>>,
+    parts: DeviceMatrix<D, Fp3>,
+}
+
+impl<D: ProverDevice> TableLdes<D> {
+    fn keep(state: TableState<D>, parts: PartsState<D>) -> TableLdes<D> {
+        TableLdes {
+            main: state.main_lde,
+            aux: state.aux.map(|a| a.lde),
+            parts: parts.lde,
+        }
+    }
+}
+
 /// The trees of rounds 1 to 3, each over all of its round's tables.
 struct Trees<D: ProverDevice> {
     main: D::MerkleTree,
@@ -222,15 +240,20 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         };
         phases.start("ood");
         let (z, ood) = self.out_of_domain(&state, &mut parts, &lc, alpha)?;
+        let ldes: Vec<_> = state
+            .into_iter()
+            .zip(parts)
+            .map(|(s, p)| TableLdes::keep(s, p))
+            .collect();
         phases.end("ood evaluation");
         phases.start("deep + fri");
-        let (fri, layers) = self.deep_fri(&state, &parts, &ood, z)?;
+        let (fri, layers) = self.deep_fri(&ldes, &ood, z)?;
         phases.end("deep + fri");
         phases.start("grinding");
         let pow_nonce = self.grind()?;
         phases.end("grinding");
         phases.start("queries");
-        let openings = self.open(&state, &parts, &trees, &layers)?;
+        let openings = self.open(&ldes, &trees, &layers)?;
         phases.end("queries");
         Ok(Proof {
             air: self.pk.air.instance(self.public),
@@ -519,7 +542,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     fn deep_codeword(
         &self,
         i: usize,
-        (st, p, o): (&TableState<D>, &PartsState<D>, &TableOod),
+        (ldes, o): (&TableLdes<D>, &TableOod),
         (z, gamma): (Fp3, Fp3),
         ctx: &D::DeviceCtx,
     ) -> Result<DeviceMatrix<D, Fp3>, ProverError> {
@@ -528,7 +551,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let points = [z, z.mul_base(g)];
         let both = |v: &Vec<Fp3>, w: &Vec<Fp3>| vec![(0, v.clone()), (1, w.clone())];
         let mut base = vec![DeepOpening {
-            matrix: &st.main_lde,
+            matrix: &ldes.main,
             evaluations: both(&o.main_z, &o.main_zg),
         }];
         if let Some(pre) = &key.preprocessed {
@@ -538,14 +561,14 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             });
         }
         let mut ext = Vec::new();
-        if let Some(aux) = &st.aux {
+        if let Some(aux) = &ldes.aux {
             ext.push(DeepOpening {
-                matrix: &aux.lde,
+                matrix: aux,
                 evaluations: both(&o.aux_z, &o.aux_zg),
             });
         }
         ext.push(DeepOpening {
-            matrix: &p.lde,
+            matrix: &ldes.parts,
             evaluations: vec![(0, o.parts_z.clone())],
         });
         let domain = Coset::new(t.log_lde, self.pk.options.shift, Order::BitReversed);
@@ -562,8 +585,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     /// the final length.
     fn deep_fri(
         &mut self,
-        state: &[TableState<D>],
-        parts: &[PartsState<D>],
+        tables: &[TableLdes<D>],
         ood: &[TableOod],
         z: Fp3,
     ) -> Result<(FriProof, Vec<Committed<D, Fp3>>), ProverError> {
@@ -572,10 +594,9 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let sizes = fri.sizes();
         // Every table's DEEP codeword (tables concurrently), taken as it
         // joins.
-        let tables = (0..state.len()).map(|t| (t, ())).collect();
-        let deep = self.per_table(tables, |t, (), ctx| {
-            let table = (&state[t], &parts[t], &ood[t]);
-            self.deep_codeword(t, table, (z, gamma), ctx)
+        let items = (0..tables.len()).map(|t| (t, ())).collect();
+        let deep = self.per_table(items, |t, (), ctx| {
+            self.deep_codeword(t, (&tables[t], &ood[t]), (z, gamma), ctx)
         })?;
         let mut deep: Vec<Option<_>> = deep.into_iter().map(Some).collect();
         let mut codeword: Option<DeviceMatrix<D, Fp3>> = None;
@@ -661,8 +682,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     /// FRI layer.
     fn open(
         &mut self,
-        state: &[TableState<D>],
-        parts: &[PartsState<D>],
+        tables: &[TableLdes<D>],
         trees: &Trees<D>,
         layers: &[Committed<D, Fp3>],
     ) -> Result<Openings, ProverError> {
@@ -670,7 +690,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             .channel
             .queries(self.pk.options.num_queries, self.fri.log_lde);
         let rounds = &self.rounds;
-        let main: Vec<_> = state.iter().map(|s| &s.main_lde).collect();
+        let main: Vec<_> = tables.iter().map(|t| &t.main).collect();
         let main = self.open_at(&trees.main, &main, &rounds.main.leaves(&queries))?;
         let pre = match (&self.pk.preprocessed_tree, &rounds.preprocessed) {
             (Some(tree), Some(round)) => {
@@ -686,15 +706,12 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         };
         let aux = match (&trees.aux, &rounds.aux) {
             (Some(tree), Some(round)) => {
-                let ldes: Vec<_> = state
-                    .iter()
-                    .filter_map(|s| s.aux.as_ref().map(|a| &a.lde))
-                    .collect();
+                let ldes: Vec<_> = tables.iter().filter_map(|t| t.aux.as_ref()).collect();
                 Some(self.open_at(tree, &ldes, &round.leaves(&queries))?)
             }
             _ => None,
         };
-        let ldes: Vec<_> = parts.iter().map(|p| &p.lde).collect();
+        let ldes: Vec<_> = tables.iter().map(|t| &t.parts).collect();
         let parts = self.open_at(&trees.parts, &ldes, &rounds.parts.leaves(&queries))?;
         let mut fri = Vec::with_capacity(layers.len());
         let mut folded = 0;

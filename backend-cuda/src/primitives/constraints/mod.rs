@@ -74,6 +74,23 @@ fn chunk_positions(slots: usize, m: usize) -> usize {
     (SCRATCH_BUDGET / per_position).max(THREADS as usize).min(m)
 }
 
+/// An upper bound of [`evaluate`]'s working memory: the zerofier tables
+/// (`2M + q` and `M` elements, `q <= M`) and, for a program beyond the
+/// local variants, the global scratch (`slots <= nodes`).
+pub(crate) fn working_memory(system: &ConstraintSystem, log_eval: u32) -> u64 {
+    let m = 1u64 << log_eval;
+    let zerofiers = 4 * m * 8;
+    let nodes = system.nodes.len() as u64;
+    let local = LOCAL_VARIANTS.iter().map(|&(slots, _)| slots as u64).max();
+    let scratch = match local {
+        Some(slots) if nodes <= slots => 0,
+        _ => (SCRATCH_BUDGET as u64)
+            .max(nodes * u64::from(THREADS) * 24)
+            .min(nodes * m * 24),
+    };
+    zerofiers + scratch
+}
+
 pub(crate) fn evaluate(
     dev: &CudaDevice,
     ctx: &CudaCtx,
