@@ -281,15 +281,17 @@ pub fn check_upload_lde_is_upload_then_lde<D: ProverDevice>(dev: &D, cfg: &Suite
     upload_lde_against_device(&h, &fp3, Order::Natural, 4, Order::BitReversed);
 }
 
-fn upload_lde_against_reference<T: DeviceElem, D: ProverDevice>(
+/// `upload_lde` of `host` (shifted by the generator) against
+/// `want(shift)`, the LDE it must equal, found by `against`.
+fn compare_upload_lde<T: DeviceElem, D: ProverDevice>(
     h: &Harness<D>,
     host: &HostMatrix<T>,
-    input: Order,
-    blowup: usize,
-    output: Order,
+    (input, blowup, output): (Order, usize, Order),
+    against: &str,
+    want: impl FnOnce(Fp) -> HostMatrix<T>,
 ) {
     let case = format!(
-        "upload_lde {:?} {}x{} blowup {blowup} {input:?}->{output:?}",
+        "upload_lde {:?} {}x{} blowup {blowup} {input:?}->{output:?} against {against}",
         T::KIND,
         host.width(),
         host.height()
@@ -297,10 +299,7 @@ fn upload_lde_against_reference<T: DeviceElem, D: ProverDevice>(
     let shift = Fp::GENERATOR;
     let got = h.dev.upload_lde(&h.ctx, host, input, blowup, shift, output);
     let (trace, lde) = ok(got, &case);
-    let want = ok(
-        h.rf.coset_lde(&(), host, input, blowup, shift, output),
-        &case,
-    );
+    let want = want(shift);
     assert_eq!(h.down(&trace), *host, "{case}: the uploaded matrix");
     assert_eq!(
         (lde.width(), lde.height()),
@@ -310,6 +309,22 @@ fn upload_lde_against_reference<T: DeviceElem, D: ProverDevice>(
     assert_same(&case, h.down(&lde).buffer(), want.buffer());
 }
 
+fn upload_lde_against_reference<T: DeviceElem, D: ProverDevice>(
+    h: &Harness<D>,
+    host: &HostMatrix<T>,
+    input: Order,
+    blowup: usize,
+    output: Order,
+) {
+    let args = (input, blowup, output);
+    compare_upload_lde(h, host, args, "the reference", |shift| {
+        ok(
+            h.rf.coset_lde(&(), host, input, blowup, shift, output),
+            "reference coset_lde",
+        )
+    });
+}
+
 fn upload_lde_against_device<T: DeviceElem, D: ProverDevice>(
     h: &Harness<D>,
     host: &HostMatrix<T>,
@@ -317,20 +332,11 @@ fn upload_lde_against_device<T: DeviceElem, D: ProverDevice>(
     blowup: usize,
     output: Order,
 ) {
-    let case = format!(
-        "upload_lde {:?} {}x{} blowup {blowup} {input:?}->{output:?} against coset_lde",
-        T::KIND,
-        host.width(),
-        host.height()
-    );
-    let shift = Fp::GENERATOR;
-    let got = h.dev.upload_lde(&h.ctx, host, input, blowup, shift, output);
-    let (trace, lde) = ok(got, &case);
-    let want = ok(
-        h.dev
-            .coset_lde(&h.ctx, &h.up(host), input, blowup, shift, output),
-        &case,
-    );
-    assert_eq!(h.down(&trace), *host, "{case}: the uploaded matrix");
-    assert_same(&case, h.down(&lde).buffer(), h.down(&want).buffer());
+    let args = (input, blowup, output);
+    compare_upload_lde(h, host, args, "coset_lde", |shift| {
+        let lde = h
+            .dev
+            .coset_lde(&h.ctx, &h.up(host), input, blowup, shift, output);
+        h.down(&ok(lde, "the device's coset_lde"))
+    });
 }

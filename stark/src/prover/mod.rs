@@ -205,8 +205,10 @@ impl<D: ProverDevice> Prover<D> {
     /// and [`ProverError::TraceShape`] for a statement or witness of the
     /// wrong shape; [`ProverError::UnbalancedBuses`] and
     /// [`ProverError::ConstraintsNotSatisfied`] for a witness that does not
-    /// satisfy the AIR; [`ProverError::Device`] for device failures
-    /// (including results of the wrong shape, `DeviceError::BadOutput`).
+    /// satisfy the AIR; [`ProverError::OutOfMemory`] before any work when
+    /// the proof's [`MemoryPlan`] fits neither the device nor the budget;
+    /// [`ProverError::Device`] for device failures (including results of
+    /// the wrong shape, `DeviceError::BadOutput`).
     pub fn prove_with_key(
         &self,
         pk: &ProvingKey<'_, D>,
