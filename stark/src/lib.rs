@@ -103,7 +103,7 @@ pub mod verifier;
 pub use air::{Air, AirError, AirInstance, PublicInteraction, TableSpec};
 pub use error::{ProverError, VerifyError};
 pub use keys::{ProvingKey, VerifyingKey};
-pub use memory_plan::MemoryPlan;
+pub use memory_plan::{MemoryPlan, Schedule};
 pub use options::Options;
 pub use proof::Proof;
 pub use prover::{PhaseTimes, Prover};

@@ -1,6 +1,7 @@
 //! A memory budget (`Prover::with_memory_budget`): a proof whose plan does
-//! not fit fails with `OutOfMemory` naming its largest table; one that fits
-//! gives the same bytes as a prover without a budget.
+//! not fit any schedule fails with `OutOfMemory` naming its largest table;
+//! one that fits (concurrently or in turn, keeping or releasing the traces
+//! in round 4) gives the same bytes as a prover without a budget.
 
 use backend_cpu::CpuDevice;
 use stark::examples::vm::Vm;
@@ -16,7 +17,8 @@ fn a_budget_too_small_is_refused_naming_the_largest_table() {
     let key = prover().setup(&air).unwrap();
     let plan = prover().memory_plan(&key);
     let largest = plan.largest_table().unwrap().clone();
-    let tight = prover().with_memory_budget(plan.in_turn - 1);
+    let least = plan.releasing.1;
+    let tight = prover().with_memory_budget(least - 1);
     match tight.prove_with_key(&key, &public, &traces) {
         Err(ProverError::OutOfMemory {
             needed,
@@ -24,7 +26,7 @@ fn a_budget_too_small_is_refused_naming_the_largest_table() {
             table,
             table_bytes,
         }) => {
-            assert_eq!((needed, available), (plan.in_turn, plan.in_turn - 1));
+            assert_eq!((needed, available), (least, least - 1));
             assert_eq!((table_bytes, table), (largest.held(), largest.name));
         }
         other => panic!("expected OutOfMemory, got {:?}", other.map(|_| ())),
@@ -44,6 +46,17 @@ fn a_budget_that_fits_gives_the_same_proof() {
             .to_bytes()
     };
     let free = bytes(prover());
-    assert_eq!(bytes(prover().with_memory_budget(plan.in_turn)), free);
-    assert_eq!(bytes(prover().with_memory_budget(plan.concurrent)), free);
+    let budgets = [
+        plan.releasing.1,
+        plan.releasing.0,
+        plan.in_turn,
+        plan.concurrent,
+    ];
+    for budget in budgets {
+        assert_eq!(
+            bytes(prover().with_memory_budget(budget)),
+            free,
+            "budget {budget}"
+        );
+    }
 }

@@ -16,7 +16,7 @@ use crate::air::Air;
 use crate::error::ProverError;
 use crate::fri_layout::FriLayout;
 use crate::keys::ProvingKey;
-use crate::memory_plan::MemoryPlan;
+use crate::memory_plan::{MemoryPlan, Schedule};
 use crate::options::Options;
 use crate::proof::Proof;
 use backend_api::{Fp, HostMatrix, ProverDevice};
@@ -101,8 +101,9 @@ impl<D: ProverDevice> Prover<D> {
 
     /// Plans every proof to fit `bytes` of device memory (as well as what
     /// the device reports free): before any work, a proof whose
-    /// [`MemoryPlan`] does not fit with tables concurrently runs them in
-    /// turn, and one that does not fit either way fails with
+    /// [`MemoryPlan`] does not fit as the prover would run it releases what
+    /// later rounds do not read, or runs its tables in turn
+    /// ([`MemoryPlan::schedule`]); one that fits no way fails with
     /// [`ProverError::OutOfMemory`]. The budget is the prover's plan; to
     /// hold a device to it as well, use its own limit (for CUDA,
     /// `CudaDevice::set_memory_limit`).
@@ -119,21 +120,23 @@ impl<D: ProverDevice> Prover<D> {
         })
     }
 
-    /// Whether a proof with `pk` runs its tables concurrently: by the
-    /// prover's choice, unless only running them in turn fits the memory
-    /// (the device's, and the budget). Errors: `OutOfMemory` when neither
-    /// fits, before any work.
-    fn plan_tables(&self, pk: &ProvingKey<'_, D>) -> Result<bool, ProverError> {
+    /// How a proof with `pk` runs: its tables as the prover chose, nothing
+    /// released early, unless memory (the device's, and the budget) needs
+    /// releasing or tables in turn ([`MemoryPlan::schedule`]). Errors:
+    /// `OutOfMemory` when nothing fits, before any work.
+    fn schedule(&self, pk: &ProvingKey<'_, D>) -> Result<Schedule, ProverError> {
         let concurrent = self.concurrent_tables && pk.layouts.len() > 1;
         let available = match (self.device.memory_available()?, self.budget) {
-            (Some(d), Some(b)) => d.min(b),
-            (d, b) => match d.or(b) {
-                Some(a) => a,
-                None => return Ok(concurrent),
-            },
+            (Some(d), Some(b)) => Some(d.min(b)),
+            (d, b) => d.or(b),
         };
-        self.memory_plan(pk)
-            .tables_concurrently(concurrent, available)
+        match available {
+            Some(a) => self.memory_plan(pk).schedule(concurrent, a),
+            None => Ok(Schedule {
+                concurrent,
+                release: false,
+            }),
+        }
     }
 
     /// Runs each round's per-table work one table after another on the
@@ -219,12 +222,13 @@ impl<D: ProverDevice> Prover<D> {
             return Err(ProverError::KeyOptions);
         }
         rounds::check_statement(pk, public, traces)?;
-        let ctxs = match self.plan_tables(pk)? {
+        let schedule = self.schedule(pk)?;
+        let ctxs = match schedule.concurrent {
             true => self.table_ctxs(pk.layouts.len())?,
             false => Vec::new(),
         };
         let mut phases = self.phases();
-        let run = rounds::ProofRun::new(self, pk, public, ctxs)?;
+        let run = rounds::ProofRun::new(self, pk, public, ctxs, schedule.release)?;
         let proof = run.prove(traces, &mut phases)?;
         Ok((proof, phases.times))
     }

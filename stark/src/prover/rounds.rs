@@ -85,20 +85,37 @@ struct PartsState<D: ProverDevice> {
     lde: DeviceMatrix<D, Fp3>,
 }
 
-/// A table from round 5 on: its LDEs only (round 4 released the traces
-/// and the parts' values, which later rounds do not read).
+/// A table from round 5 on: later rounds read only its LDEs. Round 4
+/// releases the traces and the parts' values when the schedule says so
+/// ([`crate::memory_plan::Schedule::release`]); else they are kept here to
+/// the end of the proof.
 struct TableLdes<D: ProverDevice> {
     main: DeviceMatrix<D, Fp>,
     aux: Option<DeviceMatrix<D, Fp3>>,
     parts: DeviceMatrix<D, Fp3>,
+    _kept: Option<Kept<D>>,
+}
+
+/// What round 4 may release.
+struct Kept<D: ProverDevice> {
+    _trace: DeviceMatrix<D, Fp>,
+    _aux: Option<DeviceMatrix<D, Fp3>>,
+    _values: DeviceMatrix<D, Fp3>,
 }
 
 impl<D: ProverDevice> TableLdes<D> {
-    fn keep(state: TableState<D>, parts: PartsState<D>) -> TableLdes<D> {
+    fn new(state: TableState<D>, parts: PartsState<D>, release: bool) -> TableLdes<D> {
+        let (aux_trace, aux) = state.aux.map(|a| (a.trace, a.lde)).unzip();
+        let kept = Kept {
+            _trace: state.trace,
+            _aux: aux_trace,
+            _values: parts.values,
+        };
         TableLdes {
             main: state.main_lde,
-            aux: state.aux.map(|a| a.lde),
+            aux,
             parts: parts.lde,
+            _kept: (!release).then_some(kept),
         }
     }
 }
@@ -139,6 +156,8 @@ pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
     fri: FriLayout,
     rounds: RoundTrees,
     channel: Channel,
+    /// Whether round 4 releases what later rounds do not read.
+    release: bool,
 }
 
 impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
@@ -151,6 +170,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         pk: &'a ProvingKey<'k, D>,
         public: &'a [Fp],
         table_ctxs: Vec<D::DeviceCtx>,
+        release: bool,
     ) -> Result<Self, ProverError> {
         for c in &table_ctxs {
             prover.device.order_after(c, &prover.ctx)?;
@@ -169,6 +189,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             rounds: RoundTrees::new(&pk.layouts, fri.log_lde),
             fri,
             channel,
+            release,
         })
     }
 
@@ -243,7 +264,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let ldes: Vec<_> = state
             .into_iter()
             .zip(parts)
-            .map(|(s, p)| TableLdes::keep(s, p))
+            .map(|(s, p)| TableLdes::new(s, p, self.release))
             .collect();
         phases.end("ood evaluation");
         phases.start("deep + fri");
