@@ -114,6 +114,21 @@ __device__ __forceinline__ uint64_t level_offset(uint64_t leaves, uint32_t level
     return 2 * leaves - 2 * (leaves >> level);
 }
 
+// Level `from + 1` from level `from`: one thread per parent, `parents =
+// leaves >> (from + 1)` of them. For the wide lower levels, where every
+// thread has a node to hash (the fused kernel below idles most of its
+// threads after its first step).
+extern "C" __global__ void merkle_level(uint64_t* digests, uint64_t leaves, uint32_t from) {
+    const uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (leaves >> (from + 1))) return;
+    const uint64_t* children = digests + 4 * level_offset(leaves, from);
+    uint64_t out[4];
+    keccak::hash_node(children + 8 * i, children + 8 * i + 4, out);
+    uint64_t* dst = digests + 4 * (level_offset(leaves, from + 1) + i);
+#pragma unroll
+    for (int k = 0; k < 4; ++k) dst[k] = out[k];
+}
+
 // Builds `levels` levels above level `from` (which holds `leaves >> from`
 // digests). Block b owns children b * 2^levels .. (b + 1) * 2^levels - 1 and
 // has 2^(levels - 1) threads; intermediate levels stay in shared memory and
