@@ -1,17 +1,19 @@
-// DEEP composition: out(x) = sum_k gamma^k (f_c(x) - v_{p,c}) / (x - z_p).
-// Regrouped per opening o (a matrix of width w whose columns are opened at
-// points p_o1, p_o2, ..; its terms at its j-th point carry gamma^(k_oj + c)
-// for column c):
-//   out(x) = sum_o sum_j gamma^(k_oj) S_o(x) / (x - z_(p_oj)) - sum_p B_p / (x - z_p),
-//   S_o(x) = sum_c gamma^c f_c(x),  B_p = sum_(terms at p) gamma^k v_{p,c},
-// so each column is read once and multiplied once whatever the number of
-// points it is opened at. B_p comes from the host; the arithmetic is exact,
-// so the regrouping gives the same bytes as the term-by-term sum.
+// DEEP composition: out(x) = sum_k gamma^k (f_c(x) - v_{p,c}) / (x - z_p)
+//   = sum_p (A_p(x) - B_p) / (x - z_p),  A_p(x) = sum_(terms at p) gamma^k f_c(x),
+// with B_p = sum_(terms at p) gamma^k v_{p,c} from the host. A_p is summed
+// per point in registers, 4 points per pass over the entries. An entry is a
+// run of `width` columns (n elements apart) of one matrix, either
+// * direct: opened at one point p with powers gamma^(k0 + c):
+//   A_p += sum_c gamma^(k0 + c) f_c(x); or
+// * summed: opened at J points with powers gamma^(k_j + c):
+//   S = sum_c gamma^c f_c(x), then A_(p_j) += gamma^(k_j) S for each j,
+//   so a wide matrix opened at several points is read and multiplied once.
+// The arithmetic is exact, so every grouping gives the same bytes as the
+// term-by-term sum.
 //
-// Table (u64 words): P, then B_p (3 words each, p < P); E, then per
-// opening: column 0's pointer, width, limbs (1 or 3), J, then J x (point,
-// gamma^(k_oj) in 3 words). Columns of an opening are n elements apart.
-// gpow[c] = gamma^c for c below the widest opening's width.
+// Table (u64 words): P, then B_p (3 words each); E, then per entry: column
+// 0's pointer, width, limbs (1 or 3), J; J = 0: point, k0; J > 0: J x
+// (point, gamma^(k_j) in 3 words). gpow[k] = gamma^k for every k of the call.
 // dinv[p * N + i] = 1 / (x_i - z_p) for the domain's point x_i.
 #include "field_ops.cuh"
 #include "power_table.cuh"
@@ -29,31 +31,73 @@ extern "C" __global__ void deep_denominators(Fp3* d, uint64_t n, uint32_t log_n,
     for (uint32_t p = 0; p < npoints; ++p) d[p * n + i] = gl::sub(x, points[p]);
 }
 
+// Points per pass of deep_combine (its per-point accumulators).
+#define DEEP_POINTS 4
+
+// sum_c pow[c] * f_c(x_i) over `width` columns n elements apart from col0.
+__device__ __forceinline__ Fp3 column_sum(uint64_t col0, uint64_t width, uint64_t limbs, const Fp3* pow,
+                                          uint64_t n, uint64_t i) {
+    Fp3 s = gl::fp3_zero();
+    if (limbs == 1) {
+        const uint64_t* col = (const uint64_t*)col0 + i;
+        for (uint64_t c = 0; c < width; ++c) s = gl::add(s, gl::mul(pow[c], col[c * n]));
+    } else {
+        const Fp3* col = (const Fp3*)col0 + i;
+        for (uint64_t c = 0; c < width; ++c) s = gl::add(s, gl::mul(pow[c], col[c * n]));
+    }
+    return s;
+}
+
+// a[q] += v (q < DEEP_POINTS; unrolled so that `a` stays in registers).
+__device__ __forceinline__ void add_at(Fp3 (&a)[DEEP_POINTS], uint64_t q, Fp3 v) {
+#pragma unroll
+    for (int r = 0; r < DEEP_POINTS; ++r) {
+        if (q == (uint64_t)r) a[r] = gl::add(a[r], v);
+    }
+}
+
 extern "C" __global__ void deep_combine(const uint64_t* table, const Fp3* gpow, const Fp3* dinv, uint64_t n,
                                         Fp3* out) {
     uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
+    const uint64_t npoints = table[0];
+    const uint64_t* b = table + 1;
+    const uint64_t nentries = table[1 + 3 * npoints];
+    const uint64_t* entries = table + 2 + 3 * npoints;
     Fp3 acc = gl::fp3_zero();
-    const uint64_t* g = table;
-    const uint64_t npoints = *g++;
-    for (uint64_t p = 0; p < npoints; ++p, g += 3) {
-        acc = gl::sub(acc, gl::mul(gl::fp3(g[0], g[1], g[2]), dinv[p * n + i]));
-    }
-    const uint64_t openings = *g++;
-    for (uint64_t o = 0; o < openings; ++o) {
-        const uint64_t width = g[1], limbs = g[2], evals = g[3];
-        Fp3 s = gl::fp3_zero();
-        if (limbs == 1) {
-            const uint64_t* col = (const uint64_t*)g[0] + i;
-            for (uint64_t c = 0; c < width; ++c) s = gl::add(s, gl::mul(gpow[c], col[c * n]));
-        } else {
-            const Fp3* col = (const Fp3*)g[0] + i;
-            for (uint64_t c = 0; c < width; ++c) s = gl::add(s, gl::mul(gpow[c], col[c * n]));
+    for (uint64_t p0 = 0; p0 < npoints; p0 += DEEP_POINTS) {
+        Fp3 a[DEEP_POINTS];
+#pragma unroll
+        for (int r = 0; r < DEEP_POINTS; ++r) a[r] = gl::fp3_zero();
+        const uint64_t* g = entries;
+        for (uint64_t e = 0; e < nentries; ++e) {
+            const uint64_t col0 = g[0], width = g[1], limbs = g[2], evals = g[3];
+            g += 4;
+            if (evals == 0) {
+                const uint64_t q = g[0] - p0, k0 = g[1];
+                g += 2;
+                // (unsigned: a point below p0 wraps to a large q)
+                if (q < DEEP_POINTS) add_at(a, q, column_sum(col0, width, limbs, gpow + k0, n, i));
+                continue;
+            }
+            const uint64_t* ev = g;
+            g += 4 * evals;
+            bool here = false;
+            for (uint64_t j = 0; j < evals; ++j) here |= ev[4 * j] - p0 < DEEP_POINTS;
+            if (!here) continue;
+            const Fp3 s = column_sum(col0, width, limbs, gpow, n, i);
+            for (uint64_t j = 0; j < evals; ++j) {
+                const uint64_t q = ev[4 * j] - p0;
+                if (q < DEEP_POINTS) add_at(a, q, gl::mul(s, gl::fp3(ev[4 * j + 1], ev[4 * j + 2], ev[4 * j + 3])));
+            }
         }
-        g += 4;
-        for (uint64_t j = 0; j < evals; ++j, g += 4) {
-            Fp3 scaled = gl::mul(s, gl::fp3(g[1], g[2], g[3]));
-            acc = gl::add(acc, gl::mul(scaled, dinv[g[0] * n + i]));
+#pragma unroll
+        for (int r = 0; r < DEEP_POINTS; ++r) {
+            const uint64_t p = p0 + r;
+            if (p < npoints) {
+                const Fp3 bp = gl::fp3(b[3 * p], b[3 * p + 1], b[3 * p + 2]);
+                acc = gl::add(acc, gl::mul(gl::sub(a[r], bp), dinv[p * n + i]));
+            }
         }
     }
     out[i] = acc;

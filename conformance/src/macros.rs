@@ -89,6 +89,7 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(check_constraints_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_deep, $device, $config, $ignore);
             $crate::__conformance_test!(check_deep_large, $device, $config, $ignore);
+            $crate::__conformance_test!(check_deep_many_points_and_wide_openings, $device, $config, $ignore);
             $crate::__conformance_test!(check_fri_fold, $device, $config, $ignore);
             $crate::__conformance_test!(check_fri_fold_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_fri_commit_layer, $device, $config, $ignore);

@@ -1,5 +1,5 @@
-//! DEEP composition (kernels/deep.cu): each opening's columns summed once
-//! with powers of gamma and scaled per point it is opened at, the
+//! DEEP composition (kernels/deep.cu): the terms summed per point, a wide
+//! opening's columns summed once and scaled per point it is opened at, the
 //! per-point constants `B_p = sum gamma^k v_{p,c}` from the host, the
 //! denominators `1/(x - z_p)` by one batch inverse.
 
@@ -10,19 +10,24 @@ use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
 use backend_api::{Coset, DeepOpening, DeviceResult, ElemKind, Fp, Fp3, Matrix, Order};
 
-/// One opening: its first column, width and limbs, and per point it is
-/// opened at, `(point, gamma^k)` of the term of its column 0 there.
-struct Opening {
-    col0: u64,
-    width: usize,
-    limbs: u64,
-    evals: Vec<(usize, Fp3)>,
+/// Base-field multiplications of one `Fp3` by `Fp3` product, and of one
+/// `Fp3` by a column element of `limbs` limbs: what the entry choice
+/// weighs.
+const FP3_MUL: usize = 9;
+fn column_mul(limbs: u64) -> usize {
+    if limbs == 1 {
+        3
+    } else {
+        FP3_MUL
+    }
 }
 
-/// The kernel's table (`kernels/deep.cu`): walks the openings in the
-/// contract's order (base, then ext; each evaluation; each column),
-/// assigning gamma^k; sums `B_p` per point. Returns the words and the
-/// widest opening's width.
+/// The kernel's table (`kernels/deep.cu`) and the number of terms: walks
+/// the openings in the contract's order (base, then ext; each evaluation;
+/// each column), assigning gamma^k and summing `B_p` per point. An opening
+/// at several points becomes one summed entry when reading and multiplying
+/// its columns once saves more than the extra product per point costs,
+/// else one direct entry per point.
 fn table(
     gamma: Fp3,
     npoints: usize,
@@ -30,23 +35,32 @@ fn table(
     ext: &[DeepOpening<'_, CudaBuffer<Fp3>>],
 ) -> (Vec<u64>, usize) {
     let mut b = vec![Fp3::ZERO; npoints];
-    let mut power = Fp3::ONE;
-    let mut openings = Vec::with_capacity(base.len() + ext.len());
+    let (mut k, mut power) = (0usize, Fp3::ONE);
+    let (mut entries, mut count) = (Vec::new(), 0u64);
     let mut add = |col0: u64, limbs: u64, evaluations: &[(usize, Vec<Fp3>)], width: usize| {
         let mut evals = Vec::with_capacity(evaluations.len());
         for (p, values) in evaluations {
-            evals.push((*p, power));
+            evals.push((*p, k, power));
             for &v in values {
                 b[*p] += power * v;
-                power *= gamma;
+                (k, power) = (k + 1, power * gamma);
             }
         }
-        openings.push(Opening {
-            col0,
-            width,
-            limbs,
-            evals,
-        });
+        let j = evals.len();
+        let summed = j > 1 && (j - 1) * width * column_mul(limbs) > j * FP3_MUL;
+        if summed {
+            entries.extend_from_slice(&[col0, width as u64, limbs, j as u64]);
+            for &(p, _, gk) in &evals {
+                entries.push(p as u64);
+                entries.extend_from_slice(&fp3_words(gk));
+            }
+            count += 1;
+        } else {
+            for &(p, k0, _) in &evals {
+                entries.extend_from_slice(&[col0, width as u64, limbs, 0, p as u64, k0 as u64]);
+                count += 1;
+            }
+        }
     };
     for o in base {
         add(
@@ -66,16 +80,9 @@ fn table(
     }
     let mut words = vec![npoints as u64];
     words.extend(b.iter().flat_map(|&v| fp3_words(v)));
-    words.push(openings.len() as u64);
-    for o in &openings {
-        words.extend_from_slice(&[o.col0, o.width as u64, o.limbs, o.evals.len() as u64]);
-        for &(p, gk) in &o.evals {
-            words.push(p as u64);
-            words.extend_from_slice(&fp3_words(gk));
-        }
-    }
-    let widest = openings.iter().map(|o| o.width).max().unwrap_or(0);
-    (words, widest)
+    words.push(count);
+    words.extend_from_slice(&entries);
+    (words, k)
 }
 
 pub(crate) fn compose(
@@ -88,10 +95,10 @@ pub(crate) fn compose(
     ext: &[DeepOpening<'_, CudaBuffer<Fp3>>],
 ) -> DeviceResult<CudaMatrix<Fp3>> {
     let n = domain.size();
-    let (words, widest) = table(gamma, points.len(), base, ext);
-    let mut gpow = Vec::with_capacity(3 * widest);
+    let (words, terms) = table(gamma, points.len(), base, ext);
+    let mut gpow = Vec::with_capacity(3 * terms);
     let mut power = Fp3::ONE;
-    for _ in 0..widest {
+    for _ in 0..terms {
         gpow.extend_from_slice(&fp3_words(power));
         power *= gamma;
     }
@@ -121,8 +128,9 @@ pub(crate) fn compose(
     // deep_combine(const uint64_t*, const Fp3*, const Fp3*, uint64_t, Fp3*);
     // the column pointers in the table point into matrices of height n (the
     // checked openings) that the caller keeps borrowed for the call, each
-    // of the width given, with gpow holding the widest width's powers;
-    // temporaries are freed in stream order.
+    // of the width given; gpow holds a power for every term (each entry's
+    // k0 + width is at most the term count); temporaries are freed in
+    // stream order.
     unsafe {
         crate::launch!(ctx, denoms, grid; d_ptr, n64, log_n, bitrev, shift, omega, p_ptr, np)?;
         invert_in_place(dev, ctx, ElemKind::Ext, d_ptr, dinv.len())?;

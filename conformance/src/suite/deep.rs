@@ -5,9 +5,7 @@ use super::SuiteConfig;
 use backend_api::rng::SplitMix64;
 use backend_api::{Coset, DeepOpening, Fp, Fp3, HostMatrix, Order, ProverDevice};
 
-/// Inputs of one DEEP call: two base matrices (widths 2, 3), one Fp3 matrix
-/// (width 2), two points; base 0 opened at both points, base 1 at point 1,
-/// the Fp3 matrix at point 0.
+/// Inputs of one DEEP call.
 struct Inputs {
     base: Vec<HostMatrix<Fp>>,
     ext: Vec<HostMatrix<Fp3>>,
@@ -17,34 +15,46 @@ struct Inputs {
     ext_evals: Vec<Vec<(usize, Vec<Fp3>)>>,
 }
 
-fn values(rng: &mut SplitMix64, p: usize, width: usize) -> (usize, Vec<Fp3>) {
-    (p, (0..width).map(|_| rng.fp3()).collect())
+/// Matrices of `width` columns opened at `points` (indices).
+type Shapes<'a> = &'a [(usize, &'a [usize])];
+
+fn evals_of(rng: &mut SplitMix64, width: usize, points: &[usize]) -> Vec<(usize, Vec<Fp3>)> {
+    let values = |rng: &mut SplitMix64| (0..width).map(|_| rng.fp3()).collect();
+    points.iter().map(|&p| (p, values(rng))).collect()
 }
 
-fn inputs(rng: &mut SplitMix64, n: usize, with_ext: bool) -> Inputs {
-    let base = vec![rng.matrix(2, n), rng.matrix(3, n)];
-    let ext = if with_ext {
-        vec![rng.matrix(2, n)]
-    } else {
-        vec![]
-    };
-    let base_evals = vec![
-        vec![values(rng, 0, 2), values(rng, 1, 2)],
-        vec![values(rng, 1, 3)],
-    ];
-    let ext_evals = if with_ext {
-        vec![vec![values(rng, 0, 2)]]
-    } else {
-        vec![]
-    };
+/// Random matrices of `n` rows and values for `base` and `ext`, at
+/// `npoints` random points.
+fn inputs_of(rng: &mut SplitMix64, n: usize, npoints: usize, base: Shapes, ext: Shapes) -> Inputs {
+    let base_m = base.iter().map(|&(w, _)| rng.matrix(w, n)).collect();
+    let ext_m = ext.iter().map(|&(w, _)| rng.matrix(w, n)).collect();
+    let base_evals = base.iter().map(|&(w, ps)| evals_of(rng, w, ps)).collect();
+    let ext_evals = ext.iter().map(|&(w, ps)| evals_of(rng, w, ps)).collect();
     Inputs {
-        base,
-        ext,
-        points: vec![rng.fp3(), rng.fp3()],
+        base: base_m,
+        ext: ext_m,
+        points: (0..npoints).map(|_| rng.fp3()).collect(),
         gamma: rng.fp3(),
         base_evals,
         ext_evals,
     }
+}
+
+/// Two base matrices (widths 2, 3), one Fp3 matrix (width 2), two points;
+/// base 0 opened at both points, base 1 at point 1, the Fp3 matrix at
+/// point 0.
+fn inputs(rng: &mut SplitMix64, n: usize, with_ext: bool) -> Inputs {
+    let ext: Shapes = if with_ext { &[(2, &[0])] } else { &[] };
+    inputs_of(rng, n, 2, &[(2, &[0, 1]), (3, &[1])], ext)
+}
+
+/// Six points (more than a backend may keep per pass); wide matrices
+/// opened at several points (whose columns a backend may sum once) next to
+/// narrow ones and single points, in no order of point.
+fn wide_inputs(rng: &mut SplitMix64, n: usize) -> Inputs {
+    let base: Shapes = &[(10, &[0, 3, 5]), (1, &[4]), (7, &[2, 1])];
+    let ext: Shapes = &[(4, &[5, 0]), (1, &[2, 3]), (3, &[4])];
+    inputs_of(rng, n, 6, base, ext)
 }
 
 fn openings<'a, B>(
@@ -112,16 +122,52 @@ pub fn check_deep<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     }
 }
 
-/// At `2^(max_log_height - 2)` points: random positions equal the formula
+/// Six points, wide and narrow openings at several points ([`wide_inputs`]),
+/// domains of 8 and 2^ref points, both orders, against the reference.
+pub fn check_deep_many_points_and_wide_openings<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
+    let h = Harness::new(dev);
+    let mut rng = rng(cfg.seed, 903);
+    for log in [3, cfg.ref_log_height] {
+        for order in Order::ALL {
+            let domain = Coset::new(log, Fp::GENERATOR, order);
+            let inp = wide_inputs(&mut rng, 1 << log);
+            let case = format!("deep_composition, six points, 2^{log} {order:?}");
+            let got = run_device(&h, domain, &inp, &case);
+            let want = ok(
+                h.rf.deep_composition(
+                    &(),
+                    domain,
+                    &inp.points,
+                    inp.gamma,
+                    &openings(&inp.base, &inp.base_evals),
+                    &openings(&inp.ext, &inp.ext_evals),
+                ),
+                &case,
+            );
+            assert_same(&case, got.buffer(), want.buffer());
+        }
+    }
+}
+
+/// At `2^(max_log_height - 2)` points, with the narrow and the wide
+/// inputs: random positions equal the formula
 /// `sum gamma^k (f_c(x) - v) / (x - z)` evaluated on the host.
 pub fn check_deep_large<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, 902);
     let log = cfg.max_log_height.saturating_sub(2).max(1);
     let domain = Coset::new(log, Fp::GENERATOR, Order::BitReversed);
-    let inp = inputs(&mut rng, 1 << log, true);
-    let got = run_device(&h, domain, &inp, "deep large");
-    for k in sample_positions(&mut rng, 1 << log, 8) {
+    let narrow = inputs(&mut rng, 1 << log, true);
+    let wide = wide_inputs(&mut rng, 1 << log);
+    for inp in [narrow, wide] {
+        let got = run_device(&h, domain, &inp, "deep large");
+        formula_at_samples(&mut rng, domain, &inp, &got);
+    }
+}
+
+/// `got` at 8 random positions equals the formula evaluated on the host.
+fn formula_at_samples(rng: &mut SplitMix64, domain: Coset, inp: &Inputs, got: &HostMatrix<Fp3>) {
+    for k in sample_positions(rng, domain.size(), 8) {
         let x = Fp3::from_base(domain.point(k));
         let (mut acc, mut power) = (Fp3::ZERO, Fp3::ONE);
         let base = inp.base.iter().zip(&inp.base_evals).map(|(m, e)| {
