@@ -2,12 +2,16 @@
 //!
 //! The terms are numbered in the contract's order (base openings, then ext
 //! openings; within one, its evaluations; within one evaluation, columns
-//! from 0 up) and grouped by point:
+//! from 0 up) and summed per point:
 //! `out(x) = sum_p (A_p(x) - V_p) / (x - z_p)` with
 //! `A_p(x) = sum gamma^k f_c(x)` and `V_p = sum gamma^k v_{p,c}` over the
-//! terms of point `p`. Field arithmetic is exact, so the regrouping gives
-//! the same value as the term-by-term sum. Rows run in parallel chunks; per
-//! chunk and point, the `1/(x - z_p)` are one batch inversion.
+//! terms of point `p`. An opening at several points whose columns are
+//! wide enough is summed once, `S(x) = sum_c gamma^c f_c(x)`, and adds
+//! `gamma^(k_j) S(x)` to each of its points' `A_p` (its terms there have
+//! powers `gamma^(k_j + c)`). Field arithmetic is exact, so the regrouping
+//! gives the same value as the term-by-term sum. Rows run in parallel
+//! chunks, each column read along the chunk; per chunk and point, the
+//! `1/(x - z_p)` are one batch inversion.
 
 use crate::inverse::invert_chunk;
 use crate::ood::times_ext;
@@ -17,35 +21,91 @@ use rayon::prelude::*;
 
 const CHUNK: usize = 1 << 10;
 
-/// One column's part in a point's sum: the column and its `gamma^k`.
-enum Column<'a> {
-    Base(&'a [Fp], Fp3),
-    Ext(&'a [Fp3], Fp3),
+/// An opening's columns (each `n` long, column-major).
+enum Columns<'a> {
+    Base(&'a [Fp]),
+    Ext(&'a [Fp3]),
 }
 
-struct PointTerms<'a> {
-    z: Fp3,
-    /// `V_p`.
-    claimed: Fp3,
-    columns: Vec<Column<'a>>,
+/// How an opening's terms enter the per-point sums.
+enum Entry<'a> {
+    /// Opened at one point `p` with powers `gamma^(k0 + c)`: added column
+    /// by column into `A_p` (`powers` = those powers).
+    Direct {
+        columns: Columns<'a>,
+        point: usize,
+        powers: Vec<Fp3>,
+    },
+    /// `S = sum_c gamma^c f_c`, then `gamma^(k_j) S` into `A_(p_j)`.
+    Summed {
+        columns: Columns<'a>,
+        points: Vec<(usize, Fp3)>,
+    },
 }
 
-fn collect_terms<'a, T: DeviceElem>(
+/// Base-field products of an `Fp3` by `Fp3` product, and of an `Fp3` by a
+/// column element of `limbs` limbs: what the choice of entry weighs.
+const EXT_MUL: usize = 9;
+fn column_mul(limbs: usize) -> usize {
+    3 * limbs
+}
+
+/// The entries of `openings` and their `V_p`, numbering the terms from
+/// `*k` (and `*power = gamma^k`) on.
+fn collect<'a, T: DeviceElem>(
     openings: &'a [DeepOpening<'a, Vec<T>>],
     gamma: Fp3,
-    power: &mut Fp3,
-    by_point: &mut [PointTerms<'a>],
-    wrap: impl Fn(&'a [T], Fp3) -> Column<'a>,
+    (k, power): (&mut usize, &mut Fp3),
+    claimed: &mut [Fp3],
+    entries: &mut Vec<Entry<'a>>,
+    wrap: impl Fn(&'a [T]) -> Columns<'a>,
 ) {
     for o in openings {
-        let h = o.matrix.height();
+        let width = o.matrix.width();
+        let mut starts = Vec::with_capacity(o.evaluations.len());
         for (p, values) in &o.evaluations {
-            for (c, v) in values.iter().enumerate() {
-                let col = &o.matrix.buffer()[c * h..(c + 1) * h];
-                let entry = &mut by_point[*p];
-                entry.claimed += *power * *v;
-                entry.columns.push(wrap(col, *power));
+            starts.push((*p, *k, *power));
+            for v in values {
+                claimed[*p] += *power * *v;
+                *k += 1;
                 *power *= gamma;
+            }
+        }
+        let j = starts.len();
+        let columns = || wrap(o.matrix.buffer());
+        if j > 1 && (j - 1) * width * column_mul(T::LIMBS) > j * EXT_MUL {
+            entries.push(Entry::Summed {
+                columns: columns(),
+                points: starts.iter().map(|&(p, _, g)| (p, g)).collect(),
+            });
+        } else {
+            for &(point, _, g) in &starts {
+                let powers = std::iter::successors(Some(g), |&x| Some(x * gamma));
+                entries.push(Entry::Direct {
+                    columns: columns(),
+                    point,
+                    powers: powers.take(width).collect(),
+                });
+            }
+        }
+    }
+}
+
+/// `acc[i] += sum_c powers[c] * column_c[r0 + i]`, column by column.
+fn add_columns(acc: &mut [Fp3], columns: &Columns<'_>, powers: &[Fp3], n: usize, r0: usize) {
+    let rows = r0..r0 + acc.len();
+    for (c, &g) in powers.iter().enumerate() {
+        let at = c * n;
+        match columns {
+            Columns::Base(m) => {
+                for (a, &f) in acc.iter_mut().zip(&m[at + rows.start..at + rows.end]) {
+                    *a += times_ext(f, g);
+                }
+            }
+            Columns::Ext(m) => {
+                for (a, &f) in acc.iter_mut().zip(&m[at + rows.start..at + rows.end]) {
+                    *a += g * f;
+                }
             }
         }
     }
@@ -60,18 +120,31 @@ pub fn compose(
     ext: &[DeepOpening<'_, Vec<Fp3>>],
 ) -> Vec<Fp3> {
     let n = domain.size();
-    let mut by_point: Vec<PointTerms> = points
-        .iter()
-        .map(|&z| PointTerms {
-            z,
-            claimed: Fp3::ZERO,
-            columns: Vec::new(),
-        })
+    let mut claimed = vec![Fp3::ZERO; points.len()];
+    let mut entries = Vec::new();
+    let (mut k, mut power) = (0, Fp3::ONE);
+    let terms = (&mut k, &mut power);
+    collect(
+        base,
+        gamma,
+        terms,
+        &mut claimed,
+        &mut entries,
+        Columns::Base,
+    );
+    let terms = (&mut k, &mut power);
+    collect(ext, gamma, terms, &mut claimed, &mut entries, Columns::Ext);
+    let widest = entries.iter().map(|e| match e {
+        Entry::Summed { columns, .. } => width(columns, n),
+        Entry::Direct { .. } => 0,
+    });
+    let widest = widest.max().unwrap_or(0);
+    let gamma_powers: Vec<Fp3> = std::iter::successors(Some(Fp3::ONE), |&x| Some(x * gamma))
+        .take(widest)
         .collect();
-    let mut power = Fp3::ONE;
-    collect_terms(base, gamma, &mut power, &mut by_point, Column::Base);
-    collect_terms(ext, gamma, &mut power, &mut by_point, Column::Ext);
-    by_point.retain(|p| !p.columns.is_empty());
+    let used: Vec<bool> = (0..points.len())
+        .map(|p| entries.iter().any(|e| e.opens(p)))
+        .collect();
 
     let natural = scaled_powers(domain.log_n, domain.omega(), domain.shift);
     let x_at = |k: usize| -> Fp {
@@ -84,26 +157,66 @@ pub fn compose(
 
     let mut out = vec![Fp3::ZERO; n];
     out.par_chunks_mut(CHUNK).enumerate().for_each_init(
-        || (Vec::new(), Vec::new()),
-        |(inv, prefix), (b, chunk)| {
-            let r0 = b * CHUNK;
-            for pt in &by_point {
-                inv.clear();
-                inv.extend((0..chunk.len()).map(|i| Fp3::from_base(x_at(r0 + i)) - pt.z));
-                invert_chunk(inv, prefix);
-                for (i, o) in chunk.iter_mut().enumerate() {
-                    let r = r0 + i;
-                    let mut a = Fp3::ZERO;
-                    for col in &pt.columns {
-                        a += match col {
-                            Column::Base(c, g) => times_ext(c[r], *g),
-                            Column::Ext(c, g) => *g * c[r],
-                        };
+        || {
+            (
+                vec![Vec::new(); points.len()],
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+            )
+        },
+        |(sums, s, inv, prefix), (b, chunk)| {
+            let (r0, len) = (b * CHUNK, chunk.len());
+            for a in sums.iter_mut() {
+                a.clear();
+                a.resize(len, Fp3::ZERO);
+            }
+            for e in &entries {
+                match e {
+                    Entry::Direct {
+                        columns,
+                        point,
+                        powers,
+                    } => add_columns(&mut sums[*point], columns, powers, n, r0),
+                    Entry::Summed { columns, points } => {
+                        s.clear();
+                        s.resize(len, Fp3::ZERO);
+                        let w = width(columns, n);
+                        add_columns(s, columns, &gamma_powers[..w], n, r0);
+                        for &(p, g) in points {
+                            for (a, &v) in sums[p].iter_mut().zip(s.iter()) {
+                                *a += g * v;
+                            }
+                        }
                     }
-                    *o += (a - pt.claimed) * inv[i];
+                }
+            }
+            for (p, &z) in points.iter().enumerate().filter(|&(p, _)| used[p]) {
+                inv.clear();
+                inv.extend((0..len).map(|i| Fp3::from_base(x_at(r0 + i)) - z));
+                invert_chunk(inv, prefix);
+                for ((o, &a), &d) in chunk.iter_mut().zip(&sums[p]).zip(inv.iter()) {
+                    *o += (a - claimed[p]) * d;
                 }
             }
         },
     );
     out
+}
+
+/// Columns of `n` elements in an opening's buffer.
+fn width(columns: &Columns<'_>, n: usize) -> usize {
+    match columns {
+        Columns::Base(m) => m.len() / n,
+        Columns::Ext(m) => m.len() / n,
+    }
+}
+
+impl Entry<'_> {
+    fn opens(&self, p: usize) -> bool {
+        match self {
+            Entry::Direct { point, .. } => *point == p,
+            Entry::Summed { points, .. } => points.iter().any(|&(q, _)| q == p),
+        }
+    }
 }

@@ -122,7 +122,7 @@ pub fn check_deep<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     }
 }
 
-/// Six points, wide and narrow openings at several points ([`wide_inputs`]),
+/// Six points, wide and narrow openings at several points (`wide_inputs`),
 /// domains of 8 and 2^ref points, both orders, against the reference.
 pub fn check_deep_many_points_and_wide_openings<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     let h = Harness::new(dev);
