@@ -133,6 +133,14 @@ pub fn evaluate(
                         Node::Aux { col, next: nx } => aux_cols[col][if nx { next } else { k }],
                         Node::Challenge(j) => challenges[j],
                         Node::Public(j) => Fp3::from_base(public[j]),
+                        // Base-field nodes: arithmetic on the base limb only.
+                        Node::Add(a, b) if base[i] => {
+                            Fp3::from_base(vals[a.index()].0[0] + vals[b.index()].0[0])
+                        }
+                        Node::Sub(a, b) if base[i] => {
+                            Fp3::from_base(vals[a.index()].0[0] - vals[b.index()].0[0])
+                        }
+                        Node::Neg(a) if base[i] => Fp3::from_base(-vals[a.index()].0[0]),
                         Node::Add(a, b) => vals[a.index()] + vals[b.index()],
                         Node::Sub(a, b) => vals[a.index()] - vals[b.index()],
                         Node::Mul(a, b) => {
@@ -147,18 +155,34 @@ pub fn evaluate(
                         Node::Neg(a) => -vals[a.index()],
                     };
                 }
-                let every = inv_every[nat[r] & (q - 1)];
-                let mut acc = Fp3::ZERO;
+                // sum_k alpha^k C_k / Z_k, summed per row set (one zerofier
+                // each) and a base-field C_k multiplied as one.
+                let mut sums = [Fp3::ZERO; 4];
                 for (con, power) in system.constraints.iter().zip(&powers) {
-                    let zinv = match con.rows {
-                        RowSet::FirstRow => inv_first[r],
-                        RowSet::LastRow => inv_last[r],
-                        RowSet::Transition => last_factor[r] * every,
-                        RowSet::EveryRow => every,
+                    let e = con.expr.index();
+                    sums[con.rows.tag() as usize] += match base[e] {
+                        true => power.mul_base(vals[e].0[0]),
+                        false => *power * vals[e],
                     };
-                    acc += *power * vals[con.expr.index()].mul_base(zinv);
                 }
-                *o = acc;
+                let every = inv_every[nat[r] & (q - 1)];
+                let zinv = |rows: RowSet| match rows {
+                    RowSet::FirstRow => inv_first[r],
+                    RowSet::LastRow => inv_last[r],
+                    RowSet::Transition => last_factor[r] * every,
+                    RowSet::EveryRow => every,
+                };
+                let rows = [
+                    RowSet::FirstRow,
+                    RowSet::LastRow,
+                    RowSet::Transition,
+                    RowSet::EveryRow,
+                ];
+                *o = rows
+                    .into_iter()
+                    .filter(|rs| sums[rs.tag() as usize] != Fp3::ZERO)
+                    .map(|rs| sums[rs.tag() as usize].mul_base(zinv(rs)))
+                    .sum();
             }
         });
     Ok(Matrix::new(out, 1, m).expect("one column of M"))
