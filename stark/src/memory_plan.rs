@@ -34,12 +34,14 @@ const OOD_POINTS: usize = 2;
 pub struct TableMemory {
     /// The table's name.
     pub name: String,
-    /// Round 1 on: the main trace (until round 4) and its LDE.
+    /// Round 1 on: the main trace (to round 4 when released, see
+    /// [`Schedule::release`]) and its LDE.
     pub main: (u64, u64),
-    /// Round 2 on: the aux trace (until round 4) and its LDE; zero
+    /// Round 2 on: the aux trace (as the main trace) and its LDE; zero
     /// without interactions.
     pub aux: (u64, u64),
-    /// Round 3 on: the composition parts' values (until round 4) and LDE.
+    /// Round 3 on: the composition parts' values (as the main trace) and
+    /// LDE.
     pub parts: (u64, u64),
     /// Round 5: the DEEP codeword, until the proof's FRI is done.
     pub deep: u64,

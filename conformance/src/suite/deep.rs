@@ -92,6 +92,29 @@ fn run_device<D: ProverDevice>(
     h.down(&out)
 }
 
+/// The device's DEEP codeword of `inp` over `domain` equals the
+/// reference's, element for element.
+fn against_reference<D: ProverDevice>(h: &Harness<D>, domain: Coset, inp: &Inputs, case: &str) {
+    let got = run_device(h, domain, inp, case);
+    let want = ok(
+        h.rf.deep_composition(
+            &(),
+            domain,
+            &inp.points,
+            inp.gamma,
+            &openings(&inp.base, &inp.base_evals),
+            &openings(&inp.ext, &inp.ext_evals),
+        ),
+        case,
+    );
+    assert_eq!(
+        (got.width(), got.height()),
+        (1, domain.size()),
+        "{case}: shape"
+    );
+    assert_same(case, got.buffer(), want.buffer());
+}
+
 /// Domains of 2, 4 and 2^ref points with shift 7, both orders, with and
 /// without Fp3 openings, against the reference.
 pub fn check_deep<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
@@ -103,20 +126,7 @@ pub fn check_deep<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
                 let domain = Coset::new(log, Fp::GENERATOR, order);
                 let inp = inputs(&mut rng, 1 << log, with_ext);
                 let case = format!("deep_composition 2^{log} {order:?} ext {with_ext}");
-                let got = run_device(&h, domain, &inp, &case);
-                let want = ok(
-                    h.rf.deep_composition(
-                        &(),
-                        domain,
-                        &inp.points,
-                        inp.gamma,
-                        &openings(&inp.base, &inp.base_evals),
-                        &openings(&inp.ext, &inp.ext_evals),
-                    ),
-                    &case,
-                );
-                assert_eq!((got.width(), got.height()), (1, 1 << log), "{case}: shape");
-                assert_same(&case, got.buffer(), want.buffer());
+                against_reference(&h, domain, &inp, &case);
             }
         }
     }
@@ -132,19 +142,7 @@ pub fn check_deep_many_points_and_wide_openings<D: ProverDevice>(dev: &D, cfg: &
             let domain = Coset::new(log, Fp::GENERATOR, order);
             let inp = wide_inputs(&mut rng, 1 << log);
             let case = format!("deep_composition, six points, 2^{log} {order:?}");
-            let got = run_device(&h, domain, &inp, &case);
-            let want = ok(
-                h.rf.deep_composition(
-                    &(),
-                    domain,
-                    &inp.points,
-                    inp.gamma,
-                    &openings(&inp.base, &inp.base_evals),
-                    &openings(&inp.ext, &inp.ext_evals),
-                ),
-                &case,
-            );
-            assert_same(&case, got.buffer(), want.buffer());
+            against_reference(&h, domain, &inp, &case);
         }
     }
 }
