@@ -19,7 +19,7 @@ use stark::{Air, Options, Prover, ProverError};
 enum Fault {
     /// `upload`: one element short (seen through `upload_matrix`).
     Upload,
-    /// `coset_lde`: half the height.
+    /// `coset_lde`: half the height (seen through `upload_lde`).
     CosetLde,
     /// `coeffs_to_coset`: one column short.
     CoeffsToCoset,
@@ -304,7 +304,9 @@ impl Backend for Faulty {
 fn primitive(fault: Fault) -> &'static str {
     match fault {
         Fault::Upload => "upload_matrix",
-        Fault::CosetLde => "coset_lde",
+        // A proof's first LDE is a main trace's, uploaded and extended in
+        // one call (whose default extends with `coset_lde`).
+        Fault::CosetLde => "upload_lde",
         Fault::CoeffsToCoset => "coeffs_to_coset",
         // The first tree of a proof is a round's, over all its tables.
         Fault::MerkleCommit => "merkle_commit_tables",

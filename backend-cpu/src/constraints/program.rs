@@ -1,0 +1,372 @@
+//! The constraint DAG compiled once per call for batches of [`LANES`]
+//! positions: each live node becomes one instruction run over the whole
+//! batch (one dispatch per node and batch instead of per node and
+//! position), its value kept in a slot that is reused once its last reader
+//! has run, base-field nodes in base-field slots. A constraint's value is
+//! added to its row set's sum as soon as its node is computed.
+
+use backend_api::expr::{ConstraintSystem, Node};
+use backend_api::{Fp, Fp3};
+
+/// Positions per batch.
+pub const LANES: usize = 64;
+
+/// Where a node's values live: a base-field or an extension slot.
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    Base(usize),
+    Ext(usize),
+}
+
+/// A base-field instruction (operands: base-field slots).
+#[derive(Clone, Copy, Debug)]
+enum BaseOp {
+    Main { col: usize, next: bool },
+    Pre { col: usize, next: bool },
+    Periodic(usize),
+    Const(Fp),
+    Add(usize, usize),
+    Sub(usize, usize),
+    Mul(usize, usize),
+    Neg(usize),
+}
+
+/// An extension instruction (operands of either field; a product of a
+/// base-field and an extension slot is a scaling).
+#[derive(Clone, Copy, Debug)]
+enum ExtOp {
+    Aux { col: usize, next: bool },
+    Const(Fp3),
+    Add(Slot, Slot),
+    Sub(Slot, Slot),
+    Scale { base: usize, ext: usize },
+    Mul(Slot, Slot),
+    Neg(Slot),
+}
+
+/// An instruction and its destination slot.
+#[derive(Clone, Copy, Debug)]
+enum Code {
+    Base(BaseOp, usize),
+    Ext(ExtOp, usize),
+}
+
+struct Instr {
+    code: Code,
+    /// `(row set tag, alpha^k)` of each constraint on this node.
+    roots: Vec<(usize, Fp3)>,
+}
+
+/// The compiled system.
+pub struct Program {
+    instrs: Vec<Instr>,
+    base_slots: usize,
+    ext_slots: usize,
+}
+
+/// Free slots of one field.
+#[derive(Default)]
+struct Pool {
+    free: Vec<usize>,
+    count: usize,
+}
+
+impl Pool {
+    fn take(&mut self) -> usize {
+        self.free.pop().unwrap_or_else(|| {
+            self.count += 1;
+            self.count - 1
+        })
+    }
+}
+
+fn operands(node: &Node) -> Vec<usize> {
+    match *node {
+        Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) => vec![a.index(), b.index()],
+        Node::Neg(a) => vec![a.index()],
+        _ => Vec::new(),
+    }
+}
+
+/// A node's instruction, given its operands' slots: base-field when every
+/// operand is (leaves by their kind).
+fn code_of(node: &Node, slot: &[Slot], challenges: &[Fp3], public: &[Fp]) -> Result<BaseOp, ExtOp> {
+    use Slot::{Base, Ext};
+    let s = |e: backend_api::expr::ExprId| slot[e.index()];
+    Ok(match *node {
+        Node::Const(v) => BaseOp::Const(v),
+        Node::Public(j) => BaseOp::Const(public[j]),
+        Node::Main { col, next } => BaseOp::Main { col, next },
+        Node::Preprocessed { col, next } => BaseOp::Pre { col, next },
+        Node::Periodic(j) => BaseOp::Periodic(j),
+        Node::Challenge(j) => return Err(ExtOp::Const(challenges[j])),
+        Node::Aux { col, next } => return Err(ExtOp::Aux { col, next }),
+        Node::Add(a, b) => match (s(a), s(b)) {
+            (Base(x), Base(y)) => BaseOp::Add(x, y),
+            (x, y) => return Err(ExtOp::Add(x, y)),
+        },
+        Node::Sub(a, b) => match (s(a), s(b)) {
+            (Base(x), Base(y)) => BaseOp::Sub(x, y),
+            (x, y) => return Err(ExtOp::Sub(x, y)),
+        },
+        Node::Mul(a, b) => match (s(a), s(b)) {
+            (Base(x), Base(y)) => BaseOp::Mul(x, y),
+            (Base(base), Ext(ext)) | (Ext(ext), Base(base)) => {
+                return Err(ExtOp::Scale { base, ext })
+            }
+            (x, y) => return Err(ExtOp::Mul(x, y)),
+        },
+        Node::Neg(a) => match s(a) {
+            Base(x) => BaseOp::Neg(x),
+            x => return Err(ExtOp::Neg(x)),
+        },
+    })
+}
+
+impl Program {
+    /// Compiles `system` with the constraint weights `powers` (`alpha^k`
+    /// per constraint), challenges and public inputs as constants. Nodes no
+    /// constraint depends on are left out.
+    pub fn compile(
+        system: &ConstraintSystem,
+        powers: &[Fp3],
+        challenges: &[Fp3],
+        public: &[Fp],
+    ) -> Program {
+        let nodes = &system.nodes;
+        let mut roots = vec![Vec::new(); nodes.len()];
+        for (con, &power) in system.constraints.iter().zip(powers) {
+            roots[con.expr.index()].push((con.rows.tag() as usize, power));
+        }
+        let mut live = vec![false; nodes.len()];
+        for i in (0..nodes.len()).rev() {
+            if !roots[i].is_empty() || live[i] {
+                live[i] = true;
+                for a in operands(&nodes[i]) {
+                    live[a] = true;
+                }
+            }
+        }
+        // The last live node reading each node.
+        let mut last_read = vec![None; nodes.len()];
+        for (i, node) in nodes.iter().enumerate().filter(|&(i, _)| live[i]) {
+            for a in operands(node) {
+                last_read[a] = Some(i);
+            }
+        }
+        let (mut base_pool, mut ext_pool) = (Pool::default(), Pool::default());
+        let mut slot = vec![Slot::Base(0); nodes.len()];
+        let mut instrs = Vec::new();
+        for (i, node) in nodes.iter().enumerate().filter(|&(i, _)| live[i]) {
+            let code = match code_of(node, &slot, challenges, public) {
+                Ok(op) => {
+                    let d = base_pool.take();
+                    slot[i] = Slot::Base(d);
+                    Code::Base(op, d)
+                }
+                Err(op) => {
+                    let d = ext_pool.take();
+                    slot[i] = Slot::Ext(d);
+                    Code::Ext(op, d)
+                }
+            };
+            // Operands read for the last time free their slots (after the
+            // destination was taken, so that it never aliases an operand).
+            let mut read = operands(node);
+            read.dedup();
+            for a in read {
+                if last_read[a] == Some(i) {
+                    release(slot[a], &mut base_pool, &mut ext_pool);
+                }
+            }
+            let node_roots = std::mem::take(&mut roots[i]);
+            instrs.push(Instr {
+                code,
+                roots: node_roots,
+            });
+            if last_read[i].is_none() {
+                release(slot[i], &mut base_pool, &mut ext_pool);
+            }
+        }
+        Program {
+            instrs,
+            base_slots: base_pool.count,
+            ext_slots: ext_pool.count,
+        }
+    }
+}
+
+/// Gives a slot back to its pool.
+fn release(slot: Slot, base: &mut Pool, ext: &mut Pool) {
+    match slot {
+        Slot::Base(s) => base.free.push(s),
+        Slot::Ext(s) => ext.free.push(s),
+    }
+}
+
+/// What the instructions read: the columns (each of the LDE's `M`
+/// positions) and the periodic tables.
+pub struct Inputs<'a> {
+    pub main: &'a [&'a [Fp]],
+    pub pre: &'a [&'a [Fp]],
+    pub aux: &'a [&'a [Fp3]],
+    pub periodic: &'a [Vec<Fp>],
+}
+
+/// The positions of one batch: `len <= LANES` positions `row`, the
+/// positions of their next rows, and their natural indices (for periodic
+/// columns).
+pub struct Batch {
+    pub len: usize,
+    pub row: [usize; LANES],
+    pub next: [usize; LANES],
+    pub nat: [usize; LANES],
+}
+
+/// One thread's slots.
+pub struct Registers {
+    base: Vec<Fp>,
+    ext: Vec<Fp3>,
+}
+
+impl Program {
+    /// Slots for [`run`](Self::run).
+    pub fn registers(&self) -> Registers {
+        Registers {
+            base: vec![Fp::ZERO; self.base_slots * LANES],
+            ext: vec![Fp3::ZERO; self.ext_slots * LANES],
+        }
+    }
+
+    /// Runs every instruction over `batch`; adds `alpha^k C_k` of each
+    /// constraint to `sums[row set tag]` (lane by lane).
+    pub fn run(
+        &self,
+        inputs: &Inputs<'_>,
+        batch: &Batch,
+        regs: &mut Registers,
+        sums: &mut [[Fp3; LANES]; 4],
+    ) {
+        let len = batch.len;
+        for ins in &self.instrs {
+            match ins.code {
+                Code::Base(op, d) => base_op(op, d * LANES, inputs, batch, &mut regs.base),
+                Code::Ext(op, d) => ext_op(op, d * LANES, inputs, batch, regs),
+            }
+            for &(tag, power) in &ins.roots {
+                let sum = &mut sums[tag][..len];
+                match ins.code {
+                    Code::Base(_, d) => {
+                        let values = &regs.base[d * LANES..d * LANES + len];
+                        for (s, &v) in sum.iter_mut().zip(values) {
+                            *s += power.mul_base(v);
+                        }
+                    }
+                    Code::Ext(_, d) => {
+                        let values = &regs.ext[d * LANES..d * LANES + len];
+                        for (s, &v) in sum.iter_mut().zip(values) {
+                            *s += power * v;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A base-field instruction into `b[d .. d + len]`.
+fn base_op(op: BaseOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, b: &mut [Fp]) {
+    let len = batch.len;
+    let rows = |next: bool| if next { &batch.next } else { &batch.row };
+    match op {
+        BaseOp::Main { col, next } => {
+            let (c, r) = (inputs.main[col], rows(next));
+            for l in 0..len {
+                b[d + l] = c[r[l]];
+            }
+        }
+        BaseOp::Pre { col, next } => {
+            let (c, r) = (inputs.pre[col], rows(next));
+            for l in 0..len {
+                b[d + l] = c[r[l]];
+            }
+        }
+        BaseOp::Periodic(j) => {
+            let t = &inputs.periodic[j];
+            let mask = t.len() - 1;
+            for l in 0..len {
+                b[d + l] = t[batch.nat[l] & mask];
+            }
+        }
+        BaseOp::Const(v) => b[d..d + len].fill(v),
+        BaseOp::Add(x, y) => {
+            let (x, y) = (x * LANES, y * LANES);
+            for l in 0..len {
+                b[d + l] = b[x + l] + b[y + l];
+            }
+        }
+        BaseOp::Sub(x, y) => {
+            let (x, y) = (x * LANES, y * LANES);
+            for l in 0..len {
+                b[d + l] = b[x + l] - b[y + l];
+            }
+        }
+        BaseOp::Mul(x, y) => {
+            let (x, y) = (x * LANES, y * LANES);
+            for l in 0..len {
+                b[d + l] = b[x + l] * b[y + l];
+            }
+        }
+        BaseOp::Neg(x) => {
+            let x = x * LANES;
+            for l in 0..len {
+                b[d + l] = -b[x + l];
+            }
+        }
+    }
+}
+
+/// An extension instruction into `regs.ext[d .. d + len]`.
+fn ext_op(op: ExtOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, regs: &mut Registers) {
+    let len = batch.len;
+    let Registers { base, ext } = regs;
+    let get = |base: &[Fp], ext: &[Fp3], s: Slot, l: usize| match s {
+        Slot::Base(s) => Fp3::from_base(base[s * LANES + l]),
+        Slot::Ext(s) => ext[s * LANES + l],
+    };
+    match op {
+        ExtOp::Aux { col, next } => {
+            let c = inputs.aux[col];
+            let r = if next { &batch.next } else { &batch.row };
+            for l in 0..len {
+                ext[d + l] = c[r[l]];
+            }
+        }
+        ExtOp::Const(v) => ext[d..d + len].fill(v),
+        ExtOp::Add(x, y) => {
+            for l in 0..len {
+                ext[d + l] = get(base, ext, x, l) + get(base, ext, y, l);
+            }
+        }
+        ExtOp::Sub(x, y) => {
+            for l in 0..len {
+                ext[d + l] = get(base, ext, x, l) - get(base, ext, y, l);
+            }
+        }
+        ExtOp::Scale { base: x, ext: y } => {
+            for l in 0..len {
+                ext[d + l] = ext[y * LANES + l].mul_base(base[x * LANES + l]);
+            }
+        }
+        ExtOp::Mul(x, y) => {
+            for l in 0..len {
+                ext[d + l] = get(base, ext, x, l) * get(base, ext, y, l);
+            }
+        }
+        ExtOp::Neg(x) => {
+            for l in 0..len {
+                ext[d + l] = -get(base, ext, x, l);
+            }
+        }
+    }
+}
