@@ -2,7 +2,9 @@
 
 use super::util::{assert_same, horner, ok, rng, sample_positions, zero_matrix, Harness, SHIFTS};
 use super::SuiteConfig;
-use backend_api::{Coset, DeviceElem, Fp, Fp3, HostMatrix, NttDirection, Order, ProverDevice};
+use backend_api::{
+    Coset, DeviceElem, DeviceMatrix, Fp, Fp3, HostMatrix, NttDirection, Order, ProverDevice,
+};
 
 /// Whether the input holds evaluations (`coset_lde`) or coefficients
 /// (`coeffs_to_coset`).
@@ -41,12 +43,22 @@ fn compare_one<T: DeviceElem, D: ProverDevice>(
         ),
     };
     let (got, want) = (ok(got, &case), ok(want, &case));
+    assert_same_matrix(h, &case, &got, &want);
+}
+
+/// The device matrix `got` has `want`'s shape and elements.
+fn assert_same_matrix<T: DeviceElem, D: ProverDevice>(
+    h: &Harness<D>,
+    case: &str,
+    got: &DeviceMatrix<D, T>,
+    want: &HostMatrix<T>,
+) {
     assert_eq!(
         (got.width(), got.height()),
         (want.width(), want.height()),
         "{case}: shape"
     );
-    assert_same(&case, h.down(&got).buffer(), want.buffer());
+    assert_same(case, h.down(got).buffer(), want.buffer());
 }
 
 fn every_combination<T: DeviceElem, D: ProverDevice>(
@@ -301,12 +313,7 @@ fn compare_upload_lde<T: DeviceElem, D: ProverDevice>(
     let (trace, lde) = ok(got, &case);
     let want = want(shift);
     assert_eq!(h.down(&trace), *host, "{case}: the uploaded matrix");
-    assert_eq!(
-        (lde.width(), lde.height()),
-        (want.width(), want.height()),
-        "{case}: shape"
-    );
-    assert_same(&case, h.down(&lde).buffer(), want.buffer());
+    assert_same_matrix(h, &case, &lde, &want);
 }
 
 fn upload_lde_against_reference<T: DeviceElem, D: ProverDevice>(
