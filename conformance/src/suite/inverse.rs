@@ -44,13 +44,13 @@ fn compare_one<T: DeviceElem, D: ProverDevice>(h: &Harness<D>, values: &[T]) {
 fn lengths<T: DeviceElem, D: ProverDevice>(dev: &D, cfg: &SuiteConfig, salt: u64) {
     let h = Harness::new(dev);
     let mut rng = rng(cfg.seed, salt);
-    for len in [0, 1, 2, 3, 7, 64, 1000, 4099] {
+    for len in [0, 1, 2, 3, 7, 64, 1000, 2048, 4099] {
         compare_one::<T, D>(&h, &with_zeros(&mut rng, len, 5));
         compare_one::<T, D>(&h, &with_zeros(&mut rng, len, usize::MAX));
     }
 }
 
-/// Fp: lengths 0, 1, 2, 3, 7, 64, 1000, 4099, with and without zeros.
+/// Fp: lengths 0, 1, 2, 3, 7, 64, 1000, 2048, 4099, with and without zeros.
 pub fn check_batch_inverse_fp<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     lengths::<Fp, D>(dev, cfg, 401);
 }
