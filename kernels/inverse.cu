@@ -1,120 +1,117 @@
-// Batch inverse with 0 -> 0, one launch, one pass over memory.
+// Batch inverse with 0 -> 0, by a multi-block scan in three launches.
 //
 // Block b owns the chunk v[b * CHUNK .. (b + 1) * CHUNK) (CHUNK = THREADS *
-// PER_THREAD); thread t of it the PER_THREAD elements b * CHUNK + e * THREADS
-// + t (so that every load and store is coalesced). Montgomery's trick needs
-// the elements in some fixed order, not in index order: here the order is
-// thread by thread, and within a thread by e. Zeros count as ones in every
-// product and come out as 0. With x the elements (zeros replaced by 1):
-//   1. each thread its exclusive prefix products lp_e over its elements and
-//      its total T_t;
-//   2. warp shuffles give every lane the product F of the totals of the
-//      lanes before it and B of those after it; the warps' totals W_w go
-//      through shared memory, where warp 0 scans them the same way and
-//      inverts the block's product P (never 0) once, handing each warp
-//      G_w = (1/P) * (W before w) * (W after w);
-//   3. 1/T_t = G_w * F * B (the product of every other total over P); then,
-//      walking back over the thread's elements, 1/x_e = (1/(lp_e x_e)) lp_e.
+// PER_THREAD); thread t the PER_THREAD consecutive elements at
+// b * CHUNK + t * PER_THREAD. Zeros count as ones in every product and come
+// out as 0. With x_i the elements (zeros replaced by 1):
+//   1. batch_inverse_totals: each block's product P_b (tree reduction);
+//   2. batch_inverse_totals_invert: P_b <- 1/P_b, one thread per block, so
+//      the inversions run in parallel instead of serializing each block;
+//   3. batch_inverse_apply: each thread its local exclusive prefix products
+//      lp_e and total T_t; a product tree over the T_t in shared memory,
+//      whose root inverse 1/P_b comes from step 2, gives every 1/T_t by a
+//      down-sweep; then, walking back, 1/x_e = (1/(x_0 .. x_e)) * lp_e.
 // Exact field arithmetic: the result does not depend on the launch shape.
 #include "field_ops.cuh"
 
-namespace {
-
 constexpr int THREADS = 256;
-constexpr int WARPS = THREADS / 32;
-// Elements per thread: what the thread keeps in registers (x_e and lp_e).
-template <typename F>
-__host__ __device__ constexpr int per_thread() {
-    return gl::FieldOps<F>::LIMBS == 1 ? 8 : 4;
-}
+constexpr int PER_THREAD = 4;
 
 template <typename F>
 __device__ __forceinline__ F nonzero(F a) {
     return gl::FieldOps<F>::is_zero(a) ? gl::FieldOps<F>::one() : a;
 }
 
-__device__ __forceinline__ uint64_t shfl_up(uint64_t a, int d) { return __shfl_up_sync(0xffffffffu, a, d); }
-__device__ __forceinline__ uint64_t shfl_down(uint64_t a, int d) { return __shfl_down_sync(0xffffffffu, a, d); }
-__device__ __forceinline__ gl::Fp3 shfl_up(gl::Fp3 a, int d) {
-    return gl::Fp3{shfl_up(a.c0, d), shfl_up(a.c1, d), shfl_up(a.c2, d)};
-}
-__device__ __forceinline__ gl::Fp3 shfl_down(gl::Fp3 a, int d) {
-    return gl::Fp3{shfl_down(a.c0, d), shfl_down(a.c1, d), shfl_down(a.c2, d)};
-}
-__device__ __forceinline__ uint64_t shfl_from(uint64_t a, int lane) { return __shfl_sync(0xffffffffu, a, lane); }
-__device__ __forceinline__ gl::Fp3 shfl_from(gl::Fp3 a, int lane) {
-    return gl::Fp3{shfl_from(a.c0, lane), shfl_from(a.c1, lane), shfl_from(a.c2, lane)};
-}
-
-// Over the first `lanes` lanes of the warp (a power of two; every lane of
-// the warp calls it): `before` = product of x over the lanes below, `after`
-// = over the lanes above (each 1 where there are none).
 template <typename F>
-__device__ __forceinline__ void exclusive_products(F x, int lanes, F& before, F& after) {
-    using Ops = gl::FieldOps<F>;
-    const int lane = threadIdx.x & 31;
-    F up = x, down = x;
-    for (int d = 1; d < lanes; d <<= 1) {
-        F u = shfl_up(up, d), w = shfl_down(down, d);
-        if (lane >= d) up = gl::mul(up, u);
-        if (lane + d < lanes) down = gl::mul(down, w);
+__device__ void chunk_total(const F* v, uint64_t n, F* totals) {
+    __shared__ F sh[THREADS];
+    const int t = threadIdx.x;
+    const uint64_t base = (uint64_t)blockIdx.x * THREADS * PER_THREAD + (uint64_t)t * PER_THREAD;
+    F acc = gl::FieldOps<F>::one();
+#pragma unroll
+    for (int e = 0; e < PER_THREAD; ++e)
+        if (base + e < n) acc = gl::mul(acc, nonzero(v[base + e]));
+    sh[t] = acc;
+    __syncthreads();
+    for (int s = THREADS / 2; s > 0; s >>= 1) {
+        if (t < s) sh[t] = gl::mul(sh[t], sh[t + s]);
+        __syncthreads();
     }
-    // Inclusive to exclusive: shift by one lane.
-    F u = shfl_up(up, 1), w = shfl_down(down, 1);
-    before = lane >= 1 ? u : Ops::one();
-    after = lane + 1 < lanes ? w : Ops::one();
+    if (t == 0) totals[blockIdx.x] = sh[0];
 }
 
 template <typename F>
-__device__ void invert_chunk(F* v, uint64_t n) {
+__device__ void invert_totals(F* totals, uint64_t blocks) {
+    uint64_t b = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (b < blocks) totals[b] = gl::inv(totals[b]);
+}
+
+template <typename F>
+__device__ void apply_chunk(F* v, uint64_t n, const F* inv_totals) {
     using Ops = gl::FieldOps<F>;
-    constexpr int PER = per_thread<F>();
-    __shared__ F warp_total[WARPS];
-    __shared__ F warp_scale[WARPS];
-    const int t = threadIdx.x, lane = t & 31, warp = t >> 5;
-    const uint64_t base = (uint64_t)blockIdx.x * THREADS * PER + t;
+    // Product tree over the thread totals: node i has children 2i, 2i + 1;
+    // leaves THREADS + t. Up-sweep products, then down-sweep inverses in
+    // place: 1/left = 1/parent * right, 1/right = 1/parent * left.
+    __shared__ F tree[2 * THREADS];
+    const int t = threadIdx.x;
+    const uint64_t base = (uint64_t)blockIdx.x * THREADS * PER_THREAD + (uint64_t)t * PER_THREAD;
 
-    F x[PER], lp[PER];
-    F total = Ops::one();
+    F a[PER_THREAD], lp[PER_THREAD];
+    F acc = Ops::one();
 #pragma unroll
-    for (int e = 0; e < PER; ++e) {
-        const uint64_t i = base + (uint64_t)e * THREADS;
-        x[e] = i < n ? v[i] : Ops::one();
-        lp[e] = total;
-        total = gl::mul(total, nonzero(x[e]));
+    for (int e = 0; e < PER_THREAD; ++e) {
+        uint64_t i = base + e;
+        a[e] = i < n ? v[i] : Ops::one();
+        lp[e] = acc;
+        acc = gl::mul(acc, nonzero(a[e]));
     }
-
-    F before, after;
-    exclusive_products(total, 32, before, after);
-    if (lane == 31) warp_total[warp] = gl::mul(before, total);
+    tree[THREADS + t] = acc;
     __syncthreads();
-    if (warp == 0) {
-        const F w = lane < WARPS ? warp_total[lane] : Ops::one();
-        F wb, wa;
-        exclusive_products(w, WARPS, wb, wa);
-        // Lane WARPS - 1 holds the block's product P = wb * w.
-        F inv_p = Ops::one();
-        if (lane == WARPS - 1) inv_p = gl::inv(gl::mul(wb, w));
-        inv_p = shfl_from(inv_p, WARPS - 1);
-        if (lane < WARPS) warp_scale[lane] = gl::mul(inv_p, gl::mul(wb, wa));
+    for (int s = THREADS / 2; s >= 1; s >>= 1) {
+        if (t < s) tree[s + t] = gl::mul(tree[2 * (s + t)], tree[2 * (s + t) + 1]);
+        __syncthreads();
     }
+    if (t == 0) tree[1] = inv_totals[blockIdx.x];
     __syncthreads();
-
-    F r = gl::mul(warp_scale[warp], gl::mul(before, after));  // 1 / T_t
+    for (int s = 1; s < THREADS; s <<= 1) {
+        if (t < s) {
+            const int i = s + t;
+            F inv_parent = tree[i], left = tree[2 * i], right = tree[2 * i + 1];
+            tree[2 * i] = gl::mul(inv_parent, right);
+            tree[2 * i + 1] = gl::mul(inv_parent, left);
+        }
+        __syncthreads();
+    }
+    F r = tree[THREADS + t];  // 1 / T_t
 #pragma unroll
-    for (int e = PER - 1; e >= 0; --e) {
-        const uint64_t i = base + (uint64_t)e * THREADS;
-        const F out = Ops::is_zero(x[e]) ? Ops::zero() : gl::mul(r, lp[e]);
-        r = gl::mul(r, nonzero(x[e]));
+    for (int e = PER_THREAD - 1; e >= 0; --e) {
+        uint64_t i = base + e;
+        bool z = Ops::is_zero(a[e]);
+        F out = z ? Ops::zero() : gl::mul(r, lp[e]);
+        r = gl::mul(r, nonzero(a[e]));
         if (i < n) v[i] = out;
     }
 }
 
-}  // namespace
-
-extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_base(uint64_t* v, uint64_t n) {
-    invert_chunk<uint64_t>(v, n);
+extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_totals_base(const uint64_t* v, uint64_t n,
+                                                                                uint64_t* totals) {
+    chunk_total<uint64_t>(v, n, totals);
 }
-extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_ext(gl::Fp3* v, uint64_t n) {
-    invert_chunk<gl::Fp3>(v, n);
+extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_totals_ext(const gl::Fp3* v, uint64_t n,
+                                                                               gl::Fp3* totals) {
+    chunk_total<gl::Fp3>(v, n, totals);
+}
+extern "C" __global__ void batch_inverse_invert_base(uint64_t* totals, uint64_t blocks) {
+    invert_totals<uint64_t>(totals, blocks);
+}
+extern "C" __global__ void batch_inverse_invert_ext(gl::Fp3* totals, uint64_t blocks) {
+    invert_totals<gl::Fp3>(totals, blocks);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_apply_base(uint64_t* v, uint64_t n,
+                                                                               const uint64_t* inv_totals) {
+    apply_chunk<uint64_t>(v, n, inv_totals);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_apply_ext(gl::Fp3* v, uint64_t n,
+                                                                              const gl::Fp3* inv_totals) {
+    apply_chunk<gl::Fp3>(v, n, inv_totals);
 }
