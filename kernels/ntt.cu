@@ -144,16 +144,19 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
                 const int half = 1 << (R - 1 - k);             // partner distance in t
                 const uint32_t S = s0 + k + 12 - g;            // w = omega_12^(j << S)
                 const uint64_t* ws = w12 + (4096u - (8192u >> (S + 1)));
+                // The size-2 stage (S = 11) has j = 0 only: w = 1, no product.
+                const bool unit = S == 11;
 #pragma unroll
                 for (int tp = 0; tp < half; ++tp) {
-                    const uint64_t w = tile_twiddle(ws, lo + ((uint32_t)tp << b_lo));
+                    const uint64_t w = unit ? 1 : tile_twiddle(ws, lo + ((uint32_t)tp << b_lo));
 #pragma unroll
                     for (int t = tp; t < (1 << R); t += 2 * half) {
 #pragma unroll
                         for (int c = 0; c < LIMBS; ++c) {
                             const uint64_t y0 = x[c][t], y1 = x[c][t + half];
+                            const uint64_t d = glf::sub(y0, y1);
                             x[c][t] = glf::add(y0, y1);
-                            x[c][t + half] = glf::mul(glf::sub(y0, y1), w);
+                            x[c][t + half] = unit ? d : glf::mul(d, w);
                         }
                     }
                 }
@@ -164,14 +167,17 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
                 const int half = 1 << k;                       // pairs differ in bit s0 + k
                 const uint32_t S = 11 - (s0 + k);              // w = omega_12^(j << S)
                 const uint64_t* ws = w12 + (4096u - (8192u >> (S + 1)));
+                // The size-2 stage (S = 11) has j = 0 only: w = 1, no product.
+                const bool unit = S == 11;
 #pragma unroll
                 for (int tp = 0; tp < half; ++tp) {
-                    const uint64_t w = tile_twiddle(ws, lo + ((uint32_t)tp << b_lo));
+                    const uint64_t w = unit ? 1 : tile_twiddle(ws, lo + ((uint32_t)tp << b_lo));
 #pragma unroll
                     for (int t = tp; t < (1 << R); t += 2 * half) {
 #pragma unroll
                         for (int c = 0; c < LIMBS; ++c) {
-                            const uint64_t y0 = x[c][t], y1 = glf::mul(x[c][t + half], w);
+                            const uint64_t y0 = x[c][t];
+                            const uint64_t y1 = unit ? x[c][t + half] : glf::mul(x[c][t + half], w);
                             x[c][t] = glf::add(y0, y1);
                             x[c][t + half] = glf::sub(y0, y1);
                         }
