@@ -3,4 +3,5 @@
 pub mod measure;
 pub mod p3_keccak_merkle;
 pub mod p3_proofs;
+pub mod span_times;
 pub mod workloads;

@@ -3,7 +3,7 @@
 
 use backend_api::{Fp, HostMatrix};
 use stark::examples::{FibWide, KeccakF, Lookup, Vm};
-use stark::{Air, AirError};
+use stark::{Air, AirError, Options, ProverError};
 
 /// A workload and its size.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -48,6 +48,20 @@ impl Instance {
     /// Main-trace cells over all tables.
     pub fn cells(&self) -> usize {
         self.traces.iter().map(|t| t.width() * t.height()).sum()
+    }
+
+    /// Base-field cells a proof extends and commits over the trace domains
+    /// with `options`: per table, its main columns, its LogUp aux columns
+    /// and its composition parts (3 base cells per extension cell), times
+    /// its height. Errors: the AIR's layout does not fit `options` (as the
+    /// prover reports it).
+    pub fn committed_cells(&self, options: &Options) -> Result<usize, ProverError> {
+        let air = self.air.as_ref();
+        let layouts = stark::layout::layouts(&air.tables(), options, air.num_public_inputs())?;
+        Ok(layouts
+            .iter()
+            .map(|t| (t.width + 3 * (t.aux_width + t.parts)) * t.height())
+            .sum())
     }
 }
 

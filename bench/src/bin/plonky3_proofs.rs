@@ -10,7 +10,9 @@
 //!
 //! Runs alternate (ours, Plonky3, ours, ...); the program prints medians
 //! of prove and verify time, proof bytes and the ratios, and exits non-zero
-//! if a proof does not verify.
+//! if a proof does not verify. Per phase: our prover's phase times against
+//! Plonky3's `tracing` spans (recorded by `span_times`), each of our phases
+//! beside the spans nearest to it (`NEAREST`).
 //!
 //! ```text
 //! cargo run --release -p stark-hal-bench --bin plonky3_proofs -- \
@@ -26,7 +28,9 @@ use stark_hal_bench::measure::{median, secs};
 use stark_hal_bench::p3_proofs::{
     P3FibWide, P3Keccak, P3Params, P3Run, CHALLENGE_FIELD, PROOF_ENCODING,
 };
+use stark_hal_bench::span_times::SpanTimes;
 use stark_hal_bench::workloads::{Instance, Workload};
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -67,14 +71,15 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// Our side: one timed prove and one timed verify, like [`P3Run`].
+/// Our side: one timed prove and one timed verify, like [`P3Run`], and
+/// the prover's phase times.
 fn ours_once(
     prover: &Prover<CpuDevice>,
     key: &ProvingKey<CpuDevice>,
     inst: &Instance,
-) -> BenchResult<P3Run> {
+) -> BenchResult<(P3Run, Phases)> {
     let t = Instant::now();
-    let (proof, _) = prover.prove_with_key(key, &inst.public, &inst.traces)?;
+    let (proof, phases) = prover.prove_with_key(key, &inst.public, &inst.traces)?;
     let prove_ms = 1e3 * secs(t.elapsed());
     let proof_bytes = proof.to_bytes().len();
     let policy = SecurityPolicy::insecure_for_tests(0);
@@ -86,11 +91,16 @@ fn ours_once(
         &proof,
         &policy,
     )?;
-    Ok(P3Run {
+    let run = P3Run {
         prove_ms,
         verify_ms: 1e3 * secs(t.elapsed()),
         proof_bytes,
-    })
+    };
+    let phases = phases
+        .0
+        .iter()
+        .map(|(n, d)| (n.to_string(), 1e3 * secs(*d)));
+    Ok((run, phases.collect()))
 }
 
 struct Side {
@@ -108,12 +118,133 @@ fn summarize(runs: &[P3Run]) -> Side {
     }
 }
 
+/// Milliseconds per phase of one prove: ours by phase name, Plonky3's by
+/// span path ([`SpanTotals`]).
+type Phases = BTreeMap<String, f64>;
+
+/// Each of our phases (or sums of them) and the Plonky3 spans nearest to
+/// it, matched by span name anywhere in the span tree (outermost matches
+/// only, so a span is not counted twice with its children). The matched
+/// spans run on the proving thread, so their times are wall times.
+const NEAREST: &[(&str, &[&str], &[&str])] = &[
+    (
+        "trace LDE + Merkle commit",
+        &["main commit"],
+        &["commit to trace data"],
+    ),
+    (
+        "constraints + quotient LDE + commit",
+        &["composition commit"],
+        &["quotient_values", "commit to quotient poly chunks"],
+    ),
+    (
+        "OOD evaluation",
+        &["ood evaluation"],
+        &[
+            "evaluate matrix",
+            "compute opened values with Lagrange interpolation",
+        ],
+    ),
+    (
+        "DEEP quotient + FRI folds and commits",
+        &["deep + fri"],
+        &[
+            "compute_inverse_denominators",
+            "reduce matrix quotient",
+            "commit phase",
+        ],
+    ),
+    (
+        "grinding + query openings",
+        &["grinding", "queries"],
+        &["grind for proof-of-work witness", "query phase"],
+    ),
+];
+
+/// Plonky3's milliseconds in spans named `names`: the outermost matches
+/// (a path none of whose ancestors matches), summed.
+fn span_ms(spans: &Phases, names: &[&str]) -> f64 {
+    spans
+        .iter()
+        .filter(|(path, _)| {
+            let parts: Vec<&str> = path.split('/').collect();
+            let matches = |p: &&str| names.contains(p);
+            parts.last().is_some_and(matches) && !parts[..parts.len() - 1].iter().any(matches)
+        })
+        .map(|(_, ms)| ms)
+        .sum()
+}
+
+/// Medians over runs of each key.
+fn median_phases(runs: &[Phases]) -> Phases {
+    let keys: std::collections::BTreeSet<&String> = runs.iter().flat_map(|r| r.keys()).collect();
+    keys.into_iter()
+        .map(|k| {
+            let v: Vec<f64> = runs
+                .iter()
+                .map(|r| r.get(k).copied().unwrap_or(0.0))
+                .collect();
+            (k.clone(), median(&v))
+        })
+        .collect()
+}
+
+/// Prints both provers' phases and the nearest-phase table; returns the
+/// latter as JSON.
+fn compare_phases(ours: &Phases, theirs: &Phases) -> Value {
+    println!("  our phases (median ms):");
+    for (name, ms) in ours {
+        println!("    {name:<40} {ms:>10.1}");
+    }
+    println!(
+        "  Plonky3 spans (median ms; a span on a rayon worker thread has no parent and shows at \
+         the top level, summed over the workers)"
+    );
+    for (path, ms) in theirs {
+        println!("    {path:<90} {ms:>10.1}");
+    }
+    println!(
+        "  {:<40} {:>10} {:>10} {:>8}",
+        "phase (ours ~ Plonky3's nearest)", "ours ms", "P3 ms", "ratio"
+    );
+    let mut rows = Vec::new();
+    for (label, our_names, their_names) in NEAREST {
+        let (o, t) = (ours_ms(ours, our_names), span_ms(theirs, their_names));
+        println!("  {label:<40} {o:>10.1} {t:>10.1} {:>8.2}", o / t.max(1e-9));
+        rows.push(json!({"phase": label, "ours_ms": o, "plonky3_ms": t, "ours_phases": our_names, "plonky3_spans": their_names}));
+    }
+    let (o, t) = (ours[REST], theirs[REST]);
+    println!("  {REST:<40} {o:>10.1} {t:>10.1}");
+    rows.push(json!({"phase": REST, "ours_ms": o, "plonky3_ms": t}));
+    Value::Array(rows)
+}
+
+/// The key, in both sides' phases, of what `NEAREST` leaves out of a
+/// prove's time (a run's own total less its matched phases).
+const REST: &str = "rest of the prove time";
+
+/// Our milliseconds in the phases named `names`.
+fn ours_ms(phases: &Phases, names: &[&str]) -> f64 {
+    names
+        .iter()
+        .map(|n| phases.get(*n).copied().unwrap_or(0.0))
+        .sum()
+}
+
+/// Adds [`REST`] to one run's phases.
+fn with_rest(mut phases: Phases, prove_ms: f64, matched: impl Fn(&Phases, usize) -> f64) -> Phases {
+    let sum: f64 = (0..NEAREST.len()).map(|g| matched(&phases, g)).sum();
+    phases.insert(REST.into(), prove_ms - sum);
+    phases
+}
+
 /// Alternates `runs` proves of ours and theirs; prints and returns the
-/// comparison.
+/// comparison, per phase too.
 fn compare(
     label: &str,
     workload: Workload,
     runs: usize,
+    spans: &SpanTimes,
     theirs: &dyn Fn() -> Result<P3Run, String>,
 ) -> BenchResult<Value> {
     let inst = workload.generate()?;
@@ -121,9 +252,23 @@ fn compare(
     let prover = Prover::with_options(CpuDevice::new(), Options::blowup4())?;
     let key = prover.setup(inst.air.as_ref())?;
     let (mut ours_runs, mut their_runs) = (Vec::new(), Vec::new());
+    let (mut ours_phases, mut their_phases) = (Vec::new(), Vec::new());
     for _ in 0..runs {
-        ours_runs.push(ours_once(&prover, &key, &inst)?);
-        their_runs.push(theirs()?);
+        let (run, phases) = ours_once(&prover, &key, &inst)?;
+        ours_phases.push(with_rest(phases, run.prove_ms, |p, g| {
+            ours_ms(p, NEAREST[g].1)
+        }));
+        ours_runs.push(run);
+        spans.take();
+        let run = theirs()?;
+        let totals = spans
+            .take()
+            .into_iter()
+            .map(|(path, (s, _))| (path, 1e3 * s));
+        their_phases.push(with_rest(totals.collect(), run.prove_ms, |p, g| {
+            span_ms(p, NEAREST[g].2)
+        }));
+        their_runs.push(run);
     }
     let (o, t) = (summarize(&ours_runs), summarize(&their_runs));
     println!(
@@ -143,6 +288,7 @@ fn compare(
         ratio(o.verify_ms, t.verify_ms),
         ratio(o.proof_bytes as f64, t.proof_bytes as f64)
     );
+    let phases = compare_phases(&median_phases(&ours_phases), &median_phases(&their_phases));
     let side = |s: &Side| json!({"prove_ms": s.prove_ms, "verify_ms": s.verify_ms, "proof_bytes": s.proof_bytes});
     Ok(json!({
         "workload": label,
@@ -150,6 +296,7 @@ fn compare(
         "plonky3": side(&t),
         "prove_ratio": ratio(o.prove_ms, t.prove_ms),
         "size_ratio": ratio(o.proof_bytes as f64, t.proof_bytes as f64),
+        "phases": phases,
     }))
 }
 
@@ -177,13 +324,14 @@ fn run(args: &Args) -> BenchResult<()> {
     println!(
         "challenges: ours Goldilocks^3, Plonky3 {CHALLENGE_FIELD}; Plonky3 proof bytes: {PROOF_ENCODING} encoding"
     );
+    let spans = SpanTimes::install()?;
     let mut results = Vec::new();
     if args.only.as_deref() != Some("keccak") {
         let (cols, log_rows) = (args.fib_cols, args.fib_log_rows);
         let theirs = P3FibWide::new(cols, log_rows, &params);
         let label = format!("fib-wide {cols} x 2^{log_rows}");
         let w = Workload::FibWide { cols, log_rows };
-        results.push(compare(&label, w, args.runs, &|| theirs.run())?);
+        results.push(compare(&label, w, args.runs, &spans, &|| theirs.run())?);
     }
     if args.only.as_deref() != Some("fib-wide") {
         let log_rows = args.keccak_log_rows;
@@ -197,7 +345,7 @@ fn run(args: &Args) -> BenchResult<()> {
             theirs.trace_width()
         );
         let w = Workload::Keccak { log_rows };
-        results.push(compare(&label, w, args.runs, &|| theirs.run())?);
+        results.push(compare(&label, w, args.runs, &spans, &|| theirs.run())?);
     }
     if let Some(path) = &args.json {
         let out = json!({

@@ -1,6 +1,8 @@
 //! Our prover on every workload (fib-wide, lookup, keccak, vm), on the CPU
 //! backend and, built with the `cuda` feature, the CUDA backend, in one
-//! program: per-phase prove times (medians), trace cells per second, proof
+//! program: per-phase prove times (medians), trace cells per second (and
+//! committed cells per second: main, aux and composition-part columns in
+//! base-field cells over the trace domains), proof
 //! size, verify time, peak host RSS, and per proof the peak of device
 //! memory and the bytes copied each way over PCIe (CUDA), the CPU/CUDA
 //! ratio, and whether the proofs are byte-identical across backends and
@@ -247,12 +249,13 @@ fn print_phases(runs: &[Measured]) {
     println!();
 }
 
-fn backend_json(m: &Measured, cells: usize) -> Value {
+fn backend_json(m: &Measured, cells: usize, committed: usize) -> Value {
     json!({
         "device": m.backend,
         "phases": m.phases.iter().map(|(n, s)| json!({"name": n, "seconds": s})).collect::<Vec<_>>(),
         "prove_seconds": m.prove_s,
         "cells_per_second": cells as f64 / m.prove_s,
+        "committed_cells_per_second": committed as f64 / m.prove_s,
         "proof_bytes": m.proof.len(),
         "verify_ms": m.verify_ms,
         "deterministic": m.deterministic,
@@ -269,8 +272,9 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
     let t = Instant::now();
     let inst = w.generate()?;
     let cells = inst.cells();
+    let committed = inst.committed_cells(&options)?;
     println!(
-        "\n== {}: {} tables, {cells} trace cells (generated in {:.2} s)",
+        "\n== {}: {} tables, {cells} trace cells, {committed} committed cells (generated in {:.2} s)",
         w.describe(),
         inst.traces.len(),
         secs(t.elapsed())
@@ -287,10 +291,11 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
     for m in &runs {
         ok &= m.deterministic;
         println!(
-            "  {}: {:.3e} cells/s, proof {} B, verify {:.2} ms, peak host {}, peak device {}, \
-             PCIe to device {} / to host {}{}",
+            "  {}: {:.3e} cells/s ({:.3e} committed), proof {} B, verify {:.2} ms, peak host {}, \
+             peak device {}, PCIe to device {} / to host {}{}",
             m.backend,
             cells as f64 / m.prove_s,
+            committed as f64 / m.prove_s,
             m.proof.len(),
             m.verify_ms,
             m.peak_host.map_or("n/a".into(), gib),
@@ -319,7 +324,7 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
         .backends
         .iter()
         .zip(&runs)
-        .map(|(b, m)| (b.clone(), backend_json(m, cells)))
+        .map(|(b, m)| (b.clone(), backend_json(m, cells, committed)))
         .collect();
     let value = json!({
         "workload": w.name(),
@@ -327,6 +332,7 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
         "params": inst.air.params(),
         "tables": inst.traces.len(),
         "cells": cells,
+        "committed_cells": committed,
         "backends": backends,
         "identical": identical,
         "ratio_first_over_second": ratio,
