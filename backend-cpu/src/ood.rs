@@ -20,39 +20,131 @@ pub fn times_ext<T: DeviceElem>(y: T, w: Fp3) -> Fp3 {
     }
 }
 
+/// Rows per task: a task's weights for every point (24 bytes a row and
+/// point) stay in cache while each column passes over them.
+const ROWS: usize = 1 << 12;
+
 /// `values[p][c]`: column `c` of `evals` (column-major, height `2^log_n`)
 /// evaluated at `points[p]` (points checked to lie outside `H_n`).
+///
+/// Tasks of [`ROWS`] rows sum `y_i w_i` for every column and point, each
+/// column read once; the tasks' sums are then added. Field sums are exact,
+/// so the grouping does not change the result.
 pub fn evaluate<T: DeviceElem>(evals: &[T], log_n: u32, points: &[Fp3]) -> Vec<Vec<Fp3>> {
     let n = 1usize << log_n;
+    let width = evals.len() / n;
     let omega = Fp::root_of_unity(log_n).expect("log_n checked <= 32");
     let domain = scaled_powers(log_n, omega, Fp::ONE);
+    let weights: Vec<Vec<Fp3>> = points.iter().map(|&z| weights(z, &domain)).collect();
+    let sums = (0..n.div_ceil(ROWS))
+        .into_par_iter()
+        .map(|k| block_sums(evals, n, &weights, k * ROWS..n.min((k + 1) * ROWS)))
+        .reduce(
+            || vec![Fp3::ZERO; points.len() * width],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
     let n_inv = Fp::new(n as u64).inverse().expect("2^k is invertible");
     points
         .iter()
-        .map(|&z| {
-            let mut weights: Vec<Fp3> = domain
-                .par_iter()
-                .map(|&x| z - Fp3::from_base(Fp::new(x)))
-                .collect();
-            batch_inverse(&mut weights);
-            weights
-                .par_iter_mut()
-                .zip(domain.par_iter())
-                .for_each(|(w, &x)| *w = w.mul_base(Fp::new(x)));
+        .zip(sums.chunks(width.max(1)))
+        .map(|(&z, sums)| {
             let factor = (z.pow(n as u64) - Fp3::ONE).mul_base(n_inv);
-            evals
-                .par_chunks(n)
-                .map(|col| {
-                    // Exact field sums: any grouping gives the same value.
-                    let sum = col
-                        .par_iter()
-                        .zip(weights.par_iter())
-                        .with_min_len(1 << 12)
-                        .map(|(&y, &w)| times_ext(y, w))
-                        .reduce(|| Fp3::ZERO, |a, b| a + b);
-                    factor * sum
-                })
-                .collect()
+            sums.iter().map(|&s| factor * s).collect()
         })
         .collect()
+}
+
+/// The barycentric weights `x / (z - x)` over the domain points `x`.
+fn weights(z: Fp3, domain: &[u64]) -> Vec<Fp3> {
+    let mut w: Vec<Fp3> = domain
+        .par_iter()
+        .map(|&x| z - Fp3::from_base(Fp::new(x)))
+        .collect();
+    batch_inverse(&mut w);
+    w.par_iter_mut()
+        .zip(domain.par_iter())
+        .for_each(|(w, &x)| *w = w.mul_base(Fp::new(x)));
+    w
+}
+
+/// `sum_{i in rows} y_i w_i` for every point's weights `w` and every column
+/// `y` of `evals` (columns of `n`), point-major.
+fn block_sums<T: DeviceElem>(
+    evals: &[T],
+    n: usize,
+    weights: &[Vec<Fp3>],
+    rows: std::ops::Range<usize>,
+) -> Vec<Fp3> {
+    let width = evals.len() / n;
+    let mut out = vec![Fp3::ZERO; weights.len() * width];
+    for (c, col) in evals.chunks(n).enumerate() {
+        let ys = &col[rows.clone()];
+        for (p, w) in weights.iter().enumerate() {
+            out[p * width + c] = dot(ys, &w[rows.clone()]);
+        }
+    }
+    out
+}
+
+/// `sum_i y_i w_i`. For base `y` each coefficient of the sum is a base-field
+/// dot product, whose 128-bit products are added unreduced ([`WideSum`]).
+fn dot<T: DeviceElem>(ys: &[T], ws: &[Fp3]) -> Fp3 {
+    if T::LIMBS != 1 {
+        return ys
+            .iter()
+            .zip(ws)
+            .fold(Fp3::ZERO, |s, (&y, &w)| s + times_ext(y, w));
+    }
+    let mut acc = [WideSum::default(); 3];
+    for (y, w) in ys.iter().zip(ws) {
+        let y = u128::from(y.limbs()[0].value());
+        for (a, k) in acc.iter_mut().zip(w.coeffs()) {
+            a.add(y * u128::from(k.value()));
+        }
+    }
+    Fp3::new(acc[0].reduce(), acc[1].reduce(), acc[2].reduce())
+}
+
+/// A sum of 128-bit values kept exactly: `low + carries * 2^128`.
+#[derive(Copy, Clone, Default)]
+struct WideSum {
+    low: u128,
+    carries: u64,
+}
+
+impl WideSum {
+    #[inline(always)]
+    fn add(&mut self, x: u128) {
+        let (low, carry) = self.low.overflowing_add(x);
+        self.low = low;
+        self.carries += u64::from(carry);
+    }
+
+    /// The sum mod p.
+    fn reduce(self) -> Fp {
+        let two_64 = Fp::from_u128(1 << 64);
+        Fp::from_u128(self.low) + Fp::new(self.carries) * two_64 * two_64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_sum_is_the_exact_sum_mod_p() {
+        // 5 products near 2^128 carry out of the low word several times.
+        let big = u128::MAX - 7;
+        let mut s = WideSum::default();
+        let mut want = Fp::ZERO;
+        for _ in 0..5 {
+            s.add(big);
+            want += Fp::from_u128(big);
+        }
+        assert!(s.carries >= 4);
+        assert_eq!(s.reduce(), want);
+    }
 }
