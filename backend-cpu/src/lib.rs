@@ -26,6 +26,7 @@ mod merkle;
 mod ntt;
 mod ood;
 mod twiddles;
+mod wide_sum;
 
 pub use device::CpuDevice;
 pub use merkle::CpuMerkleTree;

@@ -6,6 +6,7 @@
 //! column then costs one multiply-add per row.
 
 use crate::inverse::batch_inverse;
+use crate::wide_sum::WideSum;
 use crate::twiddles::scaled_powers;
 use backend_api::{DeviceElem, Fp, Fp3};
 use rayon::prelude::*;
@@ -100,51 +101,10 @@ fn dot<T: DeviceElem>(ys: &[T], ws: &[Fp3]) -> Fp3 {
     }
     let mut acc = [WideSum::default(); 3];
     for (y, w) in ys.iter().zip(ws) {
-        let y = u128::from(y.limbs()[0].value());
+        let y = y.limbs()[0].value();
         for (a, k) in acc.iter_mut().zip(w.coeffs()) {
-            a.add(y * u128::from(k.value()));
+            a.add_product(y, k.value());
         }
     }
     Fp3::new(acc[0].reduce(), acc[1].reduce(), acc[2].reduce())
-}
-
-/// A sum of 128-bit values kept exactly: `low + carries * 2^128`.
-#[derive(Copy, Clone, Default)]
-struct WideSum {
-    low: u128,
-    carries: u64,
-}
-
-impl WideSum {
-    #[inline(always)]
-    fn add(&mut self, x: u128) {
-        let (low, carry) = self.low.overflowing_add(x);
-        self.low = low;
-        self.carries += u64::from(carry);
-    }
-
-    /// The sum mod p.
-    fn reduce(self) -> Fp {
-        let two_64 = Fp::from_u128(1 << 64);
-        Fp::from_u128(self.low) + Fp::new(self.carries) * two_64 * two_64
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wide_sum_is_the_exact_sum_mod_p() {
-        // 5 products near 2^128 carry out of the low word several times.
-        let big = u128::MAX - 7;
-        let mut s = WideSum::default();
-        let mut want = Fp::ZERO;
-        for _ in 0..5 {
-            s.add(big);
-            want += Fp::from_u128(big);
-        }
-        assert!(s.carries >= 4);
-        assert_eq!(s.reduce(), want);
-    }
 }

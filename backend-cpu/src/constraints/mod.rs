@@ -12,7 +12,7 @@
 
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem, RowSet};
 use backend_api::{bit_reverse, DeviceResult, Fp, Fp3, Matrix, TraceColumns};
-use program::{Batch, Inputs, Program, LANES};
+use program::{Batch, Inputs, Program, RowSetSums, LANES};
 use rayon::prelude::*;
 
 mod program;
@@ -142,7 +142,7 @@ pub fn evaluate(
                     batch.next[l] = domain.next_position(k);
                     batch.nat[l] = nat[r0 + l];
                 }
-                let mut sums = [[Fp3::ZERO; LANES]; 4];
+                let mut sums = RowSetSums::new();
                 program.run(&inputs, &batch, regs, &mut sums);
                 // sum over row sets of (sum_k alpha^k C_k) / Z.
                 for (l, o) in lanes.iter_mut().enumerate() {
@@ -156,7 +156,7 @@ pub fn evaluate(
                     };
                     *o = row_sets
                         .iter()
-                        .map(|&rs| sums[rs.tag() as usize][l].mul_base(zinv(rs)))
+                        .map(|&rs| sums.get(rs.tag() as usize, l).mul_base(zinv(rs)))
                         .sum();
                 }
             }

@@ -6,6 +6,7 @@
 //! added to its row set's sum as soon as its node is computed.
 
 use backend_api::expr::{ConstraintSystem, Node};
+use crate::wide_sum::WideSum;
 use backend_api::{Fp, Fp3};
 
 /// Positions per batch.
@@ -223,6 +224,30 @@ pub struct Batch {
     pub nat: [usize; LANES],
 }
 
+/// Per row set (by tag) and lane, the sum of `alpha^k C_k` over the
+/// constraints run so far: a base-field `C_k` adds its products with the
+/// three coefficients of `alpha^k` unreduced ([`WideSum`]), an extension
+/// one adds to an `Fp3` sum.
+pub struct RowSetSums {
+    base: [[[WideSum; 3]; LANES]; 4],
+    ext: [[Fp3; LANES]; 4],
+}
+
+impl RowSetSums {
+    pub fn new() -> RowSetSums {
+        RowSetSums {
+            base: [[[WideSum::default(); 3]; LANES]; 4],
+            ext: [[Fp3::ZERO; LANES]; 4],
+        }
+    }
+
+    /// The sum of row set `tag` at lane `l`.
+    pub fn get(&self, tag: usize, l: usize) -> Fp3 {
+        let [c0, c1, c2] = self.base[tag][l].map(WideSum::reduce);
+        self.ext[tag][l] + Fp3::new(c0, c1, c2)
+    }
+}
+
 /// One thread's slots.
 pub struct Registers {
     base: Vec<Fp>,
@@ -239,13 +264,13 @@ impl Program {
     }
 
     /// Runs every instruction over `batch`; adds `alpha^k C_k` of each
-    /// constraint to `sums[row set tag]` (lane by lane).
+    /// constraint to its row set's sums (lane by lane).
     pub fn run(
         &self,
         inputs: &Inputs<'_>,
         batch: &Batch,
         regs: &mut Registers,
-        sums: &mut [[Fp3; LANES]; 4],
+        sums: &mut RowSetSums,
     ) {
         let len = batch.len;
         for ins in &self.instrs {
@@ -254,17 +279,20 @@ impl Program {
                 Code::Ext(op, d) => ext_op(op, d * LANES, inputs, batch, regs),
             }
             for &(tag, power) in &ins.roots {
-                let sum = &mut sums[tag][..len];
                 match ins.code {
                     Code::Base(_, d) => {
                         let values = &regs.base[d * LANES..d * LANES + len];
-                        for (s, &v) in sum.iter_mut().zip(values) {
-                            *s += power.mul_base(v);
+                        let [p0, p1, p2] = power.coeffs().map(Fp::value);
+                        for (acc, &v) in sums.base[tag][..len].iter_mut().zip(values) {
+                            let v = v.value();
+                            acc[0].add_product(v, p0);
+                            acc[1].add_product(v, p1);
+                            acc[2].add_product(v, p2);
                         }
                     }
                     Code::Ext(_, d) => {
                         let values = &regs.ext[d * LANES..d * LANES + len];
-                        for (s, &v) in sum.iter_mut().zip(values) {
+                        for (s, &v) in sums.ext[tag][..len].iter_mut().zip(values) {
                             *s += power * v;
                         }
                     }
