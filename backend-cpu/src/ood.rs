@@ -6,8 +6,8 @@
 //! column then costs one multiply-add per row.
 
 use crate::inverse::batch_inverse;
-use crate::wide_sum::WideSum;
 use crate::twiddles::scaled_powers;
+use crate::wide_sum::WideSum;
 use backend_api::{DeviceElem, Fp, Fp3};
 use rayon::prelude::*;
 

@@ -52,6 +52,9 @@ mod tests {
         let (a, b) = (Fp::NEG_ONE.value(), Fp::new(123_456_789).value());
         p.add_product(a, b);
         p.add_product(a, a);
-        assert_eq!(p.reduce(), Fp::NEG_ONE * Fp::new(123_456_789) + Fp::NEG_ONE * Fp::NEG_ONE);
+        assert_eq!(
+            p.reduce(),
+            Fp::NEG_ONE * Fp::new(123_456_789) + Fp::NEG_ONE * Fp::NEG_ONE
+        );
     }
 }

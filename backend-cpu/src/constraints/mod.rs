@@ -12,7 +12,7 @@
 
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem, RowSet};
 use backend_api::{bit_reverse, DeviceResult, Fp, Fp3, Matrix, TraceColumns};
-use program::{Batch, Inputs, Program, RowSetSums, LANES};
+use program::{Batch, Inputs, Lanes, Program, RowSetSums, LANES};
 use rayon::prelude::*;
 
 mod program;
@@ -80,7 +80,7 @@ pub fn evaluate(
         powers.push(p);
         p *= params.alpha;
     }
-    let program = Program::compile(system, &powers, challenges, public);
+    let program = Program::compile(system, &powers, challenges, public, Lanes::detect());
     let has = |rows: RowSet| system.constraints.iter().any(|c| c.rows == rows);
     let row_sets: Vec<RowSet> = [
         RowSet::FirstRow,

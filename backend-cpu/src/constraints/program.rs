@@ -5,8 +5,12 @@
 //! has run, base-field nodes in base-field slots. A constraint's value is
 //! added to its row set's sum as soon as its node is computed.
 
-use backend_api::expr::{ConstraintSystem, Node};
+#[cfg(target_arch = "x86_64")]
+use crate::elem::{fp_as_u64, fp_as_u64_mut};
+#[cfg(target_arch = "x86_64")]
+use crate::ntt::x8::{FieldX8, LaneOp};
 use crate::wide_sum::WideSum;
+use backend_api::expr::{ConstraintSystem, Node};
 use backend_api::{Fp, Fp3};
 
 /// Positions per batch.
@@ -63,6 +67,32 @@ pub struct Program {
     instrs: Vec<Instr>,
     base_slots: usize,
     ext_slots: usize,
+    /// Base-field sums and products over whole batches on AVX-512 lanes,
+    /// where the CPU has them.
+    lanes: Lanes,
+}
+
+/// How base-field arithmetic instructions run over a batch.
+#[derive(Clone, Copy, Debug)]
+pub enum Lanes {
+    /// One lane at a time.
+    Scalar,
+    /// Eight lanes at a time, over all [`LANES`] slots of a batch (lanes
+    /// past the batch's length hold stale canonical values and are never
+    /// read into a sum).
+    #[cfg(target_arch = "x86_64")]
+    Avx512(FieldX8),
+}
+
+impl Lanes {
+    /// The widest the running CPU supports.
+    pub fn detect() -> Lanes {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(k) = FieldX8::new() {
+            return Lanes::Avx512(k);
+        }
+        Lanes::Scalar
+    }
 }
 
 /// Free slots of one field.
@@ -133,6 +163,7 @@ impl Program {
         powers: &[Fp3],
         challenges: &[Fp3],
         public: &[Fp],
+        lanes: Lanes,
     ) -> Program {
         let nodes = &system.nodes;
         let mut roots = vec![Vec::new(); nodes.len()];
@@ -193,6 +224,7 @@ impl Program {
             instrs,
             base_slots: base_pool.count,
             ext_slots: ext_pool.count,
+            lanes,
         }
     }
 }
@@ -275,7 +307,9 @@ impl Program {
         let len = batch.len;
         for ins in &self.instrs {
             match ins.code {
-                Code::Base(op, d) => base_op(op, d * LANES, inputs, batch, &mut regs.base),
+                Code::Base(op, d) => {
+                    base_op(op, d * LANES, inputs, batch, &mut regs.base, self.lanes)
+                }
                 Code::Ext(op, d) => ext_op(op, d * LANES, inputs, batch, regs),
             }
             for &(tag, power) in &ins.roots {
@@ -303,9 +337,25 @@ impl Program {
 }
 
 /// A base-field instruction into `b[d .. d + len]`.
-fn base_op(op: BaseOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, b: &mut [Fp]) {
+fn base_op(op: BaseOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, b: &mut [Fp], lanes: Lanes) {
     let len = batch.len;
     let rows = |next: bool| if next { &batch.next } else { &batch.row };
+    #[cfg(target_arch = "x86_64")]
+    if let Lanes::Avx512(k) = lanes {
+        let vector = match op {
+            BaseOp::Add(x, y) => Some((LaneOp::Add, x, y)),
+            BaseOp::Sub(x, y) => Some((LaneOp::Sub, x, y)),
+            BaseOp::Mul(x, y) => Some((LaneOp::Mul, x, y)),
+            _ => None,
+        };
+        if let Some((op, x, y)) = vector {
+            let (dst, x, y) = dst_and_operands(b, d, x * LANES, y * LANES);
+            // SAFETY: `k` exists only where AVX-512F was detected.
+            unsafe { lanes_x8(k, op, dst, x, y) };
+            return;
+        }
+    }
+    let _ = lanes;
     match op {
         BaseOp::Main { col, next } => {
             let (c, r) = (inputs.main[col], rows(next));
@@ -354,6 +404,28 @@ fn base_op(op: BaseOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, b: &mut [Fp
     }
 }
 
+/// The destination slot at `d` and the operand slots at `x` and `y` of
+/// `b` (element offsets of whole slots; the destination never aliases an
+/// operand: `Program::compile` takes it before freeing them).
+fn dst_and_operands(b: &mut [Fp], d: usize, x: usize, y: usize) -> (&mut [Fp], &[Fp], &[Fp]) {
+    assert!(d != x && d != y, "a destination slot aliases an operand");
+    let (below, from_d) = b.split_at_mut(d);
+    let (dst, above) = from_d.split_at_mut(LANES);
+    let (below, above) = (&*below, &*above);
+    let slot = |s: usize| match s < d {
+        true => &below[s..s + LANES],
+        false => &above[s - d - LANES..s - d],
+    };
+    (dst, slot(x), slot(y))
+}
+
+/// Eight-lane entry point of [`FieldX8::lanes`] on slots.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn lanes_x8(k: FieldX8, op: LaneOp, dst: &mut [Fp], x: &[Fp], y: &[Fp]) {
+    k.lanes(op, fp_as_u64_mut(dst), fp_as_u64(x), fp_as_u64(y));
+}
+
 /// An extension instruction into `regs.ext[d .. d + len]`.
 fn ext_op(op: ExtOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, regs: &mut Registers) {
     let len = batch.len;
@@ -394,6 +466,69 @@ fn ext_op(op: ExtOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, regs: &mut Re
         ExtOp::Neg(x) => {
             for l in 0..len {
                 ext[d + l] = -get(base, ext, x, l);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backend_api::field::P;
+
+    /// Slots 0 and 1 hold operands (edge values, then pseudo-random ones),
+    /// slot 2 the result.
+    fn slots() -> Vec<Fp> {
+        let edge = [0, 1, 2, P - 1, P - 2, 1 << 32, (1 << 32) - 1, P >> 1];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            Fp::new(state)
+        };
+        let mut b: Vec<Fp> = (0..3 * LANES).map(|_| next()).collect();
+        for (i, &e) in edge.iter().enumerate() {
+            b[i] = Fp::new(e);
+            b[LANES + edge.len() - 1 - i] = Fp::new(e);
+        }
+        b
+    }
+
+    #[test]
+    fn arithmetic_on_every_lane_kernel_matches_the_field() {
+        let inputs = Inputs {
+            main: &[],
+            pre: &[],
+            aux: &[],
+            periodic: &[],
+        };
+        let batch = Batch {
+            len: LANES,
+            row: [0; LANES],
+            next: [0; LANES],
+            nat: [0; LANES],
+        };
+        type Reference = fn(Fp, Fp) -> Fp;
+        let ops: [(BaseOp, Reference); 4] = [
+            (BaseOp::Add(0, 1), |a, b| a + b),
+            (BaseOp::Sub(0, 1), |a, b| a - b),
+            (BaseOp::Mul(0, 1), |a, b| a * b),
+            (BaseOp::Mul(1, 1), |_, b| b * b),
+        ];
+        for lanes in [Lanes::Scalar, Lanes::detect()] {
+            for (op, want) in ops {
+                let mut b = slots();
+                let (x, y) = (b[..LANES].to_vec(), b[LANES..2 * LANES].to_vec());
+                base_op(op, 2 * LANES, &inputs, &batch, &mut b, lanes);
+                for l in 0..LANES {
+                    assert_eq!(
+                        b[2 * LANES + l],
+                        want(x[l], y[l]),
+                        "{lanes:?} {op:?} lane {l}"
+                    );
+                    assert!(b[2 * LANES + l].value() < P, "canonical");
+                }
             }
         }
     }

@@ -37,6 +37,38 @@ impl FieldX8 {
     pub(crate) fn new() -> Option<FieldX8> {
         supported().then_some(FieldX8 { _detected: () })
     }
+
+    /// `dst[i] = a[i] op b[i]`, canonical, for canonical `a` and `b` at
+    /// least as long as `dst`, whose length is a multiple of 8.
+    #[inline(always)]
+    pub(crate) fn lanes(self, op: LaneOp, dst: &mut [u64], a: &[u64], b: &[u64]) {
+        match op {
+            LaneOp::Add => lanes_with(dst, a, b, add),
+            LaneOp::Sub => lanes_with(dst, a, b, sub),
+            LaneOp::Mul => lanes_with(dst, a, b, mul),
+        }
+    }
+}
+
+/// An elementwise operation of [`FieldX8::lanes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LaneOp {
+    Add,
+    Sub,
+    Mul,
+}
+
+/// `dst[i] = canonical(f(a[i], b[i]))`, eight lanes at a time.
+#[inline(always)]
+fn lanes_with(dst: &mut [u64], a: &[u64], b: &[u64], f: impl Fn(V, V) -> V) {
+    assert!(dst.len().is_multiple_of(8) && a.len() >= dst.len() && b.len() >= dst.len());
+    for ((d, x), y) in dst
+        .chunks_exact_mut(8)
+        .zip(a.chunks_exact(8))
+        .zip(b.chunks_exact(8))
+    {
+        store(d, canonical(f(load(x), load(y))));
+    }
 }
 
 // SAFETY (for every `unsafe` block below that only calls register
