@@ -108,8 +108,8 @@ pub fn evaluate(
 
     let mut out = vec![Fp3::ZERO; m];
     out.par_chunks_mut(CHUNK).enumerate().for_each_init(
-        || program.registers(),
-        |regs, (c, chunk)| {
+        || (program.registers(), RowSetSums::new()),
+        |(regs, sums), (c, chunk)| {
             let start = c * CHUNK;
             let len = chunk.len();
             let nat: Vec<usize> = (start..start + len)
@@ -142,8 +142,8 @@ pub fn evaluate(
                     batch.next[l] = domain.next_position(k);
                     batch.nat[l] = nat[r0 + l];
                 }
-                let mut sums = RowSetSums::new();
-                program.run(&inputs, &batch, regs, &mut sums);
+                sums.clear();
+                program.run(&inputs, &batch, regs, sums);
                 // sum over row sets of (sum_k alpha^k C_k) / Z.
                 for (l, o) in lanes.iter_mut().enumerate() {
                     let r = r0 + l;
