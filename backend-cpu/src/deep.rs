@@ -14,8 +14,8 @@
 //! `1/(x - z_p)` are one batch inversion.
 
 use crate::inverse::invert_chunk;
-use crate::ood::times_ext;
 use crate::twiddles::scaled_powers;
+use crate::wide_sum::WideSum;
 use backend_api::{bit_reverse, Coset, DeepOpening, DeviceElem, Fp, Fp3, Order};
 use rayon::prelude::*;
 
@@ -91,19 +91,38 @@ fn collect<'a, T: DeviceElem>(
     }
 }
 
-/// `acc[i] += sum_c powers[c] * column_c[r0 + i]`, column by column.
+/// Base columns summed per pass over a chunk's rows: a row's three
+/// coefficient sums stay in registers, unreduced, across the group.
+const GROUP: usize = 16;
+
+/// `acc[i] += sum_c powers[c] * column_c[r0 + i]`: extension columns one
+/// by one, base columns in groups of [`GROUP`] with their products summed
+/// unreduced ([`WideSum`]).
 fn add_columns(acc: &mut [Fp3], columns: &Columns<'_>, powers: &[Fp3], n: usize, r0: usize) {
     let rows = r0..r0 + acc.len();
-    for (c, &g) in powers.iter().enumerate() {
-        let at = c * n;
-        match columns {
-            Columns::Base(m) => {
-                for (a, &f) in acc.iter_mut().zip(&m[at + rows.start..at + rows.end]) {
-                    *a += times_ext(f, g);
+    let column = |c: usize| c * n + rows.start..c * n + rows.end;
+    match columns {
+        Columns::Base(m) => {
+            for (group, gs) in powers.chunks(GROUP).enumerate() {
+                let cols: Vec<&[Fp]> = (0..gs.len())
+                    .map(|j| &m[column(group * GROUP + j)])
+                    .collect();
+                let gs: Vec<[u64; 3]> = gs.iter().map(|g| g.coeffs().map(Fp::value)).collect();
+                for (i, a) in acc.iter_mut().enumerate() {
+                    let mut w = [WideSum::default(); 3];
+                    for (col, g) in cols.iter().zip(&gs) {
+                        let y = col[i].value();
+                        w[0].add_product(y, g[0]);
+                        w[1].add_product(y, g[1]);
+                        w[2].add_product(y, g[2]);
+                    }
+                    *a += Fp3::new(w[0].reduce(), w[1].reduce(), w[2].reduce());
                 }
             }
-            Columns::Ext(m) => {
-                for (a, &f) in acc.iter_mut().zip(&m[at + rows.start..at + rows.end]) {
+        }
+        Columns::Ext(m) => {
+            for (c, &g) in powers.iter().enumerate() {
+                for (a, &f) in acc.iter_mut().zip(&m[column(c)]) {
                     *a += g * f;
                 }
             }

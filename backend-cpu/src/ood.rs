@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 /// `y * w` for a base or extension `y` and an extension weight `w`.
 #[inline(always)]
-pub fn times_ext<T: DeviceElem>(y: T, w: Fp3) -> Fp3 {
+fn times_ext<T: DeviceElem>(y: T, w: Fp3) -> Fp3 {
     if T::LIMBS == 1 {
         w.mul_base(y.limbs()[0])
     } else {

@@ -3,6 +3,9 @@
 
 use backend_api::Fp;
 
+/// `2^128 mod p = (2^32 - 1)^2 mod p = p - 2^32`.
+const TWO_128: Fp = Fp::new(0xFFFF_FFFE_0000_0001);
+
 /// A sum of 128-bit values kept exactly: `low + carries * 2^128`.
 #[derive(Copy, Clone, Default)]
 pub struct WideSum {
@@ -26,15 +29,21 @@ impl WideSum {
     }
 
     /// The sum mod p.
+    #[inline(always)]
     pub fn reduce(self) -> Fp {
-        let two_64 = Fp::from_u128(1 << 64);
-        Fp::from_u128(self.low) + Fp::new(self.carries) * two_64 * two_64
+        Fp::from_u128(self.low) + Fp::new(self.carries) * TWO_128
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_128_is_two_to_the_128() {
+        let two_64 = Fp::from_u128(1 << 64);
+        assert_eq!(TWO_128, two_64 * two_64);
+    }
 
     #[test]
     fn wide_sum_is_the_exact_sum_mod_p() {
