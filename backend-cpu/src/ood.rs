@@ -10,6 +10,7 @@ use crate::twiddles::scaled_powers;
 use crate::wide_sum::WideSum;
 use backend_api::{DeviceElem, Fp, Fp3};
 use rayon::prelude::*;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// `y * w` for a base or extension `y` and an extension weight `w`.
 #[inline(always)]
@@ -36,7 +37,17 @@ pub fn evaluate<T: DeviceElem>(evals: &[T], log_n: u32, points: &[Fp3]) -> Vec<V
     let width = evals.len() / n;
     let omega = Fp::root_of_unity(log_n).expect("log_n checked <= 32");
     let domain = scaled_powers(log_n, omega, Fp::ONE);
-    let weights: Vec<Vec<Fp3>> = points.iter().map(|&z| weights(z, &domain)).collect();
+    let mut weights: Vec<Arc<Vec<Fp3>>> = Vec::with_capacity(points.len());
+    for (p, &z) in points.iter().enumerate() {
+        // The weights at z omega are those at z moved one row on (see
+        // `rotated`); a later call at the same z and size reuses them.
+        let earlier = points[..p].iter().position(|&y| y.mul_base(omega) == z);
+        let w = match earlier {
+            Some(q) => Arc::new(rotated(&weights[q])),
+            None => latest_weights(log_n, z, &domain),
+        };
+        weights.push(w);
+    }
     let sums = (0..n.div_ceil(ROWS))
         .into_par_iter()
         .map(|k| block_sums(evals, n, &weights, k * ROWS..n.min((k + 1) * ROWS)))
@@ -58,6 +69,37 @@ pub fn evaluate<T: DeviceElem>(evals: &[T], log_n: u32, points: &[Fp3]) -> Vec<V
         .collect()
 }
 
+/// The weights at `z` over `H_n`, from the one-entry cache of the latest
+/// point asked for (the prover evaluates the trace and then the
+/// composition parts at the same `z`), else computed and cached. The
+/// weights are a pure function of `(log_n, z)`, so the cache cannot change
+/// a result; it holds one table (`24 n` bytes) until the next miss.
+fn latest_weights(log_n: u32, z: Fp3, domain: &[u64]) -> Arc<Vec<Fp3>> {
+    static LATEST: Mutex<Option<(u32, Fp3, Arc<Vec<Fp3>>)>> = Mutex::new(None);
+    let cached = LATEST
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some((n, y, w)) = cached {
+        if (n, y) == (log_n, z) {
+            return w;
+        }
+    }
+    let w = Arc::new(weights(z, domain));
+    *LATEST.lock().unwrap_or_else(PoisonError::into_inner) = Some((log_n, z, Arc::clone(&w)));
+    w
+}
+
+/// The weights at `z omega` from those at `z`: with `x_i = omega^i`,
+/// `x_i / (z omega - x_i) = x_{i-1} / (z - x_{i-1})`, so entry `i` is
+/// entry `i - 1 (mod n)` of `w`. (The factor `(z^n - 1)/n` is the same at
+/// both points, as `omega^n = 1`.)
+fn rotated(w: &[Fp3]) -> Vec<Fp3> {
+    let mut out = w.to_vec();
+    out.rotate_right(1);
+    out
+}
+
 /// The barycentric weights `x / (z - x)` over the domain points `x`.
 fn weights(z: Fp3, domain: &[u64]) -> Vec<Fp3> {
     let mut w: Vec<Fp3> = domain
@@ -76,7 +118,7 @@ fn weights(z: Fp3, domain: &[u64]) -> Vec<Fp3> {
 fn block_sums<T: DeviceElem>(
     evals: &[T],
     n: usize,
-    weights: &[Vec<Fp3>],
+    weights: &[Arc<Vec<Fp3>>],
     rows: std::ops::Range<usize>,
 ) -> Vec<Fp3> {
     let width = evals.len() / n;
@@ -107,4 +149,26 @@ fn dot<T: DeviceElem>(ys: &[T], ws: &[Fp3]) -> Fp3 {
         }
     }
     Fp3::new(acc[0].reduce(), acc[1].reduce(), acc[2].reduce())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_at_z_omega_are_the_rotated_weights_at_z() {
+        let log_n = 6;
+        let n = 1usize << log_n;
+        let evals: Vec<Fp> = (0..3 * n as u64).map(|i| Fp::new(i * i + 7)).collect();
+        let omega = Fp::root_of_unity(log_n).unwrap();
+        let z = Fp3::new(Fp::new(5), Fp::new(11), Fp::new(3));
+        let zw = z.mul_base(omega);
+        // Rotated from z's weights, and each point on its own (weights
+        // computed afresh: the cache holds only the latest point).
+        let both = evaluate(&evals, log_n, &[z, zw]);
+        let at_zw = evaluate(&evals, log_n, &[zw]);
+        let at_z = evaluate(&evals, log_n, &[z]);
+        assert_eq!(both, vec![at_z[0].clone(), at_zw[0].clone()]);
+        assert_ne!(both[0], both[1], "the two points give different values");
+    }
 }
