@@ -75,7 +75,8 @@ pub fn evaluate<T: DeviceElem>(evals: &[T], log_n: u32, points: &[Fp3]) -> Vec<V
 /// weights are a pure function of `(log_n, z)`, so the cache cannot change
 /// a result; it holds one table (`24 n` bytes) until the next miss.
 fn latest_weights(log_n: u32, z: Fp3, domain: &[u64]) -> Arc<Vec<Fp3>> {
-    static LATEST: Mutex<Option<(u32, Fp3, Arc<Vec<Fp3>>)>> = Mutex::new(None);
+    type Entry = (u32, Fp3, Arc<Vec<Fp3>>);
+    static LATEST: Mutex<Option<Entry>> = Mutex::new(None);
     let cached = LATEST
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
