@@ -135,6 +135,8 @@ pub fn evaluate(
                     row: [0; LANES],
                     next: [0; LANES],
                     nat: [0; LANES],
+                    row_run: None,
+                    next_run: None,
                 };
                 for l in 0..lanes.len() {
                     let k = start + r0 + l;
@@ -142,6 +144,7 @@ pub fn evaluate(
                     batch.next[l] = domain.next_position(k);
                     batch.nat[l] = nat[r0 + l];
                 }
+                batch.find_runs();
                 sums.clear();
                 program.run(&inputs, &batch, regs, sums);
                 // sum over row sets of (sum_k alpha^k C_k) / Z.

@@ -257,6 +257,42 @@ pub struct Batch {
     pub row: [usize; LANES],
     pub next: [usize; LANES],
     pub nat: [usize; LANES],
+    /// The first row (next row) when the lanes' rows (next rows) are
+    /// consecutive, so that a column read is one copy; set by
+    /// [`find_runs`](Self::find_runs).
+    pub row_run: Option<usize>,
+    pub next_run: Option<usize>,
+}
+
+impl Batch {
+    /// Records which of `row` and `next` are runs of consecutive rows
+    /// (`row` always is in the prover's batches; `next` is unless a carry
+    /// of the bit-reversed step reaches the lanes' bits).
+    pub fn find_runs(&mut self) {
+        let run = |r: &[usize]| {
+            let consecutive = r.iter().enumerate().all(|(l, &x)| x == r[0] + l);
+            (consecutive && !r.is_empty()).then(|| r[0])
+        };
+        self.row_run = run(&self.row[..self.len]);
+        self.next_run = run(&self.next[..self.len]);
+    }
+}
+
+/// `out[l] = column[row of lane l]` (its row, or its next row with
+/// `next`): one copy when those rows are consecutive.
+fn gather<T: Copy>(column: &[T], batch: &Batch, next: bool, out: &mut [T]) {
+    let (rows, run) = match next {
+        true => (&batch.next, batch.next_run),
+        false => (&batch.row, batch.row_run),
+    };
+    match run {
+        Some(start) => out.copy_from_slice(&column[start..start + out.len()]),
+        None => {
+            for (o, &r) in out.iter_mut().zip(rows.iter()) {
+                *o = column[r];
+            }
+        }
+    }
 }
 
 /// Per row set (by tag) and lane, the sum of `alpha^k C_k` over the
@@ -351,7 +387,6 @@ impl Program {
 /// A base-field instruction into `b[d .. d + len]`.
 fn base_op(op: BaseOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, b: &mut [Fp], lanes: Lanes) {
     let len = batch.len;
-    let rows = |next: bool| if next { &batch.next } else { &batch.row };
     #[cfg(target_arch = "x86_64")]
     if let Lanes::Avx512(k) = lanes {
         let vector = match op {
@@ -369,18 +404,8 @@ fn base_op(op: BaseOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, b: &mut [Fp
     }
     let _ = lanes;
     match op {
-        BaseOp::Main { col, next } => {
-            let (c, r) = (inputs.main[col], rows(next));
-            for l in 0..len {
-                b[d + l] = c[r[l]];
-            }
-        }
-        BaseOp::Pre { col, next } => {
-            let (c, r) = (inputs.pre[col], rows(next));
-            for l in 0..len {
-                b[d + l] = c[r[l]];
-            }
-        }
+        BaseOp::Main { col, next } => gather(inputs.main[col], batch, next, &mut b[d..d + len]),
+        BaseOp::Pre { col, next } => gather(inputs.pre[col], batch, next, &mut b[d..d + len]),
         BaseOp::Periodic(j) => {
             let t = &inputs.periodic[j];
             let mask = t.len() - 1;
@@ -447,13 +472,7 @@ fn ext_op(op: ExtOp, d: usize, inputs: &Inputs<'_>, batch: &Batch, regs: &mut Re
         Slot::Ext(s) => ext[s * LANES + l],
     };
     match op {
-        ExtOp::Aux { col, next } => {
-            let c = inputs.aux[col];
-            let r = if next { &batch.next } else { &batch.row };
-            for l in 0..len {
-                ext[d + l] = c[r[l]];
-            }
-        }
+        ExtOp::Aux { col, next } => gather(inputs.aux[col], batch, next, &mut ext[d..d + len]),
         ExtOp::Const(v) => ext[d..d + len].fill(v),
         ExtOp::Add(x, y) => {
             for l in 0..len {
@@ -508,6 +527,29 @@ mod tests {
     }
 
     #[test]
+    fn column_reads_copy_runs_and_gather_the_rest() {
+        let column: Vec<u64> = (0..4 * LANES as u64).map(|x| x * 3 + 1).collect();
+        let mut batch = Batch {
+            len: LANES,
+            row: std::array::from_fn(|l| 5 + l),
+            next: std::array::from_fn(|l| (7 * l + 2) % (4 * LANES)),
+            nat: [0; LANES],
+            row_run: None,
+            next_run: None,
+        };
+        batch.next[LANES - 1] = batch.next[0] + LANES - 1;
+        batch.find_runs();
+        assert_eq!((batch.row_run, batch.next_run), (Some(5), None));
+        for next in [false, true] {
+            let mut out = vec![0; LANES];
+            gather(&column, &batch, next, &mut out);
+            let rows = if next { &batch.next } else { &batch.row };
+            let want: Vec<u64> = rows.iter().map(|&r| column[r]).collect();
+            assert_eq!(out, want, "next = {next}");
+        }
+    }
+
+    #[test]
     fn arithmetic_on_every_lane_kernel_matches_the_field() {
         let inputs = Inputs {
             main: &[],
@@ -520,6 +562,8 @@ mod tests {
             row: [0; LANES],
             next: [0; LANES],
             nat: [0; LANES],
+            row_run: None,
+            next_run: None,
         };
         type Reference = fn(Fp, Fp) -> Fp;
         let ops: [(BaseOp, Reference); 4] = [
