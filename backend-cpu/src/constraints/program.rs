@@ -10,7 +10,7 @@ use crate::elem::{fp_as_u64, fp_as_u64_mut};
 #[cfg(target_arch = "x86_64")]
 use crate::ntt::x8::{FieldX8, LaneOp};
 use crate::wide_sum::WideSum;
-use backend_api::expr::{ConstraintSystem, Node};
+use backend_api::expr::{ConstraintSystem, ExprId, Node};
 use backend_api::{Fp, Fp3};
 
 /// Positions per batch: a column's reads for a batch are 2 KB of
@@ -122,6 +122,39 @@ fn operands(node: &Node) -> Vec<usize> {
     }
 }
 
+/// The nodes with every read of a column cell (main, preprocessed or aux
+/// column, this row or the next) replaced by the first node reading it,
+/// so that a batch reads each cell once; and for each node, the node it
+/// was replaced by (itself if none). Replaced nodes are left unread.
+fn shared_column_reads(nodes: &[Node]) -> (Vec<Node>, Vec<usize>) {
+    let mut first = std::collections::HashMap::new();
+    let canon: Vec<usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let key = match *node {
+                Node::Main { col, next } => (0u8, col, next),
+                Node::Preprocessed { col, next } => (1, col, next),
+                Node::Aux { col, next } => (2, col, next),
+                _ => return i,
+            };
+            *first.entry(key).or_insert(i)
+        })
+        .collect();
+    let to = |e: ExprId| ExprId(canon[e.index()] as u32);
+    let nodes = nodes
+        .iter()
+        .map(|node| match *node {
+            Node::Add(a, b) => Node::Add(to(a), to(b)),
+            Node::Sub(a, b) => Node::Sub(to(a), to(b)),
+            Node::Mul(a, b) => Node::Mul(to(a), to(b)),
+            Node::Neg(a) => Node::Neg(to(a)),
+            leaf => leaf,
+        })
+        .collect();
+    (nodes, canon)
+}
+
 /// A node's instruction, given its operands' slots: base-field when every
 /// operand is (leaves by their kind).
 fn code_of(node: &Node, slot: &[Slot], challenges: &[Fp3], public: &[Fp]) -> Result<BaseOp, ExtOp> {
@@ -168,10 +201,11 @@ impl Program {
         public: &[Fp],
         lanes: Lanes,
     ) -> Program {
-        let nodes = &system.nodes;
+        let (nodes, canon) = shared_column_reads(&system.nodes);
+        let nodes = &nodes;
         let mut roots = vec![Vec::new(); nodes.len()];
         for (con, &power) in system.constraints.iter().zip(powers) {
-            roots[con.expr.index()].push((con.rows.tag() as usize, power));
+            roots[canon[con.expr.index()]].push((con.rows.tag() as usize, power));
         }
         let mut live = vec![false; nodes.len()];
         for i in (0..nodes.len()).rev() {
