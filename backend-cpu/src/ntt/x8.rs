@@ -50,6 +50,19 @@ impl FieldX8 {
     }
 }
 
+impl FieldX8 {
+    /// `acc[i] = acc[i] + a[i] * s`, canonical, for canonical `acc`, `a`
+    /// (at least as long as `acc`, whose length is a multiple of 8) and `s`.
+    #[inline(always)]
+    pub(crate) fn mul_add(self, acc: &mut [u64], a: &[u64], s: u64) {
+        assert!(acc.len().is_multiple_of(8) && a.len() >= acc.len());
+        let s = splat(s);
+        for (d, x) in acc.chunks_exact_mut(8).zip(a.chunks_exact(8)) {
+            store(d, canonical(add(load(d), mul(load(x), s))));
+        }
+    }
+}
+
 /// An elementwise operation of [`FieldX8::lanes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum LaneOp {
