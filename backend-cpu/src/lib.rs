@@ -20,6 +20,8 @@ mod grind;
 mod inverse;
 mod isa;
 mod keccak;
+#[cfg(target_arch = "x86_64")]
+mod lanes;
 mod lde;
 mod logup;
 mod merkle;

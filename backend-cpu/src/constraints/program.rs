@@ -6,7 +6,7 @@
 //! added to its row set's sum as soon as its node is computed.
 
 #[cfg(target_arch = "x86_64")]
-use crate::elem::{fp_as_u64, fp_as_u64_mut};
+use crate::lanes::{lanes_x8, mul_add_x8};
 #[cfg(target_arch = "x86_64")]
 use crate::ntt::x8::{FieldX8, LaneOp};
 use crate::wide_sum::WideSum;
@@ -401,13 +401,6 @@ impl RowSetSums {
     }
 }
 
-/// `acc[i] += x[i] * s` on eight lanes at a time ([`FieldX8::mul_add`]).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn mul_add_x8(k: FieldX8, acc: &mut [Fp], x: &[Fp], s: Fp) {
-    k.mul_add(fp_as_u64_mut(acc), fp_as_u64(x), s.value());
-}
-
 /// One thread's slots.
 pub struct Registers {
     base: Vec<Fp>,
@@ -525,13 +518,6 @@ fn dst_and_operands(b: &mut [Fp], d: usize, x: usize, y: usize) -> (&mut [Fp], &
         false => &above[s - d - LANES..s - d],
     };
     (dst, slot(x), slot(y))
-}
-
-/// Eight-lane entry point of [`FieldX8::lanes`] on slots.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn lanes_x8(k: FieldX8, op: LaneOp, dst: &mut [Fp], x: &[Fp], y: &[Fp]) {
-    k.lanes(op, fp_as_u64_mut(dst), fp_as_u64(x), fp_as_u64(y));
 }
 
 /// An extension instruction into `regs.ext[d .. d + len]`.
