@@ -61,10 +61,13 @@ pub fn evaluate<T: DeviceElem>(evals: &[T], log_n: u32, points: &[Fp3]) -> Vec<V
     let n_inv = Fp::new(n as u64).inverse().expect("2^k is invertible");
     points
         .iter()
-        .zip(sums.chunks(width.max(1)))
-        .map(|(&z, sums)| {
+        .enumerate()
+        .map(|(p, &z)| {
             let factor = (z.pow(n as u64) - Fp3::ONE).mul_base(n_inv);
-            sums.iter().map(|&s| factor * s).collect()
+            sums[p * width..(p + 1) * width]
+                .iter()
+                .map(|&s| factor * s)
+                .collect()
         })
         .collect()
 }
@@ -171,5 +174,14 @@ mod tests {
         let at_z = evaluate(&evals, log_n, &[z]);
         assert_eq!(both, vec![at_z[0].clone(), at_zw[0].clone()]);
         assert_ne!(both[0], both[1], "the two points give different values");
+    }
+
+    #[test]
+    fn no_columns_give_one_empty_vector_per_point() {
+        let z = Fp3::new(Fp::new(5), Fp::new(11), Fp::new(3));
+        assert_eq!(
+            evaluate::<Fp>(&[], 4, &[z, z + Fp3::ONE]),
+            vec![Vec::<Fp3>::new(); 2]
+        );
     }
 }
