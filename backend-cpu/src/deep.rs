@@ -280,7 +280,7 @@ mod tests {
         let cols: Vec<Vec<Fp>> = (0..37u64)
             .map(|c| {
                 (0..rows as u64)
-                    .map(|r| Fp::new((c * 7919 + r) * 0x9e37_79b9_7f4a_7c15))
+                    .map(|r| Fp::new((c * 7919 + r).wrapping_mul(0x9e37_79b9_7f4a_7c15)))
                     .collect()
             })
             .collect();
