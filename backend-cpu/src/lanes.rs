@@ -1,6 +1,6 @@
 //! Entry points of the AVX-512 field arithmetic ([`FieldX8`]) on slices of
-//! `Fp`, for code outside the NTT: the constraint program and the DEEP
-//! combination. Each is compiled with AVX-512F enabled, so the eight-lane
+//! `Fp`, for code outside the NTT: the constraint program, the DEEP
+//! combination and the OOD sums. Each is compiled with AVX-512F enabled, so the eight-lane
 //! helpers inline into it; callers hold a [`FieldX8`], which exists only
 //! where the CPU has AVX-512F.
 
@@ -18,4 +18,10 @@ pub(crate) fn lanes_x8(k: FieldX8, op: LaneOp, dst: &mut [Fp], x: &[Fp], y: &[Fp
 #[target_feature(enable = "avx512f")]
 pub(crate) fn mul_add_x8(k: FieldX8, acc: &mut [Fp], x: &[Fp], s: Fp) {
     k.mul_add(fp_as_u64_mut(acc), fp_as_u64(x), s.value());
+}
+
+/// `sum_i a[i] * b[i]` for canonical words `a` ([`FieldX8::dot`]).
+#[target_feature(enable = "avx512f")]
+pub(crate) fn dot_x8(k: FieldX8, a: &[u64], b: &[Fp]) -> Fp {
+    Fp::new(k.dot(a, fp_as_u64(b)))
 }

@@ -6,6 +6,11 @@
 //! column then costs one multiply-add per row.
 
 use crate::inverse::batch_inverse;
+use crate::keccak::batch::as_words;
+#[cfg(target_arch = "x86_64")]
+use crate::lanes::dot_x8;
+#[cfg(target_arch = "x86_64")]
+use crate::ntt::x8::FieldX8;
 use crate::twiddles::scaled_powers;
 use crate::wide_sum::WideSum;
 use backend_api::{DeviceElem, Fp, Fp3};
@@ -37,7 +42,7 @@ pub fn evaluate<T: DeviceElem>(evals: &[T], log_n: u32, points: &[Fp3]) -> Vec<V
     let width = evals.len() / n;
     let omega = Fp::root_of_unity(log_n).expect("log_n checked <= 32");
     let domain = scaled_powers(log_n, omega, Fp::ONE);
-    let mut weights: Vec<Arc<Vec<Fp3>>> = Vec::with_capacity(points.len());
+    let mut weights: Vec<Arc<Weights>> = Vec::with_capacity(points.len());
     for (p, &z) in points.iter().enumerate() {
         // The weights at z omega are those at z moved one row on (see
         // `rotated`); a later call at the same z and size reuses them.
@@ -72,13 +77,26 @@ pub fn evaluate<T: DeviceElem>(evals: &[T], log_n: u32, points: &[Fp3]) -> Vec<V
         .collect()
 }
 
+/// Barycentric weights over `H_n`, one plane per coefficient (so that
+/// base columns take them eight rows at a time).
+struct Weights {
+    planes: [Vec<Fp>; 3],
+}
+
+impl Weights {
+    /// The weight of row `i`.
+    fn at(&self, i: usize) -> Fp3 {
+        Fp3::new(self.planes[0][i], self.planes[1][i], self.planes[2][i])
+    }
+}
+
 /// The weights at `z` over `H_n`, from the one-entry cache of the latest
 /// point asked for (the prover evaluates the trace and then the
 /// composition parts at the same `z`), else computed and cached. The
 /// weights are a pure function of `(log_n, z)`, so the cache cannot change
 /// a result; it holds one table (`24 n` bytes) until the next miss.
-fn latest_weights(log_n: u32, z: Fp3, domain: &[u64]) -> Arc<Vec<Fp3>> {
-    type Entry = (u32, Fp3, Arc<Vec<Fp3>>);
+fn latest_weights(log_n: u32, z: Fp3, domain: &[u64]) -> Arc<Weights> {
+    type Entry = (u32, Fp3, Arc<Weights>);
     static LATEST: Mutex<Option<Entry>> = Mutex::new(None);
     let cached = LATEST
         .lock()
@@ -98,14 +116,16 @@ fn latest_weights(log_n: u32, z: Fp3, domain: &[u64]) -> Arc<Vec<Fp3>> {
 /// `x_i / (z omega - x_i) = x_{i-1} / (z - x_{i-1})`, so entry `i` is
 /// entry `i - 1 (mod n)` of `w`. (The factor `(z^n - 1)/n` is the same at
 /// both points, as `omega^n = 1`.)
-fn rotated(w: &[Fp3]) -> Vec<Fp3> {
-    let mut out = w.to_vec();
-    out.rotate_right(1);
-    out
+fn rotated(w: &Weights) -> Weights {
+    let planes = w.planes.clone().map(|mut p| {
+        p.rotate_right(1);
+        p
+    });
+    Weights { planes }
 }
 
 /// The barycentric weights `x / (z - x)` over the domain points `x`.
-fn weights(z: Fp3, domain: &[u64]) -> Vec<Fp3> {
+fn weights(z: Fp3, domain: &[u64]) -> Weights {
     let mut w: Vec<Fp3> = domain
         .par_iter()
         .map(|&x| z - Fp3::from_base(Fp::new(x)))
@@ -114,7 +134,10 @@ fn weights(z: Fp3, domain: &[u64]) -> Vec<Fp3> {
     w.par_iter_mut()
         .zip(domain.par_iter())
         .for_each(|(w, &x)| *w = w.mul_base(Fp::new(x)));
-    w
+    let plane = |j: usize| w.par_iter().map(|c| c.coeffs()[j]).collect();
+    Weights {
+        planes: [plane(0), plane(1), plane(2)],
+    }
 }
 
 /// `sum_{i in rows} y_i w_i` for every point's weights `w` and every column
@@ -122,7 +145,7 @@ fn weights(z: Fp3, domain: &[u64]) -> Vec<Fp3> {
 fn block_sums<T: DeviceElem>(
     evals: &[T],
     n: usize,
-    weights: &[Arc<Vec<Fp3>>],
+    weights: &[Arc<Weights>],
     rows: std::ops::Range<usize>,
 ) -> Vec<Fp3> {
     let width = evals.len() / n;
@@ -130,29 +153,46 @@ fn block_sums<T: DeviceElem>(
     for (c, col) in evals.chunks(n).enumerate() {
         let ys = &col[rows.clone()];
         for (p, w) in weights.iter().enumerate() {
-            out[p * width + c] = dot(ys, &w[rows.clone()]);
+            out[p * width + c] = dot(ys, w, rows.clone());
         }
     }
     out
 }
 
-/// `sum_i y_i w_i`. For base `y` each coefficient of the sum is a base-field
-/// dot product, whose 128-bit products are added unreduced ([`WideSum`]).
-fn dot<T: DeviceElem>(ys: &[T], ws: &[Fp3]) -> Fp3 {
+/// `sum_i y_i w_{rows.start + i}`. For base `y` each coefficient of the
+/// sum is a base-field dot product with one plane of the weights: on
+/// AVX-512 lanes where the CPU has them, else with its 128-bit products
+/// added unreduced ([`WideSum`]).
+fn dot<T: DeviceElem>(ys: &[T], w: &Weights, rows: std::ops::Range<usize>) -> Fp3 {
     if T::LIMBS != 1 {
         return ys
             .iter()
-            .zip(ws)
-            .fold(Fp3::ZERO, |s, (&y, &w)| s + times_ext(y, w));
+            .zip(rows)
+            .fold(Fp3::ZERO, |s, (&y, i)| s + times_ext(y, w.at(i)));
     }
-    let mut acc = [WideSum::default(); 3];
-    for (y, w) in ys.iter().zip(ws) {
-        let y = y.limbs()[0].value();
-        for (a, k) in acc.iter_mut().zip(w.coeffs()) {
-            a.add_product(y, k.value());
+    // One limb per element: the canonical values themselves.
+    let ys = as_words(ys);
+    let planes = w.planes.each_ref().map(|p| &p[rows.clone()]);
+    #[cfg(target_arch = "x86_64")]
+    if let Some(k) = FieldX8::new().filter(|_| ys.len().is_multiple_of(8)) {
+        // SAFETY: `k` exists only where AVX-512F was detected.
+        let [c0, c1, c2] = planes.map(|p| unsafe { dot_x8(k, ys, p) });
+        return Fp3::new(c0, c1, c2);
+    }
+    dot_wide(ys, planes)
+}
+
+/// `sum_i ys[i] * (planes[0][i], planes[1][i], planes[2][i])` with
+/// unreduced products.
+fn dot_wide(ys: &[u64], planes: [&[Fp]; 3]) -> Fp3 {
+    let [c0, c1, c2] = planes.map(|p| {
+        let mut acc = WideSum::default();
+        for (&y, k) in ys.iter().zip(p) {
+            acc.add_product(y, k.value());
         }
-    }
-    Fp3::new(acc[0].reduce(), acc[1].reduce(), acc[2].reduce())
+        acc.reduce()
+    });
+    Fp3::new(c0, c1, c2)
 }
 
 #[cfg(test)]
@@ -174,6 +214,32 @@ mod tests {
         let at_z = evaluate(&evals, log_n, &[z]);
         assert_eq!(both, vec![at_z[0].clone(), at_zw[0].clone()]);
         assert_ne!(both[0], both[1], "the two points give different values");
+    }
+
+    #[test]
+    fn base_dot_products_on_every_kernel_match_the_field() {
+        let len = 40;
+        let word = |i: u64| (i + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) % backend_api::field::P;
+        let ys: Vec<u64> = (0..len).map(word).collect();
+        let planes: [Vec<Fp>; 3] = std::array::from_fn(|j| {
+            (0..len)
+                .map(|i| Fp::new(word(i * 3 + j as u64 + 100)))
+                .collect()
+        });
+        let want: [Fp; 3] = std::array::from_fn(|j| {
+            ys.iter()
+                .zip(&planes[j])
+                .map(|(&y, &k)| Fp::new(y) * k)
+                .sum()
+        });
+        let planes = planes.each_ref().map(Vec::as_slice);
+        assert_eq!(dot_wide(&ys, planes), Fp3::new(want[0], want[1], want[2]));
+        #[cfg(target_arch = "x86_64")]
+        if let Some(k) = FieldX8::new() {
+            // SAFETY: `k` exists only where AVX-512F was detected.
+            let got = planes.map(|p| unsafe { dot_x8(k, &ys, p) });
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

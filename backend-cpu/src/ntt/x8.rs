@@ -63,6 +63,23 @@ impl FieldX8 {
     }
 }
 
+impl FieldX8 {
+    /// `sum_i a[i] * b[i]`, canonical, for canonical `a` and `b` of one
+    /// length, a multiple of 8: eight running sums, added at the end.
+    #[inline(always)]
+    pub(crate) fn dot(self, a: &[u64], b: &[u64]) -> u64 {
+        assert!(a.len() == b.len() && a.len().is_multiple_of(8));
+        let mut acc = splat(0);
+        for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+            acc = add(acc, mul(load(x), load(y)));
+        }
+        let mut lanes = [0u64; 8];
+        store(&mut lanes, canonical(acc));
+        let sum = lanes.iter().fold(0, |s, &v| crate::arith::add(s, v));
+        crate::arith::canonical(sum)
+    }
+}
+
 /// An elementwise operation of [`FieldX8::lanes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum LaneOp {
