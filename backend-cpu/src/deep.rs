@@ -19,7 +19,7 @@ use crate::lanes::mul_add_x8;
 #[cfg(target_arch = "x86_64")]
 use crate::ntt::x8::FieldX8;
 use crate::twiddles::scaled_powers;
-use crate::wide_sum::WideSum;
+use crate::wide_sum::WideSum3;
 use backend_api::{bit_reverse, Coset, DeepOpening, DeviceElem, Fp, Fp3, Order};
 use rayon::prelude::*;
 
@@ -101,7 +101,7 @@ const GROUP: usize = 16;
 
 /// `acc[i] += sum_c powers[c] * column_c[r0 + i]`: extension columns one
 /// by one; base columns on AVX-512 lanes where the CPU has them, else in
-/// groups of [`GROUP`] with their products summed unreduced ([`WideSum`]).
+/// groups of [`GROUP`] with their products summed unreduced ([`WideSum3`]).
 fn add_columns(acc: &mut [Fp3], columns: &Columns<'_>, powers: &[Fp3], n: usize, r0: usize) {
     let rows = r0..r0 + acc.len();
     let column = |c: usize| c * n + rows.start..c * n + rows.end;
@@ -142,19 +142,16 @@ fn add_base_x8(k: FieldX8, acc: &mut [Fp3], cols: &[&[Fp]], powers: &[Fp3]) {
 }
 
 /// `acc[i] += sum_c powers[c] * cols[c][i]` one row at a time, columns in
-/// groups of [`GROUP`] whose products are summed unreduced ([`WideSum`]).
+/// groups of [`GROUP`] whose products are summed unreduced ([`WideSum3`]).
 fn add_base_wide(acc: &mut [Fp3], cols: &[&[Fp]], powers: &[Fp3]) {
     for (cols, gs) in cols.chunks(GROUP).zip(powers.chunks(GROUP)) {
         let gs: Vec<[u64; 3]> = gs.iter().map(|g| g.coeffs().map(Fp::value)).collect();
         for (i, a) in acc.iter_mut().enumerate() {
-            let mut w = [WideSum::default(); 3];
-            for (col, g) in cols.iter().zip(&gs) {
-                let y = col[i].value();
-                w[0].add_product(y, g[0]);
-                w[1].add_product(y, g[1]);
-                w[2].add_product(y, g[2]);
+            let mut w = WideSum3::default();
+            for (col, &g) in cols.iter().zip(&gs) {
+                w.add_scaled(col[i].value(), g);
             }
-            *a += Fp3::new(w[0].reduce(), w[1].reduce(), w[2].reduce());
+            *a += w.reduce();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Exact sums of many 128-bit products, reduced mod p once at the end:
 //! dot products over Goldilocks without a reduction per term.
 
-use backend_api::Fp;
+use backend_api::{Fp, Fp3};
 
 /// `2^128 mod p = (2^32 - 1)^2 mod p = p - 2^32`.
 const TWO_128: Fp = Fp::new(0xFFFF_FFFE_0000_0001);
@@ -32,6 +32,29 @@ impl WideSum {
     #[inline(always)]
     pub fn reduce(self) -> Fp {
         Fp::from_u128(self.low) + Fp::new(self.carries) * TWO_128
+    }
+}
+
+/// The three coefficient sums of `sum_i y_i k_i` for base `y_i` and
+/// extension `k_i`, each a [`WideSum`].
+#[derive(Copy, Clone, Default)]
+pub struct WideSum3([WideSum; 3]);
+
+impl WideSum3 {
+    /// Adds `y * k` for a canonical `y` and the canonical coefficients `k`
+    /// of an extension element.
+    #[inline(always)]
+    pub fn add_scaled(&mut self, y: u64, k: [u64; 3]) {
+        for (s, k) in self.0.iter_mut().zip(k) {
+            s.add_product(y, k);
+        }
+    }
+
+    /// The sum.
+    #[inline(always)]
+    pub fn reduce(self) -> Fp3 {
+        let [c0, c1, c2] = self.0.map(WideSum::reduce);
+        Fp3::new(c0, c1, c2)
     }
 }
 

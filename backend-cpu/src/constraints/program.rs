@@ -9,7 +9,7 @@
 use crate::lanes::{lanes_x8, mul_add_x8};
 #[cfg(target_arch = "x86_64")]
 use crate::ntt::x8::{FieldX8, LaneOp};
-use crate::wide_sum::WideSum;
+use crate::wide_sum::WideSum3;
 use backend_api::expr::{ConstraintSystem, ExprId, Node};
 use backend_api::{Fp, Fp3};
 
@@ -333,11 +333,11 @@ fn gather<T: Copy>(column: &[T], batch: &Batch, next: bool, out: &mut [T]) {
 /// constraints run so far. A base-field `C_k` adds its products with the
 /// three coefficients of `alpha^k`: on AVX-512 lanes into three planes of
 /// canonical sums (a product and a sum per coefficient, eight lanes at a
-/// time), on scalar lanes unreduced into [`WideSum`]s; an extension `C_k`
+/// time), on scalar lanes unreduced into [`WideSum3`]s; an extension `C_k`
 /// adds to an `Fp3` sum. Only the row sets a batch added to are cleared.
 /// (On the heap: about 150 KB.)
 pub struct RowSetSums {
-    wide: Box<[[[WideSum; 3]; LANES]; 4]>,
+    wide: Box<[[WideSum3; LANES]; 4]>,
     planes: Box<[[[Fp; LANES]; 3]; 4]>,
     ext: Box<[[Fp3; LANES]; 4]>,
     used: [bool; 4],
@@ -346,7 +346,7 @@ pub struct RowSetSums {
 impl RowSetSums {
     pub fn new() -> RowSetSums {
         RowSetSums {
-            wide: Box::new([[[WideSum::default(); 3]; LANES]; 4]),
+            wide: Box::new([[WideSum3::default(); LANES]; 4]),
             planes: Box::new([[[Fp::ZERO; LANES]; 3]; 4]),
             ext: Box::new([[Fp3::ZERO; LANES]; 4]),
             used: [true; 4],
@@ -356,7 +356,7 @@ impl RowSetSums {
     /// Every sum back to zero, for the next batch.
     pub fn clear(&mut self) {
         for tag in (0..4).filter(|&t| self.used[t]) {
-            self.wide[tag].fill([WideSum::default(); 3]);
+            self.wide[tag].fill(WideSum3::default());
             self.planes[tag].iter_mut().for_each(|p| p.fill(Fp::ZERO));
             self.ext[tag].fill(Fp3::ZERO);
         }
@@ -365,9 +365,8 @@ impl RowSetSums {
 
     /// The sum of row set `tag` at lane `l`.
     pub fn get(&self, tag: usize, l: usize) -> Fp3 {
-        let [c0, c1, c2] = self.wide[tag][l].map(WideSum::reduce);
         let p = &self.planes[tag];
-        self.ext[tag][l] + Fp3::new(c0 + p[0][l], c1 + p[1][l], c2 + p[2][l])
+        self.ext[tag][l] + self.wide[tag][l].reduce() + Fp3::new(p[0][l], p[1][l], p[2][l])
     }
 
     /// Adds `power * values[l]` to row set `tag` at every lane `l < len`
@@ -383,12 +382,9 @@ impl RowSetSums {
             return;
         }
         let _ = lanes;
-        let [p0, p1, p2] = power.coeffs().map(Fp::value);
+        let k = power.coeffs().map(Fp::value);
         for (acc, &v) in self.wide[tag][..len].iter_mut().zip(values) {
-            let v = v.value();
-            acc[0].add_product(v, p0);
-            acc[1].add_product(v, p1);
-            acc[2].add_product(v, p2);
+            acc.add_scaled(v.value(), k);
         }
     }
 

@@ -48,9 +48,7 @@ impl FieldX8 {
             LaneOp::Mul => lanes_with(dst, a, b, mul),
         }
     }
-}
 
-impl FieldX8 {
     /// `acc[i] = acc[i] + a[i] * s`, canonical, for canonical `acc`, `a`
     /// (at least as long as `acc`, whose length is a multiple of 8) and `s`.
     #[inline(always)]
@@ -61,9 +59,7 @@ impl FieldX8 {
             store(d, canonical(add(load(d), mul(load(x), s))));
         }
     }
-}
 
-impl FieldX8 {
     /// `sum_i a[i] * b[i]`, canonical, for canonical `a` and `b` of one
     /// length, a multiple of 8: eight running sums, added at the end.
     #[inline(always)]
