@@ -1,6 +1,7 @@
 //! `impl Backend for CpuDevice`: the kernels of the sibling modules,
 //! called with arguments `backend_api`'s `ProverDevice` layer has checked.
 
+use crate::alloc::{try_copy, try_zeroed};
 use crate::columns::{map_in_place, map_to_new};
 use crate::lde::{lde_column, LdeInput, LdeParams};
 use crate::merkle::{self, CpuMerkleTree};
@@ -75,25 +76,11 @@ impl Backend for CpuDevice {
     }
 
     fn alloc_zeroed<T: DeviceElem>(&self, _: &(), len: usize) -> DeviceResult<Vec<T>> {
-        let mut v = Vec::new();
-        v.try_reserve_exact(len)
-            .map_err(|_| DeviceError::OutOfMemory {
-                requested: len.saturating_mul(core::mem::size_of::<T>()),
-                available: 0,
-            })?;
-        v.resize(len, T::ZERO);
-        Ok(v)
+        try_zeroed(len)
     }
 
-    fn upload<T: DeviceElem>(&self, ctx: &(), data: &[T]) -> DeviceResult<Vec<T>> {
-        let mut v = self.alloc_zeroed(ctx, 0)?;
-        v.try_reserve_exact(data.len())
-            .map_err(|_| DeviceError::OutOfMemory {
-                requested: data.len().saturating_mul(core::mem::size_of::<T>()),
-                available: 0,
-            })?;
-        v.extend_from_slice(data);
-        Ok(v)
+    fn upload<T: DeviceElem>(&self, _: &(), data: &[T]) -> DeviceResult<Vec<T>> {
+        try_copy(data)
     }
 
     fn download<T: DeviceElem>(&self, ctx: &(), buf: &Vec<T>) -> DeviceResult<Vec<T>> {

@@ -4,43 +4,37 @@
 //! split into its three coefficient columns (twiddles are in Fp, so every
 //! linear map of the NTT family acts on each coefficient separately).
 //!
-//! Parallel policy: with at least two base columns, columns run in
-//! parallel and each kernel call is sequential; with one, the kernel itself
-//! runs in parallel (`parallel = true`).
+//! Parallel policy ([`parallel_inside`]): columns always run in parallel;
+//! each kernel call runs sequentially when the columns alone keep every
+//! thread busy, and is itself parallel (`parallel = true`, with the
+//! splitting and joining of `Fp3` columns) when they would not.
 
+use crate::alloc::zeroed;
 use crate::elem::{
     fp_as_u64, fp_as_u64_mut, join_ext, split_ext, typed, typed_ref, Typed, TypedRef,
 };
 use backend_api::{DeviceElem, Fp3};
 use rayon::prelude::*;
-use std::mem::{align_of, size_of, ManuallyDrop};
 
-/// `len` zero elements from the allocator's zeroed memory. Large blocks
-/// come as fresh, already-zero pages: no single-threaded fill pass over the
-/// whole output (`vec![T::ZERO; len]` writes every byte first), and the
-/// page faults happen in the parallel workers that write each column.
-fn zeroed<T: DeviceElem>(len: usize) -> Vec<T> {
-    let words = T::LIMBS;
-    assert!(
-        size_of::<T>() == 8 * words && align_of::<T>() == align_of::<u64>(),
-        "DeviceElem layout is LIMBS packed u64 words"
-    );
-    let total = len.checked_mul(words).expect("output size fits in usize");
-    let mut raw = ManuallyDrop::new(vec![0u64; total]);
-    let capacity = raw.capacity();
-    assert!(capacity % words == 0, "capacity holds whole elements");
-    // SAFETY: `DeviceElem` is sealed to `Fp` (`#[repr(transparent)]` over its
-    // canonical `u64`) and `Fp3` (`#[repr(C)]` over `[Fp; 3]`); the size and
-    // alignment checks above make `capacity / words` elements exactly the
-    // allocation's layout (same size, same alignment), and all-zero words
-    // are the canonical zero of both fields. `raw` is never dropped, so the
-    // allocation has one owner.
-    let out = unsafe { Vec::from_raw_parts(raw.as_mut_ptr().cast::<T>(), len, capacity / words) };
-    assert!(
-        out.first().is_none_or(|z| *z == T::ZERO),
-        "zero words are ZERO"
-    );
-    out
+/// Whether a call over `columns` columns runs each column's kernel in
+/// parallel too: when one sequential kernel per thread would leave threads
+/// idle, either because there are fewer columns than threads or because
+/// the last round of columns would run on only some of them. (With four or
+/// more columns per thread the imbalance of that last round is small.)
+fn parallel_inside(columns: usize) -> bool {
+    let threads = rayon::current_num_threads().max(1);
+    columns < 4 * threads && columns % threads != 0
+}
+
+/// `f` on the three coefficient columns of `col`, written back.
+fn on_limbs(col: &mut [Fp3], inside: bool, f: &(impl Fn(&mut [u64], bool) + Sync)) {
+    let mut limbs = split_ext(col, inside);
+    if inside {
+        limbs.par_iter_mut().for_each(|l| f(l, true));
+    } else {
+        limbs.iter_mut().for_each(|l| f(l, false));
+    }
+    join_ext(&limbs, col, inside);
 }
 
 /// In place: `f(column, parallel)` on every base column of a column-major
@@ -50,31 +44,41 @@ pub fn map_in_place<T: DeviceElem>(
     height: usize,
     f: impl Fn(&mut [u64], bool) + Sync,
 ) {
+    let inside = parallel_inside(buf.len() / height);
     match typed(buf) {
         Typed::Base(v) => {
-            let cols = fp_as_u64_mut(v);
-            if cols.len() / height >= 2 {
-                cols.par_chunks_mut(height).for_each(|c| f(c, false));
-            } else {
-                cols.chunks_mut(height).for_each(|c| f(c, true));
-            }
+            fp_as_u64_mut(v)
+                .par_chunks_mut(height)
+                .for_each(|c| f(c, inside));
         }
         Typed::Ext(v) => {
-            let parallel_inside = v.len() / height < 2;
-            let run = |col: &mut [Fp3]| {
-                let mut limbs = split_ext(col);
-                for l in limbs.iter_mut() {
-                    f(l, parallel_inside);
-                }
-                join_ext(&limbs, col);
-            };
-            if parallel_inside {
-                v.chunks_mut(height).for_each(run);
-            } else {
-                v.par_chunks_mut(height).for_each(run);
-            }
+            v.par_chunks_mut(height)
+                .for_each(|col| on_limbs(col, inside, &f));
         }
     }
+}
+
+/// `f(input, output, parallel)` on the three coefficient columns of `s`,
+/// into `d` (of length `out_height`).
+fn to_limbs(
+    s: &[Fp3],
+    d: &mut [Fp3],
+    inside: bool,
+    f: &(impl Fn(&[u64], &mut [u64], bool) + Sync),
+) {
+    let limbs = split_ext(s, inside);
+    let mut outs: [Vec<u64>; 3] = core::array::from_fn(|_| vec![0u64; d.len()]);
+    if inside {
+        limbs
+            .par_iter()
+            .zip(outs.par_iter_mut())
+            .for_each(|(l, o)| f(l, o, true));
+    } else {
+        for (l, o) in limbs.iter().zip(outs.iter_mut()) {
+            f(l, o, false);
+        }
+    }
+    join_ext(&outs, d, inside);
 }
 
 /// Out of place: `f(input column, output column, parallel)` for every base
@@ -87,38 +91,38 @@ pub fn map_to_new<T: DeviceElem>(
     f: impl Fn(&[u64], &mut [u64], bool) + Sync,
 ) -> Vec<T> {
     let width = input.len() / height;
+    let inside = parallel_inside(width);
     let mut out = zeroed::<T>(width * out_height);
     match (typed_ref(input), typed(&mut out)) {
         (TypedRef::Base(src), Typed::Base(dst)) => {
-            let src = fp_as_u64(src);
-            let dst = fp_as_u64_mut(dst);
-            if width >= 2 {
-                src.par_chunks(height)
-                    .zip(dst.par_chunks_mut(out_height))
-                    .for_each(|(s, d)| f(s, d, false));
-            } else {
-                f(src, dst, true);
-            }
+            fp_as_u64(src)
+                .par_chunks(height)
+                .zip(fp_as_u64_mut(dst).par_chunks_mut(out_height))
+                .for_each(|(s, d)| f(s, d, inside));
         }
         (TypedRef::Ext(src), Typed::Ext(dst)) => {
-            let run = |s: &[Fp3], d: &mut [Fp3], par: bool| {
-                let limbs = split_ext(s);
-                let mut outs: [Vec<u64>; 3] = Default::default();
-                for (l, o) in limbs.iter().zip(outs.iter_mut()) {
-                    *o = vec![0u64; out_height];
-                    f(l, o, par);
-                }
-                join_ext(&outs, d);
-            };
-            if width >= 2 {
-                src.par_chunks(height)
-                    .zip(dst.par_chunks_mut(out_height))
-                    .for_each(|(s, d)| run(s, d, false));
-            } else {
-                run(src, dst, true);
-            }
+            src.par_chunks(height)
+                .zip(dst.par_chunks_mut(out_height))
+                .for_each(|(s, d)| to_limbs(s, d, inside, &f));
         }
         _ => unreachable!("input and output have the same element type"),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernels_run_inside_only_when_columns_leave_threads_idle() {
+        let threads = rayon::current_num_threads();
+        assert!(parallel_inside(1) == (threads > 1));
+        assert!(!parallel_inside(threads));
+        assert!(!parallel_inside(4 * threads));
+        assert!(!parallel_inside(4 * threads + 1));
+        if threads > 1 {
+            assert!(parallel_inside(threads + 1));
+        }
+    }
 }

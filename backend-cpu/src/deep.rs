@@ -13,6 +13,7 @@
 //! chunks, each column read along the chunk; per chunk and point, the
 //! `1/(x - z_p)` are one batch inversion.
 
+use crate::alloc::zeroed;
 use crate::inverse::invert_chunk;
 #[cfg(target_arch = "x86_64")]
 use crate::lanes::mul_add_x8;
@@ -200,7 +201,7 @@ pub fn compose(
         Fp::new(natural[i])
     };
 
-    let mut out = vec![Fp3::ZERO; n];
+    let mut out = zeroed::<Fp3>(n);
     out.par_chunks_mut(CHUNK).enumerate().for_each_init(
         || {
             (

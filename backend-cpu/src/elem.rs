@@ -6,6 +6,7 @@
 //! values behind (see [`crate::arith`]).
 
 use backend_api::{DeviceElem, Fp, Fp3};
+use rayon::prelude::*;
 use std::any::Any;
 
 /// The canonical values of a slice of `Fp`, without copying.
@@ -62,28 +63,48 @@ pub fn typed_ref<T: DeviceElem>(v: &Vec<T>) -> TypedRef<'_> {
     }
 }
 
-/// Splits a column of `Fp3` into its three coefficient columns (raw `u64`).
-pub fn split_ext(col: &[Fp3]) -> [Vec<u64>; 3] {
-    let mut out = [
-        Vec::with_capacity(col.len()),
-        Vec::with_capacity(col.len()),
-        Vec::with_capacity(col.len()),
-    ];
-    for v in col {
-        for (o, c) in out.iter_mut().zip(v.0) {
-            o.push(c.value());
+/// Rows per parallel task of [`split_ext`] and [`join_ext`].
+const SPLIT_PIECE: usize = 1 << 14;
+
+/// Splits a column of `Fp3` into its three coefficient columns (raw
+/// `u64`), on every rayon thread when `parallel`.
+pub fn split_ext(col: &[Fp3], parallel: bool) -> [Vec<u64>; 3] {
+    let mut out: [Vec<u64>; 3] = core::array::from_fn(|_| vec![0u64; col.len()]);
+    let [c0, c1, c2] = &mut out;
+    let split = |src: &[Fp3], (d0, d1, d2): (&mut [u64], &mut [u64], &mut [u64])| {
+        for (i, v) in src.iter().enumerate() {
+            let [a, b, c] = v.0;
+            (d0[i], d1[i], d2[i]) = (a.value(), b.value(), c.value());
         }
+    };
+    if parallel {
+        col.par_chunks(SPLIT_PIECE)
+            .zip(c0.par_chunks_mut(SPLIT_PIECE))
+            .zip(c1.par_chunks_mut(SPLIT_PIECE))
+            .zip(c2.par_chunks_mut(SPLIT_PIECE))
+            .for_each(|(((src, d0), d1), d2)| split(src, (d0, d1, d2)));
+    } else {
+        split(col, (c0, c1, c2));
     }
     out
 }
 
-/// Writes three canonical coefficient columns back as `Fp3` values.
-pub fn join_ext(limbs: &[Vec<u64>; 3], col: &mut [Fp3]) {
-    for (i, v) in col.iter_mut().enumerate() {
-        *v = Fp3::new(
-            Fp::new(limbs[0][i]),
-            Fp::new(limbs[1][i]),
-            Fp::new(limbs[2][i]),
-        );
+/// Writes three canonical coefficient columns back as `Fp3` values, on
+/// every rayon thread when `parallel`.
+pub fn join_ext(limbs: &[Vec<u64>; 3], col: &mut [Fp3], parallel: bool) {
+    let join = |dst: &mut [Fp3], (s0, s1, s2): (&[u64], &[u64], &[u64])| {
+        for (i, v) in dst.iter_mut().enumerate() {
+            *v = Fp3::new(Fp::new(s0[i]), Fp::new(s1[i]), Fp::new(s2[i]));
+        }
+    };
+    let [l0, l1, l2] = limbs;
+    if parallel {
+        col.par_chunks_mut(SPLIT_PIECE)
+            .zip(l0.par_chunks(SPLIT_PIECE))
+            .zip(l1.par_chunks(SPLIT_PIECE))
+            .zip(l2.par_chunks(SPLIT_PIECE))
+            .for_each(|(((dst, s0), s1), s2)| join(dst, (s0, s1, s2)));
+    } else {
+        join(col, (l0, l1, l2));
     }
 }

@@ -7,6 +7,7 @@
 //! table cached per `(log N, shift)` ([`crate::twiddles::fri_inv_two_x`]),
 //! so each output costs one base-by-extension and one extension product.
 
+use crate::alloc::zeroed;
 use crate::twiddles::fri_inv_two_x;
 use backend_api::{Fp, Fp3};
 use rayon::prelude::*;
@@ -17,7 +18,7 @@ const CHUNK: usize = 1 << 12;
 pub fn fold(codeword: &[Fp3], log_n: u32, shift: Fp, beta: Fp3) -> Vec<Fp3> {
     let inv_two_x = fri_inv_two_x(log_n, shift);
     let half_inv = Fp::TWO.inverse().expect("2 is invertible");
-    let mut out = vec![Fp3::ZERO; codeword.len() / 2];
+    let mut out = zeroed::<Fp3>(codeword.len() / 2);
     out.par_chunks_mut(CHUNK)
         .zip(codeword.par_chunks(2 * CHUNK))
         .zip(inv_two_x.par_chunks(CHUNK))

@@ -8,6 +8,7 @@
 //! `backend_api`'s `ProverDevice` layer). Buffers are `Vec<T>`, matrices
 //! column-major, the context is `()`.
 
+mod alloc;
 mod arith;
 mod backend;
 mod columns;

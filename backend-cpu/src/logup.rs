@@ -13,6 +13,7 @@
 //! started from its offset. Field addition is exact, so this equals the
 //! sequential sum bit for bit.
 
+use crate::alloc::zeroed;
 use crate::inverse::invert_chunk;
 use backend_api::{Fp, Fp3, Interaction, LogUpChallenges, RowExpr};
 use rayon::prelude::*;
@@ -84,7 +85,7 @@ impl Rows<'_> {
 pub fn fingerprints(rows: Rows, interactions: &[Interaction], ch: &LogUpChallenges) -> Vec<Fp3> {
     let prep = prepare(interactions, ch);
     let h = rows.h;
-    let mut out = vec![Fp3::ZERO; h * prep.len()];
+    let mut out = zeroed::<Fp3>(h * prep.len());
     out.par_chunks_mut(h).zip(&prep).for_each(|(col, p)| {
         col.par_chunks_mut(CHUNK)
             .enumerate()
@@ -108,7 +109,7 @@ pub fn aux_trace(
     let prep = prepare(interactions, ch);
     let k = prep.len();
     let terms = k.div_ceil(2);
-    let mut aux = vec![Fp3::ZERO; h * (terms + 1)];
+    let mut aux = zeroed::<Fp3>(h * (terms + 1));
     // Hand each row chunk its slice of every column.
     let mut per_chunk: Vec<Vec<&mut [Fp3]>> = (0..h.div_ceil(CHUNK)).map(|_| Vec::new()).collect();
     for col in aux.chunks_mut(h) {

@@ -10,6 +10,7 @@
 //! over batches of `LANES` positions, and per position the row sets' sums
 //! of `alpha^k C_k`, each divided by its zerofier.
 
+use crate::alloc::zeroed;
 use backend_api::expr::{CompositionDomain, ConstraintParams, ConstraintSystem, RowSet};
 use backend_api::{bit_reverse, DeviceResult, Fp, Fp3, Matrix, TraceColumns};
 use program::{Batch, Inputs, Lanes, Program, RowSetSums, LANES};
@@ -55,7 +56,7 @@ pub fn evaluate(
     let omega = Fp::root_of_unity(log_m).expect("checked log_eval <= 32");
 
     // Natural-order points shift * omega^i, built in parallel chunks.
-    let mut points = vec![Fp::ZERO; m];
+    let mut points = zeroed::<Fp>(m);
     points
         .par_chunks_mut(CHUNK)
         .enumerate()
@@ -106,7 +107,7 @@ pub fn evaluate(
         periodic,
     };
 
-    let mut out = vec![Fp3::ZERO; m];
+    let mut out = zeroed::<Fp3>(m);
     out.par_chunks_mut(CHUNK).enumerate().for_each_init(
         || (program.registers(), RowSetSums::new()),
         |(regs, sums), (c, chunk)| {

@@ -9,7 +9,9 @@
 //!   proving `floor(2^log_rows / 24)` permutations in `2^log_rows` rows.
 //!
 //! Runs alternate (ours, Plonky3, ours, ...); the program prints medians
-//! of prove and verify time, proof bytes and the ratios, and exits non-zero
+//! of prove and verify time, proof bytes and the ratios, each side's first
+//! prove of the process apart (cold: empty caches, fresh pages; the
+//! median is warm when `--runs` is 3 or more), and exits non-zero
 //! if a proof does not verify. Per phase: our prover's phase times against
 //! Plonky3's `tracing` spans (recorded by `span_times`), each of our phases
 //! beside the spans nearest to it (`NEAREST`).
@@ -104,6 +106,10 @@ fn ours_once(
 }
 
 struct Side {
+    /// The first prove of the process: its caches (twiddles, allocator
+    /// pages) still empty.
+    cold_ms: f64,
+    /// Median over all runs.
     prove_ms: f64,
     verify_ms: f64,
     proof_bytes: usize,
@@ -112,6 +118,7 @@ struct Side {
 fn summarize(runs: &[P3Run]) -> Side {
     let pick = |f: fn(&P3Run) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
     Side {
+        cold_ms: runs[0].prove_ms,
         prove_ms: pick(|r| r.prove_ms),
         verify_ms: pick(|r| r.verify_ms),
         proof_bytes: runs[0].proof_bytes,
@@ -272,29 +279,31 @@ fn compare(
     }
     let (o, t) = (summarize(&ours_runs), summarize(&their_runs));
     println!(
-        "  {:<10} {:>12} {:>12} {:>12}",
-        "", "prove ms", "verify ms", "proof B"
+        "  {:<10} {:>12} {:>12} {:>12} {:>12}",
+        "", "prove ms", "first prove", "verify ms", "proof B"
     );
     for (name, s) in [("ours", &o), ("Plonky3", &t)] {
         println!(
-            "  {name:<10} {:>12.1} {:>12.2} {:>12}",
-            s.prove_ms, s.verify_ms, s.proof_bytes
+            "  {name:<10} {:>12.1} {:>12.1} {:>12.2} {:>12}",
+            s.prove_ms, s.cold_ms, s.verify_ms, s.proof_bytes
         );
     }
     let ratio = |a: f64, b: f64| a / b.max(1e-9);
     println!(
-        "  ours / Plonky3: prove {:.2}, verify {:.2}, proof size {:.2}",
+        "  ours / Plonky3: prove {:.2}, first prove {:.2}, verify {:.2}, proof size {:.2}",
         ratio(o.prove_ms, t.prove_ms),
+        ratio(o.cold_ms, t.cold_ms),
         ratio(o.verify_ms, t.verify_ms),
         ratio(o.proof_bytes as f64, t.proof_bytes as f64)
     );
     let phases = compare_phases(&median_phases(&ours_phases), &median_phases(&their_phases));
-    let side = |s: &Side| json!({"prove_ms": s.prove_ms, "verify_ms": s.verify_ms, "proof_bytes": s.proof_bytes});
+    let side = |s: &Side| json!({"prove_ms": s.prove_ms, "first_prove_ms": s.cold_ms, "verify_ms": s.verify_ms, "proof_bytes": s.proof_bytes});
     Ok(json!({
         "workload": label,
         "ours": side(&o),
         "plonky3": side(&t),
         "prove_ratio": ratio(o.prove_ms, t.prove_ms),
+        "first_prove_ratio": ratio(o.cold_ms, t.cold_ms),
         "size_ratio": ratio(o.proof_bytes as f64, t.proof_bytes as f64),
         "phases": phases,
     }))
