@@ -23,7 +23,7 @@ use rayon::prelude::*;
 /// more columns per thread the imbalance of that last round is small.)
 fn parallel_inside(columns: usize) -> bool {
     let threads = rayon::current_num_threads().max(1);
-    columns < 4 * threads && columns % threads != 0
+    columns < 4 * threads && !columns.is_multiple_of(threads)
 }
 
 /// `f` on the three coefficient columns of `col`, written back.
