@@ -117,9 +117,9 @@ fn latest_weights(log_n: u32, z: Fp3, domain: &[u64]) -> Arc<Weights> {
 /// entry `i - 1 (mod n)` of `w`. (The factor `(z^n - 1)/n` is the same at
 /// both points, as `omega^n = 1`.)
 fn rotated(w: &Weights) -> Weights {
-    let planes = w.planes.clone().map(|mut p| {
-        p.rotate_right(1);
-        p
+    let planes = w.planes.each_ref().map(|p| {
+        let n = p.len();
+        (0..n).into_par_iter().map(|i| p[(i + n - 1) % n]).collect()
     });
     Weights { planes }
 }

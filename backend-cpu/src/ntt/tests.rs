@@ -228,3 +228,37 @@ fn scratch_buffer_has_the_requested_length_and_nests() {
     with_buffer(50, |c| assert_eq!(c.len(), 50));
     with_buffer(200, |c| assert_eq!(c.len(), 200));
 }
+
+#[test]
+fn ntt_columns_agree_whether_parallel_or_not() {
+    // 2^14 values: several parallel pieces of the scaling and the final
+    // permutation; every direction, order pair and a coset shift.
+    use crate::ntt::ntt_column;
+    use backend_api::NttDirection;
+    let log_n = 14;
+    let input: Vec<u64> = raw_values(21, 1 << log_n)
+        .into_iter()
+        .map(canonical)
+        .collect();
+    for direction in [NttDirection::Forward, NttDirection::Inverse] {
+        for (from, to) in [
+            (Order::Natural, Order::Natural),
+            (Order::Natural, Order::BitReversed),
+            (Order::BitReversed, Order::Natural),
+            (Order::BitReversed, Order::BitReversed),
+        ] {
+            for shift in [Fp::ONE, Fp::new(7)] {
+                let run = |parallel| {
+                    let mut x = input.clone();
+                    ntt_column(&mut x, log_n, direction, shift, from, to, parallel);
+                    x
+                };
+                assert_eq!(
+                    run(true),
+                    run(false),
+                    "{direction:?} {from:?} -> {to:?} shift {shift:?}"
+                );
+            }
+        }
+    }
+}
