@@ -67,6 +67,46 @@ fn hash_layer(kernel: HashKernel, children: &[Digest]) -> Vec<Digest> {
     parents
 }
 
+/// Node levels hashed in the same task as the leaves below them: a task's
+/// [`DIGESTS_PER_TASK`] leaf digests and the 128 + 64 + ... + 8 nodes above
+/// them while they are still in cache. That is all but 1/32 of the nodes,
+/// so only the small layers above take a pass of their own over memory;
+/// and every node level hashed here still fills whole vector groups.
+const FUSED_LEVELS: usize = 5;
+
+/// Where a tree's leaves come from: every column of every matrix, in commit
+/// order, as raw words.
+struct LeafSource<'a> {
+    cols: Vec<&'a [u64]>,
+    limbs: usize,
+    rpl: usize,
+}
+
+impl<'a> LeafSource<'a> {
+    fn new<T: DeviceElem>(bufs: &[&'a [T]], height: usize, rpl: usize) -> Self {
+        let cols = bufs
+            .iter()
+            .flat_map(|buf| as_words(buf).chunks_exact(height * T::LIMBS))
+            .collect();
+        LeafSource {
+            cols,
+            limbs: T::LIMBS,
+            rpl,
+        }
+    }
+
+    /// Digests of leaves `first .. first + out.len()`; `tile` is the
+    /// calling worker's scratch.
+    fn hash(&self, kernel: HashKernel, first: usize, out: &mut [Digest], tile: &mut Vec<u64>) {
+        let staged = self.limbs == 1 && self.rpl == 1 && self.cols.len() >= STAGE_FROM_COLUMNS;
+        if staged {
+            staged_leaves(kernel, &self.cols, first, out, tile);
+        } else {
+            hash_leaves(kernel, &self.cols, self.limbs, self.rpl, first, out);
+        }
+    }
+}
+
 /// Digests of the `height / rpl` leaves of `bufs` (matrices of `height`
 /// rows, hashed row by row together).
 fn leaf_digests<T: DeviceElem>(
@@ -75,29 +115,62 @@ fn leaf_digests<T: DeviceElem>(
     height: usize,
     rpl: usize,
 ) -> Vec<Digest> {
-    // Every column of every matrix, in commit order, as raw words.
-    let cols: Vec<&[u64]> = bufs
-        .iter()
-        .flat_map(|buf| as_words(buf).chunks_exact(height * T::LIMBS))
-        .collect();
+    let source = LeafSource::new(bufs, height, rpl);
     let mut out = vec![[0u8; 32]; height / rpl];
     if out.len() < SEQUENTIAL_BELOW {
-        hash_leaves(kernel, &cols, T::LIMBS, rpl, 0, &mut out);
-    } else if T::LIMBS == 1 && rpl == 1 && cols.len() >= STAGE_FROM_COLUMNS {
-        out.par_chunks_mut(DIGESTS_PER_TASK)
-            .enumerate()
-            .for_each_init(Vec::new, |tile, (task, out)| {
-                staged_leaves(kernel, &cols, task * DIGESTS_PER_TASK, out, tile)
-            });
+        source.hash(kernel, 0, &mut out, &mut Vec::new());
     } else {
         // Consecutive leaves per task keep every column read sequential.
         out.par_chunks_mut(DIGESTS_PER_TASK)
             .enumerate()
-            .for_each(|(task, out)| {
-                hash_leaves(kernel, &cols, T::LIMBS, rpl, task * DIGESTS_PER_TASK, out)
+            .for_each_init(Vec::new, |tile, (task, out)| {
+                source.hash(kernel, task * DIGESTS_PER_TASK, out, tile)
             });
     }
     out
+}
+
+/// The leaf layer of `bufs` and, for a large tree, the [`FUSED_LEVELS`]
+/// node layers above it, each task hashing its leaves and then their
+/// subtree.
+fn lower_layers<T: DeviceElem>(
+    kernel: HashKernel,
+    bufs: &[&[T]],
+    height: usize,
+    rpl: usize,
+) -> Vec<Vec<Digest>> {
+    let leaves = height / rpl;
+    if leaves < SEQUENTIAL_BELOW {
+        return vec![leaf_digests(kernel, bufs, height, rpl)];
+    }
+    let source = LeafSource::new(bufs, height, rpl);
+    // `leaves` is a power of two >= SEQUENTIAL_BELOW, so every task's piece
+    // of every fused layer is whole.
+    let mut layers: Vec<Vec<Digest>> = (0..=FUSED_LEVELS)
+        .map(|level| vec![[0u8; 32]; leaves >> level])
+        .collect();
+    let mut tasks: Vec<Vec<&mut [Digest]>> = (0..leaves / DIGESTS_PER_TASK)
+        .map(|_| Vec::with_capacity(FUSED_LEVELS + 1))
+        .collect();
+    for (level, layer) in layers.iter_mut().enumerate() {
+        for (task, piece) in tasks
+            .iter_mut()
+            .zip(layer.chunks_mut(DIGESTS_PER_TASK >> level))
+        {
+            task.push(piece);
+        }
+    }
+    tasks
+        .into_par_iter()
+        .enumerate()
+        .for_each_init(Vec::new, |tile, (t, mut pieces)| {
+            source.hash(kernel, t * DIGESTS_PER_TASK, pieces[0], tile);
+            for level in 1..pieces.len() {
+                let (below, above) = pieces.split_at_mut(level);
+                hash_nodes(kernel, below[level - 1], above[0]);
+            }
+        });
+    layers
 }
 
 /// Base-field columns from which a task's rows are staged in a tile before
@@ -164,11 +237,10 @@ fn table_leaf_digests<T: DeviceElem>(
 /// Builds the tree (arguments already checked into `shape`).
 pub fn commit<T: DeviceElem>(bufs: &[&[T]], shape: MerkleShape) -> CpuMerkleTree {
     let kernel = HashKernel::detect();
-    let first = match shape.table_heights {
-        Some(_) => table_leaf_digests(kernel, bufs, &shape),
-        None => leaf_digests(kernel, bufs, shape.height, shape.rows_per_leaf),
+    let mut layers = match shape.table_heights {
+        Some(_) => vec![table_leaf_digests(kernel, bufs, &shape)],
+        None => lower_layers(kernel, bufs, shape.height, shape.rows_per_leaf),
     };
-    let mut layers = vec![first];
     while layers.last().expect("non-empty").len() > 1 {
         let next = hash_layer(kernel, layers.last().expect("non-empty"));
         layers.push(next);
@@ -231,6 +303,43 @@ mod tests {
                 backend_api::hash_leaf(&last.collect::<Vec<_>>()),
                 "{kernel:?}"
             );
+        }
+    }
+
+    #[test]
+    fn fused_lower_levels_equal_the_definition() {
+        // A tree large enough for the fused levels, with one-row leaves
+        // of many columns (staged) and of one column, and two-row leaves.
+        let mut rng = SplitMix64::new(9);
+        let height = 4 * SEQUENTIAL_BELOW;
+        for (width, rpl) in [(STAGE_FROM_COLUMNS, 1), (3, 2), (1, 1)] {
+            let data: Vec<Fp> = (0..width * height)
+                .map(|_| Fp::new(rng.next_u64()))
+                .collect();
+            let shape = MerkleShape {
+                kind: backend_api::ElemKind::Base,
+                height,
+                widths: vec![width],
+                rows_per_leaf: rpl,
+                table_heights: None,
+            };
+            let tree = commit(&[data.as_slice()], shape);
+            let leaf = |j: usize| {
+                let values: Vec<Fp> = (j * rpl..(j + 1) * rpl)
+                    .flat_map(|r| (0..width).map(move |c| (c, r)))
+                    .map(|(c, r)| data[c * height + r])
+                    .collect();
+                backend_api::hash_leaf(&values)
+            };
+            let mut layer: Vec<Digest> = (0..height / rpl).map(leaf).collect();
+            for (level, got) in tree.layers().iter().enumerate() {
+                assert_eq!(got, &layer, "width {width} rpl {rpl} level {level}");
+                layer = layer
+                    .chunks_exact(2)
+                    .map(|p| backend_api::hash_node(&p[0], &p[1]))
+                    .collect();
+            }
+            assert_eq!(tree.layers().last().map(Vec::len), Some(1));
         }
     }
 }
