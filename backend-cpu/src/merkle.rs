@@ -100,7 +100,10 @@ impl<'a> LeafSource<'a> {
     fn hash(&self, kernel: HashKernel, first: usize, out: &mut [Digest], tile: &mut Vec<u64>) {
         let staged = self.limbs == 1 && self.rpl == 1 && self.cols.len() >= STAGE_FROM_COLUMNS;
         if staged {
-            staged_leaves(kernel, &self.cols, first, out, tile);
+            // A tile holds one task's rows.
+            for (k, out) in out.chunks_mut(DIGESTS_PER_TASK).enumerate() {
+                staged_leaves(kernel, &self.cols, first + k * DIGESTS_PER_TASK, out, tile);
+            }
         } else {
             hash_leaves(kernel, &self.cols, self.limbs, self.rpl, first, out);
         }
@@ -281,28 +284,31 @@ mod tests {
 
     #[test]
     fn staged_leaves_equal_leaves_hashed_in_place() {
-        // Enough columns and leaves for the staged path, a partial last
-        // task, and every kernel the CPU has.
-        let (width, height) = (
-            STAGE_FROM_COLUMNS + 1,
-            SEQUENTIAL_BELOW + 3 * DIGESTS_PER_TASK,
-        );
+        // Enough columns for the staged path; leaves hashed on one thread
+        // in several tiles (the last one partial), and in parallel tasks;
+        // every kernel the CPU has.
+        let width = STAGE_FROM_COLUMNS + 1;
         let mut rng = SplitMix64::new(5);
-        let data: Vec<Fp> = (0..width * height)
-            .map(|_| Fp::new(rng.next_u64()))
-            .collect();
-        for kernel in HashKernel::supported() {
-            let staged = leaf_digests(kernel, &[&data], height, 1);
+        for height in [
+            2 * DIGESTS_PER_TASK + 8,
+            SEQUENTIAL_BELOW + 3 * DIGESTS_PER_TASK,
+        ] {
+            let data: Vec<Fp> = (0..width * height)
+                .map(|_| Fp::new(rng.next_u64()))
+                .collect();
             let cols: Vec<&[u64]> = as_words(&data).chunks_exact(height).collect();
-            let mut direct = vec![[0u8; 32]; height];
-            hash_leaves(kernel, &cols, 1, 1, 0, &mut direct);
-            assert_eq!(staged, direct, "{kernel:?}");
-            let last = (0..width).map(|c| data[c * height + height - 1]);
-            assert_eq!(
-                staged[height - 1],
-                backend_api::hash_leaf(&last.collect::<Vec<_>>()),
-                "{kernel:?}"
-            );
+            for kernel in HashKernel::supported() {
+                let staged = leaf_digests(kernel, &[&data], height, 1);
+                let mut direct = vec![[0u8; 32]; height];
+                hash_leaves(kernel, &cols, 1, 1, 0, &mut direct);
+                assert_eq!(staged, direct, "{kernel:?} height {height}");
+                let last: Vec<Fp> = (0..width).map(|c| data[c * height + height - 1]).collect();
+                assert_eq!(
+                    staged[height - 1],
+                    backend_api::hash_leaf(&last),
+                    "{kernel:?}"
+                );
+            }
         }
     }
 
