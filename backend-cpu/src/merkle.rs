@@ -15,6 +15,7 @@
 //! widest vector kernel the CPU has (see [`crate::keccak::batch`]): column
 //! major storage puts the same word of consecutive leaves side by side.
 
+use crate::alloc::zeroed_digests;
 use crate::keccak::batch::{
     as_words, hash_leaves, hash_nodes, hash_tables_leaves, HashKernel, TableRows,
 };
@@ -55,7 +56,7 @@ impl CpuMerkleTree {
 
 /// Hashes one layer up: `parent[i] = node(child[2i], child[2i+1])`.
 fn hash_layer(kernel: HashKernel, children: &[Digest]) -> Vec<Digest> {
-    let mut parents = vec![[0u8; 32]; children.len() / 2];
+    let mut parents = zeroed_digests(children.len() / 2);
     if parents.len() < SEQUENTIAL_BELOW {
         hash_nodes(kernel, children, &mut parents);
     } else {
@@ -119,7 +120,7 @@ fn leaf_digests<T: DeviceElem>(
     rpl: usize,
 ) -> Vec<Digest> {
     let source = LeafSource::new(bufs, height, rpl);
-    let mut out = vec![[0u8; 32]; height / rpl];
+    let mut out = zeroed_digests(height / rpl);
     if out.len() < SEQUENTIAL_BELOW {
         source.hash(kernel, 0, &mut out, &mut Vec::new());
     } else {
@@ -150,7 +151,7 @@ fn lower_layers<T: DeviceElem>(
     // `leaves` is a power of two >= SEQUENTIAL_BELOW, so every task's piece
     // of every fused layer is whole.
     let mut layers: Vec<Vec<Digest>> = (0..=FUSED_LEVELS)
-        .map(|level| vec![[0u8; 32]; leaves >> level])
+        .map(|level| zeroed_digests(leaves >> level))
         .collect();
     let mut tasks: Vec<Vec<&mut [Digest]>> = (0..leaves / DIGESTS_PER_TASK)
         .map(|_| Vec::with_capacity(FUSED_LEVELS + 1))
@@ -224,7 +225,7 @@ fn table_leaf_digests<T: DeviceElem>(
             shift: (shape.height / digests.len()).trailing_zeros(),
         })
         .collect();
-    let mut out = vec![[0u8; 32]; shape.height];
+    let mut out = zeroed_digests(shape.height);
     if out.len() < SEQUENTIAL_BELOW {
         hash_tables_leaves(kernel, &tables, 0, &mut out);
     } else {
