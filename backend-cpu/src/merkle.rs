@@ -14,6 +14,10 @@
 //! Hashing runs several leaves (or nodes) per Keccak permutation with the
 //! widest vector kernel the CPU has (see [`crate::keccak::batch`]): column
 //! major storage puts the same word of consecutive leaves side by side.
+//! A large tree is hashed in tasks of 256 leaves, each task also hashing
+//! the lowest node levels above its leaves while they are in cache
+//! (`lower_layers`); one-row leaves of many base columns are first copied
+//! into a tile whose columns do not share cache sets (`staged_leaves`).
 
 use crate::alloc::zeroed_digests;
 use crate::keccak::batch::{
