@@ -63,6 +63,10 @@ pub(crate) fn try_zeroed<T: DeviceElem>(len: usize) -> DeviceResult<Vec<T>> {
     if len == 0 {
         return Ok(Vec::new());
     }
+    assert!(
+        core::mem::size_of::<T>() == 8 * T::LIMBS && core::mem::align_of::<T>() == 8,
+        "DeviceElem layout is LIMBS packed u64 words"
+    );
     let layout = Layout::array::<T>(len).map_err(|_| out_of_memory::<T>(len))?;
     // SAFETY: `layout` has a non-zero size (`len > 0` and `DeviceElem`s are
     // 8 or 24 bytes).
@@ -74,10 +78,11 @@ pub(crate) fn try_zeroed<T: DeviceElem>(len: usize) -> DeviceResult<Vec<T>> {
     // SAFETY: `ptr` was allocated by the global allocator with the layout
     // of `[T; len]`, which is what a `Vec<T>` of capacity `len` frees with;
     // all `len` elements are initialized, because an all-zero `Fp` or `Fp3`
-    // (the only `DeviceElem`s: `#[repr(transparent)]` over a `u64`, and
-    // `#[repr(C)]` over three `Fp`) is the canonical zero.
+    // (the only `DeviceElem`s, sealed: `#[repr(transparent)]` over a `u64`,
+    // and `#[repr(C)]` over three `Fp`, as the layout check above confirms)
+    // is the canonical zero.
     let out = unsafe { Vec::from_raw_parts(ptr.cast::<T>(), len, len) };
-    debug_assert!(out[0] == T::ZERO);
+    assert!(out[0] == T::ZERO, "zero words are ZERO");
     Ok(out)
 }
 
