@@ -12,7 +12,7 @@ use crate::lanes::dot_x8;
 #[cfg(target_arch = "x86_64")]
 use crate::ntt::x8::FieldX8;
 use crate::twiddles::scaled_powers;
-use crate::wide_sum::WideSum;
+use crate::wide_sum::WideSum3;
 use backend_api::{DeviceElem, Fp, Fp3};
 use rayon::prelude::*;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -118,8 +118,12 @@ fn latest_weights(log_n: u32, z: Fp3, domain: &[u64]) -> Arc<Weights> {
 /// both points, as `omega^n = 1`.)
 fn rotated(w: &Weights) -> Weights {
     let planes = w.planes.each_ref().map(|p| {
+        // n is a power of two: `& (n - 1)` is `mod n`.
         let n = p.len();
-        (0..n).into_par_iter().map(|i| p[(i + n - 1) % n]).collect()
+        (0..n)
+            .into_par_iter()
+            .map(|i| p[(i + n - 1) & (n - 1)])
+            .collect()
     });
     Weights { planes }
 }
@@ -162,7 +166,7 @@ fn block_sums<T: DeviceElem>(
 /// `sum_i y_i w_{rows.start + i}`. For base `y` each coefficient of the
 /// sum is a base-field dot product with one plane of the weights: on
 /// AVX-512 lanes where the CPU has them, else with its 128-bit products
-/// added unreduced ([`WideSum`]).
+/// added unreduced ([`WideSum3`]).
 fn dot<T: DeviceElem>(ys: &[T], w: &Weights, rows: std::ops::Range<usize>) -> Fp3 {
     if T::LIMBS != 1 {
         return ys
@@ -185,14 +189,11 @@ fn dot<T: DeviceElem>(ys: &[T], w: &Weights, rows: std::ops::Range<usize>) -> Fp
 /// `sum_i ys[i] * (planes[0][i], planes[1][i], planes[2][i])` with
 /// unreduced products.
 fn dot_wide(ys: &[u64], planes: [&[Fp]; 3]) -> Fp3 {
-    let [c0, c1, c2] = planes.map(|p| {
-        let mut acc = WideSum::default();
-        for (&y, k) in ys.iter().zip(p) {
-            acc.add_product(y, k.value());
-        }
-        acc.reduce()
-    });
-    Fp3::new(c0, c1, c2)
+    let mut acc = WideSum3::default();
+    for (i, &y) in ys.iter().enumerate() {
+        acc.add_scaled(y, planes.map(|p| p[i].value()));
+    }
+    acc.reduce()
 }
 
 #[cfg(test)]
