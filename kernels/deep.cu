@@ -33,19 +33,24 @@ extern "C" __global__ void deep_denominators(Fp3* d, uint64_t n, uint32_t log_n,
 
 // Points per pass of deep_combine (its per-point accumulators).
 #define DEEP_POINTS 4
+// Threads per block of deep_combine (backend-cuda's deep.rs launches it so);
+// the bound lets three blocks share an SM's registers.
+constexpr int DEEP_THREADS = 256;
 
-// sum_c pow[c] * f_c(x_i) over `width` columns n elements apart from col0.
+// sum_c pow[c] * f_c(x_i) over `width` columns n elements apart from col0,
+// summed unreduced (gl::Fp3Acc: exact below 2^30 columns, far above any
+// matrix width) and reduced once.
 __device__ __forceinline__ Fp3 column_sum(uint64_t col0, uint64_t width, uint64_t limbs, const Fp3* pow,
                                           uint64_t n, uint64_t i) {
-    Fp3 s = gl::fp3_zero();
+    gl::Fp3Acc s = gl::fp3_acc_zero();
     if (limbs == 1) {
         const uint64_t* col = (const uint64_t*)col0 + i;
-        for (uint64_t c = 0; c < width; ++c) s = gl::add(s, gl::mul(pow[c], col[c * n]));
+        for (uint64_t c = 0; c < width; ++c) gl::mul_add(s, pow[c], col[c * n]);
     } else {
         const Fp3* col = (const Fp3*)col0 + i;
-        for (uint64_t c = 0; c < width; ++c) s = gl::add(s, gl::mul(pow[c], col[c * n]));
+        for (uint64_t c = 0; c < width; ++c) gl::mul_add(s, pow[c], col[c * n]);
     }
-    return s;
+    return gl::reduce(s);
 }
 
 // a[q] += v (q < DEEP_POINTS; unrolled so that `a` stays in registers).
@@ -56,8 +61,8 @@ __device__ __forceinline__ void add_at(Fp3 (&a)[DEEP_POINTS], uint64_t q, Fp3 v)
     }
 }
 
-extern "C" __global__ void deep_combine(const uint64_t* table, const Fp3* gpow, const Fp3* dinv, uint64_t n,
-                                        Fp3* out) {
+extern "C" __global__ void __launch_bounds__(DEEP_THREADS, 3)
+    deep_combine(const uint64_t* table, const Fp3* gpow, const Fp3* dinv, uint64_t n, Fp3* out) {
     uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
     const uint64_t npoints = table[0];

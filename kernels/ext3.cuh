@@ -24,11 +24,59 @@ GL_FN Fp3 mul(Fp3 a, uint64_t k) { return Fp3{mul(a.c0, k), mul(a.c1, k), mul(a.
 
 // c0 = a0 b0 + 2 (a1 b2 + a2 b1), c1 = a0 b1 + a1 b0 + 2 a2 b2,
 // c2 = a0 b2 + a1 b1 + a2 b0.
+GL_FN Fp3 mul(Fp3 a, Fp3 b);
+
+#if defined(__CUDA_ARCH__)
+// A sum of products in Fp3 kept unreduced: each coefficient a 160-bit sum of
+// 128-bit products (glf::Acc), reduced once at the end. A coefficient takes
+// one product per base-field factor and three per Fp3 factor; its sum stays
+// exact for fewer than 2^32 - 1 products (glf::reduce), i.e. sums of fewer
+// than 2^30 terms of either kind.
+struct Fp3Acc {
+    glf::Acc c0, c1, c2;
+};
+
+__device__ __forceinline__ Fp3Acc fp3_acc_zero() { return Fp3Acc{glf::zero_acc(), glf::zero_acc(), glf::zero_acc()}; }
+
+// acc += a * k (k in the base field).
+__device__ __forceinline__ void mul_add(Fp3Acc& acc, Fp3 a, uint64_t k) {
+    glf::mul_add(acc.c0, a.c0, k);
+    glf::mul_add(acc.c1, a.c1, k);
+    glf::mul_add(acc.c2, a.c2, k);
+}
+
+// acc += a * b, with 2 b1 and 2 b2 formed first so that no sum needs doubling.
+__device__ __forceinline__ void mul_add(Fp3Acc& acc, Fp3 a, Fp3 b) {
+    const uint64_t b1x2 = dbl(b.c1), b2x2 = dbl(b.c2);
+    glf::mul_add(acc.c0, a.c0, b.c0);
+    glf::mul_add(acc.c0, a.c1, b2x2);
+    glf::mul_add(acc.c0, a.c2, b1x2);
+    glf::mul_add(acc.c1, a.c0, b.c1);
+    glf::mul_add(acc.c1, a.c1, b.c0);
+    glf::mul_add(acc.c1, a.c2, b2x2);
+    glf::mul_add(acc.c2, a.c0, b.c2);
+    glf::mul_add(acc.c2, a.c1, b.c1);
+    glf::mul_add(acc.c2, a.c2, b.c0);
+}
+
+__device__ __forceinline__ Fp3 reduce(const Fp3Acc& acc) {
+    return Fp3{glf::reduce(acc.c0), glf::reduce(acc.c1), glf::reduce(acc.c2)};
+}
+#endif
+
+// On the device each coefficient is one sum of three 128-bit products,
+// reduced once (Fp3Acc).
 GL_FN Fp3 mul(Fp3 a, Fp3 b) {
+#if defined(__CUDA_ARCH__)
+    Fp3Acc acc = fp3_acc_zero();
+    mul_add(acc, a, b);
+    return reduce(acc);
+#else
     uint64_t c0 = add(mul(a.c0, b.c0), dbl(add(mul(a.c1, b.c2), mul(a.c2, b.c1))));
     uint64_t c1 = add(add(mul(a.c0, b.c1), mul(a.c1, b.c0)), dbl(mul(a.c2, b.c2)));
     uint64_t c2 = add(add(mul(a.c0, b.c2), mul(a.c1, b.c1)), mul(a.c2, b.c0));
     return Fp3{c0, c1, c2};
+#endif
 }
 
 GL_FN Fp3 sqr(Fp3 a) { return mul(a, a); }

@@ -1,14 +1,13 @@
 // Goldilocks field arithmetic, p = 2^64 - 2^32 + 1, for CUDA kernels.
 //
 // Every function takes and returns canonical values (< p), exactly as
-// backend_api::Fp does, so results are bit-identical to the CPU. Kernels may
-// keep non-canonical intermediates only through the *_lazy helpers below and
-// must canonicalize before storing.
+// backend_api::Fp does, so results are bit-identical to the CPU.
 #pragma once
 #include <stdint.h>
 
 #if defined(__CUDACC__)
 #define GL_FN __host__ __device__ __forceinline__
+#include "goldilocks_limbs.cuh"
 #else
 #define GL_FN inline
 #endif
@@ -21,7 +20,12 @@ constexpr uint64_t EPSILON = 0xFFFFFFFFull;
 // A primitive root of unity of order 2^32: 7^((p - 1) / 2^32).
 constexpr uint64_t TWO_ADIC_GENERATOR = 0x185629DCDA58878Cull;
 
+// On the device, add, sub and mul run the 32-bit-limb forms of
+// goldilocks_limbs.cuh (same values, fewer instructions).
 GL_FN uint64_t add(uint64_t a, uint64_t b) {
+#if defined(__CUDA_ARCH__)
+    return glf::add(a, b);
+#else
     uint64_t s = a + b;
     if (s < a) {
         s += EPSILON;  // wrapped by 2^64 = EPSILON (mod p); cannot wrap again
@@ -29,12 +33,17 @@ GL_FN uint64_t add(uint64_t a, uint64_t b) {
         s -= P;
     }
     return s;
+#endif
 }
 
 GL_FN uint64_t sub(uint64_t a, uint64_t b) {
+#if defined(__CUDA_ARCH__)
+    return glf::sub(a, b);
+#else
     uint64_t d = a - b;
     if (a < b) d -= EPSILON;  // borrowed 2^64; d > EPSILON here
     return d;
+#endif
 }
 
 GL_FN uint64_t neg(uint64_t a) { return a == 0 ? 0 : P - a; }
@@ -57,14 +66,11 @@ GL_FN uint64_t reduce128(uint64_t lo, uint64_t hi) {
 
 GL_FN uint64_t mul(uint64_t a, uint64_t b) {
 #if defined(__CUDA_ARCH__)
-    uint64_t lo = a * b;
-    uint64_t hi = __umul64hi(a, b);
+    return glf::mul(a, b);
 #else
     unsigned __int128 x = (unsigned __int128)a * b;
-    uint64_t lo = (uint64_t)x;
-    uint64_t hi = (uint64_t)(x >> 64);
+    return reduce128((uint64_t)x, (uint64_t)(x >> 64));
 #endif
-    return reduce128(lo, hi);
 }
 
 GL_FN uint64_t sqr(uint64_t a) { return mul(a, a); }

@@ -56,14 +56,15 @@ __device__ void apply_chunk(F* v, uint64_t n, const F* inv_totals) {
     const int t = threadIdx.x;
     const uint64_t base = (uint64_t)blockIdx.x * THREADS * PER_THREAD + (uint64_t)t * PER_THREAD;
 
-    F a[PER_THREAD], lp[PER_THREAD];
+    // The elements are read again on the way back (cached) rather than
+    // kept: registers bound the occupancy here.
+    F lp[PER_THREAD];
     F acc = Ops::one();
 #pragma unroll
     for (int e = 0; e < PER_THREAD; ++e) {
         uint64_t i = base + e;
-        a[e] = i < n ? v[i] : Ops::one();
         lp[e] = acc;
-        acc = gl::mul(acc, nonzero(a[e]));
+        if (i < n) acc = gl::mul(acc, nonzero(v[i]));
     }
     tree[THREADS + t] = acc;
     __syncthreads();
@@ -86,10 +87,12 @@ __device__ void apply_chunk(F* v, uint64_t n, const F* inv_totals) {
 #pragma unroll
     for (int e = PER_THREAD - 1; e >= 0; --e) {
         uint64_t i = base + e;
-        bool z = Ops::is_zero(a[e]);
+        if (i >= n) continue;  // past the end: a one, nothing to write
+        const F a = v[i];
+        const bool z = Ops::is_zero(a);
         F out = z ? Ops::zero() : gl::mul(r, lp[e]);
-        r = gl::mul(r, nonzero(a[e]));
-        if (i < n) v[i] = out;
+        r = gl::mul(r, nonzero(a));
+        v[i] = out;
     }
 }
 
@@ -111,7 +114,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_apply_base(u
                                                                                const uint64_t* inv_totals) {
     apply_chunk<uint64_t>(v, n, inv_totals);
 }
-extern "C" __global__ void __launch_bounds__(THREADS) batch_inverse_apply_ext(gl::Fp3* v, uint64_t n,
+extern "C" __global__ void __launch_bounds__(THREADS, 3) batch_inverse_apply_ext(gl::Fp3* v, uint64_t n,
                                                                               const gl::Fp3* inv_totals) {
     apply_chunk<gl::Fp3>(v, n, inv_totals);
 }

@@ -43,9 +43,9 @@
 //   tables repeat per chunk b < 2^log_b (stride scale_stride) with their own s.
 //
 // Stored values are canonical (gl:: and glf:: arithmetic are canonical
-// throughout; glf:: is the faster 32-bit-limb form used in the passes).
+// throughout; glf:: is the 32-bit-limb form of goldilocks_limbs.cuh, which
+// gl:: also runs on the device).
 #include "goldilocks.cuh"
-#include "ntt_field.cuh"
 #include "ntt_bitrev.cuh"
 #include "kernel_args.cuh"
 
@@ -63,6 +63,8 @@ enum SrcMode : uint32_t {
                      // (B = 2^(log_n - src_log_n))
     SRC_COSETS = 3,  // dst column c (of 2^log_n) reads src column c >> log_b
                      // (same height), scaled with the tables of chunk c mod 2^log_b
+    SRC_COSETS_BITREV = 4,  // SRC_COSETS from columns in bit-reversed order:
+                            // element p at position bitrev_{log_n}(p)
 };
 
 // Which index j of the column the coefficient-side factor k * s^j uses.
@@ -215,6 +217,15 @@ __device__ __forceinline__ Slot slot_of(uint32_t q, uint32_t g, uint32_t log_c, 
     return Slot{q & ((1u << log_c) - 1), q >> log_c};
 }
 
+// Position of tile element q when the source is bit-reversed: in the first
+// DIF pass (log_m = log_n) element i1 2^s + i2 of a column (s = log_n - g)
+// sits at bitrev_s(i2) 2^g + bitrev_g(i1), so the 2^g elements of line l
+// fill one contiguous run of the source; thread q reads the (q mod 2^g)-th
+// element of that run (coalesced), which is slot bitrev_g(q mod 2^g).
+__device__ __forceinline__ Slot slot_of_bitrev_source(uint32_t q, uint32_t g) {
+    return Slot{q >> g, gl::bit_reverse(q & ((1u << g) - 1), g)};
+}
+
 template <int LIMBS>
 __device__ void ntt_pass(const NttPass& P) {
     extern __shared__ uint64_t sh[];
@@ -248,8 +259,9 @@ __device__ void ntt_pass(const NttPass& P) {
     const uint64_t i2_0 = o0 & stride_mask;  // i2 of line l is i2_0 + l (strided passes)
 
     // ---- load (plus coefficient scaling, plus the DIT twiddle)
+    const bool bitrev_source = P.src_mode == SRC_COSETS_BITREV;
     for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
-        const Slot sl = slot_of(q, g, log_c, contiguous);
+        const Slot sl = bitrev_source ? slot_of_bitrev_source(q, g) : slot_of(q, g, log_c, contiguous);
         if (line0 + sl.l >= total_lines) continue;
         const uint64_t gi = base + ((uint64_t)sl.i1 << log_stride) + ((uint64_t)sl.l << l_shift);
         const uint64_t p = gi & n_mask;
@@ -259,10 +271,11 @@ __device__ void ntt_pass(const NttPass& P) {
         uint64_t chunk = 0;
         if (P.src_mode == SRC_SAME) {
             s += gi * LIMBS;
-        } else if (P.src_mode == SRC_COSETS) {
+        } else if (P.src_mode == SRC_COSETS || P.src_mode == SRC_COSETS_BITREV) {
             const uint64_t col = gi >> P.log_n;
             chunk = col & ((1ull << P.log_b) - 1);
-            s += (((col >> P.log_b) << P.log_n) + p) * LIMBS;
+            const uint64_t at = bitrev_source ? gl::bit_reverse((uint32_t)p, P.log_n) : p;
+            s += (((col >> P.log_b) << P.log_n) + at) * LIMBS;
         } else if (P.src_mode == SRC_PREFIX) {
             present = (p >> P.src_log_n) == 0;
             s += (((gi >> P.log_n) << P.src_log_n) + p) * LIMBS;
@@ -398,16 +411,5 @@ extern "C" __global__ void ntt_stage_twiddles(uint64_t* out, uint64_t omega12) {
         const uint32_t S = 12 - (32 - __clz(r - 1));  // ceil(log2 r) = 12 - S
         const uint32_t j = e - (4096 - (1u << (12 - S)));
         out[e] = gl::pow(omega12, (uint64_t)j << S);
-    }
-}
-
-// out[3i], out[3i+1], out[3i+2] = a[i] + b[i], a[i] - b[i], a[i] * b[i] with
-// the glf:: arithmetic of the passes (checked against the host field by the tests).
-extern "C" __global__ void ntt_field_check(uint64_t* out, const uint64_t* a, const uint64_t* b, uint64_t n) {
-    for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (uint64_t)gridDim.x * blockDim.x) {
-        out[3 * i] = glf::add(a[i], b[i]);
-        out[3 * i + 1] = glf::sub(a[i], b[i]);
-        out[3 * i + 2] = glf::mul(a[i], b[i]);
     }
 }

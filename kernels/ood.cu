@@ -44,9 +44,10 @@ __device__ void ood_partial(const F* evals, uint64_t n, const Fp3* w, Fp3* parti
     const uint64_t c = blockIdx.y, b = blockIdx.x;
     const F* col = evals + c * n;
     uint64_t lo = b * OOD_CHUNK, hi = lo + OOD_CHUNK < n ? lo + OOD_CHUNK : n;
-    Fp3 acc = gl::fp3_zero();
-    for (uint64_t i = lo + threadIdx.x; i < hi; i += OOD_THREADS) acc = gl::add(acc, gl::mul(w[i], col[i]));
-    Fp3 s = block_sum(acc, sh);
+    // OOD_CHUNK / OOD_THREADS = 16 products per thread, summed unreduced.
+    gl::Fp3Acc acc = gl::fp3_acc_zero();
+    for (uint64_t i = lo + threadIdx.x; i < hi; i += OOD_THREADS) gl::mul_add(acc, w[i], col[i]);
+    Fp3 s = block_sum(gl::reduce(acc), sh);
     if (threadIdx.x == 0) partials[c * gridDim.x + b] = s;
 }
 

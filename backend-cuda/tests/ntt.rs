@@ -1,8 +1,7 @@
 //! The CUDA NTT, coset LDE and coeffs-to-coset at what only the GPU
 //! backend has: every pass shape (one tile, one strided pass plus the
 //! contiguous one, two strided passes) up to 2^22 rows, blowups on either
-//! side of the per-coset split's limit, and the passes' 32-bit-limb field
-//! arithmetic. Truth is `CpuDevice` (itself checked against the reference's
+//! side of the per-coset split's limit. Truth is `CpuDevice` (itself checked against the reference's
 //! naive DFT by the conformance suite); outputs must be equal element for
 //! element (canonical values, so byte for byte). Small sizes, every order
 //! and the invalid-argument checks are the suite's (`tests/conformance.rs`).
@@ -176,69 +175,4 @@ fn cached_tables_serve_every_context_and_are_released() {
         dev.release_cached_tables().unwrap();
     }
     assert_eq!(dev.memory_in_use(), before, "released tables are freed");
-}
-
-/// The passes' 32-bit-limb field arithmetic (`kernels/ntt_field.cuh`) on
-/// every pair of edge values (near 0, 2^32 and p, where its carry and borrow
-/// corrections happen) and on random pairs, against the host field.
-#[test]
-#[ignore = "needs a CUDA device"]
-fn pass_arithmetic_matches_the_host_field() {
-    use backend_cuda::{launch, DeviceAlloc};
-    let (dev, ctx) = device();
-    let p = 0xFFFF_FFFF_0000_0001u64;
-    let mut edges = vec![];
-    for base in [0u64, 1 << 31, 1 << 32, 1 << 63, p - (1 << 32), p >> 1] {
-        for d in 0..4u64 {
-            edges.push(base.wrapping_add(d));
-            edges.push(base.wrapping_sub(d).min(p - 1));
-        }
-    }
-    for x in [
-        u32::MAX as u64,
-        (u32::MAX as u64) << 32,
-        p - 1,
-        p - 2,
-        p - u32::MAX as u64,
-    ] {
-        edges.push(x);
-    }
-    let (mut a, mut b) = (vec![], vec![]);
-    for &x in &edges {
-        for &y in &edges {
-            a.push(x);
-            b.push(y);
-        }
-    }
-    let mut rng = Rng::new(8);
-    for _ in 0..1 << 16 {
-        a.push(rng.fp().value());
-        b.push(rng.fp().value());
-        // products whose 128-bit limbs sit at their extremes
-        let hi = rng.next_u64() | 0xFFFF_FFFF_0000_0000;
-        a.push(hi % p);
-        b.push((rng.next_u64() >> 1 | 1 << 63) % p);
-    }
-    let n = a.len();
-    let da = DeviceAlloc::from_words(&ctx, &a).unwrap();
-    let db = DeviceAlloc::from_words(&ctx, &b).unwrap();
-    let out = DeviceAlloc::new(&ctx, 3 * n * 8).unwrap();
-    let k = launch::kernel(&dev, launch::KernelId::NttFieldCheck);
-    let grid = launch::Grid::linear(n, 256, &dev).unwrap();
-    let (po, pa, pb, count) = (out.as_raw(), da.as_raw(), db.as_raw(), n as u64);
-    // SAFETY: matches `ntt_field_check(uint64_t*, const uint64_t*, const
-    // uint64_t*, uint64_t)`; `out` holds 3n words, `a` and `b` n each.
-    unsafe { launch!(&ctx, k, grid; po, pa, pb, count) }.unwrap();
-    let got = out.read_words(&ctx, 0, 3 * n).unwrap();
-    for i in 0..n {
-        let (x, y) = (Fp::new(a[i]), Fp::new(b[i]));
-        let want = [(x + y).value(), (x - y).value(), (x * y).value()];
-        assert_eq!(
-            &got[3 * i..3 * i + 3],
-            &want,
-            "add/sub/mul of {:#x}, {:#x}",
-            a[i],
-            b[i]
-        );
-    }
 }

@@ -20,7 +20,10 @@
 //!   natural -> bit-reversed size-`n` transform of `c_j (s omega_{nB}^bitrev(b))^j / n`.
 //!   So the coefficients feed `B` independent size-`n` transforms (one pass
 //!   chain over `B * width` columns, per-chunk scale tables): no zero padding
-//!   and fewer stages than one size-`nB` transform.
+//!   and fewer stages than one size-`nB` transform. Its first pass reads the
+//!   coefficients in either order (bit-reversed ones through `bitrev` of the
+//!   index, each line still one contiguous run), so the split LDE never
+//!   permutes them.
 //! * `coeffs_to_coset`: the second half of `coset_lde`.
 //! * `upload_lde`: `coset_lde` planned once (`LdePlan`) and run on batches
 //!   of columns as they arrive: batch `k + 1` is copied on the context's
@@ -66,6 +69,10 @@ enum FirstPassInput {
     /// consecutive destination columns; destination column `c` is scaled with
     /// the scale tables of chunk `c mod 2^log_b`.
     Cosets(u64, u32),
+    /// `Cosets` from columns in bit-reversed order (element `j` at
+    /// `bitrev(j)`); DIF transforms only (their first pass reads each run of
+    /// the source contiguously).
+    CosetsBitReversed(u64, u32),
 }
 
 /// Which index the coefficient-side factor `k * s^j` uses (`ScaleMode`).
@@ -188,6 +195,7 @@ impl Transform<'_> {
                 (0, FirstPassInput::Prefix(p, l)) => (p, 1, l, 0),
                 (0, FirstPassInput::Spread(p, l)) => (p, 2, l, 0),
                 (0, FirstPassInput::Cosets(p, b)) => (p, 3, log_n, b),
+                (0, FirstPassInput::CosetsBitReversed(p, b)) => (p, 4, log_n, b),
                 _ => (dst, 0, log_n, 0),
             };
             let params = NttPassParams {
@@ -510,7 +518,8 @@ impl<'a> LdePlan<'a> {
         })
     }
 
-    /// The order of the coefficients the forward transform reads.
+    /// The order of the coefficients the forward transform reads: DIF
+    /// wants natural ones, DIT bit-reversed ones.
     fn wanted(&self) -> Order {
         if self.dif {
             Order::Natural
@@ -519,10 +528,16 @@ impl<'a> LdePlan<'a> {
         }
     }
 
+    /// Whether the forward transform reads coefficients in `order` as they
+    /// are: the split transform reads either order.
+    fn reads(&self, order: Order) -> bool {
+        self.split || order == self.wanted()
+    }
+
     /// Whether the coefficients need a buffer of their own: they are
     /// interpolated, or permuted from the input's order.
     fn needs_scratch(&self) -> bool {
-        self.log_n > 0 && (self.from_evals || self.input != self.wanted())
+        self.log_n > 0 && (self.from_evals || !self.reads(self.input))
     }
 
     /// Scratch for [`run`](Self::run) on up to `columns` columns, if it
@@ -558,8 +573,9 @@ impl<'a> LdePlan<'a> {
             // One point, one coefficient: e_0 = c_0.
             return t.bit_reverse(dst, src, 0);
         }
-        let coeffs = match (self.needs_scratch(), scratch) {
-            (false, _) => src, // in the wanted order already (or one element)
+        let (coeffs, order) = match (self.needs_scratch(), scratch) {
+            // in an order the forward transform reads (or one element)
+            (false, _) => (src, self.input),
             (true, None) => {
                 return Err(DeviceError::bad_output(
                     "coset_lde",
@@ -567,7 +583,8 @@ impl<'a> LdePlan<'a> {
                 ))
             }
             (true, Some(c)) if self.from_evals => {
-                // natural evaluations -> DIF -> bit-reversed coefficients, and back.
+                // natural evaluations -> DIF -> bit-reversed coefficients;
+                // bit-reversed ones -> DIT -> natural coefficients.
                 let inv_dif = self.input == Order::Natural;
                 t.run(
                     c,
@@ -583,28 +600,27 @@ impl<'a> LdePlan<'a> {
                 } else {
                     Order::Natural
                 };
-                if got != self.wanted() {
+                if self.reads(got) {
+                    (c, got)
+                } else {
                     t.bit_reverse(c, c, log_n)?;
+                    (c, self.wanted())
                 }
-                c
             }
             (true, Some(c)) => {
                 t.bit_reverse(c, src, log_n)?;
-                c
+                (c, self.wanted())
             }
         };
         if self.split {
-            // 2^log_b independent size-n transforms, one per output chunk.
+            // 2^log_b independent size-n transforms, one per output chunk,
+            // reading the coefficients in whichever order they are.
+            let input = match order {
+                Order::Natural => FirstPassInput::Cosets(coeffs, log_b),
+                Order::BitReversed => FirstPassInput::CosetsBitReversed(coeffs, log_b),
+            };
             let chunks = self.transform(columns << log_b);
-            chunks.run(
-                dst,
-                FirstPassInput::Cosets(coeffs, log_b),
-                log_n,
-                true,
-                false,
-                Scale::Natural,
-                Scale::None,
-            )
+            chunks.run(dst, input, log_n, true, false, Scale::Natural, Scale::None)
         } else if self.dif {
             t.run(
                 dst,
