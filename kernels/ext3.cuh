@@ -81,15 +81,20 @@ GL_FN Fp3 mul(Fp3 a, Fp3 b) {
 
 GL_FN Fp3 sqr(Fp3 a) { return mul(a, a); }
 
-// Inverse with 0 -> 0, via the adjugate: A0 = a0^2 - 2 a1 a2,
-// A1 = 2 a2^2 - a0 a1, A2 = a1^2 - a0 a2, N = a0 A0 + 2 (a2 A1 + a1 A2).
+// The adjugate of a (the product of its two conjugates): A0 = a0^2 - 2 a1 a2,
+// A1 = 2 a2^2 - a0 a1, A2 = a1^2 - a0 a2, so that a * adj(a) = norm(a) in Fp.
+GL_FN Fp3 adjugate(Fp3 a) {
+    return Fp3{sub(sqr(a.c0), dbl(mul(a.c1, a.c2))), sub(dbl(sqr(a.c2)), mul(a.c0, a.c1)),
+               sub(sqr(a.c1), mul(a.c0, a.c2))};
+}
+
+// norm(a) = a * adj(a) = a0 A0 + 2 (a2 A1 + a1 A2): 0 only for a = 0.
+GL_FN uint64_t norm(Fp3 a, Fp3 adj) { return add(mul(a.c0, adj.c0), dbl(add(mul(a.c2, adj.c1), mul(a.c1, adj.c2)))); }
+
+// Inverse with 0 -> 0: adj(a) / norm(a).
 GL_FN Fp3 inv(Fp3 a) {
-    uint64_t b0 = sub(sqr(a.c0), dbl(mul(a.c1, a.c2)));
-    uint64_t b1 = sub(dbl(sqr(a.c2)), mul(a.c0, a.c1));
-    uint64_t b2 = sub(sqr(a.c1), mul(a.c0, a.c2));
-    uint64_t norm = add(mul(a.c0, b0), dbl(add(mul(a.c2, b1), mul(a.c1, b2))));
-    uint64_t ninv = inv(norm);
-    return Fp3{mul(b0, ninv), mul(b1, ninv), mul(b2, ninv)};
+    const Fp3 adj = adjugate(a);
+    return mul(adj, inv(norm(a, adj)));
 }
 
 GL_FN Fp3 pow(Fp3 base, uint64_t e) {
