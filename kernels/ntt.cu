@@ -229,7 +229,10 @@ __device__ __forceinline__ Slot slot_of_bitrev_source(uint32_t q, uint32_t g) {
     return Slot{q >> g, gl::bit_reverse(q & ((1u << g) - 1), g)};
 }
 
-template <int LIMBS>
+// CONTIGUOUS: the pass's groups are contiguous (log_m == log_g, the last DIF
+// pass); the host launches the matching instantiation, so that the compiler
+// drops the other layout's addressing.
+template <int LIMBS, bool CONTIGUOUS>
 __device__ void ntt_pass(const NttPass& P) {
     extern __shared__ uint64_t sh[];
     const uint32_t g = P.log_g;
@@ -238,14 +241,16 @@ __device__ void ntt_pass(const NttPass& P) {
     const uint32_t ls = line_stride(n1);
     const uint32_t plane = ls << log_c;
     const uint32_t tile = n1 << log_c;
-    const uint32_t log_stride = P.log_m - g;
+    const uint32_t log_stride = CONTIGUOUS ? 0 : P.log_m - g;
     const uint64_t stride_mask = (1ull << log_stride) - 1;
     const uint32_t lines_log = P.log_n - g;
     const uint64_t line_mask = (1ull << lines_log) - 1;
     const uint64_t total_lines = P.columns << lines_log;
     const uint64_t line0 = (uint64_t)blockIdx.x << log_c;
-    const bool contiguous = log_stride == 0;
+    constexpr bool contiguous = CONTIGUOUS;
     const bool dif = P.dif != 0;
+    // Every line of the tile exists except, maybe, in the grid's last block.
+    const bool whole = line0 + (1ull << log_c) <= total_lines;
     const uint64_t* w12 = (const uint64_t*)P.w12;
     const uint64_t n_mask = (1ull << P.log_n) - 1;
 
@@ -265,7 +270,7 @@ __device__ void ntt_pass(const NttPass& P) {
     const bool bitrev_source = P.src_mode == SRC_COSETS_BITREV;
     for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
         const Slot sl = bitrev_source ? slot_of_bitrev_source(q, g) : slot_of(q, g, log_c, contiguous);
-        if (line0 + sl.l >= total_lines) continue;
+        if (!whole && line0 + sl.l >= total_lines) continue;
         const uint64_t gi = base + ((uint64_t)sl.i1 << log_stride) + ((uint64_t)sl.l << l_shift);
         const uint64_t p = gi & n_mask;
         uint64_t v[LIMBS];
@@ -327,7 +332,7 @@ __device__ void ntt_pass(const NttPass& P) {
     uint64_t* dst = (uint64_t*)P.dst;
     for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
         const Slot sl = slot_of(q, g, log_c, contiguous);
-        if (line0 + sl.l >= total_lines) continue;
+        if (!whole && line0 + sl.l >= total_lines) continue;
         const uint64_t gi = base + ((uint64_t)sl.i1 << log_stride) + ((uint64_t)sl.l << l_shift);
         uint64_t v[LIMBS];
 #pragma unroll
@@ -377,8 +382,14 @@ __device__ void bitrev(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint6
 
 }  // namespace
 
-extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp(const NttPass p) { ntt_pass<1>(p); }
-extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3(const NttPass p) { ntt_pass<3>(p); }
+extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp(const NttPass p) { ntt_pass<1, false>(p); }
+extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp_contiguous(const NttPass p) {
+    ntt_pass<1, true>(p);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3(const NttPass p) { ntt_pass<3, false>(p); }
+extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3_contiguous(const NttPass p) {
+    ntt_pass<3, true>(p);
+}
 
 extern "C" __global__ void ntt_bitrev_fp(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t total) {
     bitrev<1>(dst, src, log_n, total);

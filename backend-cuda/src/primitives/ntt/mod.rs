@@ -95,7 +95,10 @@ fn inv_pow2(log: u32) -> Fp {
 
 /// The per-element-type kernels and tile size.
 struct Kernels {
+    /// A strided pass (`log_g < log_m`).
     pass: Kernel,
+    /// A pass of contiguous groups (`log_g == log_m`).
+    pass_contiguous: Kernel,
     bitrev: Kernel,
     /// The tiled bit reversal, for `log_n >= 2 * bitrev_tile_log`.
     bitrev_tiled: Kernel,
@@ -108,32 +111,36 @@ struct Kernels {
 
 impl Kernels {
     fn for_elem<T: DeviceElem>(dev: &CudaDevice) -> DeviceResult<Kernels> {
-        let (pass, bitrev, bitrev_tiled, bitrev_tile_log, limbs, tile_log) = match T::LIMBS {
-            1 => (
-                KernelId::NttPassFp,
-                KernelId::NttBitrevFp,
-                KernelId::NttBitrevTiledFp,
-                5,
-                1,
-                12,
-            ),
-            3 => (
-                KernelId::NttPassFp3,
-                KernelId::NttBitrevFp3,
-                KernelId::NttBitrevTiledFp3,
-                4,
-                3,
-                11,
-            ),
-            other => {
-                return Err(DeviceError::Unsupported {
-                    primitive: "ntt",
-                    reason: format!("elements of {other} limbs"),
-                })
-            }
-        };
+        let (pass, pass_contiguous, bitrev, bitrev_tiled, bitrev_tile_log, limbs, tile_log) =
+            match T::LIMBS {
+                1 => (
+                    KernelId::NttPassFp,
+                    KernelId::NttPassFpContiguous,
+                    KernelId::NttBitrevFp,
+                    KernelId::NttBitrevTiledFp,
+                    5,
+                    1,
+                    12,
+                ),
+                3 => (
+                    KernelId::NttPassFp3,
+                    KernelId::NttPassFp3Contiguous,
+                    KernelId::NttBitrevFp3,
+                    KernelId::NttBitrevTiledFp3,
+                    4,
+                    3,
+                    11,
+                ),
+                other => {
+                    return Err(DeviceError::Unsupported {
+                        primitive: "ntt",
+                        reason: format!("elements of {other} limbs"),
+                    })
+                }
+            };
         let k = Kernels {
             pass: kernel(dev, pass),
+            pass_contiguous: kernel(dev, pass_contiguous),
             bitrev: kernel(dev, bitrev),
             bitrev_tiled: kernel(dev, bitrev_tiled),
             bitrev_tile_log,
@@ -147,6 +154,8 @@ impl Kernels {
             .max()
             .unwrap_or(0);
         dev.inner.allow_dynamic_shared(pass, max as usize)?;
+        dev.inner
+            .allow_dynamic_shared(pass_contiguous, max as usize)?;
         Ok(k)
     }
 
@@ -230,10 +239,15 @@ impl Transform<'_> {
                 .map_err(|_| crate::error::too_large("ntt", format!("{lines} lines")))?;
             let grid = Grid::blocks(blocks, THREADS, self.dev)?
                 .with_shared(self.kernels.shared_bytes(pass.log_g, pass.log_c));
+            let kernel = if pass.log_g == pass.log_m {
+                self.kernels.pass_contiguous
+            } else {
+                self.kernels.pass
+            };
             // SAFETY: matches `ntt_pass_*(NttPass)` (repr(C) mirror); every
             // pointer covers what the pass touches (`columns` columns of the
             // stated heights) and stays alive in stream order.
-            unsafe { crate::launch!(self.ctx, self.kernels.pass, grid; params) }?;
+            unsafe { crate::launch!(self.ctx, kernel, grid; params) }?;
         }
         Ok(())
     }
