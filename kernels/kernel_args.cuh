@@ -20,7 +20,6 @@ struct NttPass {
     uint32_t log_g;       // this pass's group size n1 = 2^log_g (1 <= log_g <= 12)
     uint32_t log_c;       // lines per tile C = 2^log_c
     uint32_t log_tw;      // tw tables are powers of omega_{log_tw}, log_tw >= log_n
-    uint32_t dif;         // 1: DIF pass, 0: DIT pass
     uint32_t inverse;     // 1: use omega^-1
     uint32_t src_mode;    // SrcMode
     uint32_t src_log_n;   // column height of src (SRC_PREFIX / SRC_SPREAD)

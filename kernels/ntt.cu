@@ -230,9 +230,9 @@ __device__ __forceinline__ Slot slot_of_bitrev_source(uint32_t q, uint32_t g) {
 }
 
 // CONTIGUOUS: the pass's groups are contiguous (log_m == log_g, the last DIF
-// pass); the host launches the matching instantiation, so that the compiler
-// drops the other layout's addressing.
-template <int LIMBS, bool CONTIGUOUS>
+// pass); DIF: P.dif. The host launches the matching instantiation, so that
+// the compiler drops the other layout's addressing and direction's branches.
+template <int LIMBS, bool CONTIGUOUS, bool DIF>
 __device__ void ntt_pass(const NttPass& P) {
     extern __shared__ uint64_t sh[];
     const uint32_t g = P.log_g;
@@ -248,7 +248,7 @@ __device__ void ntt_pass(const NttPass& P) {
     const uint64_t total_lines = P.columns << lines_log;
     const uint64_t line0 = (uint64_t)blockIdx.x << log_c;
     constexpr bool contiguous = CONTIGUOUS;
-    const bool dif = P.dif != 0;
+    constexpr bool dif = DIF;
     // Every line of the tile exists except, maybe, in the grid's last block.
     const bool whole = line0 + (1ull << log_c) <= total_lines;
     const uint64_t* w12 = (const uint64_t*)P.w12;
@@ -382,13 +382,31 @@ __device__ void bitrev(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint6
 
 }  // namespace
 
-extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp(const NttPass p) { ntt_pass<1, false>(p); }
-extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp_contiguous(const NttPass p) {
-    ntt_pass<1, true>(p);
+// One entry point per element type, layout and direction (build.rs finds
+// kernels by their `extern "C"` definitions, so they are spelled out).
+extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp_strided_dif(const NttPass p) {
+    ntt_pass<1, false, true>(p);
 }
-extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3(const NttPass p) { ntt_pass<3, false>(p); }
-extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3_contiguous(const NttPass p) {
-    ntt_pass<3, true>(p);
+extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp_strided_dit(const NttPass p) {
+    ntt_pass<1, false, false>(p);
+}
+extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp_contiguous_dif(const NttPass p) {
+    ntt_pass<1, true, true>(p);
+}
+extern "C" __global__ void __launch_bounds__(THREADS, 4) ntt_pass_fp_contiguous_dit(const NttPass p) {
+    ntt_pass<1, true, false>(p);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3_strided_dif(const NttPass p) {
+    ntt_pass<3, false, true>(p);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3_strided_dit(const NttPass p) {
+    ntt_pass<3, false, false>(p);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3_contiguous_dif(const NttPass p) {
+    ntt_pass<3, true, true>(p);
+}
+extern "C" __global__ void __launch_bounds__(THREADS) ntt_pass_fp3_contiguous_dit(const NttPass p) {
+    ntt_pass<3, true, false>(p);
 }
 
 extern "C" __global__ void ntt_bitrev_fp(uint64_t* dst, const uint64_t* src, uint32_t log_n, uint64_t total) {

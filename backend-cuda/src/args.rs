@@ -44,7 +44,6 @@ pub(crate) struct NttPassParams {
     pub(crate) log_g: u32,
     pub(crate) log_c: u32,
     pub(crate) log_tw: u32,
-    pub(crate) dif: u32,
     pub(crate) inverse: u32,
     pub(crate) src_mode: u32,
     pub(crate) src_log_n: u32,

@@ -95,10 +95,9 @@ fn inv_pow2(log: u32) -> Fp {
 
 /// The per-element-type kernels and tile size.
 struct Kernels {
-    /// A strided pass (`log_g < log_m`).
-    pass: Kernel,
-    /// A pass of contiguous groups (`log_g == log_m`).
-    pass_contiguous: Kernel,
+    /// The pass kernels, `[contiguous][dif]`: strided (`log_g < log_m`) or
+    /// contiguous groups (`log_g == log_m`), DIT or DIF.
+    passes: [[Kernel; 2]; 2],
     bitrev: Kernel,
     /// The tiled bit reversal, for `log_n >= 2 * bitrev_tile_log`.
     bitrev_tiled: Kernel,
@@ -111,36 +110,39 @@ struct Kernels {
 
 impl Kernels {
     fn for_elem<T: DeviceElem>(dev: &CudaDevice) -> DeviceResult<Kernels> {
-        let (pass, pass_contiguous, bitrev, bitrev_tiled, bitrev_tile_log, limbs, tile_log) =
-            match T::LIMBS {
-                1 => (
-                    KernelId::NttPassFp,
-                    KernelId::NttPassFpContiguous,
-                    KernelId::NttBitrevFp,
-                    KernelId::NttBitrevTiledFp,
-                    5,
-                    1,
-                    12,
-                ),
-                3 => (
-                    KernelId::NttPassFp3,
-                    KernelId::NttPassFp3Contiguous,
-                    KernelId::NttBitrevFp3,
-                    KernelId::NttBitrevTiledFp3,
-                    4,
-                    3,
-                    11,
-                ),
-                other => {
-                    return Err(DeviceError::Unsupported {
-                        primitive: "ntt",
-                        reason: format!("elements of {other} limbs"),
-                    })
-                }
-            };
+        use KernelId::*;
+        let (passes, bitrev, bitrev_tiled, bitrev_tile_log, limbs, tile_log) = match T::LIMBS {
+            1 => (
+                [
+                    [NttPassFpStridedDit, NttPassFpStridedDif],
+                    [NttPassFpContiguousDit, NttPassFpContiguousDif],
+                ],
+                NttBitrevFp,
+                NttBitrevTiledFp,
+                5,
+                1,
+                12,
+            ),
+            3 => (
+                [
+                    [NttPassFp3StridedDit, NttPassFp3StridedDif],
+                    [NttPassFp3ContiguousDit, NttPassFp3ContiguousDif],
+                ],
+                NttBitrevFp3,
+                NttBitrevTiledFp3,
+                4,
+                3,
+                11,
+            ),
+            other => {
+                return Err(DeviceError::Unsupported {
+                    primitive: "ntt",
+                    reason: format!("elements of {other} limbs"),
+                })
+            }
+        };
         let k = Kernels {
-            pass: kernel(dev, pass),
-            pass_contiguous: kernel(dev, pass_contiguous),
+            passes: passes.map(|p| p.map(|id| kernel(dev, id))),
             bitrev: kernel(dev, bitrev),
             bitrev_tiled: kernel(dev, bitrev_tiled),
             bitrev_tile_log,
@@ -153,9 +155,9 @@ impl Kernels {
             .map(|g| k.shared_bytes(g, tile_log - g))
             .max()
             .unwrap_or(0);
-        dev.inner.allow_dynamic_shared(pass, max as usize)?;
-        dev.inner
-            .allow_dynamic_shared(pass_contiguous, max as usize)?;
+        for id in passes.iter().flatten() {
+            dev.inner.allow_dynamic_shared(*id, max as usize)?;
+        }
         Ok(k)
     }
 
@@ -225,7 +227,6 @@ impl Transform<'_> {
                 log_g: pass.log_g,
                 log_c: pass.log_c,
                 log_tw: self.tables.log_tw,
-                dif: u32::from(dif),
                 inverse: u32::from(inverse),
                 src_mode,
                 src_log_n,
@@ -239,11 +240,8 @@ impl Transform<'_> {
                 .map_err(|_| crate::error::too_large("ntt", format!("{lines} lines")))?;
             let grid = Grid::blocks(blocks, THREADS, self.dev)?
                 .with_shared(self.kernels.shared_bytes(pass.log_g, pass.log_c));
-            let kernel = if pass.log_g == pass.log_m {
-                self.kernels.pass_contiguous
-            } else {
-                self.kernels.pass
-            };
+            let kernel =
+                self.kernels.passes[usize::from(pass.log_g == pass.log_m)][usize::from(dif)];
             // SAFETY: matches `ntt_pass_*(NttPass)` (repr(C) mirror); every
             // pointer covers what the pass touches (`columns` columns of the
             // stated heights) and stays alive in stream order.
