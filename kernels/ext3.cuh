@@ -36,7 +36,9 @@ struct Fp3Acc {
     glf::Acc c0, c1, c2;
 };
 
-__device__ __forceinline__ Fp3Acc fp3_acc_zero() { return Fp3Acc{glf::zero_acc(), glf::zero_acc(), glf::zero_acc()}; }
+__device__ __forceinline__ Fp3Acc fp3_acc_zero() {
+    return Fp3Acc{glf::zero_acc(), glf::zero_acc(), glf::zero_acc()};
+}
 
 // acc += a * k (k in the base field).
 __device__ __forceinline__ void mul_add(Fp3Acc& acc, Fp3 a, uint64_t k) {
@@ -89,7 +91,9 @@ GL_FN Fp3 adjugate(Fp3 a) {
 }
 
 // norm(a) = a * adj(a) = a0 A0 + 2 (a2 A1 + a1 A2): 0 only for a = 0.
-GL_FN uint64_t norm(Fp3 a, Fp3 adj) { return add(mul(a.c0, adj.c0), dbl(add(mul(a.c2, adj.c1), mul(a.c1, adj.c2)))); }
+GL_FN uint64_t norm(Fp3 a, Fp3 adj) {
+    return add(mul(a.c0, adj.c0), dbl(add(mul(a.c2, adj.c1), mul(a.c1, adj.c2))));
+}
 
 // Inverse with 0 -> 0: adj(a) / norm(a).
 GL_FN Fp3 inv(Fp3 a) {

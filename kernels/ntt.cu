@@ -229,9 +229,10 @@ __device__ __forceinline__ Slot slot_of_bitrev_source(uint32_t q, uint32_t g) {
     return Slot{q >> g, gl::bit_reverse(q & ((1u << g) - 1), g)};
 }
 
-// CONTIGUOUS: the pass's groups are contiguous (log_m == log_g, the last DIF
-// pass); DIF: P.dif. The host launches the matching instantiation, so that
-// the compiler drops the other layout's addressing and direction's branches.
+// CONTIGUOUS: the pass's groups are contiguous (log_m == log_g: the last
+// pass of a DIF chain, the first of a DIT one). DIF: a DIF pass, else DIT.
+// The host launches the matching instantiation, so that the compiler drops
+// the other layout's addressing and the other direction's branches.
 template <int LIMBS, bool CONTIGUOUS, bool DIF>
 __device__ void ntt_pass(const NttPass& P) {
     extern __shared__ uint64_t sh[];

@@ -11,8 +11,10 @@
 //!   that does not fit returns `DeviceError::OutOfMemory`.
 //! * [`launch`] is the kernel-launch helper every launcher module uses.
 //! * `backend.rs` implements `backend_api::Backend` with the launchers of
-//!   `primitives/` (one module per `kernels/*.cu`); `backend_api` checks
-//!   every call's arguments and results around it.
+//!   `primitives/` (one module per primitive family's `kernels/*.cu`;
+//!   `field_check.cu` holds kernels only the tests launch, `abi_check.cu`
+//!   compile-time checks only); `backend_api` checks every call's arguments
+//!   and results around it.
 
 mod args;
 mod backend;

@@ -70,8 +70,8 @@ enum FirstPassInput {
     /// the scale tables of chunk `c mod 2^log_b`.
     Cosets(u64, u32),
     /// `Cosets` from columns in bit-reversed order (element `j` at
-    /// `bitrev(j)`); DIF transforms only (their first pass reads each run of
-    /// the source contiguously).
+    /// `bitrev(j)`): meant for DIF transforms, whose first pass reads each
+    /// line as one contiguous run of the source (others would gather).
     CosetsBitReversed(u64, u32),
 }
 
