@@ -38,3 +38,14 @@ extern "C" __global__ void field_check_sums(Fp3* out, const Fp3* a, const Fp3* b
         out[2 * i + 1] = gl::reduce(base);
     }
 }
+
+// out[3i], out[3i+1], out[3i+2] = a[i] 2^24, a[i] 2^48, a[i] 2^72 by the
+// shift forms the NTT's radix-8 chunks use (glf::mul_2_24 and friends).
+extern "C" __global__ void field_check_pow2(uint64_t* out, const uint64_t* a, uint64_t n) {
+    for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (uint64_t)gridDim.x * blockDim.x) {
+        out[3 * i] = glf::mul_2_24(a[i]);
+        out[3 * i + 1] = glf::mul_2_48(a[i]);
+        out[3 * i + 2] = glf::mul_2_72(a[i]);
+    }
+}

@@ -9,7 +9,7 @@
 struct NttPass {
     uint64_t dst;       // uint64_t*: columns of 2^log_n elements of LIMBS u64
     uint64_t src;       // const uint64_t*: see src_mode (may equal dst)
-    uint64_t w12;       // const uint64_t*
+    uint64_t chunk_tw;  // const uint64_t*: chunk twiddles (kernels/ntt.cu)
     uint64_t tw_lo;     // const uint64_t*
     uint64_t tw_hi;     // const uint64_t*
     uint64_t scale_lo;  // const uint64_t* (unused when both scale modes are NONE)

@@ -30,12 +30,23 @@
 // to MAX_CHUNK stages: each thread takes 2^r elements into registers, does r
 // stages there, writes them back.
 //
+// A chunk of R stages over bits b_lo .. b_lo + R - 1 of i1 is, for each
+// group of slots u + t 2^b_lo (t < 2^R, lo = u mod 2^b_lo, span M =
+// 2^(b_lo + R)), a size-2^R DFT over t and one twiddle per slot: in a DIF
+// chunk, slot s (which then holds k = bitrev_R(s)) is multiplied by a^k
+// after the DFT, a = omega_M^lo (the R radix-2 DIF stages with their
+// twiddles omega_M^(lo + tp 2^b_lo) factor this way); a DIT chunk is its
+// transpose (slot s multiplied by a^bitrev_R(s) first). Inside the DFT the
+// roots are powers of omega_3 = 2^120 mod p, products by 2^(24 m): shifts,
+// no multiplier. So R = 3 costs 7 products instead of 12, and a chunk with
+// b_lo = 0 (a = 1) none: chunks of fewer than MAX_CHUNK stages are put there.
+//
 // Twiddles come from tables built on the device by `ntt_powers` and
-// `ntt_stage_twiddles`:
-// * w12 (stage-major): for S = 0..11 and j < 2^(11-S), entry
-//   4096 - 2^(12-S) + j holds omega_12^(j << S), or omega_12^-(j << S) for
-//   inverse transforms: every in-tile stage (g <= 12). A stage's twiddles
-//   are contiguous, so the threads of a warp read neighbouring entries,
+// `ntt_chunk_twiddles`:
+// * chunk_tw: for each span 2^L, 4 <= L <= 12, from entry 7 (2^(L-3) - 2):
+//   seven rows (k = 1..7) of 2^(L-3) entries, entry lo of row k holding
+//   omega_L^(lo k), or omega_L^-(lo k) for inverse transforms (7154 entries;
+//   the threads of a warp read neighbouring entries of a row),
 // * tw_lo[c] = omega_T^c (c < 2048), tw_hi[a] = omega_T^(2048 a): the
 //   inter-pass twiddles, omega_T^E = tw_lo[E & 2047] * tw_hi[E >> 11],
 //   T = log_tw >= log_n,
@@ -97,12 +108,6 @@ __device__ __forceinline__ uint64_t pass_twiddle(const NttPass& P, uint64_t e) {
     return two_level((const uint64_t*)P.tw_lo, (const uint64_t*)P.tw_hi, E);
 }
 
-// omega_{g}^(+-e) for an in-tile stage of a size-2^g DFT (the table holds
-// the powers of omega_12 or of its inverse).
-__device__ __forceinline__ uint64_t tile_twiddle(const uint64_t* w12, uint32_t idx) {
-    return __ldg(w12 + idx);
-}
-
 // Shared-memory position of slot i of a line (see the header: breaks the
 // 16-element periodicity of the banks for 8-byte words).
 __device__ __forceinline__ uint32_t sh_pos(uint32_t i) { return i + (i >> 4); }
@@ -120,14 +125,54 @@ __device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode
     return two_level((const uint64_t*)P.scale_lo + off, (const uint64_t*)P.scale_hi + off, j);
 }
 
-// One chunk of r stages (bits b_lo .. b_lo + r - 1 of i1) over the whole tile.
-template <int LIMBS, int R, bool DIF>
+// v * 2^(24 m) for m = 0..3 (m is a constant once the callers unroll).
+__device__ __forceinline__ uint64_t times_pow2_24(uint64_t v, int m) {
+    switch (m) {
+        case 1: return glf::mul_2_24(v);
+        case 2: return glf::mul_2_48(v);
+        case 3: return glf::mul_2_72(v);
+        default: return v;
+    }
+}
+
+// The root omega_3^(+-j) as 2^(24 m) with m mod 8 (2^96 = -1, so m >= 4 is
+// the negative of 2^(24 (m - 4))): omega_3 = 2^120, omega_3^-1 = 2^72.
+__device__ __forceinline__ int root8_exponent(int j, bool inverse) { return ((inverse ? 3 : 5) * j) & 7; }
+
+// DIF butterfly with twiddle 2^(24 m): (y0 + y1, (y0 - y1) 2^(24 m)); a
+// negative twiddle swaps the difference instead of negating the product.
+__device__ __forceinline__ void dif_butterfly(uint64_t& y0, uint64_t& y1, int m) {
+    const uint64_t d = (m & 4) ? glf::sub(y1, y0) : glf::sub(y0, y1);
+    y0 = glf::add(y0, y1);
+    y1 = times_pow2_24(d, m & 3);
+}
+
+// DIT butterfly with twiddle 2^(24 m): (y0 + w y1, y0 - w y1).
+__device__ __forceinline__ void dit_butterfly(uint64_t& y0, uint64_t& y1, int m) {
+    const uint64_t t = times_pow2_24(y1, m & 3);
+    const uint64_t a = glf::add(y0, t), b = glf::sub(y0, t);
+    y0 = (m & 4) ? b : a;
+    y1 = (m & 4) ? a : b;
+}
+
+// Start of the chunk twiddles of span 2^L (4 <= L <= 12) in a chunk table:
+// 7 rows (k = 1..7) of 2^(L-3) entries each, spans in increasing order.
+__host__ __device__ __forceinline__ uint32_t chunk_tw_base(uint32_t L) { return 7u * ((1u << (L - 3)) - 2u); }
+
+// One chunk of R stages (bits b_lo .. b_lo + R - 1 of i1) over the whole
+// tile, as a size-2^R DFT per group of 2^R slots plus one twiddle per slot
+// (see the header): every root inside the DFT is a power of omega_3, a
+// product by 2^(24 m). Twiddles are needed only when b_lo > 0, which the
+// chunk order keeps to R = 3 chunks.
+template <int LIMBS, int R, bool DIF, bool INVERSE>
 __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t ls, uint32_t g,
-                                          uint32_t log_c, uint32_t b_lo, uint32_t s0,
-                                          const uint64_t* w12) {
+                                          uint32_t log_c, uint32_t b_lo, const uint64_t* chunk_tw) {
     const uint32_t tasks = 1u << (g + log_c - R);
     const uint32_t lo_mask = (1u << b_lo) - 1;
     const uint32_t c_mask = (1u << log_c) - 1;
+    // Row k - 1 of this span holds a^k, a = omega_{b_lo + 3}^(+-lo), at index lo.
+    const bool twiddled = R == 3 && b_lo != 0;
+    const uint64_t* rows = chunk_tw + (twiddled ? chunk_tw_base(b_lo + 3) : 0);
     for (uint32_t q = threadIdx.x; q < tasks; q += THREADS) {
         const uint32_t lo = q & lo_mask;
         const uint32_t rest = q >> b_lo;
@@ -140,55 +185,50 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
         for (int t = 0; t < (1 << R); ++t)
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) x[c][t] = sh[c * plane + base + sh_pos(u + (t << b_lo))];
-        // In stage k of the chunk the pairs are (t, t + half); the twiddle
-        // depends only on t mod half: slot a = u + (t << b_lo) has
-        // j = a mod 2^(stage span) = lo + ((t mod half) << b_lo), so each
-        // distinct twiddle is read once, from a contiguous stage table.
+        // Slot s's twiddle is a^bitrev_R(s) (R = 3 only).
+        if (!DIF && twiddled) {
+#pragma unroll
+            for (int s = 1; s < 8; ++s) {
+                const int k = ((s & 1) << 2) | (s & 2) | (s >> 2);
+                const uint64_t w = __ldg(rows + ((uint32_t)(k - 1) << b_lo) + lo);
+#pragma unroll
+                for (int c = 0; c < LIMBS; ++c) x[c][s] = glf::mul(x[c][s], w);
+            }
+        }
         if (DIF) {
+            // stage k pairs (t, t + 2^(R-1-k)) with root omega_{R-k}^tp = omega_3^(tp << (3-R+k))
 #pragma unroll
             for (int k = 0; k < R; ++k) {
-                const int half = 1 << (R - 1 - k);             // partner distance in t
-                const uint32_t S = s0 + k + 12 - g;            // w = omega_12^(j << S)
-                const uint64_t* ws = w12 + (4096u - (8192u >> (S + 1)));
-                // The size-2 stage (S = 11) has j = 0 only: w = 1, no product.
-                const bool unit = S == 11;
+                const int half = 1 << (R - 1 - k);
 #pragma unroll
-                for (int tp = 0; tp < half; ++tp) {
-                    const uint64_t w = unit ? 1 : tile_twiddle(ws, lo + ((uint32_t)tp << b_lo));
+                for (int t = 0; t < (1 << R); ++t) {
+                    if (t & half) continue;
+                    const int m = root8_exponent((t & (half - 1)) << (3 - R + k), INVERSE);
 #pragma unroll
-                    for (int t = tp; t < (1 << R); t += 2 * half) {
-#pragma unroll
-                        for (int c = 0; c < LIMBS; ++c) {
-                            const uint64_t y0 = x[c][t], y1 = x[c][t + half];
-                            const uint64_t d = glf::sub(y0, y1);
-                            x[c][t] = glf::add(y0, y1);
-                            x[c][t + half] = unit ? d : glf::mul(d, w);
-                        }
-                    }
+                    for (int c = 0; c < LIMBS; ++c) dif_butterfly(x[c][t], x[c][t + half], m);
                 }
             }
         } else {
+            // stage k pairs (t, t + 2^k) with root omega_{k+1}^tp = omega_3^(tp << (2-k))
 #pragma unroll
             for (int k = 0; k < R; ++k) {
-                const int half = 1 << k;                       // pairs differ in bit s0 + k
-                const uint32_t S = 11 - (s0 + k);              // w = omega_12^(j << S)
-                const uint64_t* ws = w12 + (4096u - (8192u >> (S + 1)));
-                // The size-2 stage (S = 11) has j = 0 only: w = 1, no product.
-                const bool unit = S == 11;
+                const int half = 1 << k;
 #pragma unroll
-                for (int tp = 0; tp < half; ++tp) {
-                    const uint64_t w = unit ? 1 : tile_twiddle(ws, lo + ((uint32_t)tp << b_lo));
+                for (int t = 0; t < (1 << R); ++t) {
+                    if (t & half) continue;
+                    const int m = root8_exponent((t & (half - 1)) << (2 - k), INVERSE);
 #pragma unroll
-                    for (int t = tp; t < (1 << R); t += 2 * half) {
-#pragma unroll
-                        for (int c = 0; c < LIMBS; ++c) {
-                            const uint64_t y0 = x[c][t];
-                            const uint64_t y1 = unit ? x[c][t + half] : glf::mul(x[c][t + half], w);
-                            x[c][t] = glf::add(y0, y1);
-                            x[c][t + half] = glf::sub(y0, y1);
-                        }
-                    }
+                    for (int c = 0; c < LIMBS; ++c) dit_butterfly(x[c][t], x[c][t + half], m);
                 }
+            }
+        }
+        if (DIF && twiddled) {
+#pragma unroll
+            for (int s = 1; s < 8; ++s) {
+                const int k = ((s & 1) << 2) | (s & 2) | (s >> 2);
+                const uint64_t w = __ldg(rows + ((uint32_t)(k - 1) << b_lo) + lo);
+#pragma unroll
+                for (int c = 0; c < LIMBS; ++c) x[c][s] = glf::mul(x[c][s], w);
             }
         }
 #pragma unroll
@@ -198,14 +238,37 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
     }
 }
 
-template <int LIMBS, bool DIF>
+template <int LIMBS, bool DIF, bool INVERSE>
 __device__ __forceinline__ void chunk_dispatch(uint32_t r, uint64_t* sh, uint32_t plane, uint32_t ls,
-                                               uint32_t g, uint32_t log_c, uint32_t b_lo, uint32_t s0,
-                                               const uint64_t* w12) {
+                                               uint32_t g, uint32_t log_c, uint32_t b_lo,
+                                               const uint64_t* chunk_tw) {
     switch (r) {
-        case 1: run_chunk<LIMBS, 1, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12); break;
-        case 2: run_chunk<LIMBS, 2, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12); break;
-        default: run_chunk<LIMBS, MAX_CHUNK, DIF>(sh, plane, ls, g, log_c, b_lo, s0, w12); break;
+        case 1: run_chunk<LIMBS, 1, DIF, INVERSE>(sh, plane, ls, g, log_c, b_lo, chunk_tw); break;
+        case 2: run_chunk<LIMBS, 2, DIF, INVERSE>(sh, plane, ls, g, log_c, b_lo, chunk_tw); break;
+        default: run_chunk<LIMBS, MAX_CHUNK, DIF, INVERSE>(sh, plane, ls, g, log_c, b_lo, chunk_tw); break;
+    }
+}
+
+// The g stages of a line, in chunks of up to MAX_CHUNK stages; a chunk of
+// fewer takes the lowest bits (b_lo = 0, no twiddles): the last chunk of a
+// DIF pass, the first of a DIT one.
+template <int LIMBS, bool DIF, bool INVERSE>
+__device__ __forceinline__ void run_stages(uint64_t* sh, uint32_t plane, uint32_t ls, uint32_t g,
+                                           uint32_t log_c, const uint64_t* chunk_tw) {
+    const uint32_t partial = g % MAX_CHUNK;
+    for (uint32_t done = 0; done < g;) {
+        const uint32_t left = g - done;
+        uint32_t r, b_lo;
+        if (DIF) {
+            r = left < (uint32_t)MAX_CHUNK ? left : (uint32_t)MAX_CHUNK;
+            b_lo = g - done - r;  // stages done .. done + r - 1 touch bits g-1-done down to g-done-r
+        } else {
+            r = (done == 0 && partial != 0) ? partial : (uint32_t)MAX_CHUNK;
+            b_lo = done;
+        }
+        chunk_dispatch<LIMBS, DIF, INVERSE>(r, sh, plane, ls, g, log_c, b_lo, chunk_tw);
+        done += r;
+        __syncthreads();
     }
 }
 
@@ -252,7 +315,6 @@ __device__ void ntt_pass(const NttPass& P) {
     constexpr bool dif = DIF;
     // Every line of the tile exists except, maybe, in the grid's last block.
     const bool whole = line0 + (1ull << log_c) <= total_lines;
-    const uint64_t* w12 = (const uint64_t*)P.w12;
     const uint64_t n_mask = (1ull << P.log_n) - 1;
 
     // The block's lines are consecutive: in a strided pass they are 2^log_c
@@ -315,18 +377,12 @@ __device__ void ntt_pass(const NttPass& P) {
     }
     __syncthreads();
 
-    // ---- the g radix-2 stages, in chunks of up to MAX_CHUNK
-    for (uint32_t done = 0; done < g;) {
-        const uint32_t left = g - done;
-        const uint32_t r = left < (uint32_t)MAX_CHUNK ? left : (uint32_t)MAX_CHUNK;
-        if (dif) {
-            // stages done .. done + r - 1 touch bits g-1-done down to g-done-r
-            chunk_dispatch<LIMBS, true>(r, sh, plane, ls, g, log_c, g - done - r, done, w12);
-        } else {
-            chunk_dispatch<LIMBS, false>(r, sh, plane, ls, g, log_c, done, done, w12);
-        }
-        done += r;
-        __syncthreads();
+    // ---- the g radix-2 stages
+    const uint64_t* chunk_tw = (const uint64_t*)P.chunk_tw;
+    if (P.inverse) {
+        run_stages<LIMBS, DIF, true>(sh, plane, ls, g, log_c, chunk_tw);
+    } else {
+        run_stages<LIMBS, DIF, false>(sh, plane, ls, g, log_c, chunk_tw);
     }
 
     // ---- store (plus the DIF twiddle, plus coefficient scaling)
@@ -436,13 +492,16 @@ extern "C" __global__ void ntt_powers(uint64_t* out, uint64_t base, uint64_t sca
     }
 }
 
-// The stage-major in-tile twiddle table (see the header): for e < 4095 with
-// 4096 - 2^(12-S) <= e < 4096 - 2^(11-S), out[e] = omega12^((e - (4096 - 2^(12-S))) << S).
-extern "C" __global__ void ntt_stage_twiddles(uint64_t* out, uint64_t omega12) {
-    for (uint32_t e = blockIdx.x * blockDim.x + threadIdx.x; e < 4095; e += gridDim.x * blockDim.x) {
-        const uint32_t r = 4096 - e;                  // 2^(11-S) < r <= 2^(12-S)
-        const uint32_t S = 12 - (32 - __clz(r - 1));  // ceil(log2 r) = 12 - S
-        const uint32_t j = e - (4096 - (1u << (12 - S)));
-        out[e] = gl::pow(omega12, (uint64_t)j << S);
+// The chunk twiddle table (see the header): entry e of span 2^L, row k - 1,
+// index lo holds omega12^((lo k) << (12 - L)) = omega_L^(lo k).
+extern "C" __global__ void ntt_chunk_twiddles(uint64_t* out, uint64_t omega12) {
+    const uint32_t len = chunk_tw_base(13);
+    for (uint32_t e = blockIdx.x * blockDim.x + threadIdx.x; e < len; e += gridDim.x * blockDim.x) {
+        // chunk_tw_base(L) / 7 + 2 = 2^(L-3) <= e / 7 + 2 < 2^(L-2)
+        const uint32_t L = 3 + (31 - __clz(e / 7 + 2));
+        const uint32_t rem = e - chunk_tw_base(L);
+        const uint32_t k = (rem >> (L - 3)) + 1;
+        const uint32_t lo = rem & ((1u << (L - 3)) - 1);
+        out[e] = gl::pow(omega12, (uint64_t)(lo * k) << (12 - L));
     }
 }

@@ -33,7 +33,7 @@ pub(crate) type MatrixRef = [u64; 2];
 pub(crate) struct NttPassParams {
     pub(crate) dst: u64,
     pub(crate) src: u64,
-    pub(crate) w12: u64,
+    pub(crate) chunk_tw: u64,
     pub(crate) tw_lo: u64,
     pub(crate) tw_hi: u64,
     pub(crate) scale_lo: u64,

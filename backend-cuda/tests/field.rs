@@ -99,6 +99,44 @@ fn base_field_add_sub_mul_match_the_host() {
     }
 }
 
+/// The shift forms of the products by 2^24, 2^48 and 2^72 (the NTT's roots
+/// of order 8), on every edge value, values whose limbs are all ones, and
+/// random values, against the host's products.
+#[test]
+#[ignore = "needs a CUDA device"]
+fn products_by_powers_of_two_match_the_host() {
+    let (dev, ctx) = device();
+    let mut a = edges();
+    let mut rng = Rng::new(24);
+    for _ in 0..1 << 16 {
+        a.push(rng.fp().value());
+        a.push(extreme_or_random(&mut rng));
+        // low limb all ones: the shifted-out bits at their largest
+        a.push((rng.next_u64() | 0xFFFF_FFFF) % P);
+    }
+    let n = a.len();
+    let da = DeviceAlloc::from_words(&ctx, &a).unwrap();
+    let out = DeviceAlloc::new(&ctx, 3 * n * 8).unwrap();
+    let k = launch::kernel(&dev, launch::KernelId::FieldCheckPow2);
+    let grid = launch::Grid::linear(n, 256, &dev).unwrap();
+    let (po, pa, count) = (out.as_raw(), da.as_raw(), n as u64);
+    // SAFETY: matches `field_check_pow2(uint64_t*, const uint64_t*,
+    // uint64_t)`; `out` holds 3n words, `a` n.
+    unsafe { launch!(&ctx, k, grid; po, pa, count) }.unwrap();
+    let got = out.read_words(&ctx, 0, 3 * n).unwrap();
+    let two = Fp::new(2);
+    for i in 0..n {
+        let x = Fp::new(a[i]);
+        let want = [24, 48, 72].map(|e| (x * two.pow(e)).value());
+        assert_eq!(
+            &got[3 * i..3 * i + 3],
+            &want,
+            "2^24, 2^48, 2^72 times {:#x}",
+            a[i]
+        );
+    }
+}
+
 /// Fp3 products with every coefficient drawn from the edge values, and
 /// random ones, against the host's `Fp3` multiplication.
 #[test]

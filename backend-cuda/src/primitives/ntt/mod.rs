@@ -212,10 +212,10 @@ impl Transform<'_> {
             let params = NttPassParams {
                 dst,
                 src: src_ptr,
-                w12: if inverse {
-                    self.tables.w12_inv
+                chunk_tw: if inverse {
+                    self.tables.chunk_tw_inv
                 } else {
-                    self.tables.w12
+                    self.tables.chunk_tw
                 },
                 tw_lo: self.tables.tw_lo,
                 tw_hi: self.tables.tw_hi,

@@ -20,16 +20,17 @@ use std::sync::{Arc, Mutex};
 /// a megabyte; a proof uses a few dozen).
 const MAX_CACHED: usize = 64;
 
-/// Device tables of a transform: the stage-major in-tile twiddles `w12` of
-/// `omega_12` and `w12_inv` of `omega_12^-1` (4096 slots each, layout in the
-/// header of `kernels/ntt.cu`), the two-level powers of `omega_{log_tw}` and,
+/// Device tables of a transform: the in-tile chunk twiddles `chunk_tw` of
+/// `omega_12` and `chunk_tw_inv` of `omega_12^-1` (`CHUNK_TW_SLOTS` each,
+/// layout in the header of `kernels/ntt.cu`), the two-level powers of
+/// `omega_{log_tw}` and,
 /// optionally, two-level powers `k * s^j`, one table pair per `(s, k)` given,
 /// `scale_stride` u64 apart.
 pub(super) struct NttTables {
     _buf: CudaBuffer<Fp>,
     pub(super) log_tw: u32,
-    pub(super) w12: u64,
-    pub(super) w12_inv: u64,
+    pub(super) chunk_tw: u64,
+    pub(super) chunk_tw_inv: u64,
     pub(super) tw_lo: u64,
     pub(super) tw_hi: u64,
     pub(super) scale_lo: u64,
@@ -61,13 +62,19 @@ fn powers(
     unsafe { crate::launch!(ctx, k, grid; out, base, scale, count) }
 }
 
-/// Launches the stage-major twiddle table of `omega12` into `out` (4095 u64).
-fn stage_twiddles(dev: &CudaDevice, ctx: &CudaCtx, out: u64, omega12: Fp) -> DeviceResult<()> {
-    let k = kernel(dev, KernelId::NttStageTwiddles);
-    let grid = Grid::linear(4095, THREADS, dev)?;
+/// Entries of a chunk twiddle table: seven rows of `2^(L-3)` for each span
+/// `2^L`, `4 <= L <= 12` (`chunk_tw_base(13)` of `kernels/ntt.cu`).
+const CHUNK_TW_LEN: usize = 7 * ((1 << 10) - 2);
+/// Room per direction, rounded up.
+const CHUNK_TW_SLOTS: usize = 8192;
+
+/// Launches the chunk twiddle table of `omega12` into `out` (`CHUNK_TW_LEN` u64).
+fn chunk_twiddles(dev: &CudaDevice, ctx: &CudaCtx, out: u64, omega12: Fp) -> DeviceResult<()> {
+    let k = kernel(dev, KernelId::NttChunkTwiddles);
+    let grid = Grid::linear(CHUNK_TW_LEN, THREADS, dev)?;
     let omega12 = omega12.value();
-    // SAFETY: matches `ntt_stage_twiddles(uint64_t*, uint64_t)`; `out` has
-    // room for 4095 u64 and lives until the caller's work is done.
+    // SAFETY: matches `ntt_chunk_twiddles(uint64_t*, uint64_t)`; `out` has
+    // room for CHUNK_TW_LEN u64 and lives until the caller's work is done.
     unsafe { crate::launch!(ctx, k, grid; out, omega12) }
 }
 
@@ -86,19 +93,20 @@ impl NttTables {
         let tw_hi_len = hi_len(log_tw);
         let s_hi_len = hi_len(log_j);
         let stride = 2048 + s_hi_len;
-        let len = 8192 + 2048 + tw_hi_len + stride * scales.len();
+        let tw_at = 2 * CHUNK_TW_SLOTS;
+        let len = tw_at + 2048 + tw_hi_len + stride * scales.len();
         let buf = CudaBuffer::<Fp>::uninit(ctx, len)?;
-        let w12 = buf.elem_ptr(0);
-        let w12_inv = buf.elem_ptr(4096);
-        let tw_lo = buf.elem_ptr(8192);
-        let tw_hi = buf.elem_ptr(8192 + 2048);
-        let scale_lo = buf.elem_ptr(8192 + 2048 + tw_hi_len);
-        let scale_hi = buf.elem_ptr(8192 + 2048 + tw_hi_len + 2048);
+        let chunk_tw = buf.elem_ptr(0);
+        let chunk_tw_inv = buf.elem_ptr(CHUNK_TW_SLOTS);
+        let tw_lo = buf.elem_ptr(tw_at);
+        let tw_hi = buf.elem_ptr(tw_at + 2048);
+        let scale_lo = buf.elem_ptr(tw_at + 2048 + tw_hi_len);
+        let scale_hi = buf.elem_ptr(tw_at + 2048 + tw_hi_len + 2048);
         let omega_12_inv = omega_12
             .inverse()
             .ok_or_else(|| DeviceError::invalid("height", "no root"))?;
-        stage_twiddles(dev, ctx, w12, omega_12)?;
-        stage_twiddles(dev, ctx, w12_inv, omega_12_inv)?;
+        chunk_twiddles(dev, ctx, chunk_tw, omega_12)?;
+        chunk_twiddles(dev, ctx, chunk_tw_inv, omega_12_inv)?;
         powers(dev, ctx, tw_lo, omega, Fp::ONE, 2048)?;
         powers(dev, ctx, tw_hi, omega.pow(2048), Fp::ONE, tw_hi_len)?;
         for (i, &(s, k)) in scales.iter().enumerate() {
@@ -109,8 +117,8 @@ impl NttTables {
         Ok(NttTables {
             _buf: buf,
             log_tw,
-            w12,
-            w12_inv,
+            chunk_tw,
+            chunk_tw_inv,
             tw_lo,
             tw_hi,
             scale_lo,
