@@ -34,8 +34,34 @@ extern "C" __global__ void deep_denominators(Fp3* d, uint64_t n, uint32_t log_n,
 // Points per pass of deep_combine (its per-point accumulators).
 #define DEEP_POINTS 4
 // Threads per block of deep_combine (backend-cuda's deep.rs launches it so);
-// the bound lets three blocks share an SM's registers.
+// the bound lets two blocks share an SM's registers (128 each: room for
+// the loads column_sum keeps in flight).
 constexpr int DEEP_THREADS = 256;
+
+// Columns whose loads column_sum issues before using any (64 bytes of
+// base columns, 48 of Fp3 ones within the register bound): a thread's loads
+// are otherwise one at a time (each waits for the product before it), and
+// at one load in flight per thread the sums ran at a fraction of the
+// memory's bandwidth.
+template <typename F>
+__host__ __device__ constexpr uint64_t deep_loads() { return sizeof(F) == 8 ? 8 : 2; }
+
+// sum_c pow[c] * f_c(x_i) for F = u64 (base) or Fp3 columns, n elements
+// apart from col, accumulated into s (unreduced).
+template <typename F>
+__device__ __forceinline__ void accumulate_columns(gl::Fp3Acc& s, const F* col, uint64_t width, const Fp3* pow,
+                                                   uint64_t n) {
+    constexpr uint64_t L = deep_loads<F>();
+    uint64_t c = 0;
+    for (; c + L <= width; c += L) {
+        F v[L];
+#pragma unroll
+        for (uint64_t k = 0; k < L; ++k) v[k] = col[(c + k) * n];
+#pragma unroll
+        for (uint64_t k = 0; k < L; ++k) gl::mul_add(s, pow[c + k], v[k]);
+    }
+    for (; c < width; ++c) gl::mul_add(s, pow[c], col[c * n]);
+}
 
 // sum_c pow[c] * f_c(x_i) over `width` columns n elements apart from col0,
 // summed unreduced (gl::Fp3Acc: exact below 2^30 columns, far above any
@@ -44,11 +70,9 @@ __device__ __forceinline__ Fp3 column_sum(uint64_t col0, uint64_t width, uint64_
                                           uint64_t n, uint64_t i) {
     gl::Fp3Acc s = gl::fp3_acc_zero();
     if (limbs == 1) {
-        const uint64_t* col = (const uint64_t*)col0 + i;
-        for (uint64_t c = 0; c < width; ++c) gl::mul_add(s, pow[c], col[c * n]);
+        accumulate_columns(s, (const uint64_t*)col0 + i, width, pow, n);
     } else {
-        const Fp3* col = (const Fp3*)col0 + i;
-        for (uint64_t c = 0; c < width; ++c) gl::mul_add(s, pow[c], col[c * n]);
+        accumulate_columns(s, (const Fp3*)col0 + i, width, pow, n);
     }
     return gl::reduce(s);
 }
@@ -61,7 +85,7 @@ __device__ __forceinline__ void add_at(Fp3 (&a)[DEEP_POINTS], uint64_t q, Fp3 v)
     }
 }
 
-extern "C" __global__ void __launch_bounds__(DEEP_THREADS, 3)
+extern "C" __global__ void __launch_bounds__(DEEP_THREADS, 2)
     deep_combine(const uint64_t* table, const Fp3* gpow, const Fp3* dinv, uint64_t n, Fp3* out) {
     uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;

@@ -54,6 +54,24 @@ struct LeafWords {
     }
 };
 
+// Word `w` of the leaf whose rows start at `first_row`, in LeafWords order:
+// row by row, matrix by matrix, column by column, limb by limb.
+template <int LIMBS>
+__device__ uint64_t leaf_word(const MatrixRef* mats, uint32_t nmats, uint64_t height, uint64_t first_row,
+                              uint64_t w) {
+    uint64_t row_words = 0;
+    for (uint32_t m = 0; m < nmats; ++m) row_words += mats[m].width * LIMBS;
+    const uint64_t r = w / row_words;
+    uint64_t x = w - r * row_words;
+    uint32_t m = 0;
+    while (x >= mats[m].width * LIMBS) {
+        x -= mats[m].width * LIMBS;
+        ++m;
+    }
+    const uint64_t c = x / LIMBS, l = x - c * LIMBS;
+    return mats[m].ptr[(c * height + first_row + r) * LIMBS + l];
+}
+
 template <int LIMBS>
 __device__ void hash_leaves(const MatrixRef* mats, uint32_t nmats, uint64_t height, uint64_t rows_per_leaf,
                             uint64_t num_leaves, uint64_t words_per_leaf, uint64_t* digests) {
@@ -177,23 +195,26 @@ extern "C" __global__ void merkle_nodes(uint64_t* digests, uint64_t leaves, uint
 
 // For each requested leaf: its values (words_per_leaf u64s, canonical
 // limbs in hashing order) then its `depth` sibling digests, leaf level first.
+// One thread per output word: every load is independent, so a launch costs
+// about one memory latency (a thread per opening walked its words and path
+// one dependent load after another, ~90 us for 40 openings).
 template <int LIMBS>
 __device__ void gather_openings(const MatrixRef* mats, uint32_t nmats, uint64_t height, uint64_t rows_per_leaf,
                                 const uint64_t* digests, uint64_t leaves, uint32_t depth,
                                 const uint64_t* indices, uint64_t count, uint64_t words_per_leaf,
                                 uint64_t* out) {
-    uint64_t q = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
-    if (q >= count) return;
-    uint64_t leaf = indices[q];
-    uint64_t* dst = out + q * (words_per_leaf + 4 * (uint64_t)depth);
-    LeafWords<LIMBS> words(mats, nmats, height, leaf * rows_per_leaf);
-    for (uint64_t w = 0; w < words_per_leaf; ++w) dst[w] = words();
-    dst += words_per_leaf;
-    uint64_t i = leaf;
-    for (uint32_t k = 0; k < depth; ++k) {
-        const uint64_t* sib = digests + 4 * (level_offset(leaves, k) + (i ^ 1));
-        for (int x = 0; x < 4; ++x) dst[4 * k + x] = sib[x];
-        i >>= 1;
+    const uint64_t per_opening = words_per_leaf + 4 * (uint64_t)depth;
+    const uint64_t t = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= count * per_opening) return;
+    const uint64_t q = t / per_opening;
+    const uint64_t w = t - q * per_opening;
+    const uint64_t leaf = indices[q];
+    if (w < words_per_leaf) {
+        out[t] = leaf_word<LIMBS>(mats, nmats, height, leaf * rows_per_leaf, w);
+    } else {
+        const uint64_t k = (w - words_per_leaf) >> 2;
+        const uint64_t sibling = (leaf >> k) ^ 1;
+        out[t] = digests[4 * (level_offset(leaves, (uint32_t)k) + sibling) + ((w - words_per_leaf) & 3)];
     }
 }
 

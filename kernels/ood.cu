@@ -44,9 +44,14 @@ __device__ void ood_partial(const F* evals, uint64_t n, const Fp3* w, Fp3* parti
     const uint64_t c = blockIdx.y, b = blockIdx.x;
     const F* col = evals + c * n;
     uint64_t lo = b * OOD_CHUNK, hi = lo + OOD_CHUNK < n ? lo + OOD_CHUNK : n;
-    // OOD_CHUNK / OOD_THREADS = 16 products per thread, summed unreduced.
+    // OOD_CHUNK / OOD_THREADS = 16 products per thread, summed unreduced;
+    // unrolled so that a thread's loads are in flight together.
     gl::Fp3Acc acc = gl::fp3_acc_zero();
-    for (uint64_t i = lo + threadIdx.x; i < hi; i += OOD_THREADS) gl::mul_add(acc, w[i], col[i]);
+#pragma unroll 4
+    for (uint64_t k = 0; k < OOD_CHUNK / OOD_THREADS; ++k) {
+        const uint64_t i = lo + threadIdx.x + k * OOD_THREADS;
+        if (i < hi) gl::mul_add(acc, w[i], col[i]);
+    }
     Fp3 s = block_sum(gl::reduce(acc), sh);
     if (threadIdx.x == 0) partials[c * gridDim.x + b] = s;
 }

@@ -211,7 +211,8 @@ impl Gather<'_> {
         let table = matrix_table(ctx, matrices)?;
         let index_table = DeviceAlloc::scratch_words(ctx, indices)?;
         let out = DeviceAlloc::scratch(ctx, (per_opening * 8 * indices.len()).max(8))?;
-        let grid = Grid::linear(indices.len(), 64, dev)?;
+        // one thread per output word
+        let grid = Grid::linear(per_opening * indices.len(), 256, dev)?;
         let (height, rpl, leaves, count, depth, wpl) = (
             self.height as u64,
             self.rows_per_leaf as u64,
