@@ -62,16 +62,20 @@ __device__ __forceinline__ void eval_position(const EvalArgs& a, Slots& s, uint6
 
     for (uint32_t pc = 0; pc < a.program_len; ++pc) {
         const uint4 ins = __ldg(&a.program[pc]);
-        const uint32_t op = ins.x, dst = ins.y, x = ins.z, y = ins.w;
+        const uint32_t op = ins.x & OP_MASK, dst = ins.y, x = ins.z, y = ins.w;
+        // Fp3 operands, read as base values (c0 only) when flagged.
+        const auto ext = [&](uint32_t i, uint32_t flag) {
+            return (ins.x & flag) ? gl::fp3_from_base(s[i].c0) : s[i];
+        };
         switch (op) {
             case OP_LOAD_MAIN:
-                s[dst] = gl::fp3_from_base(a.main[(uint64_t)x * a.lde_height + (y ? next : k)]);
+                s[dst].c0 = a.main[(uint64_t)x * a.lde_height + (y ? next : k)];
                 break;
             case OP_LOAD_PRE:
-                s[dst] = gl::fp3_from_base(a.pre[(uint64_t)x * a.lde_height + (y ? next : k)]);
+                s[dst].c0 = a.pre[(uint64_t)x * a.lde_height + (y ? next : k)];
                 break;
             case OP_LOAD_PERIODIC:
-                s[dst] = gl::fp3_from_base(a.periodic[(uint64_t)x + (nat & y)]);
+                s[dst].c0 = a.periodic[(uint64_t)x + (nat & y)];
                 break;
             case OP_LOAD_AUX:
                 s[dst] = a.aux[(uint64_t)x * a.lde_height + (y ? next : k)];
@@ -80,13 +84,13 @@ __device__ __forceinline__ void eval_position(const EvalArgs& a, Slots& s, uint6
                 s[dst] = a.pool[x];
                 break;
             case OP_ADD_E:
-                s[dst] = gl::add(s[x], s[y]);
+                s[dst] = gl::add(ext(x, BASE_X), ext(y, BASE_Y));
                 break;
             case OP_SUB_E:
-                s[dst] = gl::sub(s[x], s[y]);
+                s[dst] = gl::sub(ext(x, BASE_X), ext(y, BASE_Y));
                 break;
             case OP_NEG_E:
-                s[dst] = gl::neg(s[x]);
+                s[dst] = gl::neg(ext(x, BASE_X));
                 break;
             case OP_MUL_EE:
                 s[dst] = gl::mul(s[x], s[y]);
@@ -95,16 +99,16 @@ __device__ __forceinline__ void eval_position(const EvalArgs& a, Slots& s, uint6
                 s[dst] = gl::mul(s[x], s[y].c0);
                 break;
             case OP_ADD_B:
-                s[dst] = gl::fp3_from_base(gl::add(s[x].c0, s[y].c0));
+                s[dst].c0 = gl::add(s[x].c0, s[y].c0);
                 break;
             case OP_SUB_B:
-                s[dst] = gl::fp3_from_base(gl::sub(s[x].c0, s[y].c0));
+                s[dst].c0 = gl::sub(s[x].c0, s[y].c0);
                 break;
             case OP_NEG_B:
-                s[dst] = gl::fp3_from_base(gl::neg(s[x].c0));
+                s[dst].c0 = gl::neg(s[x].c0);
                 break;
             case OP_MUL_BB:
-                s[dst] = gl::fp3_from_base(gl::mul(s[x].c0, s[y].c0));
+                s[dst].c0 = gl::mul(s[x].c0, s[y].c0);
                 break;
             case OP_ACC_E:
             case OP_ACC_B: {

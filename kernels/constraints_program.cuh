@@ -12,7 +12,10 @@
 //   *_E        Fp3 arithmetic; MUL_EB multiplies the Fp3 s[x] by the base s[y]
 //   *_B        base-field arithmetic on c0 (operands known to lie in Fp)
 //   ACC_E/_B   acc[dst] += powers[y] * s[x], dst = RowSet tag (s[x] in Fp for _B)
-// Slots holding base-field values always have c1 = c2 = 0.
+// Base-field values (LOAD_MAIN, LOAD_PRE, LOAD_PERIODIC and the *_B results)
+// are written to c0 only; the slot's c1 and c2 keep whatever they held. The
+// *_E instructions read such an operand through a flag in the opcode word
+// (bits above OP_MASK): BASE_X for x, BASE_Y for y, meaning c1 = c2 = 0.
 #pragma once
 #include "ext3.cuh"
 
@@ -33,6 +36,13 @@ enum : uint32_t {
     OP_ACC_B = 13,
     OP_LOAD_PRE = 14,
     OP_LOAD_PERIODIC = 15,
+};
+
+// The opcode word: opcode in the low bits, operand flags above.
+enum : uint32_t {
+    OP_MASK = 0xFF,
+    BASE_X = 1u << 8,
+    BASE_Y = 1u << 9,
 };
 
 // Kernel arguments, passed by value; mirrors EvalArgs in constraints.rs.

@@ -30,6 +30,15 @@ pub(crate) const OP_ACC_E: u32 = 12;
 pub(crate) const OP_ACC_B: u32 = 13;
 pub(crate) const OP_LOAD_PRE: u32 = 14;
 pub(crate) const OP_LOAD_PERIODIC: u32 = 15;
+/// Flags on the opcode word of an Fp3 instruction: operand `x` (or `y`)
+/// sits in a slot written through its `c0` only (a base value), so the
+/// kernel reads `c0` and takes `c1 = c2 = 0`. Base values are written that
+/// way to move a third of the bytes through the slots, which the kernel
+/// keeps in local memory (its speed is that memory's).
+pub(crate) const BASE_X: u32 = 1 << 8;
+pub(crate) const BASE_Y: u32 = 1 << 9;
+/// The opcode bits of the opcode word.
+pub(crate) const OP_MASK: u32 = 0xFF;
 
 /// A compiled system: instructions `[op, dst, x, y]`, the Fp3 pool
 /// (constants, challenges, public inputs), `alpha^c` per constraint, and
@@ -102,6 +111,16 @@ pub(crate) fn compile(
     }
 
     let base = system.base_field_nodes();
+    // Nodes whose instruction writes only c0 of its slot (see BASE_X).
+    let c0_only: Vec<bool> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| match node {
+            Node::Main { .. } | Node::Preprocessed { .. } | Node::Periodic(_) => true,
+            Node::Add(..) | Node::Sub(..) | Node::Neg(..) | Node::Mul(..) => base[i],
+            Node::Const(_) | Node::Public(_) | Node::Aux { .. } | Node::Challenge(_) => false,
+        })
+        .collect();
     let mut pool: Vec<Fp3> = Vec::new();
     let mut instructions: Vec<[u32; 4]> = Vec::new();
     let mut slot_of = vec![u32::MAX; n];
@@ -174,9 +193,23 @@ pub(crate) fn compile(
                 };
                 [op, dst, src[0], *src.get(1).unwrap_or(&0)]
             }
-            Node::Add(..) => [OP_ADD_E, dst, src[0], src[1]],
-            Node::Sub(..) => [OP_SUB_E, dst, src[0], src[1]],
-            Node::Neg(..) => [OP_NEG_E, dst, src[0], 0],
+            Node::Add(..) | Node::Sub(..) | Node::Neg(..) => {
+                let op = match node {
+                    Node::Add(..) => OP_ADD_E,
+                    Node::Sub(..) => OP_SUB_E,
+                    _ => OP_NEG_E,
+                };
+                let flag = |k: usize, bit: u32| match ops.get(k) {
+                    Some(&o) if c0_only[o] => bit,
+                    _ => 0,
+                };
+                [
+                    op | flag(0, BASE_X) | flag(1, BASE_Y),
+                    dst,
+                    src[0],
+                    *src.get(1).unwrap_or(&0),
+                ]
+            }
             Node::Mul(a, b) => match (base[a.index()], base[b.index()]) {
                 (false, false) => [OP_MUL_EE, dst, src[0], src[1]],
                 // Multiplication commutes: put the Fp3 operand first.
@@ -258,31 +291,43 @@ mod tests {
         }
     }
 
-    /// The kernel's interpreter, on the host.
+    /// The kernel's interpreter, on the host. Base values are written with
+    /// garbage in c1 and c2 (the kernel leaves whatever the slot held), so
+    /// an Fp3 instruction that reads one without its BASE_ flag goes wrong.
     fn run(p: &Program, at: &Point, zinv: &[Fp3; 4]) -> Fp3 {
         let mut s = vec![Fp3::ZERO; p.slots];
         let mut acc = [Fp3::ZERO; 4];
         let b = |v: Fp3| v.0[0];
-        for &[op, dst, x, y] in &p.instructions {
+        let c0 = |v: Fp| Fp3::new(v, Fp::new(0xDEAD), Fp::new(0xBEEF));
+        for &[word, dst, x, y] in &p.instructions {
             let (d, x, y) = (dst as usize, x as usize, y as usize);
-            match op {
-                OP_LOAD_MAIN => s[d] = Fp3::from_base(at.main[x][y]),
-                OP_LOAD_PRE => s[d] = Fp3::from_base(at.pre[x][y]),
-                OP_LOAD_PERIODIC => s[d] = Fp3::from_base(p.periodic[x + (at.nat & y)]),
+            let operand = |s: &[Fp3], i: usize, flag: u32| {
+                if word & flag != 0 {
+                    Fp3::from_base(s[i].0[0])
+                } else {
+                    s[i]
+                }
+            };
+            let sx = |s: &[Fp3]| operand(s, x, BASE_X);
+            let sy = |s: &[Fp3]| operand(s, y, BASE_Y);
+            match word & OP_MASK {
+                OP_LOAD_MAIN => s[d] = c0(at.main[x][y]),
+                OP_LOAD_PRE => s[d] = c0(at.pre[x][y]),
+                OP_LOAD_PERIODIC => s[d] = c0(p.periodic[x + (at.nat & y)]),
                 OP_LOAD_AUX => s[d] = at.aux[x][y],
                 OP_LOAD_POOL => s[d] = p.pool[x],
-                OP_ADD_E => s[d] = s[x] + s[y],
-                OP_SUB_E => s[d] = s[x] - s[y],
-                OP_NEG_E => s[d] = -s[x],
-                OP_MUL_EE => s[d] = s[x] * s[y],
-                OP_MUL_EB => s[d] = s[x].mul_base(b(s[y])),
-                OP_ADD_B => s[d] = Fp3::from_base(b(s[x]) + b(s[y])),
-                OP_SUB_B => s[d] = Fp3::from_base(b(s[x]) - b(s[y])),
-                OP_NEG_B => s[d] = Fp3::from_base(-b(s[x])),
-                OP_MUL_BB => s[d] = Fp3::from_base(b(s[x]) * b(s[y])),
-                OP_ACC_E => acc[d] += p.powers[y] * s[x],
+                OP_ADD_E => s[d] = sx(&s) + sy(&s),
+                OP_SUB_E => s[d] = sx(&s) - sy(&s),
+                OP_NEG_E => s[d] = -sx(&s),
+                OP_MUL_EE => s[d] = sx(&s) * sy(&s),
+                OP_MUL_EB => s[d] = sx(&s).mul_base(b(s[y])),
+                OP_ADD_B => s[d] = c0(b(s[x]) + b(s[y])),
+                OP_SUB_B => s[d] = c0(b(s[x]) - b(s[y])),
+                OP_NEG_B => s[d] = c0(-b(s[x])),
+                OP_MUL_BB => s[d] = c0(b(s[x]) * b(s[y])),
+                OP_ACC_E => acc[d] += p.powers[y] * sx(&s),
                 OP_ACC_B => acc[d] += p.powers[y].mul_base(b(s[x])),
-                _ => panic!("bad opcode {op}"),
+                op => panic!("bad opcode {op}"),
             }
         }
         (0..4).fold(Fp3::ZERO, |r, t| r + acc[t] * zinv[t])
