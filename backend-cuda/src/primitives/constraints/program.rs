@@ -37,8 +37,6 @@ pub(crate) const OP_LOAD_PERIODIC: u32 = 15;
 /// keeps in local memory (its speed is that memory's).
 pub(crate) const BASE_X: u32 = 1 << 8;
 pub(crate) const BASE_Y: u32 = 1 << 9;
-/// The opcode bits of the opcode word.
-pub(crate) const OP_MASK: u32 = 0xFF;
 
 /// A compiled system: instructions `[op, dst, x, y]`, the Fp3 pool
 /// (constants, challenges, public inputs), `alpha^c` per constraint, and
@@ -254,6 +252,9 @@ mod tests {
 
     use backend_api::rng::SplitMix64 as Rng;
     use conformance::fixtures::{random_system, SystemShape};
+
+    /// The opcode bits of an opcode word (the kernel's OP_MASK).
+    const OP_MASK: u32 = 0xFF;
 
     /// The leaf counts of the random systems (the host model reads them).
     const SHAPE: SystemShape = SystemShape {
