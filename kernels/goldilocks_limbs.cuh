@@ -150,14 +150,13 @@ __device__ __forceinline__ uint64_t mul(uint64_t a, uint64_t b) {
 
 // Products by the powers 2^24, 2^48 and 2^72 (with signs, these are the
 // 8th roots of unity: omega_3 = -2^24, and 2^96 = -1): shifts and one
-// reduction, no multiplier. Canonical input, canonical result. Writing
-// x 2^(24 m) as (y3:y2:y1:y0) on 32-bit limbs, 2^64 = EPSILON, 2^96 = -1
-// and 2^128 = -2^32 (mod p) reduce it to a difference of two canonical
-// values, which sub() takes mod p.
+// reduction, no 64-bit product. Canonical input, canonical result. Writing
+// x 2^(24 m) on 32-bit limbs (y3:y2:y1:y0), 2^64 = EPSILON, 2^96 = -1 and
+// 2^128 = -2^32 (mod p) reduce it.
 
 // x 2^24 = y2 2^64 + (y1:y0), y2 < 2^24: (y1:y0) + y2 EPSILON through the
-// multiplier as in reduce128 (its r3 is 0; t + c 2^64 with c in {0, 1},
-// and t < 2^56 when c = 1, so adding c EPSILON cannot wrap).
+// multiplier as in reduce128 (whose r3 is 0 here: t + c 2^64 with c in
+// {0, 1}, and t < 2^56 when c = 1, so adding c EPSILON cannot wrap).
 __device__ __forceinline__ uint64_t mul_2_24(uint64_t x) {
     uint64_t r;
     asm("{\n\t"
@@ -190,59 +189,24 @@ __device__ __forceinline__ uint64_t mul_2_24(uint64_t x) {
 // x 2^48 = y3 2^96 + y2 2^64 + y1 2^32 (y1 = x0 2^16, y3 < 2^16)
 //        = (y1 + y2) 2^32 - (y2 + y3) (mod p). With h + c 2^32 = y1 + y2,
 // c 2^64 = c 2^32 - c, so the value is (h + c) 2^32 - (y2 + y3 + c), where
-// h + c < 2^32 (y1 + y2 < 2^33 - 2^16): both sides are below p.
+// h + c < 2^32 (y1 + y2 < 2^33 - 2^16): both sides are below p, and sub()
+// takes their difference mod p.
 __device__ __forceinline__ uint64_t mul_2_48(uint64_t x) {
-    uint64_t r;
-    asm("{\n\t"
-        ".reg .u32 x0, x1, y1, y2, y3, h, c, b0, b1, d0, d1, m;\n\t"
-        "mov.b64 {x0, x1}, %1;\n\t"
-        "shl.b32 y1, x0, 16;\n\t"
-        "shf.l.clamp.b32 y2, x0, x1, 16;\n\t"
-        "shr.u32 y3, x1, 16;\n\t"
-        "add.cc.u32 h, y1, y2;\n\t"
-        "addc.u32 c, 0, 0;\n\t"
-        "add.u32 h, h, c;\n\t"
-        "add.cc.u32 b0, y2, y3;\n\t"
-        "addc.u32 b1, 0, 0;\n\t"
-        "add.cc.u32 b0, b0, c;\n\t"
-        "addc.u32 b1, b1, 0;\n\t"
-        // (h:0) - (b1:b0) mod p, as in sub()
-        "sub.cc.u32 d0, 0, b0;\n\t"
-        "subc.cc.u32 d1, h, b1;\n\t"
-        "subc.u32 m, 0, 0;\n\t"
-        "sub.cc.u32 d0, d0, m;\n\t"
-        "subc.u32 d1, d1, 0;\n\t"
-        "mov.b64 %0, {d0, d1};\n\t"
-        "}"
-        : "=l"(r)
-        : "l"(x));
-    return r;
+    const uint32_t x0 = (uint32_t)x, x1 = (uint32_t)(x >> 32);
+    const uint32_t y1 = x0 << 16, y2 = __funnelshift_l(x0, x1, 16), y3 = x1 >> 16;
+    const uint64_t sum = (uint64_t)y1 + y2;
+    const uint32_t c = (uint32_t)(sum >> 32);
+    const uint32_t h = (uint32_t)sum + c;
+    return sub((uint64_t)h << 32, (uint64_t)y2 + y3 + c);
 }
 
 // x 2^72 = (x 2^8) 2^64 with x 2^8 = (y2:y1:y0), y2 < 2^8:
 //        = y0 EPSILON - y1 - y2 2^32 = y0 2^32 - (y0 + y1 + y2 2^32) (mod p),
 // both sides below p.
 __device__ __forceinline__ uint64_t mul_2_72(uint64_t x) {
-    uint64_t r;
-    asm("{\n\t"
-        ".reg .u32 x0, x1, y0, y1, y2, b0, b1, d0, d1, m;\n\t"
-        "mov.b64 {x0, x1}, %1;\n\t"
-        "shl.b32 y0, x0, 8;\n\t"
-        "shf.l.clamp.b32 y1, x0, x1, 8;\n\t"
-        "shr.u32 y2, x1, 24;\n\t"
-        "add.cc.u32 b0, y0, y1;\n\t"
-        "addc.u32 b1, y2, 0;\n\t"
-        // (y0:0) - (b1:b0) mod p, as in sub()
-        "sub.cc.u32 d0, 0, b0;\n\t"
-        "subc.cc.u32 d1, y0, b1;\n\t"
-        "subc.u32 m, 0, 0;\n\t"
-        "sub.cc.u32 d0, d0, m;\n\t"
-        "subc.u32 d1, d1, 0;\n\t"
-        "mov.b64 %0, {d0, d1};\n\t"
-        "}"
-        : "=l"(r)
-        : "l"(x));
-    return r;
+    const uint32_t x0 = (uint32_t)x, x1 = (uint32_t)(x >> 32);
+    const uint32_t y0 = x0 << 8, y1 = __funnelshift_l(x0, x1, 8), y2 = x1 >> 24;
+    return sub((uint64_t)y0 << 32, (uint64_t)y0 + y1 + ((uint64_t)y2 << 32));
 }
 
 // The canonical residue of an accumulator: 2^128 = -2^32 (mod p), so the

@@ -1,4 +1,5 @@
-// Batched NTTs over Goldilocks with many radix-2 stages fused per pass.
+// Batched NTTs over Goldilocks with many radix-2 stages fused per pass (run as
+// radix-8 chunks in registers).
 //
 // Notation: a column holds N = 2^log_n elements; omega_k is the primitive
 // 2^k-th root of unity of backend_api (omega_k = omega_32^(2^(32-k)), so the
@@ -159,6 +160,20 @@ __device__ __forceinline__ void dit_butterfly(uint64_t& y0, uint64_t& y1, int m)
 // 7 rows (k = 1..7) of 2^(L-3) entries each, spans in increasing order.
 __host__ __device__ __forceinline__ uint32_t chunk_tw_base(uint32_t L) { return 7u * ((1u << (L - 3)) - 2u); }
 
+// Multiplies slot s of a radix-8 group by a^bitrev_3(s), a^k being entry lo
+// of row k - 1 of the span's chunk twiddles (`rows`, rows 2^b_lo apart).
+template <int LIMBS>
+__device__ __forceinline__ void slot_twiddles(uint64_t (&x)[LIMBS][8], const uint64_t* rows, uint32_t b_lo,
+                                              uint32_t lo) {
+#pragma unroll
+    for (int s = 1; s < 8; ++s) {
+        const int k = ((s & 1) << 2) | (s & 2) | (s >> 2);
+        const uint64_t w = __ldg(rows + ((uint32_t)(k - 1) << b_lo) + lo);
+#pragma unroll
+        for (int c = 0; c < LIMBS; ++c) x[c][s] = glf::mul(x[c][s], w);
+    }
+}
+
 // One chunk of R stages (bits b_lo .. b_lo + R - 1 of i1) over the whole
 // tile, as a size-2^R DFT per group of 2^R slots plus one twiddle per slot
 // (see the header): every root inside the DFT is a power of omega_3, a
@@ -185,15 +200,8 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
         for (int t = 0; t < (1 << R); ++t)
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) x[c][t] = sh[c * plane + base + sh_pos(u + (t << b_lo))];
-        // Slot s's twiddle is a^bitrev_R(s) (R = 3 only).
-        if (!DIF && twiddled) {
-#pragma unroll
-            for (int s = 1; s < 8; ++s) {
-                const int k = ((s & 1) << 2) | (s & 2) | (s >> 2);
-                const uint64_t w = __ldg(rows + ((uint32_t)(k - 1) << b_lo) + lo);
-#pragma unroll
-                for (int c = 0; c < LIMBS; ++c) x[c][s] = glf::mul(x[c][s], w);
-            }
+        if constexpr (R == 3) {
+            if (!DIF && twiddled) slot_twiddles<LIMBS>(x, rows, b_lo, lo);
         }
         if (DIF) {
             // stage k pairs (t, t + 2^(R-1-k)) with root omega_{R-k}^tp = omega_3^(tp << (3-R+k))
@@ -222,14 +230,8 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
                 }
             }
         }
-        if (DIF && twiddled) {
-#pragma unroll
-            for (int s = 1; s < 8; ++s) {
-                const int k = ((s & 1) << 2) | (s & 2) | (s >> 2);
-                const uint64_t w = __ldg(rows + ((uint32_t)(k - 1) << b_lo) + lo);
-#pragma unroll
-                for (int c = 0; c < LIMBS; ++c) x[c][s] = glf::mul(x[c][s], w);
-            }
+        if constexpr (R == 3) {
+            if (DIF && twiddled) slot_twiddles<LIMBS>(x, rows, b_lo, lo);
         }
 #pragma unroll
         for (int t = 0; t < (1 << R); ++t)
