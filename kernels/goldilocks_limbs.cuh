@@ -87,6 +87,27 @@ __device__ __forceinline__ void mul_add(Acc& acc, uint64_t a, uint64_t b) {
         : "l"(a), "l"(b));
 }
 
+// t mod p for any t < 2^64: t >= p exactly when t + EPSILON carries out,
+// and then t + EPSILON mod 2^64 = t - p.
+__device__ __forceinline__ uint64_t canonical(uint64_t t) {
+    uint64_t r;
+    asm("{\n\t"
+        ".reg .u32 t0, t1, u0, u1, c;\n\t"
+        ".reg .pred q;\n\t"
+        "mov.b64 {t0, t1}, %1;\n\t"
+        "add.cc.u32 u0, t0, 0xFFFFFFFF;\n\t"
+        "addc.cc.u32 u1, t1, 0;\n\t"
+        "addc.u32 c, 0, 0;\n\t"
+        "setp.ne.u32 q, c, 0;\n\t"
+        "selp.u32 t0, u0, t0, q;\n\t"
+        "selp.u32 t1, u1, t1, q;\n\t"
+        "mov.b64 %0, {t0, t1};\n\t"
+        "}"
+        : "=l"(r)
+        : "l"(t));
+    return r;
+}
+
 // The canonical residue of 2^96 r3 + 2^64 r2 + 2^32 r1 + r0. With
 // 2^64 = EPSILON and 2^96 = -1 (mod p) it is (r1:r0) + r2 EPSILON - r3:
 // the product r2 EPSILON is added by the multiplier (mad), which leaves the
@@ -98,8 +119,7 @@ __device__ __forceinline__ void mul_add(Acc& acc, uint64_t a, uint64_t b) {
 __device__ __forceinline__ uint64_t reduce128(uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3) {
     uint64_t r;
     asm("{\n\t"
-        ".reg .u32 t0, t1, e0, e1, u0, u1, c;\n\t"
-        ".reg .pred q;\n\t"
+        ".reg .u32 t0, t1, e0, e1, c;\n\t"
         // t + c 2^64 = (r1:r0) + r2 EPSILON - r3
         "mad.lo.cc.u32 t0, %3, 0xFFFFFFFF, %1;\n\t"
         "madc.hi.cc.u32 t1, %3, 0xFFFFFFFF, %2;\n\t"
@@ -112,18 +132,11 @@ __device__ __forceinline__ uint64_t reduce128(uint32_t r0, uint32_t r1, uint32_t
         "shr.s32 e1, c, 31;\n\t"
         "add.cc.u32 t0, t0, e0;\n\t"
         "addc.u32 t1, t1, e1;\n\t"
-        // canonical: t >= p exactly when t + EPSILON carries out
-        "add.cc.u32 u0, t0, 0xFFFFFFFF;\n\t"
-        "addc.cc.u32 u1, t1, 0;\n\t"
-        "addc.u32 c, 0, 0;\n\t"
-        "setp.ne.u32 q, c, 0;\n\t"
-        "selp.u32 t0, u0, t0, q;\n\t"
-        "selp.u32 t1, u1, t1, q;\n\t"
         "mov.b64 %0, {t0, t1};\n\t"
         "}"
         : "=l"(r)
         : "r"(r0), "r"(r1), "r"(r2), "r"(r3));
-    return r;
+    return canonical(r);
 }
 
 // a * b mod p: the 128-bit product (schoolbook on 32-bit limbs), reduced.
@@ -160,8 +173,7 @@ __device__ __forceinline__ uint64_t mul(uint64_t a, uint64_t b) {
 __device__ __forceinline__ uint64_t mul_2_24(uint64_t x) {
     uint64_t r;
     asm("{\n\t"
-        ".reg .u32 x0, x1, y0, y1, y2, t0, t1, u0, u1, c;\n\t"
-        ".reg .pred q;\n\t"
+        ".reg .u32 x0, x1, y0, y1, y2, t0, t1, c;\n\t"
         "mov.b64 {x0, x1}, %1;\n\t"
         "shl.b32 y0, x0, 24;\n\t"
         "shf.l.clamp.b32 y1, x0, x1, 24;\n\t"
@@ -172,18 +184,11 @@ __device__ __forceinline__ uint64_t mul_2_24(uint64_t x) {
         "neg.s32 c, c;\n\t"
         "add.cc.u32 t0, t0, c;\n\t"
         "addc.u32 t1, t1, 0;\n\t"
-        // canonical: t >= p exactly when t + EPSILON carries out
-        "add.cc.u32 u0, t0, 0xFFFFFFFF;\n\t"
-        "addc.cc.u32 u1, t1, 0;\n\t"
-        "addc.u32 c, 0, 0;\n\t"
-        "setp.ne.u32 q, c, 0;\n\t"
-        "selp.u32 t0, u0, t0, q;\n\t"
-        "selp.u32 t1, u1, t1, q;\n\t"
         "mov.b64 %0, {t0, t1};\n\t"
         "}"
         : "=l"(r)
         : "l"(x));
-    return r;
+    return canonical(r);
 }
 
 // x 2^48 = y3 2^96 + y2 2^64 + y1 2^32 (y1 = x0 2^16, y3 < 2^16)
