@@ -34,10 +34,3 @@ struct NttPass {
 struct Seed {
     uint64_t lanes[4];
 };
-
-// One committed matrix of a Merkle tree (kernels/merkle.cu), read from a
-// device table: column-major, element (r, c) at ptr[(c * height + r) * LIMBS].
-struct MatrixRef {
-    const uint64_t* ptr;
-    uint64_t width;
-};

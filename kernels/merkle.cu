@@ -10,90 +10,34 @@
 // Nodes hash NODE_PREFIX || left || right: backend_api::hash_node.
 //
 // A tables tree (backend_api::ProverDevice::merkle_commit_tables) first
-// hashes each matrix's rows alone (merkle_leaves_* with one matrix, one row
+// hashes each matrix's rows alone (merkle_leaves with one matrix, one row
 // per leaf), then merkle_join_tables joins one row digest per matrix into
 // each leaf: TABLES_PREFIX || rows_0[j >> shift_0] || rows_1[j >> shift_1]
 // || ... (backend_api::hash_tables_leaf).
 #include "keccak.cuh"
-#include "kernel_args.cuh"
 
-// Produces the words of one leaf in hashing order.
-template <int LIMBS>
+// Word w of leaf j is the u64 at `leaf_words[w] + j * leaf_stride`: the host
+// lists the address of every word of leaf 0 in hashing order
+// (backend-cuda's merkle.rs, `leaf_word_table`), and leaf_stride is rows per
+// leaf * LIMBS. A word then costs a load of its table entry (the same
+// address in every thread of a warp), an add and its own load; walking the
+// matrices' shapes cost ~25 instructions a word, ~12% of a leaf.
 struct LeafWords {
-    const MatrixRef* mats;
-    uint32_t nmats;
-    uint64_t height;
-    uint64_t row;
-    uint32_t m;
-    uint64_t c;
-    int l;
-    const uint64_t* base;
-    uint64_t width;
+    const uint64_t* const* entry;
+    uint64_t offset;
 
-    __device__ LeafWords(const MatrixRef* mats_, uint32_t nmats_, uint64_t height_, uint64_t first_row)
-        : mats(mats_), nmats(nmats_), height(height_), row(first_row), m(0), c(0), l(0) {
-        base = mats[0].ptr;
-        width = mats[0].width;
-    }
-
-    __device__ uint64_t operator()() {
-        uint64_t w = base[(c * height + row) * LIMBS + l];
-        if (++l == LIMBS) {
-            l = 0;
-            if (++c == width) {
-                c = 0;
-                if (++m == nmats) {
-                    m = 0;
-                    ++row;
-                }
-                base = mats[m].ptr;
-                width = mats[m].width;
-            }
-        }
-        return w;
-    }
+    __device__ uint64_t operator()() { return (*entry++)[offset]; }
 };
 
-// Word `w` of the leaf whose rows start at `first_row`, in LeafWords order:
-// row by row, matrix by matrix, column by column, limb by limb.
-template <int LIMBS>
-__device__ uint64_t leaf_word(const MatrixRef* mats, uint32_t nmats, uint64_t height, uint64_t first_row,
-                              uint64_t w) {
-    uint64_t row_words = 0;
-    for (uint32_t m = 0; m < nmats; ++m) row_words += mats[m].width * LIMBS;
-    const uint64_t r = w / row_words;
-    uint64_t x = w - r * row_words;
-    uint32_t m = 0;
-    while (x >= mats[m].width * LIMBS) {
-        x -= mats[m].width * LIMBS;
-        ++m;
-    }
-    const uint64_t c = x / LIMBS, l = x - c * LIMBS;
-    return mats[m].ptr[(c * height + first_row + r) * LIMBS + l];
-}
-
-template <int LIMBS>
-__device__ void hash_leaves(const MatrixRef* mats, uint32_t nmats, uint64_t height, uint64_t rows_per_leaf,
-                            uint64_t num_leaves, uint64_t words_per_leaf, uint64_t* digests) {
-    uint64_t j = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+extern "C" __global__ void merkle_leaves(const uint64_t* const* leaf_words, uint64_t words_per_leaf,
+                                         uint64_t leaf_stride, uint64_t num_leaves, uint64_t* digests) {
+    const uint64_t j = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (j >= num_leaves) return;
-    LeafWords<LIMBS> words(mats, nmats, height, j * rows_per_leaf);
+    LeafWords words{leaf_words, j * leaf_stride};
     uint64_t d[4];
     keccak::hash_prefixed_words(keccak::LEAF_PREFIX_LANE, words_per_leaf, words, d);
 #pragma unroll
     for (int i = 0; i < 4; ++i) digests[j * 4 + i] = d[i];
-}
-
-extern "C" __global__ void merkle_leaves_base(const MatrixRef* mats, uint32_t nmats, uint64_t height,
-                                              uint64_t rows_per_leaf, uint64_t num_leaves,
-                                              uint64_t words_per_leaf, uint64_t* digests) {
-    hash_leaves<1>(mats, nmats, height, rows_per_leaf, num_leaves, words_per_leaf, digests);
-}
-
-extern "C" __global__ void merkle_leaves_ext(const MatrixRef* mats, uint32_t nmats, uint64_t height,
-                                             uint64_t rows_per_leaf, uint64_t num_leaves,
-                                             uint64_t words_per_leaf, uint64_t* digests) {
-    hash_leaves<3>(mats, nmats, height, rows_per_leaf, num_leaves, words_per_leaf, digests);
 }
 
 // The words of tables leaf `leaf`: each table's row digest in turn, four
@@ -194,15 +138,14 @@ extern "C" __global__ void merkle_nodes(uint64_t* digests, uint64_t leaves, uint
 }
 
 // For each requested leaf: its values (words_per_leaf u64s, canonical
-// limbs in hashing order) then its `depth` sibling digests, leaf level first.
-// One thread per output word: every load is independent, so a launch costs
-// about one memory latency (a thread per opening walked its words and path
-// one dependent load after another, ~90 us for 40 openings).
-template <int LIMBS>
-__device__ void gather_openings(const MatrixRef* mats, uint32_t nmats, uint64_t height, uint64_t rows_per_leaf,
-                                const uint64_t* digests, uint64_t leaves, uint32_t depth,
-                                const uint64_t* indices, uint64_t count, uint64_t words_per_leaf,
-                                uint64_t* out) {
+// limbs in hashing order, through the leaf word table as in merkle_leaves)
+// then its `depth` sibling digests, leaf level first. One thread per output
+// word: every load is independent, so a launch costs about one memory
+// latency (a thread per opening walked its words and path one dependent
+// load after another, ~90 us for 40 openings).
+extern "C" __global__ void merkle_open(const uint64_t* const* leaf_words, uint64_t words_per_leaf,
+                                       uint64_t leaf_stride, const uint64_t* digests, uint64_t leaves,
+                                       uint32_t depth, const uint64_t* indices, uint64_t count, uint64_t* out) {
     const uint64_t per_opening = words_per_leaf + 4 * (uint64_t)depth;
     const uint64_t t = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (t >= count * per_opening) return;
@@ -210,26 +153,10 @@ __device__ void gather_openings(const MatrixRef* mats, uint32_t nmats, uint64_t 
     const uint64_t w = t - q * per_opening;
     const uint64_t leaf = indices[q];
     if (w < words_per_leaf) {
-        out[t] = leaf_word<LIMBS>(mats, nmats, height, leaf * rows_per_leaf, w);
+        out[t] = leaf_words[w][leaf * leaf_stride];
     } else {
         const uint64_t k = (w - words_per_leaf) >> 2;
         const uint64_t sibling = (leaf >> k) ^ 1;
         out[t] = digests[4 * (level_offset(leaves, (uint32_t)k) + sibling) + ((w - words_per_leaf) & 3)];
     }
-}
-
-extern "C" __global__ void merkle_open_base(const MatrixRef* mats, uint32_t nmats, uint64_t height,
-                                            uint64_t rows_per_leaf, const uint64_t* digests, uint64_t leaves,
-                                            uint32_t depth, const uint64_t* indices, uint64_t count,
-                                            uint64_t words_per_leaf, uint64_t* out) {
-    gather_openings<1>(mats, nmats, height, rows_per_leaf, digests, leaves, depth, indices, count,
-                       words_per_leaf, out);
-}
-
-extern "C" __global__ void merkle_open_ext(const MatrixRef* mats, uint32_t nmats, uint64_t height,
-                                           uint64_t rows_per_leaf, const uint64_t* digests, uint64_t leaves,
-                                           uint32_t depth, const uint64_t* indices, uint64_t count,
-                                           uint64_t words_per_leaf, uint64_t* out) {
-    gather_openings<3>(mats, nmats, height, rows_per_leaf, digests, leaves, depth, indices, count,
-                       words_per_leaf, out);
 }

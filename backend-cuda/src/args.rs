@@ -5,12 +5,11 @@
 //! compile time against `kernels/abi_layouts.cuh`, the table the kernels'
 //! compiler asserts the C structs against (`kernels/abi_check.cu`).
 
-use crate::device::{
-    ABI_EVAL_ARGS, ABI_FP3, ABI_MATRIX_REF, ABI_NTT_PASS, ABI_POWER_TABLE, ABI_SEED,
-};
+use crate::device::{ABI_EVAL_ARGS, ABI_FP3, ABI_NTT_PASS, ABI_POWER_TABLE, ABI_SEED};
 use crate::CudaMatrix;
 use backend_api::{DeviceElem, Digest, Fp, Fp3};
 use cust::sys::CUdeviceptr;
+use std::collections::TryReserveError;
 use std::mem::{align_of, size_of};
 
 /// `(size, alignment)` of `T`.
@@ -24,8 +23,6 @@ pub(crate) type Fp3Words = [u64; 3];
 pub(crate) type PowerTable = [u64; 32];
 /// The kernels' `Seed`: a digest's 32 bytes as little-endian lanes.
 pub(crate) type SeedLanes = [u64; 4];
-/// The kernels' `MatrixRef`: a column-major matrix's address and width.
-pub(crate) type MatrixRef = [u64; 2];
 
 /// `NttPass` of `kernels/ntt.cu`, field for field.
 #[repr(C)]
@@ -86,7 +83,6 @@ const _: () = {
     assert!(eq(layout::<PowerTable>(), ABI_POWER_TABLE));
     assert!(eq(layout::<Fp3Words>(), ABI_FP3));
     assert!(eq(layout::<SeedLanes>(), ABI_SEED));
-    assert!(eq(layout::<MatrixRef>(), ABI_MATRIX_REF));
 };
 
 const fn eq(a: (usize, usize), b: (usize, usize)) -> bool {
@@ -114,10 +110,27 @@ pub(crate) fn seed_lanes(seed: &Digest) -> SeedLanes {
     std::array::from_fn(|i| u64::from_le_bytes(seed[8 * i..8 * i + 8].try_into().expect("8 bytes")))
 }
 
-/// The `MatrixRef` table of `matrices`, as words to upload.
-pub(crate) fn matrix_refs<T: DeviceElem>(matrices: &[&CudaMatrix<T>]) -> Vec<u64> {
-    matrices
-        .iter()
-        .flat_map(|m| -> MatrixRef { [m.buffer().as_raw(), m.width() as u64] })
-        .collect()
+/// The leaf word table of `kernels/merkle.cu`: the device address of every
+/// u64 word of the leaf whose rows start at row 0 of `matrices` (column-major,
+/// `height` rows each), in hashing order: row by row, matrix by matrix,
+/// column by column, limb by limb (`backend_api::hash_leaf`). Word `w` of
+/// leaf `j` is `rows_per_leaf * LIMBS * j` words after entry `w`.
+pub(crate) fn leaf_word_table<T: DeviceElem>(
+    matrices: &[&CudaMatrix<T>],
+    height: usize,
+    rows_per_leaf: usize,
+) -> Result<Vec<u64>, TryReserveError> {
+    let row_words: usize = matrices.iter().map(|m| m.width() * T::LIMBS).sum();
+    let mut table = Vec::new();
+    table.try_reserve_exact(row_words.saturating_mul(rows_per_leaf))?;
+    for row in 0..rows_per_leaf {
+        for m in matrices {
+            let column =
+                |c: usize| m.buffer().as_raw() + ((c * height + row) * T::LIMBS * 8) as u64;
+            for c in 0..m.width() {
+                table.extend((0..T::LIMBS as u64).map(|l| column(c) + 8 * l));
+            }
+        }
+    }
+    Ok(table)
 }

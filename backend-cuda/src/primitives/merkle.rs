@@ -6,12 +6,10 @@
 //! A tables tree hashes each matrix's rows into a scratch buffer first and
 //! joins them into its leaves (`merkle_join_tables`).
 
-use crate::args::matrix_refs;
+use crate::args::leaf_word_table;
 use crate::launch::{kernel, Grid, KernelId};
 use crate::{CudaCtx, CudaDevice, CudaMatrix, DeviceAlloc};
-use backend_api::{
-    DeviceElem, DeviceResult, Digest, ElemKind, Fp, MerkleOpening, MerkleShape, MerkleTree,
-};
+use backend_api::{DeviceElem, DeviceResult, Digest, Fp, MerkleOpening, MerkleShape, MerkleTree};
 
 /// A committed tree: every level's digests stay in device memory.
 pub struct CudaMerkleTree {
@@ -41,12 +39,33 @@ const WIDE_LEVEL: usize = 1 << 13;
 /// Threads per block of `merkle_level`.
 const LEVEL_THREADS: u32 = 128;
 
-/// The device table of the kernels' `MatrixRef`s.
-fn matrix_table<T: DeviceElem>(
-    ctx: &CudaCtx,
-    matrices: &[&CudaMatrix<T>],
-) -> DeviceResult<DeviceAlloc> {
-    DeviceAlloc::scratch_words(ctx, &matrix_refs(matrices))
+/// The device copy of a [`leaf_word_table`], with the kernels' arguments.
+struct LeafWords {
+    table: DeviceAlloc,
+    /// Words per leaf: the table's entries.
+    words: u64,
+    /// Words from one leaf's first word to the next leaf's.
+    stride: u64,
+}
+
+impl LeafWords {
+    fn new<T: DeviceElem>(
+        ctx: &CudaCtx,
+        matrices: &[&CudaMatrix<T>],
+        (height, rows_per_leaf): (usize, usize),
+    ) -> DeviceResult<LeafWords> {
+        let table = leaf_word_table(matrices, height, rows_per_leaf).map_err(|_| {
+            crate::error::too_large(
+                "merkle_commit",
+                "the leaf word table does not fit in host memory",
+            )
+        })?;
+        Ok(LeafWords {
+            table: DeviceAlloc::scratch_words(ctx, &table)?,
+            words: table.len() as u64,
+            stride: (rows_per_leaf * T::LIMBS) as u64,
+        })
+    }
 }
 
 fn words_per_leaf<T: DeviceElem>(shape: &MerkleShape) -> DeviceResult<u64> {
@@ -72,33 +91,25 @@ fn hash_leaves<T: DeviceElem>(
     ctx: &CudaCtx,
     matrices: &[&CudaMatrix<T>],
     (height, rows_per_leaf): (usize, usize),
-    words_per_leaf: u64,
     out: u64,
 ) -> DeviceResult<()> {
     let leaves = height / rows_per_leaf;
-    let nmats = u32::try_from(matrices.len())
-        .map_err(|_| crate::error::too_large("merkle_commit", "too many matrices"))?;
-    let leaf_kernel = match T::KIND {
-        ElemKind::Base => kernel(dev, KernelId::MerkleLeavesBase),
-        ElemKind::Ext => kernel(dev, KernelId::MerkleLeavesExt),
-    };
+    let leaf_kernel = kernel(dev, KernelId::MerkleLeaves);
     let grid = Grid::linear(leaves, 128, dev)?;
-    let table = matrix_table(ctx, matrices)?;
-    let table_ptr = table.as_raw();
-    let (height, rpl, n_leaves, wpl, out) = (
-        height as u64,
-        rows_per_leaf as u64,
+    let words = LeafWords::new(ctx, matrices, (height, rows_per_leaf))?;
+    let (table_ptr, wpl, stride, n_leaves) = (
+        words.table.as_raw(),
+        words.words,
+        words.stride,
         leaves as u64,
-        words_per_leaf,
-        out,
     );
-    // SAFETY: matches merkle_leaves_*(const MatrixRef*, uint32_t, uint64_t,
-    // uint64_t, uint64_t, uint64_t, uint64_t*); `out` holds `leaves`
-    // digests; the table and the matrices outlive the launch in stream
-    // order (frees are stream-ordered).
-    unsafe {
-        crate::launch!(ctx, leaf_kernel, grid; table_ptr, nmats, height, rpl, n_leaves, wpl, out)
-    }
+    // SAFETY: matches merkle_leaves(const uint64_t* const*, uint64_t,
+    // uint64_t, uint64_t, uint64_t*); entry w of the table is the address
+    // of word w of leaf 0, and word w of leaf j < leaves lies `stride * j`
+    // words on, inside the matrices; `out` holds `leaves` digests; the table
+    // and the matrices outlive the launch in stream order (frees are
+    // stream-ordered).
+    unsafe { crate::launch!(ctx, leaf_kernel, grid; table_ptr, wpl, stride, n_leaves, out) }
 }
 
 /// The leaves of a tables tree at `out`: each matrix's rows hashed alone,
@@ -116,8 +127,7 @@ fn join_tables<T: DeviceElem>(
     for (i, m) in matrices.iter().enumerate() {
         let height = shape.matrix_height(i);
         let digests = DeviceAlloc::scratch(ctx, height * 32)?;
-        let wpl = (m.width() * T::LIMBS) as u64;
-        hash_leaves(dev, ctx, &[*m], (height, 1), wpl, digests.as_raw())?;
+        hash_leaves(dev, ctx, &[*m], (height, 1), digests.as_raw())?;
         table.push(digests.as_raw());
         table.push(u64::from((shape.height / height).trailing_zeros()));
         rows.push(digests);
@@ -146,9 +156,8 @@ pub(crate) fn commit<T: DeviceElem>(
     match shape.table_heights {
         Some(_) => join_tables(dev, ctx, matrices, &shape, digests_ptr)?,
         None => {
-            let wpl = words_per_leaf::<T>(&shape)?;
             let rows = (shape.height, shape.rows_per_leaf);
-            hash_leaves(dev, ctx, matrices, rows, wpl, digests_ptr)?;
+            hash_leaves(dev, ctx, matrices, rows, digests_ptr)?;
         }
     }
     let (level_kernel, nodes_kernel) = (
@@ -181,13 +190,13 @@ pub(crate) fn commit<T: DeviceElem>(
 }
 
 /// For each of `rows` (leaf indices of `matrices`, all of `height` rows):
-/// `words_per_leaf` value words, then `depth` sibling digests of `tree`
-/// above leaf `leaves[k]` (none when `depth` is 0), one chunk per index.
+/// the leaf's value words (none without matrices), then `depth` sibling
+/// digests of `tree` above leaf `leaves[k]` (none when `depth` is 0), one
+/// chunk per index.
 struct Gather<'a> {
     tree: &'a CudaMerkleTree,
     height: usize,
     rows_per_leaf: usize,
-    words_per_leaf: u64,
     depth: u32,
 }
 
@@ -199,42 +208,34 @@ impl Gather<'_> {
         matrices: &[&CudaMatrix<T>],
         indices: &[u64],
     ) -> DeviceResult<Vec<u64>> {
-        let per_opening = self.words_per_leaf as usize + 4 * self.depth as usize;
-        let gather = kernel(
-            dev,
-            match T::KIND {
-                ElemKind::Base => KernelId::MerkleOpenBase,
-                ElemKind::Ext => KernelId::MerkleOpenExt,
-            },
-        );
-        let nmats = matrices.len() as u32;
-        let table = matrix_table(ctx, matrices)?;
+        let gather = kernel(dev, KernelId::MerkleOpen);
+        let words = LeafWords::new(ctx, matrices, (self.height, self.rows_per_leaf))?;
+        let per_opening = words.words as usize + 4 * self.depth as usize;
         let index_table = DeviceAlloc::scratch_words(ctx, indices)?;
         let out = DeviceAlloc::scratch(ctx, (per_opening * 8 * indices.len()).max(8))?;
         // one thread per output word
         let grid = Grid::linear(per_opening * indices.len(), 256, dev)?;
-        let (height, rpl, leaves, count, depth, wpl) = (
-            self.height as u64,
-            self.rows_per_leaf as u64,
+        let (wpl, stride, leaves, depth, count) = (
+            words.words,
+            words.stride,
             self.tree.shape.num_leaves() as u64,
-            indices.len() as u64,
             self.depth,
-            self.words_per_leaf,
+            indices.len() as u64,
         );
         let (table_ptr, digests_ptr, idx_ptr, out_ptr) = (
-            table.as_raw(),
+            words.table.as_raw(),
             self.tree.digests.as_raw(),
             index_table.as_raw(),
             out.as_raw(),
         );
-        // SAFETY: matches merkle_open_*(const MatrixRef*, uint32_t, uint64_t,
+        // SAFETY: matches merkle_open(const uint64_t* const*, uint64_t,
         // uint64_t, const uint64_t*, uint64_t, uint32_t, const uint64_t*,
-        // uint64_t, uint64_t, uint64_t*); every index is a row group of the
-        // matrices and, when `depth > 0`, a leaf of the tree; all buffers
-        // outlive the launch in stream order.
+        // uint64_t, uint64_t*); the table as in `hash_leaves`; every index is a row group of the matrices
+        // and, when `depth > 0`, a leaf of the tree; all buffers outlive the
+        // launch in stream order.
         unsafe {
-            crate::launch!(ctx, gather, grid; table_ptr, nmats, height, rpl, digests_ptr, leaves,
-                depth, idx_ptr, count, wpl, out_ptr)
+            crate::launch!(ctx, gather, grid; table_ptr, wpl, stride, digests_ptr, leaves, depth,
+                idx_ptr, count, out_ptr)
         }?;
         out.read_words(ctx, 0, per_opening * indices.len())
     }
@@ -265,7 +266,6 @@ pub(crate) fn open<T: DeviceElem>(
             tree,
             height: shape.height,
             rows_per_leaf: shape.rows_per_leaf,
-            words_per_leaf: wpl as u64,
             depth,
         };
         let words = gather.run(dev, ctx, matrices, &indices)?;
@@ -303,7 +303,6 @@ pub(crate) fn open<T: DeviceElem>(
             tree,
             height: shape.matrix_height(i),
             rows_per_leaf: 1,
-            words_per_leaf: row_words as u64,
             depth: 0,
         };
         let words = gather.run(dev, ctx, &[*m], &rows)?;
@@ -316,10 +315,9 @@ pub(crate) fn open<T: DeviceElem>(
             tree,
             height: shape.matrix_height(0),
             rows_per_leaf: 1,
-            words_per_leaf: 0,
             depth,
         };
-        let words = paths.run(dev, ctx, &matrices[..1], &indices)?;
+        let words = paths.run::<T>(dev, ctx, &[], &indices)?;
         for (o, chunk) in openings
             .iter_mut()
             .zip(words.chunks_exact(4 * depth as usize))

@@ -49,7 +49,16 @@ fn every_shape<T: DeviceElem, D: ProverDevice>(dev: &D, cfg: &SuiteConfig, salt:
     let mut rng = rng(cfg.seed, salt);
     for log in cfg.ref_logs() {
         let height = 1usize << log;
-        let mut width_sets = vec![vec![1], vec![3], vec![3, 7], vec![2, 1, 5]];
+        // [16] (Fp) and [11] (Fp3) fill whole sponge blocks (16 + 1 and
+        // 33 + 1 lanes with the prefix): their last block is padding alone.
+        let mut width_sets = vec![
+            vec![1],
+            vec![3],
+            vec![3, 7],
+            vec![2, 1, 5],
+            vec![16],
+            vec![11],
+        ];
         if log <= 3 {
             width_sets.push(vec![64]);
         }
@@ -63,8 +72,9 @@ fn every_shape<T: DeviceElem, D: ProverDevice>(dev: &D, cfg: &SuiteConfig, salt:
     }
 }
 
-/// Fp trees: heights 1..2^ref, one to three matrices (widths 1, 3, 7, 64),
-/// rows per leaf 1, 2, 4; roots and all openings equal the reference's.
+/// Fp trees: heights 1..2^ref, one to three matrices (widths 1 to 16, and
+/// 64), rows per leaf 1, 2, 4; roots and all openings equal the
+/// reference's.
 pub fn check_merkle_fp<D: ProverDevice>(dev: &D, cfg: &SuiteConfig) {
     every_shape::<Fp, D>(dev, cfg, 301);
 }
