@@ -49,16 +49,15 @@ struct LeafWords {
 }
 
 impl LeafWords {
+    /// For `primitive` (named in its error).
     fn new<T: DeviceElem>(
+        primitive: &'static str,
         ctx: &CudaCtx,
         matrices: &[&CudaMatrix<T>],
         (height, rows_per_leaf): (usize, usize),
     ) -> DeviceResult<LeafWords> {
         let table = leaf_word_table(matrices, height, rows_per_leaf).map_err(|_| {
-            crate::error::too_large(
-                "merkle_commit",
-                "the leaf word table does not fit in host memory",
-            )
+            crate::error::too_large(primitive, "the leaf word table does not fit in host memory")
         })?;
         Ok(LeafWords {
             table: DeviceAlloc::scratch_words(ctx, &table)?,
@@ -96,7 +95,7 @@ fn hash_leaves<T: DeviceElem>(
     let leaves = height / rows_per_leaf;
     let leaf_kernel = kernel(dev, KernelId::MerkleLeaves);
     let grid = Grid::linear(leaves, 128, dev)?;
-    let words = LeafWords::new(ctx, matrices, (height, rows_per_leaf))?;
+    let words = LeafWords::new("merkle_commit", ctx, matrices, (height, rows_per_leaf))?;
     let (table_ptr, wpl, stride, n_leaves) = (
         words.table.as_raw(),
         words.words,
@@ -209,7 +208,8 @@ impl Gather<'_> {
         indices: &[u64],
     ) -> DeviceResult<Vec<u64>> {
         let gather = kernel(dev, KernelId::MerkleOpen);
-        let words = LeafWords::new(ctx, matrices, (self.height, self.rows_per_leaf))?;
+        let shape = (self.height, self.rows_per_leaf);
+        let words = LeafWords::new("merkle_open", ctx, matrices, shape)?;
         let per_opening = words.words as usize + 4 * self.depth as usize;
         let index_table = DeviceAlloc::scratch_words(ctx, indices)?;
         let out = DeviceAlloc::scratch(ctx, (per_opening * 8 * indices.len()).max(8))?;
@@ -230,9 +230,9 @@ impl Gather<'_> {
         );
         // SAFETY: matches merkle_open(const uint64_t* const*, uint64_t,
         // uint64_t, const uint64_t*, uint64_t, uint32_t, const uint64_t*,
-        // uint64_t, uint64_t*); the table as in `hash_leaves`; every index is a row group of the matrices
-        // and, when `depth > 0`, a leaf of the tree; all buffers outlive the
-        // launch in stream order.
+        // uint64_t, uint64_t*); the table as in `hash_leaves`; every index
+        // is a row group of the matrices and, when `depth > 0`, a leaf of
+        // the tree; all buffers outlive the launch in stream order.
         unsafe {
             crate::launch!(ctx, gather, grid; table_ptr, wpl, stride, digests_ptr, leaves, depth,
                 idx_ptr, count, out_ptr)
