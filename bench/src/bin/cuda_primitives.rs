@@ -60,14 +60,16 @@ fn row(name: &str, gpu: Result<f64, String>, cpu: Option<f64>) {
 }
 
 fn main() {
+    let opening = Instant::now();
     let dev = CudaDevice::new(0).expect("CUDA device");
+    let open_ms = opening.elapsed().as_secs_f64() * 1e3;
     let ctx = dev.new_ctx().expect("context");
     let cpu = CpuDevice::new();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
     println!(
-        "device: {} ({} SMs); CPU backend: {threads} threads",
+        "device: {} ({} SMs), opened in {open_ms:.1} ms; CPU backend: {threads} threads",
         dev.name(),
         dev.properties().sm_count
     );
