@@ -52,7 +52,10 @@ fn find_nvcc() -> PathBuf {
 }
 
 fn main() {
-    let kernels = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kernels");
+    // Read when the script runs, not baked in when it compiles: cargo reuses
+    // a compiled build script for a checkout of the same sources elsewhere.
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let kernels = Path::new(&manifest).join("../kernels");
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-env-changed=NVCC");
     println!("cargo:rerun-if-env-changed=CUDA_PATH");
