@@ -1,13 +1,12 @@
-//! `CudaCtx`: the `DeviceCtx` of the CUDA backend, a non-blocking stream plus
-//! pinned staging buffers for host transfers (see `transfer.rs`) and a
-//! second stream on which an upload can run while the first computes.
+//! `CudaCtx`: the `DeviceCtx` of the CUDA backend, a non-blocking stream and
+//! a second stream on which an upload can run while the first computes (host
+//! transfers go through the device's pinned staging, see `transfer.rs`).
 
 use crate::device::DeviceInner;
 use crate::error::check;
-use crate::transfer::Staging;
 use backend_api::DeviceResult;
 use cust::sys as cu;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A queue of work on one device: every launch, copy and allocation of a call
 /// goes on its stream. Clones share the stream; `CudaDevice::new_ctx` makes
@@ -26,11 +25,9 @@ pub(crate) struct CtxInner {
     /// later ones. Nothing is left queued on it unawaited: every call that
     /// uses it orders `stream` after it (or waits for it) before returning.
     pub(crate) copy_stream: cu::CUstream,
-    pub(crate) staging: Mutex<Staging>,
 }
 
-// SAFETY: a CUstream may be used from any thread with its context current;
-// the staging buffers are behind a Mutex.
+// SAFETY: a CUstream may be used from any thread with its context current.
 unsafe impl Send for CtxInner {}
 // SAFETY: see `Send`.
 unsafe impl Sync for CtxInner {}
@@ -70,7 +67,6 @@ impl CudaCtx {
                 dev,
                 stream,
                 copy_stream,
-                staging: Mutex::new(Staging::new()),
             }),
         })
     }
@@ -119,13 +115,6 @@ impl Drop for CtxInner {
                 cu::cuStreamDestroy_v2(self.copy_stream);
                 cu::cuStreamDestroy_v2(self.stream);
             }
-        }
-        // The staging slots' events and pinned memory belong to the
-        // device's context: free them now, while `self.dev` still holds it
-        // (the fields drop after this, and `dev` may be the last reference,
-        // whose drop releases the context).
-        if let Ok(staging) = self.staging.get_mut() {
-            staging.release();
         }
     }
 }

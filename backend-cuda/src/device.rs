@@ -3,6 +3,7 @@
 
 use crate::error::{check, too_large};
 use crate::primitives::ntt::TableCache;
+use crate::transfer::{StagingPool, SLOTS};
 use backend_api::{DeviceError, DeviceResult};
 use cust::sys as cu;
 use std::ffi::{c_void, CString};
@@ -59,6 +60,9 @@ pub(crate) struct DeviceInner {
     /// Per kernel (`KernelId as usize`), the dynamic shared memory limit
     /// raised so far (0: the default).
     shared_limits: Vec<AtomicI32>,
+    /// The pinned staging slots every context's host transfers go through
+    /// (`transfer.rs`).
+    pub(crate) staging: Mutex<StagingPool>,
 }
 
 /// The streams of a device's live contexts, and one event to order a stream
@@ -354,6 +358,11 @@ impl Drop for DeviceInner {
         // Errors cannot be reported from drop; the driver frees everything of
         // the context when the process ends anyway.
         if self.make_current().is_ok() {
+            // Every context synchronized its streams when it dropped (each
+            // holds this device): no DMA uses a slot any more.
+            if let Ok(staging) = self.staging.get_mut() {
+                staging.release();
+            }
             if let Ok(streams) = self.streams.get_mut() {
                 if !streams.fence.is_null() {
                     // SAFETY: created once in Streams::order, destroyed once.
@@ -470,6 +479,7 @@ impl CudaDevice {
                 fence: std::ptr::null_mut(),
             }),
             shared_limits: KernelId::ALL.iter().map(|_| AtomicI32::new(0)).collect(),
+            staging: Mutex::new(StagingPool::new()),
         };
         inner.make_current()?;
         // SAFETY: out-pointer, valid device.
@@ -502,6 +512,13 @@ impl CudaDevice {
             inner.modules.push((name, module));
         }
         inner.resolve_kernels()?;
+        // Pinned now, so that no proof pays for the slots of its first
+        // transfer (~0.5 ms a MiB: ~30 ms for the four).
+        inner
+            .staging
+            .get_mut()
+            .map_err(|_| poisoned("staging"))?
+            .pin(SLOTS)?;
         Ok(CudaDevice {
             inner: Arc::new(inner),
             ntt_tables: Arc::default(),
@@ -520,6 +537,18 @@ impl CudaDevice {
     /// return to where it was.
     pub fn release_cached_tables(&self) -> DeviceResult<()> {
         self.ntt_tables.clear()
+    }
+
+    /// Pinned staging slots of `STAGING_CHUNK_BYTES` the device holds and
+    /// no transfer is using now: `STAGING_SLOTS` from the start, more once
+    /// contexts transferred at the same time (they stay for later
+    /// transfers until the device drops).
+    pub fn staging_slots(&self) -> usize {
+        self.inner
+            .staging
+            .lock()
+            .map(|pool| pool.len())
+            .unwrap_or_else(|e| e.into_inner().len())
     }
 
     /// Bytes currently allocated through this device (all contexts).

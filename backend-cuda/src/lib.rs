@@ -3,9 +3,11 @@
 //!
 //! * [`CudaDevice`] owns the device's primary context and the kernel modules
 //!   compiled from `kernels/*.cu` (embedded fatbins, see `build.rs`).
-//! * [`CudaCtx`] is the `DeviceCtx`: a non-blocking stream plus pinned staging
-//!   buffers. Every launch, copy and allocation of a call runs on it; the host
-//!   waits only where it needs a value (downloads, roots, openings, nonces).
+//! * [`CudaCtx`] is the `DeviceCtx`: a non-blocking stream (and one for
+//!   uploads). Every launch, copy and allocation of a call runs on it; the
+//!   host waits only where it needs a value (downloads, roots, openings,
+//!   nonces). Host transfers go through pinned staging slots the device
+//!   pins when it opens and shares between its contexts.
 //! * [`CudaBuffer`] is owning, stream-ordered device memory; allocations are
 //!   accounted and checked against the device's free memory, and a request
 //!   that does not fit returns `DeviceError::OutOfMemory`.

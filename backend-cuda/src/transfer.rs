@@ -1,27 +1,36 @@
-//! Host <-> device copies of a context through its pinned staging buffers.
+//! Host <-> device copies through the device's pinned staging slots.
 //!
-//! A transfer of `n` bytes is cut into `ceil(n / CHUNK_BYTES)` chunks; chunk
-//! `i` (bytes `i * CHUNK_BYTES ..`) goes through staging slot `i % SLOTS`.
-//! Each slot carries an event recorded on the context's stream right after the
-//! DMA that last used it, and the host touches a slot only after
+//! A transfer of `n` bytes is cut into `ceil(n / CHUNK_BYTES)` chunks and
+//! takes `k = min(chunks, SLOTS)` slots out of the device's pool
+//! ([`StagingPool`]); chunk `i` (bytes `i * CHUNK_BYTES ..`) goes through
+//! its slot `i % k`. Each slot carries an event recorded on the stream right
+//! after the DMA that last used it, and the host touches a slot only after
 //! `cuEventSynchronize` on that event: the host never writes a buffer the DMA
 //! engine is still reading, nor reads one it is still writing.
 //!
-//! * Upload: the host fills slot `i % SLOTS` with chunk `i` (pageable ->
+//! * Upload: the host fills slot `i % k` with chunk `i` (pageable ->
 //!   pinned, split over rayon's threads), queues its DMA and goes on with
-//!   chunk `i + 1` while the DMA runs; up to `SLOTS` DMAs are in flight.
-//! * Download: the first `SLOTS` DMAs are queued at once; the host waits for
-//!   chunk `i`, copies it out in parallel and queues chunk `i + SLOTS` into
+//!   chunk `i + 1` while the DMA runs; up to `k` DMAs are in flight.
+//! * Download: the first `k` DMAs are queued at once; the host waits for
+//!   chunk `i`, copies it out in parallel and queues chunk `i + k` into
 //!   the slot it just drained.
 //!
 //! * Pipelined upload (`upload_pipelined`): the same, on the context's copy
 //!   stream, in batches; after each batch the context's stream is ordered
 //!   after the copy stream and given work on that batch.
 //!
+//! The pool belongs to the device, so that the contexts of a proof (one
+//! per table) share slots instead of pinning their own: pinning costs ~0.5
+//! ms a MiB on the H200 host, and the device pins `SLOTS` slots when it
+//! opens, so no proof pays for the slots a single transfer needs. A
+//! transfer takes idle slots first, then slots whose last DMA was its own
+//! context's (waiting for those is waiting for its own stream), and pins new
+//! ones rather than wait for another context's stream, where a slot's DMA
+//! may sit behind that context's kernels.
+//!
 //! Pageable memory cannot be read by the DMA engine directly, so the copy
 //! through pinned memory is unavoidable; doing it on many threads and
 //! overlapping it with the DMA brings pageable transfers close to the bus speed.
-
 use crate::ctx::CudaCtx;
 use crate::device::poisoned;
 use crate::error::check;
@@ -30,11 +39,12 @@ use cust::sys as cu;
 use rayon::prelude::*;
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
+use std::sync::{Arc, Mutex};
 
 /// Bytes in one staging slot, and so in one DMA of `upload` / `download`.
 pub const CHUNK_BYTES: usize = 16 << 20;
-/// Staging slots of a context (allocated on first use, one at a time, so a
-/// context that only moves small tables pins a single slot).
+/// Staging slots one transfer uses at most (and the device pins when it
+/// opens).
 pub const SLOTS: usize = 4;
 /// Bytes one rayon task copies between pageable and pinned memory.
 const PIECE_BYTES: usize = 256 << 10;
@@ -111,11 +121,11 @@ impl CudaCtx {
             return Ok(());
         }
         self.make_current()?;
-        let mut staging = self.inner.staging.lock().map_err(|_| poisoned("staging"))?;
+        let mut slots = self.lease_slots(src.len().div_ceil(CHUNK_BYTES))?;
+        let k = slots.len();
         let result = (|| {
-            staging.ensure(src.len().div_ceil(CHUNK_BYTES).min(SLOTS))?;
             for (i, chunk) in src.chunks(CHUNK_BYTES).enumerate() {
-                let slot = &mut staging.slots[i % SLOTS];
+                let slot = &mut slots[i % k];
                 // The slot's previous DMA must have read it before it is refilled.
                 check(cu::cuEventSynchronize(slot.done), "cuEventSynchronize")?;
                 par_copy(chunk, slot.host_mut(chunk.len()));
@@ -129,6 +139,7 @@ impl CudaCtx {
                     "cuMemcpyHtoDAsync",
                 )?;
                 check(cu::cuEventRecord(slot.done, stream), "cuEventRecord")?;
+                slot.last_chunk = i;
             }
             Ok(())
         })();
@@ -160,12 +171,14 @@ impl CudaCtx {
         }
         let dst = std::slice::from_raw_parts_mut(dst as *mut MaybeUninit<u8>, len);
         self.make_current()?;
-        let mut staging = self.inner.staging.lock().map_err(|_| poisoned("staging"))?;
         let stream = self.stream();
         let chunks = len.div_ceil(CHUNK_BYTES);
+        let mut slots = self.lease_slots(chunks)?;
+        let k = slots.len();
         let len_of = |i: usize| CHUNK_BYTES.min(len - i * CHUNK_BYTES);
-        let issue = |slot: &Slot, i: usize| -> DeviceResult<()> {
-            // A DMA of an upload on the copy stream may still read the slot.
+        let issue = |slot: &mut Slot, i: usize| -> DeviceResult<()> {
+            // The slot's last DMA (an upload of this context's, maybe on its
+            // copy stream) may still read it.
             check(
                 cu::cuStreamWaitEvent(stream, slot.done, 0),
                 "cuStreamWaitEvent",
@@ -179,21 +192,22 @@ impl CudaCtx {
                 ),
                 "cuMemcpyDtoHAsync",
             )?;
-            check(cu::cuEventRecord(slot.done, stream), "cuEventRecord")
+            check(cu::cuEventRecord(slot.done, stream), "cuEventRecord")?;
+            slot.last_chunk = i;
+            Ok(())
         };
         let result = (|| {
-            staging.ensure(chunks.min(SLOTS))?;
             // The host does not touch a slot before its event, and no DMA
             // writes it before the one that last used it has run.
-            for i in 0..chunks.min(SLOTS) {
-                issue(&staging.slots[i], i)?;
+            for (i, slot) in slots.iter_mut().enumerate() {
+                issue(slot, i)?;
             }
             for (i, out) in dst.chunks_mut(CHUNK_BYTES).enumerate() {
-                let slot = &mut staging.slots[i % SLOTS];
+                let slot = &mut slots[i % k];
                 check(cu::cuEventSynchronize(slot.done), "cuEventSynchronize")?;
                 par_copy(slot.host_ref(out.len()), out);
-                if i + SLOTS < chunks {
-                    issue(slot, i + SLOTS)?;
+                if i + k < chunks {
+                    issue(slot, i + k)?;
                 }
             }
             Ok(())
@@ -217,6 +231,78 @@ impl CudaCtx {
         dst: &mut [u8],
     ) -> DeviceResult<()> {
         self.copy_to_host_raw(src, dst.as_mut_ptr(), dst.len())
+    }
+}
+
+impl CudaCtx {
+    /// `min(chunks, SLOTS)` slots (at least one) out of the device's pool
+    /// for one transfer of `chunks` chunks by this context, pinned anew
+    /// where the pool has too few this context may use (module header).
+    /// They go back to the pool when the lease drops. A transfer that fails
+    /// drains its stream before its lease drops, so that a slot never
+    /// returns with a DMA of a failed transfer still in flight.
+    fn lease_slots(&self, chunks: usize) -> DeviceResult<SlotLease<'_>> {
+        let user = self.user_id();
+        let want = chunks.clamp(1, SLOTS);
+        let mut lease = SlotLease {
+            pool: &self.inner.dev.staging,
+            user,
+            slots: Vec::with_capacity(want),
+        };
+        {
+            let mut pool = self
+                .inner
+                .dev
+                .staging
+                .lock()
+                .map_err(|_| poisoned("staging"))?;
+            pool.take(user, want, &mut lease.slots);
+        }
+        // Outside the lock: pinning is slow, and other contexts' transfers
+        // need not wait for it.
+        while lease.slots.len() < want {
+            lease.slots.push(Slot::new()?);
+        }
+        Ok(lease)
+    }
+
+    /// Who last used a slot: this context's shared state (clones share it).
+    fn user_id(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
+    }
+}
+
+/// Slots taken out of the pool for one transfer; back into it on drop.
+struct SlotLease<'a> {
+    pool: &'a Mutex<StagingPool>,
+    user: usize,
+    slots: Vec<Slot>,
+}
+
+impl std::ops::Deref for SlotLease<'_> {
+    type Target = [Slot];
+    fn deref(&self) -> &[Slot] {
+        &self.slots
+    }
+}
+
+impl std::ops::DerefMut for SlotLease<'_> {
+    fn deref_mut(&mut self) -> &mut [Slot] {
+        &mut self.slots
+    }
+}
+
+impl Drop for SlotLease<'_> {
+    fn drop(&mut self) {
+        // A poisoned pool still holds valid slots: keep using it.
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        // In the order their last DMAs were queued (all on one stream, so
+        // the order they finish in), after every slot that came back before.
+        self.slots.sort_unstable_by_key(|slot| slot.last_chunk);
+        for mut slot in self.slots.drain(..) {
+            slot.user = self.user;
+            pool.slots.push(slot);
+        }
     }
 }
 
@@ -280,40 +366,70 @@ fn copy_piece(src: &[u8], dst: &mut [MaybeUninit<u8>]) {
     unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_mut_ptr() as *mut u8, n) }
 }
 
-/// The staging slots of one context, behind its mutex.
-pub(crate) struct Staging {
+/// The pinned staging slots of a device, shared by its contexts (module
+/// header), behind the device's mutex.
+pub(crate) struct StagingPool {
+    /// Oldest first: in the order they came back from their transfers.
     slots: Vec<Slot>,
 }
 
-impl Staging {
-    pub(crate) fn new() -> Staging {
-        Staging { slots: Vec::new() }
+impl StagingPool {
+    pub(crate) fn new() -> StagingPool {
+        StagingPool { slots: Vec::new() }
     }
 
-    /// Frees every slot (their events and pinned memory); the context that
-    /// made them must be alive and current.
-    pub(crate) fn release(&mut self) {
-        self.slots.clear();
-    }
-
-    /// Makes sure at least `count` slots exist.
-    fn ensure(&mut self, count: usize) -> DeviceResult<()> {
-        while self.slots.len() < count {
+    /// Pins `count` more slots (the device's context must be current).
+    pub(crate) fn pin(&mut self, count: usize) -> DeviceResult<()> {
+        for _ in 0..count {
             self.slots.push(Slot::new()?);
         }
         Ok(())
     }
+
+    /// Slots in the pool (not lent to a transfer).
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Frees every slot (their events and pinned memory); no DMA may use
+    /// them any more, and the device's context must be current.
+    pub(crate) fn release(&mut self) {
+        self.slots.clear();
+    }
+
+    /// Moves up to `want` slots that `user` may use into `out`: idle ones
+    /// first, then ones whose last DMA was `user`'s own, each oldest first.
+    /// The pool is in the order the slots came back, so the scan for idle
+    /// ones usually stops at the first slots it queries, and a transfer
+    /// refills first the own slot that comes free first.
+    fn take(&mut self, user: usize, want: usize, out: &mut Vec<Slot>) {
+        for own_busy in [false, true] {
+            let mut i = 0;
+            while i < self.slots.len() && out.len() < want {
+                let slot = &self.slots[i];
+                if if own_busy { slot.user == user } else { slot.idle() } {
+                    out.push(self.slots.remove(i));
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
 }
 
-/// One pinned host buffer of `CHUNK_BYTES` and the event recorded after the
-/// last DMA that used it.
+/// One pinned host buffer of `CHUNK_BYTES`, the event recorded after the
+/// last DMA that used it, and who queued that DMA.
 struct Slot {
     host: *mut c_void,
     done: cu::CUevent,
+    /// The `CudaCtx::user_id` of the last transfer (0: none yet).
+    user: usize,
+    /// Within a transfer: the index of the chunk its last DMA carried.
+    last_chunk: usize,
 }
 
 // SAFETY: the pinned memory and the event are owned by the slot; every access
-// goes through the context's staging mutex.
+// goes through the device's pool mutex or the lease that took it out.
 unsafe impl Send for Slot {}
 
 impl Slot {
@@ -334,7 +450,19 @@ impl Slot {
             unsafe { cu::cuMemFreeHost(host) };
             return Err(e);
         }
-        Ok(Slot { host, done })
+        Ok(Slot {
+            host,
+            done,
+            user: 0,
+            last_chunk: 0,
+        })
+    }
+
+    /// Whether the slot's last DMA has run (or it never had one). A failed
+    /// query counts as busy: the slot is then left to others.
+    fn idle(&self) -> bool {
+        // SAFETY: the event lives as long as the slot.
+        unsafe { cu::cuEventQuery(self.done) == cu::CUresult::CUDA_SUCCESS }
     }
 
     /// The first `len` bytes (at most `CHUNK_BYTES`) for the host to fill.
@@ -357,8 +485,9 @@ impl Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        // SAFETY: created in Slot::new; the owning stream was synchronized
-        // (CtxInner::drop) before the staging is dropped.
+        // SAFETY: created in Slot::new; slots are dropped with the device,
+        // after every context synchronized its streams (CtxInner::drop), or
+        // by a failed lease before any DMA used them.
         unsafe {
             cu::cuEventDestroy_v2(self.done);
             cu::cuMemFreeHost(self.host);

@@ -1,7 +1,9 @@
 //! Host <-> device transfers through the pinned staging pipeline, and the
 //! pinned-memory path: every byte round-trips at sizes around the staging
 //! chunk and slot boundaries, uploads do not depend on the host buffer after
-//! they return, and contexts transfer from several threads at once.
+//! they return, contexts transfer from several threads at once and share
+//! the slots the device pinned when it opened (`tests/staging_hold.rs`:
+//! they do not wait for each other's streams to free one).
 
 use backend_api::rng::SplitMix64;
 use backend_api::{DeviceElem, Fp, Fp3, ProverDevice};
@@ -170,7 +172,8 @@ fn contexts_transfer_from_four_threads_at_once() {
 #[test]
 #[ignore = "needs a CUDA device"]
 fn one_context_shared_by_threads() {
-    // Clones share the stream and the staging slots: transfers take turns.
+    // Clones share the stream (and, as every context, the device's staging
+    // slots): their transfers interleave on it.
     let dev = device();
     let ctx = dev.new_ctx().unwrap();
     std::thread::scope(|s| {
@@ -253,5 +256,26 @@ fn transfers_and_the_memory_peak_are_counted() {
     assert!(
         dev.peak_memory() >= (8 << 20) + dev.memory_in_use(),
         "the peak stays"
+    );
+}
+
+/// The device pins its staging slots when it opens, and its contexts share
+/// them: a second context's transfers, after the first's, pin nothing.
+#[test]
+#[ignore = "needs a CUDA device"]
+fn contexts_share_the_staging_the_device_pinned_when_it_opened() {
+    let dev = device();
+    assert_eq!(dev.staging_slots(), STAGING_SLOTS, "pinned at open");
+    let (a, b) = (dev.new_ctx().unwrap(), dev.new_ctx().unwrap());
+    let mut rng = SplitMix64::new(7);
+    // Two full turns of the slots and a remainder, each way.
+    let len = 2 * STAGING_CHUNK_BYTES * STAGING_SLOTS / 8 + 5;
+    round_trip::<Fp>(&dev, &a, &mut rng, len);
+    round_trip::<Fp>(&dev, &b, &mut rng, len);
+    round_trip::<Fp3>(&dev, &a, &mut rng, len / 3);
+    assert_eq!(
+        dev.staging_slots(),
+        STAGING_SLOTS,
+        "no slot pinned after the open"
     );
 }

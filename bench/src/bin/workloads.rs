@@ -133,6 +133,8 @@ struct DeviceFigures {
     to_device: u64,
     to_host: u64,
     peak_memory: u64,
+    /// Pinned host memory the device holds for staging transfers.
+    pinned_staging: u64,
 }
 
 /// Proves `inst` once untimed and `args.runs` times timed on `device`
@@ -164,6 +166,7 @@ fn measure<D: ProverDevice>(
             to_device: e.to_device - b.to_device,
             to_host: e.to_host - b.to_host,
             peak_memory: e.peak_memory,
+            pinned_staging: e.pinned_staging,
         });
         peak_host = peak_host.max(peak_rss().filter(|_| reset));
         deterministic &= p.to_bytes() == proof;
@@ -217,6 +220,7 @@ fn measure_cuda(inst: &Instance, options: Options, args: &Args) -> BenchResult<M
             to_device: t.to_device,
             to_host: t.to_host,
             peak_memory: counters.peak_memory() as u64,
+            pinned_staging: (counters.staging_slots() * backend_cuda::STAGING_CHUNK_BYTES) as u64,
         })
     })
 }
@@ -263,6 +267,7 @@ fn backend_json(m: &Measured, cells: usize, committed: usize) -> Value {
         "peak_device_bytes": m.device.map(|d| d.peak_memory),
         "bytes_to_device": m.device.map(|d| d.to_device),
         "bytes_to_host": m.device.map(|d| d.to_host),
+        "pinned_staging_bytes": m.device.map(|d| d.pinned_staging),
     })
 }
 
@@ -292,7 +297,7 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
         ok &= m.deterministic;
         println!(
             "  {}: {:.3e} cells/s ({:.3e} committed), proof {} B, verify {:.2} ms, peak host {}, \
-             peak device {}, PCIe to device {} / to host {}{}",
+             peak device {}, PCIe to device {} / to host {}, pinned staging {}{}",
             m.backend,
             cells as f64 / m.prove_s,
             committed as f64 / m.prove_s,
@@ -302,6 +307,7 @@ fn bench(w: &Workload, args: &Args, options: Options) -> BenchResult<(Value, boo
             m.device.map_or("n/a".into(), |d| gib(d.peak_memory)),
             m.device.map_or("n/a".into(), |d| mib(d.to_device)),
             m.device.map_or("n/a".into(), |d| mib(d.to_host)),
+            m.device.map_or("n/a".into(), |d| mib(d.pinned_staging)),
             if m.deterministic { "" } else { "; RUNS DIFFER" },
         );
     }

@@ -40,8 +40,8 @@ impl PhaseTimes {
 pub struct Prover<D: ProverDevice> {
     device: D,
     ctx: D::DeviceCtx,
-    /// Made on first need and kept, so that a context's resources (a
-    /// stream, pinned staging) serve every proof.
+    /// Made on first need and kept, so that a context's resources (its
+    /// streams) serve every proof.
     table_ctxs: Mutex<Vec<D::DeviceCtx>>,
     options: Options,
     progress: Option<ProgressFn>,
