@@ -407,7 +407,12 @@ impl StagingPool {
             let mut i = 0;
             while i < self.slots.len() && out.len() < want {
                 let slot = &self.slots[i];
-                if if own_busy { slot.user == user } else { slot.idle() } {
+                let usable = if own_busy {
+                    slot.user == user
+                } else {
+                    slot.idle()
+                };
+                if usable {
                     out.push(self.slots.remove(i));
                 } else {
                     i += 1;
