@@ -397,29 +397,60 @@ impl StagingPool {
         self.slots.clear();
     }
 
-    /// Moves up to `want` slots that `user` may use into `out`: idle ones
-    /// first, then ones whose last DMA was `user`'s own, each oldest first.
-    /// The pool is in the order the slots came back, so the scan for idle
-    /// ones usually stops at the first slots it queries, and a transfer
-    /// refills first the own slot that comes free first.
+    /// Moves the slots [`pick`] chooses for a transfer of `user` into
+    /// `out`, in the order it fills them.
     fn take(&mut self, user: usize, want: usize, out: &mut Vec<Slot>) {
-        for own_busy in [false, true] {
-            let mut i = 0;
-            while i < self.slots.len() && out.len() < want {
-                let slot = &self.slots[i];
-                let usable = if own_busy {
-                    slot.user == user
-                } else {
-                    slot.idle()
-                };
-                if usable {
-                    out.push(self.slots.remove(i));
-                } else {
-                    i += 1;
-                }
+        let slots = &self.slots;
+        let picked = pick(
+            slots.len(),
+            |i| slots[i].idle(),
+            |i| slots[i].user,
+            user,
+            want,
+        );
+        let mut chosen: Vec<Option<Slot>> = picked.iter().map(|_| None).collect();
+        let mut rest = Vec::with_capacity(self.slots.len());
+        for (i, slot) in self.slots.drain(..).enumerate() {
+            match picked.iter().position(|&p| p == i) {
+                Some(rank) => chosen[rank] = Some(slot),
+                None => rest.push(slot),
             }
         }
+        // The rest keep their order.
+        self.slots = rest;
+        out.extend(chosen.into_iter().flatten());
     }
+}
+
+/// Which of `n` pooled slots (oldest first; `idle(i)`, `user_of(i)` the
+/// `i`-th's state) a transfer of `user` takes, in the order it fills them:
+/// up to `want`, idle ones first, then ones whose last DMA was `user`'s
+/// own, each oldest first. Oldest first keeps the scan for idle slots
+/// short (the oldest are likeliest to be done), and makes a transfer refill
+/// first the own slot that comes free first. `idle` is queried only until
+/// `want` idle slots are found.
+fn pick(
+    n: usize,
+    idle: impl Fn(usize) -> bool,
+    user_of: impl Fn(usize) -> usize,
+    user: usize,
+    want: usize,
+) -> Vec<usize> {
+    let mut picked = Vec::with_capacity(want);
+    let mut busy_own = Vec::new();
+    for i in 0..n {
+        if picked.len() == want {
+            return picked;
+        }
+        if idle(i) {
+            picked.push(i);
+        } else if user_of(i) == user {
+            busy_own.push(i);
+        }
+    }
+    let room = want - picked.len();
+    picked.extend(busy_own.into_iter().take(room));
+    picked
 }
 
 /// One pinned host buffer of `CHUNK_BYTES`, the event recorded after the
@@ -497,5 +528,41 @@ impl Drop for Slot {
             cu::cuEventDestroy_v2(self.done);
             cu::cuMemFreeHost(self.host);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pick;
+    use std::cell::Cell;
+
+    /// Slots as `(idle, user)`, oldest first.
+    fn run(slots: &[(bool, usize)], user: usize, want: usize) -> Vec<usize> {
+        pick(slots.len(), |i| slots[i].0, |i| slots[i].1, user, want)
+    }
+
+    #[test]
+    fn idle_slots_first_then_own_busy_ones_oldest_first() {
+        // own busy, other's idle, own busy, other's busy, idle
+        let slots = [(false, 7), (true, 9), (false, 7), (false, 9), (true, 0)];
+        assert_eq!(run(&slots, 7, 1), vec![1]);
+        assert_eq!(run(&slots, 7, 2), vec![1, 4]);
+        assert_eq!(run(&slots, 7, 3), vec![1, 4, 0]);
+        assert_eq!(run(&slots, 7, 4), vec![1, 4, 0, 2]);
+        // Another context's busy slot is never taken.
+        assert_eq!(run(&slots, 7, 5), vec![1, 4, 0, 2]);
+        assert_eq!(run(&slots, 9, 4), vec![1, 4, 3]);
+        assert_eq!(run(&[], 7, 4), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn the_scan_for_idle_slots_stops_once_enough_are_found() {
+        let queried = Cell::new(0);
+        let idle = |_| {
+            queried.set(queried.get() + 1);
+            true
+        };
+        assert_eq!(pick(64, idle, |_| 0, 1, 2), vec![0, 1]);
+        assert_eq!(queried.get(), 2);
     }
 }
