@@ -94,19 +94,12 @@ enum ScaleMode : uint32_t {
 
 namespace {
 
-__device__ __forceinline__ uint64_t two_level(const uint64_t* lo, const uint64_t* hi, uint64_t e) {
+// Entry e of a two-level power table: lo[e mod 2^11] * hi[e >> 11].
+__device__ __forceinline__ uint64_t two_level(const uint64_t* lo, const uint64_t* hi, uint32_t e) {
     const uint64_t a = lo[e & 2047];
-    const uint64_t h = e >> 11;
+    const uint32_t h = e >> 11;
     // hi[0] = 1; skipping it keeps the result identical and saves a product.
     return h == 0 ? a : glf::mul(a, hi[h]);
-}
-
-// omega_{log_m}^e (or its inverse) through the omega_{log_tw} tables.
-__device__ __forceinline__ uint64_t pass_twiddle(const NttPass& P, uint64_t e) {
-    const uint64_t mask = (1ull << P.log_tw) - 1;  // log_tw <= 32
-    uint64_t E = (e << (P.log_tw - P.log_m)) & mask;
-    if (P.inverse) E = (0 - E) & mask;
-    return two_level((const uint64_t*)P.tw_lo, (const uint64_t*)P.tw_hi, E);
 }
 
 // Shared-memory position of slot i of a line (see the header: breaks the
@@ -116,14 +109,6 @@ __device__ __forceinline__ uint32_t sh_pos(uint32_t i) { return i + (i >> 4); }
 // Elements of one line in shared memory, padding included.
 __host__ __device__ __forceinline__ uint32_t line_stride(uint32_t n1) {
     return n1 + (n1 >> 4) + (n1 >= 16 ? 1 : 0);
-}
-
-// k * s^j for element p of a column in scale-table chunk `chunk`.
-__device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode, uint64_t p,
-                                                 uint64_t chunk) {
-    const uint64_t j = (mode == SCALE_BITREV) ? (uint64_t)gl::bit_reverse((uint32_t)p, P.log_n) : p;
-    const uint64_t off = chunk * P.scale_stride;
-    return two_level((const uint64_t*)P.scale_lo + off, (const uint64_t*)P.scale_hi + off, j);
 }
 
 // v * 2^(24 m) for m = 0..3 (m is a constant once the callers unroll).
@@ -294,6 +279,192 @@ __device__ __forceinline__ Slot slot_of_bitrev_source(uint32_t q, uint32_t g) {
     return Slot{q >> g, gl::bit_reverse(q & ((1u << g) - 1), g)};
 }
 
+// Where a block's tile sits. Its lines are consecutive: in a strided pass
+// 2^log_c consecutive values of i2 (log_c <= log_stride, see plan.rs) of one
+// group, in a contiguous pass whole consecutive groups. So tile element
+// (l, i1) is global element (over all columns) base + off with
+//   off = (i1 << log_stride) + (l << l_shift) < 2^log_m <= 2^32,
+// and the per-element index arithmetic stays in 32 bits.
+struct Tile {
+    uint64_t base;
+    uint32_t log_stride;
+    uint32_t l_shift;
+    uint32_t lines;     // lines that exist: 2^log_c except maybe in the grid's last block
+    uint32_t i2_0;      // i2 of line 0 (strided passes): line l has i2 = i2_0 + l
+    uint64_t col0;      // the column of element (0, 0)
+    uint32_t p0;        // its index in that column
+    uint32_t n_mask;    // 2^log_n - 1
+};
+
+template <bool CONTIGUOUS>
+__device__ __forceinline__ Tile tile_of_block(const NttPass& P) {
+    const uint32_t g = P.log_g;
+    const uint32_t log_stride = CONTIGUOUS ? 0 : P.log_m - g;
+    const uint32_t lines_log = P.log_n - g;
+    const uint64_t line_mask = (1ull << lines_log) - 1;
+    const uint64_t total_lines = P.columns << lines_log;
+    const uint64_t line0 = (uint64_t)blockIdx.x << P.log_c;
+    const uint64_t o0 = line0 & line_mask;
+    const uint64_t stride_mask = (1ull << log_stride) - 1;
+    Tile T;
+    T.base = ((line0 >> lines_log) << P.log_n) + ((o0 >> log_stride) << P.log_m) + (o0 & stride_mask);
+    T.log_stride = log_stride;
+    T.l_shift = CONTIGUOUS ? g : 0;
+    const uint64_t left = total_lines - line0;
+    // (always 2^log_c when the tile is in one column: see tile_in_one_column)
+    T.lines = left < (1ull << P.log_c) ? (uint32_t)left : (1u << P.log_c);
+    T.i2_0 = (uint32_t)(o0 & stride_mask);
+    T.col0 = T.base >> P.log_n;
+    T.n_mask = (uint32_t)((1ull << P.log_n) - 1);
+    T.p0 = (uint32_t)T.base & T.n_mask;
+    return T;
+}
+
+// off of tile element (l, i1); q itself when the lines are contiguous and
+// read in order.
+__device__ __forceinline__ uint32_t tile_offset(const Tile& T, Slot sl) {
+    return (sl.i1 << T.log_stride) + (sl.l << T.l_shift);
+}
+
+// A pointer the compiler treats as opaque: element addresses are then formed
+// as ptr + off * size (one wide multiply-add) instead of being re-associated
+// into 64-bit index arithmetic per element.
+template <typename T>
+__device__ __forceinline__ T* hoisted(T* ptr) {
+    asm("" : "+l"(ptr));
+    __builtin_assume(__isGlobal(ptr));
+    return ptr;
+}
+
+// The whole tile lies in column col0, and all its lines exist, unless a
+// contiguous pass's groups are whole columns shorter than the tile (then
+// p0 = 0, line l is column col0 + l, and the grid's last block may have
+// fewer than 2^log_c lines): log_c <= log_stride in strided passes, and
+// contiguous groups of 2^g tile a column of 2^log_n >= 2^(g + log_c).
+__device__ __forceinline__ bool tile_in_one_column(const NttPass& P) {
+    return P.log_g + P.log_c <= P.log_n;
+}
+
+// Start of the source column that dst column `col` reads (SrcMode).
+template <int LIMBS>
+__device__ __forceinline__ const uint64_t* source_column(const NttPass& P, uint64_t col) {
+    const uint64_t* s = (const uint64_t*)P.src;
+    if (P.src_mode == SRC_COSETS || P.src_mode == SRC_COSETS_BITREV) return s + ((col >> P.log_b) << P.log_n) * LIMBS;
+    if (P.src_mode == SRC_PREFIX || P.src_mode == SRC_SPREAD) return s + (col << P.src_log_n) * LIMBS;
+    return s + (col << P.log_n) * LIMBS;
+}
+
+// Where element p of a dst column sits in its source column (`at`), or
+// false when it is an implicit zero (SrcMode).
+__device__ __forceinline__ bool source_index(const NttPass& P, uint32_t p, uint32_t& at) {
+    if (P.src_mode == SRC_COSETS_BITREV) {
+        at = gl::bit_reverse(p, P.log_n);
+        return true;
+    }
+    if (P.src_mode == SRC_SPREAD) {
+        const uint32_t log_b = P.log_n - P.src_log_n;
+        at = p >> log_b;
+        return (p & ((1u << log_b) - 1)) == 0;
+    }
+    at = p;
+    return P.src_mode != SRC_PREFIX || (p >> P.src_log_n) == 0;
+}
+
+// The inter-pass twiddle omega_{log_m}^e (or its inverse), e < 2^log_m.
+__device__ __forceinline__ uint64_t pass_twiddle(const NttPass& P, uint32_t e) {
+    // E < 2^log_tw <= 2^32: no bits are lost in 32 bits
+    uint32_t E = e << (P.log_tw - P.log_m);
+    if (P.inverse) E = (0u - E) & (0xFFFFFFFFu >> (32 - P.log_tw));
+    return two_level((const uint64_t*)P.tw_lo, (const uint64_t*)P.tw_hi, E);
+}
+
+// The coefficient-side factor k * s^j of element p of a column (ScaleMode),
+// from one chunk's tables.
+__device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode, uint32_t p, const uint64_t* lo,
+                                                 const uint64_t* hi) {
+    const uint32_t j = (mode == SCALE_BITREV) ? gl::bit_reverse(p, P.log_n) : p;
+    return two_level(lo, hi, j);
+}
+
+template <int LIMBS>
+__device__ __forceinline__ void times(uint64_t (&v)[LIMBS], uint64_t w) {
+#pragma unroll
+    for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], w);
+}
+
+// Global -> shared: the tile's elements, with the coefficient scaling and,
+// in a strided DIT pass, the inter-pass twiddle. ONE_COLUMN (see
+// tile_in_one_column) keeps the column's pointers out of the loop.
+template <int LIMBS, bool CONTIGUOUS, bool DIF, bool ONE_COLUMN>
+__device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint64_t* sh, uint32_t plane,
+                                          uint32_t ls) {
+    const uint32_t g = P.log_g, log_c = P.log_c;
+    const uint32_t tile = 1u << (g + log_c);
+    const bool bitrev_source = P.src_mode == SRC_COSETS_BITREV;
+    const uint64_t chunk_mask = (1ull << P.log_b) - 1;  // SRC_COSETS chunks (log_b = 0 otherwise)
+    const uint64_t* col_src = hoisted(source_column<LIMBS>(P, T.col0));
+    uint64_t scale_off = (T.col0 & chunk_mask) * P.scale_stride;
+#pragma unroll 4
+    for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
+        const Slot sl = bitrev_source ? slot_of_bitrev_source(q, g) : slot_of(q, g, log_c, CONTIGUOUS);
+        if (!ONE_COLUMN && sl.l >= T.lines) continue;
+        const uint32_t off = (CONTIGUOUS && !bitrev_source) ? q : tile_offset(T, sl);
+        uint32_t p = T.p0 + off;
+        const uint64_t* cs = col_src;
+        if (!ONE_COLUMN) {
+            const uint64_t col = T.col0 + (off >> P.log_n);
+            p = off & T.n_mask;
+            cs = source_column<LIMBS>(P, col);
+            scale_off = (col & chunk_mask) * P.scale_stride;
+        }
+        uint64_t v[LIMBS];
+        uint32_t at;
+        if (source_index(P, p, at)) {
+            const uint64_t* s = cs + (uint64_t)at * LIMBS;
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) v[c] = s[c];
+            if (P.scale_load != SCALE_NONE) {
+                times<LIMBS>(v, scale_factor(P, P.scale_load, p, (const uint64_t*)P.scale_lo + scale_off,
+                                             (const uint64_t*)P.scale_hi + scale_off));
+            }
+            if (!DIF && !CONTIGUOUS) times<LIMBS>(v, pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, g)));
+        } else {
+#pragma unroll
+            for (int c = 0; c < LIMBS; ++c) v[c] = 0;
+        }
+#pragma unroll
+        for (int c = 0; c < LIMBS; ++c) sh[c * plane + sl.l * ls + sh_pos(sl.i1)] = v[c];
+    }
+}
+
+// Shared -> global: in a strided DIF pass with the inter-pass twiddle, then
+// the coefficient scaling.
+template <int LIMBS, bool CONTIGUOUS, bool DIF, bool ONE_COLUMN>
+__device__ __forceinline__ void store_tile(const NttPass& P, const Tile& T, const uint64_t* sh, uint32_t plane,
+                                           uint32_t ls) {
+    const uint32_t g = P.log_g, log_c = P.log_c;
+    const uint32_t tile = 1u << (g + log_c);
+    uint64_t* dst = hoisted((uint64_t*)P.dst + T.base * LIMBS);
+#pragma unroll 4
+    for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
+        const Slot sl = slot_of(q, g, log_c, CONTIGUOUS);
+        if (!ONE_COLUMN && sl.l >= T.lines) continue;
+        const uint32_t off = CONTIGUOUS ? q : tile_offset(T, sl);
+        uint64_t v[LIMBS];
+#pragma unroll
+        for (int c = 0; c < LIMBS; ++c) v[c] = sh[c * plane + sl.l * ls + sh_pos(sl.i1)];
+        if (DIF && !CONTIGUOUS) times<LIMBS>(v, pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, g)));
+        if (P.scale_store != SCALE_NONE) {
+            const uint32_t p = ONE_COLUMN ? T.p0 + off : off & T.n_mask;
+            times<LIMBS>(v, scale_factor(P, P.scale_store, p, (const uint64_t*)P.scale_lo,
+                                         (const uint64_t*)P.scale_hi));
+        }
+        uint64_t* d = dst + (uint64_t)off * LIMBS;
+#pragma unroll
+        for (int c = 0; c < LIMBS; ++c) d[c] = v[c];
+    }
+}
+
 // CONTIGUOUS: the pass's groups are contiguous (log_m == log_g: the last
 // pass of a DIF chain, the first of a DIT one). DIF: a DIF pass, else DIT.
 // The host launches the matching instantiation, so that the compiler drops
@@ -302,113 +473,29 @@ template <int LIMBS, bool CONTIGUOUS, bool DIF>
 __device__ void ntt_pass(const NttPass& P) {
     extern __shared__ uint64_t sh[];
     const uint32_t g = P.log_g;
-    const uint32_t n1 = 1u << g;
-    const uint32_t log_c = P.log_c;
-    const uint32_t ls = line_stride(n1);
-    const uint32_t plane = ls << log_c;
-    const uint32_t tile = n1 << log_c;
-    const uint32_t log_stride = CONTIGUOUS ? 0 : P.log_m - g;
-    const uint64_t stride_mask = (1ull << log_stride) - 1;
-    const uint32_t lines_log = P.log_n - g;
-    const uint64_t line_mask = (1ull << lines_log) - 1;
-    const uint64_t total_lines = P.columns << lines_log;
-    const uint64_t line0 = (uint64_t)blockIdx.x << log_c;
-    constexpr bool contiguous = CONTIGUOUS;
-    constexpr bool dif = DIF;
-    // Every line of the tile exists except, maybe, in the grid's last block.
-    const bool whole = line0 + (1ull << log_c) <= total_lines;
-    const uint64_t n_mask = (1ull << P.log_n) - 1;
+    const uint32_t ls = line_stride(1u << g);
+    const uint32_t plane = ls << P.log_c;
+    const Tile T = tile_of_block<CONTIGUOUS>(P);
+    const bool one_column = tile_in_one_column(P);
 
-    // The block's lines are consecutive: in a strided pass they are 2^log_c
-    // consecutive values of i2 (log_c <= log_stride, see ntt_plan.rs) of one
-    // group, in a contiguous pass whole consecutive groups. So element
-    // (l, i1) of the tile sits at global index (over all columns)
-    //   base + (i1 << log_stride) + (l << (contiguous ? g : 0)),
-    // where base is the index of (0, 0).
-    const uint64_t o0 = line0 & line_mask;
-    const uint64_t base = ((line0 >> lines_log) << P.log_n) +
-                          ((o0 >> log_stride) << P.log_m) + (o0 & stride_mask);
-    const uint32_t l_shift = contiguous ? g : 0;
-    const uint64_t i2_0 = o0 & stride_mask;  // i2 of line l is i2_0 + l (strided passes)
-
-    // ---- load (plus coefficient scaling, plus the DIT twiddle)
-    const bool bitrev_source = P.src_mode == SRC_COSETS_BITREV;
-    for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
-        const Slot sl = bitrev_source ? slot_of_bitrev_source(q, g) : slot_of(q, g, log_c, contiguous);
-        if (!whole && line0 + sl.l >= total_lines) continue;
-        const uint64_t gi = base + ((uint64_t)sl.i1 << log_stride) + ((uint64_t)sl.l << l_shift);
-        const uint64_t p = gi & n_mask;
-        uint64_t v[LIMBS];
-        bool present = true;
-        const uint64_t* s = (const uint64_t*)P.src;
-        uint64_t chunk = 0;
-        if (P.src_mode == SRC_SAME) {
-            s += gi * LIMBS;
-        } else if (P.src_mode == SRC_COSETS || P.src_mode == SRC_COSETS_BITREV) {
-            const uint64_t col = gi >> P.log_n;
-            chunk = col & ((1ull << P.log_b) - 1);
-            const uint64_t at = bitrev_source ? gl::bit_reverse((uint32_t)p, P.log_n) : p;
-            s += (((col >> P.log_b) << P.log_n) + at) * LIMBS;
-        } else if (P.src_mode == SRC_PREFIX) {
-            present = (p >> P.src_log_n) == 0;
-            s += (((gi >> P.log_n) << P.src_log_n) + p) * LIMBS;
-        } else {  // SRC_SPREAD
-            const uint32_t log_b = P.log_n - P.src_log_n;
-            present = (p & ((1ull << log_b) - 1)) == 0;
-            s += (((gi >> P.log_n) << P.src_log_n) + (p >> log_b)) * LIMBS;
-        }
-        if (present) {
-#pragma unroll
-            for (int c = 0; c < LIMBS; ++c) v[c] = s[c];
-            if (P.scale_load != SCALE_NONE) {
-                const uint64_t f = scale_factor(P, P.scale_load, p, chunk);
-#pragma unroll
-                for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], f);
-            }
-            if (!dif && !contiguous) {
-                const uint64_t w = pass_twiddle(P, (i2_0 + sl.l) * gl::bit_reverse(sl.i1, g));
-#pragma unroll
-                for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], w);
-            }
-        } else {
-#pragma unroll
-            for (int c = 0; c < LIMBS; ++c) v[c] = 0;
-        }
-#pragma unroll
-        for (int c = 0; c < LIMBS; ++c) sh[c * plane + sl.l * ls + sh_pos(sl.i1)] = v[c];
+    if (one_column) {
+        load_tile<LIMBS, CONTIGUOUS, DIF, true>(P, T, sh, plane, ls);
+    } else {
+        load_tile<LIMBS, CONTIGUOUS, DIF, false>(P, T, sh, plane, ls);
     }
     __syncthreads();
 
-    // ---- the g radix-2 stages
     const uint64_t* chunk_tw = (const uint64_t*)P.chunk_tw;
     if (P.inverse) {
-        run_stages<LIMBS, DIF, true>(sh, plane, ls, g, log_c, chunk_tw);
+        run_stages<LIMBS, DIF, true>(sh, plane, ls, g, P.log_c, chunk_tw);
     } else {
-        run_stages<LIMBS, DIF, false>(sh, plane, ls, g, log_c, chunk_tw);
+        run_stages<LIMBS, DIF, false>(sh, plane, ls, g, P.log_c, chunk_tw);
     }
 
-    // ---- store (plus the DIF twiddle, plus coefficient scaling)
-    uint64_t* dst = (uint64_t*)P.dst;
-    for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
-        const Slot sl = slot_of(q, g, log_c, contiguous);
-        if (!whole && line0 + sl.l >= total_lines) continue;
-        const uint64_t gi = base + ((uint64_t)sl.i1 << log_stride) + ((uint64_t)sl.l << l_shift);
-        uint64_t v[LIMBS];
-#pragma unroll
-        for (int c = 0; c < LIMBS; ++c) v[c] = sh[c * plane + sl.l * ls + sh_pos(sl.i1)];
-        if (dif && !contiguous) {
-            const uint64_t w = pass_twiddle(P, (i2_0 + sl.l) * gl::bit_reverse(sl.i1, g));
-#pragma unroll
-            for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], w);
-        }
-        if (P.scale_store != SCALE_NONE) {
-            const uint64_t f = scale_factor(P, P.scale_store, gi & n_mask, 0);
-#pragma unroll
-            for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], f);
-        }
-        uint64_t* d = dst + gi * LIMBS;
-#pragma unroll
-        for (int c = 0; c < LIMBS; ++c) d[c] = v[c];
+    if (one_column) {
+        store_tile<LIMBS, CONTIGUOUS, DIF, true>(P, T, sh, plane, ls);
+    } else {
+        store_tile<LIMBS, CONTIGUOUS, DIF, false>(P, T, sh, plane, ls);
     }
 }
 
