@@ -64,7 +64,8 @@
 
 namespace {
 
-constexpr uint32_t THREADS = 256;
+constexpr uint32_t LOG_THREADS = 8;
+constexpr uint32_t THREADS = 1u << LOG_THREADS;
 // Stages per register chunk: radix 8 for both. The passes are bound by the
 // integer pipe, so occupancy pays: Fp's radix-8 chunks fit 64 registers and
 // four blocks an SM, 3% faster than radix 16 at three blocks (80 registers,
@@ -100,6 +101,16 @@ __device__ __forceinline__ uint64_t two_level(const uint64_t* lo, const uint64_t
     const uint32_t h = e >> 11;
     // hi[0] = 1; skipping it keeps the result identical and saves a product.
     return h == 0 ? a : glf::mul(a, hi[h]);
+}
+
+// A pointer the compiler treats as opaque: element addresses are then formed
+// as ptr + off * size (one wide multiply-add) instead of being re-associated
+// into 64-bit index arithmetic per element.
+template <typename T>
+__device__ __forceinline__ T* hoisted(T* ptr) {
+    asm("" : "+l"(ptr));
+    __builtin_assume(__isGlobal(ptr));
+    return ptr;
 }
 
 // Shared-memory position of slot i of a line (see the header: breaks the
@@ -150,10 +161,16 @@ __host__ __device__ __forceinline__ uint32_t chunk_tw_base(uint32_t L) { return 
 template <int LIMBS>
 __device__ __forceinline__ void slot_twiddles(uint64_t (&x)[LIMBS][8], const uint64_t* rows, uint32_t b_lo,
                                               uint32_t lo) {
+    // entry lo of row k - 1 at column + (k - 1) row_bytes: one wide
+    // multiply-add per row (the multiplier's pipe, not the busier ALU)
+    const uint64_t column = (uint64_t)hoisted(rows + lo);
+    const uint32_t row_bytes = 8u << b_lo;
 #pragma unroll
     for (int s = 1; s < 8; ++s) {
         const int k = ((s & 1) << 2) | (s & 2) | (s >> 2);
-        const uint64_t w = __ldg(rows + ((uint32_t)(k - 1) << b_lo) + lo);
+        uint64_t at;
+        asm("mad.wide.u32 %0, %1, %2, %3;" : "=l"(at) : "r"(row_bytes), "r"((uint32_t)(k - 1)), "l"(column));
+        const uint64_t w = __ldg((const uint64_t*)at);
 #pragma unroll
         for (int c = 0; c < LIMBS; ++c) x[c][s] = glf::mul(x[c][s], w);
     }
@@ -164,9 +181,16 @@ __device__ __forceinline__ void slot_twiddles(uint64_t (&x)[LIMBS][8], const uin
 // (see the header): every root inside the DFT is a power of omega_3, a
 // product by 2^(24 m). Twiddles are needed only when b_lo > 0, which the
 // chunk order keeps to R = 3 chunks.
-template <int LIMBS, int R, bool DIF, bool INVERSE>
+//
+// LINEAR: the group's shared positions sh_pos(u + t 2^b_lo) are
+// sh_pos(u) + t * step, which holds when b_lo >= 4 (step 2^b_lo +
+// 2^(b_lo - 4): the 2^b_lo apart slots cross whole runs of 16) and when
+// b_lo + R <= 4 (step 2^b_lo: the group sits in one run of 16); then a slot
+// costs one add instead of recomputing its padded position.
+template <int LIMBS, int R, bool DIF, bool INVERSE, bool LINEAR>
 __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t ls, uint32_t g,
                                           uint32_t log_c, uint32_t b_lo, const uint64_t* chunk_tw) {
+    const uint32_t step = (1u << b_lo) + (b_lo >= 4 ? 1u << (b_lo - 4) : 0u);
     const uint32_t tasks = 1u << (g + log_c - R);
     const uint32_t lo_mask = (1u << b_lo) - 1;
     const uint32_t c_mask = (1u << log_c) - 1;
@@ -180,11 +204,16 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
         const uint32_t hiu = rest >> log_c;
         const uint32_t u = (hiu << (b_lo + R)) | lo;
         const uint32_t base = l * ls;
+        uint32_t pos[1 << R];
+#pragma unroll
+        for (int t = 0; t < (1 << R); ++t) {
+            pos[t] = LINEAR ? (t == 0 ? base + sh_pos(u) : pos[t - 1] + step) : base + sh_pos(u + (t << b_lo));
+        }
         uint64_t x[LIMBS][1 << R];
 #pragma unroll
         for (int t = 0; t < (1 << R); ++t)
 #pragma unroll
-            for (int c = 0; c < LIMBS; ++c) x[c][t] = sh[c * plane + base + sh_pos(u + (t << b_lo))];
+            for (int c = 0; c < LIMBS; ++c) x[c][t] = sh[c * plane + pos[t]];
         if constexpr (R == 3) {
             if (!DIF && twiddled) slot_twiddles<LIMBS>(x, rows, b_lo, lo);
         }
@@ -221,7 +250,7 @@ __device__ __forceinline__ void run_chunk(uint64_t* sh, uint32_t plane, uint32_t
 #pragma unroll
         for (int t = 0; t < (1 << R); ++t)
 #pragma unroll
-            for (int c = 0; c < LIMBS; ++c) sh[c * plane + base + sh_pos(u + (t << b_lo))] = x[c][t];
+            for (int c = 0; c < LIMBS; ++c) sh[c * plane + pos[t]] = x[c][t];
     }
 }
 
@@ -229,10 +258,19 @@ template <int LIMBS, bool DIF, bool INVERSE>
 __device__ __forceinline__ void chunk_dispatch(uint32_t r, uint64_t* sh, uint32_t plane, uint32_t ls,
                                                uint32_t g, uint32_t log_c, uint32_t b_lo,
                                                const uint64_t* chunk_tw) {
+    // r < MAX_CHUNK only at b_lo = 0 (run_stages), where b_lo + r <= 4
     switch (r) {
-        case 1: run_chunk<LIMBS, 1, DIF, INVERSE>(sh, plane, ls, g, log_c, b_lo, chunk_tw); break;
-        case 2: run_chunk<LIMBS, 2, DIF, INVERSE>(sh, plane, ls, g, log_c, b_lo, chunk_tw); break;
-        default: run_chunk<LIMBS, MAX_CHUNK, DIF, INVERSE>(sh, plane, ls, g, log_c, b_lo, chunk_tw); break;
+        case 1: run_chunk<LIMBS, 1, DIF, INVERSE, true>(sh, plane, ls, g, log_c, b_lo, chunk_tw); break;
+        case 2: run_chunk<LIMBS, 2, DIF, INVERSE, true>(sh, plane, ls, g, log_c, b_lo, chunk_tw); break;
+        default:
+            // Fp3 keeps the recomputed positions: eight more live registers
+            // would cost it a block per SM
+            if (LIMBS == 1 && (b_lo >= 4 || b_lo + MAX_CHUNK <= 4)) {
+                run_chunk<LIMBS, MAX_CHUNK, DIF, INVERSE, true>(sh, plane, ls, g, log_c, b_lo, chunk_tw);
+            } else {
+                run_chunk<LIMBS, MAX_CHUNK, DIF, INVERSE, false>(sh, plane, ls, g, log_c, b_lo, chunk_tw);
+            }
+            break;
     }
 }
 
@@ -326,16 +364,6 @@ __device__ __forceinline__ uint32_t tile_offset(const Tile& T, Slot sl) {
     return (sl.i1 << T.log_stride) + (sl.l << T.l_shift);
 }
 
-// A pointer the compiler treats as opaque: element addresses are then formed
-// as ptr + off * size (one wide multiply-add) instead of being re-associated
-// into 64-bit index arithmetic per element.
-template <typename T>
-__device__ __forceinline__ T* hoisted(T* ptr) {
-    asm("" : "+l"(ptr));
-    __builtin_assume(__isGlobal(ptr));
-    return ptr;
-}
-
 // The whole tile lies in column col0, and all its lines exist, unless a
 // contiguous pass's groups are whole columns shorter than the tile (then
 // p0 = 0, line l is column col0 + l, and the grid's last block may have
@@ -392,20 +420,71 @@ __device__ __forceinline__ void times(uint64_t (&v)[LIMBS], uint64_t w) {
     for (int c = 0; c < LIMBS; ++c) v[c] = glf::mul(v[c], w);
 }
 
+// The inter-pass twiddles of one thread's elements in a strided pass whose
+// tile has C = 2^log_c <= THREADS lines ("walk" order). Thread t then
+// always has line l = t mod C (i2 = i2_0 + l), and its i-th element taken at
+// q = t + THREADS bitrev_K(i) (2^K = tile / THREADS elements a thread) has
+// i1 = t / C + (bitrev_K(i) << (LOG_THREADS - log_c)), so k1 = bitrev_g(i1) = B0 + i
+// with B0 = bitrev_g(t / C): the twiddle omega_{log_m}^(i2 k1) advances by
+// one product with r = omega_{log_m}^i2 an element, where a table lookup
+// costs a product and two loads. `f` may carry a constant factor of the line.
+struct TwiddleWalk {
+    uint64_t f;  // the current element's twiddle
+    uint64_t r;
+    __device__ __forceinline__ void next() { f = glf::mul(f, r); }
+};
+
+__device__ __forceinline__ bool walks(const NttPass& P, bool contiguous) {
+    return !contiguous && (1u << P.log_c) <= THREADS;
+}
+
+__device__ __forceinline__ TwiddleWalk twiddle_walk(const NttPass& P, const Tile& T, uint64_t line_factor) {
+    const uint32_t i2 = T.i2_0 + (threadIdx.x & ((1u << P.log_c) - 1));
+    const uint32_t b0 = gl::bit_reverse(threadIdx.x >> P.log_c, P.log_g);
+    return TwiddleWalk{glf::mul(pass_twiddle(P, i2 * b0), line_factor), pass_twiddle(P, i2)};
+}
+
+// Element q of the thread's i-th step: in walk order, or in plain order.
+__device__ __forceinline__ uint32_t step_element(uint32_t i, uint32_t log_steps, bool walk) {
+    return threadIdx.x + (walk ? gl::bit_reverse(i, log_steps) : i) * THREADS;
+}
+
+// The coset transform's first pass (natural scale on the load of a strided
+// DIF pass over the whole column, log_stride >= 11) splits its scale: with
+// j = i1 2^log_stride + i2, k s^j = (k s^i2) s^(i1 2^log_stride), and the
+// second factor is entry i1 2^(log_stride - 11) of the scale's high table
+// (the low one contributes lo[0] = k, taken with the first); the first is
+// constant along a line, so it commutes with the line's DFT and rides on the
+// store's twiddle walk. One product an element instead of two.
+__device__ __forceinline__ bool splits_scale(const NttPass& P, const Tile& T, bool dif, bool walk) {
+    return dif && walk && P.scale_load == SCALE_NATURAL && P.log_m == P.log_n && T.log_stride >= 11;
+}
+
+// The scale tables of the tile's column (SRC_COSETS: one set per chunk).
+__device__ __forceinline__ uint64_t scale_offset(const NttPass& P, uint64_t col) {
+    return (col & ((1ull << P.log_b) - 1)) * P.scale_stride;
+}
+
 // Global -> shared: the tile's elements, with the coefficient scaling and,
 // in a strided DIT pass, the inter-pass twiddle. ONE_COLUMN (see
-// tile_in_one_column) keeps the column's pointers out of the loop.
+// tile_in_one_column) keeps the column's pointers out of the loop. The
+// tile has at least THREADS elements (tile_log >= 8, mod.rs).
 template <int LIMBS, bool CONTIGUOUS, bool DIF, bool ONE_COLUMN>
 __device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint64_t* sh, uint32_t plane,
                                           uint32_t ls) {
     const uint32_t g = P.log_g, log_c = P.log_c;
-    const uint32_t tile = 1u << (g + log_c);
+    const uint32_t log_steps = g + log_c - LOG_THREADS;  // log2(tile / THREADS)
     const bool bitrev_source = P.src_mode == SRC_COSETS_BITREV;
-    const uint64_t chunk_mask = (1ull << P.log_b) - 1;  // SRC_COSETS chunks (log_b = 0 otherwise)
+    // (a bit-reversed source orders the tile's elements otherwise)
+    const bool walk = walks(P, CONTIGUOUS) && !bitrev_source;
+    const bool split_scale = splits_scale(P, T, DIF, walks(P, CONTIGUOUS));
     const uint64_t* col_src = hoisted(source_column<LIMBS>(P, T.col0));
-    uint64_t scale_off = (T.col0 & chunk_mask) * P.scale_stride;
+    uint64_t scale_off = scale_offset(P, T.col0);
+    TwiddleWalk tw{1, 1};
+    if (!DIF && walk) tw = twiddle_walk(P, T, 1);
 #pragma unroll 4
-    for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
+    for (uint32_t i = 0; i < (1u << log_steps); ++i) {
+        const uint32_t q = step_element(i, log_steps, walk);
         const Slot sl = bitrev_source ? slot_of_bitrev_source(q, g) : slot_of(q, g, log_c, CONTIGUOUS);
         if (!ONE_COLUMN && sl.l >= T.lines) continue;
         const uint32_t off = (CONTIGUOUS && !bitrev_source) ? q : tile_offset(T, sl);
@@ -415,7 +494,7 @@ __device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint6
             const uint64_t col = T.col0 + (off >> P.log_n);
             p = off & T.n_mask;
             cs = source_column<LIMBS>(P, col);
-            scale_off = (col & chunk_mask) * P.scale_stride;
+            scale_off = scale_offset(P, col);
         }
         uint64_t v[LIMBS];
         uint32_t at;
@@ -423,37 +502,58 @@ __device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint6
             const uint64_t* s = cs + (uint64_t)at * LIMBS;
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) v[c] = s[c];
-            if (P.scale_load != SCALE_NONE) {
-                times<LIMBS>(v, scale_factor(P, P.scale_load, p, (const uint64_t*)P.scale_lo + scale_off,
-                                             (const uint64_t*)P.scale_hi + scale_off));
+            const uint64_t* hi = (const uint64_t*)P.scale_hi + scale_off;
+            if (split_scale) {
+                times<LIMBS>(v, hi[sl.i1 << (T.log_stride - 11)]);
+            } else if (P.scale_load != SCALE_NONE) {
+                times<LIMBS>(v, scale_factor(P, P.scale_load, p, (const uint64_t*)P.scale_lo + scale_off, hi));
             }
-            if (!DIF && !CONTIGUOUS) times<LIMBS>(v, pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, g)));
+            if (!DIF && !CONTIGUOUS) {
+                times<LIMBS>(v, walk ? tw.f : pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, g)));
+            }
         } else {
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) v[c] = 0;
         }
+        if (!DIF && walk) tw.next();
 #pragma unroll
         for (int c = 0; c < LIMBS; ++c) sh[c * plane + sl.l * ls + sh_pos(sl.i1)] = v[c];
     }
 }
 
-// Shared -> global: in a strided DIF pass with the inter-pass twiddle, then
-// the coefficient scaling.
+// Shared -> global: in a strided DIF pass with the inter-pass twiddle (and
+// the line's share of a split scale, see splits_scale), then the
+// coefficient scaling.
 template <int LIMBS, bool CONTIGUOUS, bool DIF, bool ONE_COLUMN>
 __device__ __forceinline__ void store_tile(const NttPass& P, const Tile& T, const uint64_t* sh, uint32_t plane,
                                            uint32_t ls) {
     const uint32_t g = P.log_g, log_c = P.log_c;
-    const uint32_t tile = 1u << (g + log_c);
+    const uint32_t log_steps = g + log_c - LOG_THREADS;
+    const bool walk = walks(P, CONTIGUOUS);
     uint64_t* dst = hoisted((uint64_t*)P.dst + T.base * LIMBS);
+    TwiddleWalk tw{1, 1};
+    if (DIF && walk) {
+        uint64_t line_factor = 1;
+        if (splits_scale(P, T, DIF, walk)) {
+            const uint64_t off = scale_offset(P, T.col0);
+            const uint32_t i2 = T.i2_0 + (threadIdx.x & ((1u << log_c) - 1));
+            line_factor = two_level((const uint64_t*)P.scale_lo + off, (const uint64_t*)P.scale_hi + off, i2);
+        }
+        tw = twiddle_walk(P, T, line_factor);
+    }
 #pragma unroll 4
-    for (uint32_t q = threadIdx.x; q < tile; q += THREADS) {
+    for (uint32_t i = 0; i < (1u << log_steps); ++i) {
+        const uint32_t q = step_element(i, log_steps, walk);
         const Slot sl = slot_of(q, g, log_c, CONTIGUOUS);
         if (!ONE_COLUMN && sl.l >= T.lines) continue;
         const uint32_t off = CONTIGUOUS ? q : tile_offset(T, sl);
         uint64_t v[LIMBS];
 #pragma unroll
         for (int c = 0; c < LIMBS; ++c) v[c] = sh[c * plane + sl.l * ls + sh_pos(sl.i1)];
-        if (DIF && !CONTIGUOUS) times<LIMBS>(v, pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, g)));
+        if (DIF && !CONTIGUOUS) {
+            times<LIMBS>(v, walk ? tw.f : pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, g)));
+            if (walk) tw.next();
+        }
         if (P.scale_store != SCALE_NONE) {
             const uint32_t p = ONE_COLUMN ? T.p0 + off : off & T.n_mask;
             times<LIMBS>(v, scale_factor(P, P.scale_store, p, (const uint64_t*)P.scale_lo,
@@ -475,13 +575,14 @@ __device__ void ntt_pass(const NttPass& P) {
     const uint32_t g = P.log_g;
     const uint32_t ls = line_stride(1u << g);
     const uint32_t plane = ls << P.log_c;
-    const Tile T = tile_of_block<CONTIGUOUS>(P);
     const bool one_column = tile_in_one_column(P);
 
+    // (the load and the store each derive the tile's geometry: little to
+    // recompute, and nothing of it stays live across the stages)
     if (one_column) {
-        load_tile<LIMBS, CONTIGUOUS, DIF, true>(P, T, sh, plane, ls);
+        load_tile<LIMBS, CONTIGUOUS, DIF, true>(P, tile_of_block<CONTIGUOUS>(P), sh, plane, ls);
     } else {
-        load_tile<LIMBS, CONTIGUOUS, DIF, false>(P, T, sh, plane, ls);
+        load_tile<LIMBS, CONTIGUOUS, DIF, false>(P, tile_of_block<CONTIGUOUS>(P), sh, plane, ls);
     }
     __syncthreads();
 
@@ -493,9 +594,9 @@ __device__ void ntt_pass(const NttPass& P) {
     }
 
     if (one_column) {
-        store_tile<LIMBS, CONTIGUOUS, DIF, true>(P, T, sh, plane, ls);
+        store_tile<LIMBS, CONTIGUOUS, DIF, true>(P, tile_of_block<CONTIGUOUS>(P), sh, plane, ls);
     } else {
-        store_tile<LIMBS, CONTIGUOUS, DIF, false>(P, T, sh, plane, ls);
+        store_tile<LIMBS, CONTIGUOUS, DIF, false>(P, tile_of_block<CONTIGUOUS>(P), sh, plane, ls);
     }
 }
 

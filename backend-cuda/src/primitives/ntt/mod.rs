@@ -48,6 +48,12 @@ use std::sync::Arc;
 use tables::{tables, CachedTables, NttTables};
 
 const THREADS: u32 = 256;
+/// log2 of the elements of a pass's tile, for `Fp` and for `Fp3` (what one
+/// block's shared memory holds). The pass kernels walk a tile as
+/// `tile / THREADS` elements a thread, so a tile covers at least a block.
+const FP_TILE_LOG: u32 = 12;
+const FP3_TILE_LOG: u32 = 11;
+const _: () = assert!(1 << FP_TILE_LOG >= THREADS && 1 << FP3_TILE_LOG >= THREADS);
 /// Threads per block of the tiled bit reversal (`bitrev_tiled::THREADS`).
 const BITREV_THREADS: u32 = 256;
 /// The largest blowup (log2) whose bit-reversed LDE runs as independent
@@ -121,7 +127,7 @@ impl Kernels {
                 NttBitrevTiledFp,
                 5,
                 1,
-                12,
+                FP_TILE_LOG,
             ),
             3 => (
                 [
@@ -132,7 +138,7 @@ impl Kernels {
                 NttBitrevTiledFp3,
                 4,
                 3,
-                11,
+                FP3_TILE_LOG,
             ),
             other => {
                 return Err(DeviceError::Unsupported {
