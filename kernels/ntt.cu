@@ -50,10 +50,13 @@
 //   the threads of a warp read neighbouring entries of a row),
 // * tw_lo[c] = omega_T^c (c < 2048), tw_hi[a] = omega_T^(2048 a): the
 //   inter-pass twiddles, omega_T^E = tw_lo[E & 2047] * tw_hi[E >> 11],
-//   T = log_tw >= log_n,
+//   T = log_tw >= log_n; a strided pass with at most THREADS lines a tile
+//   reads them once per thread and walks the rest (TwiddleWalk),
 // * scale_lo[c] = k * s^c, scale_hi[a] = s^(2048 a): the coefficient-side
 //   factor k * s^j of coset transforms (k = 1 or 1/n). With SRC_COSETS the
-//   tables repeat per chunk b < 2^log_b (stride scale_stride) with their own s.
+//   tables repeat per chunk b < 2^log_b (stride scale_stride) with their own s;
+//   the first pass of a coset transform splits k * s^j between its load
+//   and the lines' twiddle walks (splits_scale).
 //
 // Stored values are canonical (gl:: and glf:: arithmetic are canonical
 // throughout; glf:: is the 32-bit-limb form of goldilocks_limbs.cuh, which
@@ -321,7 +324,7 @@ __device__ __forceinline__ Slot slot_of_bitrev_source(uint32_t q, uint32_t g) {
 // 2^log_c consecutive values of i2 (log_c <= log_stride, see plan.rs) of one
 // group, in a contiguous pass whole consecutive groups. So tile element
 // (l, i1) is global element (over all columns) base + off with
-//   off = (i1 << log_stride) + (l << l_shift) < 2^log_m <= 2^32,
+//   off = (i1 << log_stride) + (l << l_shift) < max(2^log_m, tile) <= 2^32,
 // and the per-element index arithmetic stays in 32 bits.
 struct Tile {
     uint64_t base;
@@ -455,9 +458,15 @@ __device__ __forceinline__ uint32_t step_element(uint32_t i, uint32_t log_steps,
 // second factor is entry i1 2^(log_stride - 11) of the scale's high table
 // (the low one contributes lo[0] = k, taken with the first); the first is
 // constant along a line, so it commutes with the line's DFT and rides on the
-// store's twiddle walk. One product an element instead of two.
+// store's twiddle walk. One product an element instead of two. The line
+// factor's index i2 < 2^log_stride must stay inside the scale table, which
+// covers j < 2^src_log_n for a shorter source (SRC_PREFIX, SRC_SPREAD) and
+// j < 2^log_n otherwise.
 __device__ __forceinline__ bool splits_scale(const NttPass& P, const Tile& T, bool dif, bool walk) {
-    return dif && walk && P.scale_load == SCALE_NATURAL && P.log_m == P.log_n && T.log_stride >= 11;
+    const bool shorter = P.src_mode == SRC_PREFIX || P.src_mode == SRC_SPREAD;
+    const uint32_t covered = shorter ? P.src_log_n : P.log_n;
+    return dif && walk && P.scale_load == SCALE_NATURAL && P.log_m == P.log_n && T.log_stride >= 11 &&
+           T.log_stride <= covered;
 }
 
 // The scale tables of the tile's column (SRC_COSETS: one set per chunk).
