@@ -409,6 +409,11 @@ __device__ __forceinline__ uint64_t pass_twiddle(const NttPass& P, uint32_t e) {
     return two_level((const uint64_t*)P.tw_lo, (const uint64_t*)P.tw_hi, E);
 }
 
+// The inter-pass twiddle of tile slot (l, i1) of a strided pass, looked up.
+__device__ __forceinline__ uint64_t slot_pass_twiddle(const NttPass& P, const Tile& T, Slot sl) {
+    return pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, P.log_g));
+}
+
 // The coefficient-side factor k * s^j of element p of a column (ScaleMode),
 // from one chunk's tables.
 __device__ __forceinline__ uint64_t scale_factor(const NttPass& P, uint32_t mode, uint32_t p, const uint64_t* lo,
@@ -441,8 +446,13 @@ __device__ __forceinline__ bool walks(const NttPass& P, bool contiguous) {
     return !contiguous && (1u << P.log_c) <= THREADS;
 }
 
+// i2 of the thread's line in walk order.
+__device__ __forceinline__ uint32_t walk_i2(const NttPass& P, const Tile& T) {
+    return T.i2_0 + (threadIdx.x & ((1u << P.log_c) - 1));
+}
+
 __device__ __forceinline__ TwiddleWalk twiddle_walk(const NttPass& P, const Tile& T, uint64_t line_factor) {
-    const uint32_t i2 = T.i2_0 + (threadIdx.x & ((1u << P.log_c) - 1));
+    const uint32_t i2 = walk_i2(P, T);
     const uint32_t b0 = gl::bit_reverse(threadIdx.x >> P.log_c, P.log_g);
     return TwiddleWalk{glf::mul(pass_twiddle(P, i2 * b0), line_factor), pass_twiddle(P, i2)};
 }
@@ -518,7 +528,7 @@ __device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint6
                 times<LIMBS>(v, scale_factor(P, P.scale_load, p, (const uint64_t*)P.scale_lo + scale_off, hi));
             }
             if (!DIF && !CONTIGUOUS) {
-                times<LIMBS>(v, walk ? tw.f : pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, g)));
+                times<LIMBS>(v, walk ? tw.f : slot_pass_twiddle(P, T, sl));
             }
         } else {
 #pragma unroll
@@ -545,8 +555,7 @@ __device__ __forceinline__ void store_tile(const NttPass& P, const Tile& T, cons
         uint64_t line_factor = 1;
         if (splits_scale(P, T, DIF, walk)) {
             const uint64_t off = scale_offset(P, T.col0);
-            const uint32_t i2 = T.i2_0 + (threadIdx.x & ((1u << log_c) - 1));
-            line_factor = two_level((const uint64_t*)P.scale_lo + off, (const uint64_t*)P.scale_hi + off, i2);
+            line_factor = two_level((const uint64_t*)P.scale_lo + off, (const uint64_t*)P.scale_hi + off, walk_i2(P, T));
         }
         tw = twiddle_walk(P, T, line_factor);
     }
@@ -560,7 +569,7 @@ __device__ __forceinline__ void store_tile(const NttPass& P, const Tile& T, cons
 #pragma unroll
         for (int c = 0; c < LIMBS; ++c) v[c] = sh[c * plane + sl.l * ls + sh_pos(sl.i1)];
         if (DIF && !CONTIGUOUS) {
-            times<LIMBS>(v, walk ? tw.f : pass_twiddle(P, (T.i2_0 + sl.l) * gl::bit_reverse(sl.i1, g)));
+            times<LIMBS>(v, walk ? tw.f : slot_pass_twiddle(P, T, sl));
             if (walk) tw.next();
         }
         if (P.scale_store != SCALE_NONE) {
