@@ -376,29 +376,29 @@ __device__ __forceinline__ bool tile_in_one_column(const NttPass& P) {
     return P.log_g + P.log_c <= P.log_n;
 }
 
-// Start of the source column that dst column `col` reads (SrcMode).
+// Start of the source column that dst column `col` reads (SrcMode `mode`).
 template <int LIMBS>
-__device__ __forceinline__ const uint64_t* source_column(const NttPass& P, uint64_t col) {
+__device__ __forceinline__ const uint64_t* source_column(const NttPass& P, uint32_t mode, uint64_t col) {
     const uint64_t* s = (const uint64_t*)P.src;
-    if (P.src_mode == SRC_COSETS || P.src_mode == SRC_COSETS_BITREV) return s + ((col >> P.log_b) << P.log_n) * LIMBS;
-    if (P.src_mode == SRC_PREFIX || P.src_mode == SRC_SPREAD) return s + (col << P.src_log_n) * LIMBS;
+    if (mode == SRC_COSETS || mode == SRC_COSETS_BITREV) return s + ((col >> P.log_b) << P.log_n) * LIMBS;
+    if (mode == SRC_PREFIX || mode == SRC_SPREAD) return s + (col << P.src_log_n) * LIMBS;
     return s + (col << P.log_n) * LIMBS;
 }
 
 // Where element p of a dst column sits in its source column (`at`), or
-// false when it is an implicit zero (SrcMode).
-__device__ __forceinline__ bool source_index(const NttPass& P, uint32_t p, uint32_t& at) {
-    if (P.src_mode == SRC_COSETS_BITREV) {
+// false when it is an implicit zero (SrcMode `mode`).
+__device__ __forceinline__ bool source_index(const NttPass& P, uint32_t mode, uint32_t p, uint32_t& at) {
+    if (mode == SRC_COSETS_BITREV) {
         at = gl::bit_reverse(p, P.log_n);
         return true;
     }
-    if (P.src_mode == SRC_SPREAD) {
+    if (mode == SRC_SPREAD) {
         const uint32_t log_b = P.log_n - P.src_log_n;
         at = p >> log_b;
         return (p & ((1u << log_b) - 1)) == 0;
     }
     at = p;
-    return P.src_mode != SRC_PREFIX || (p >> P.src_log_n) == 0;
+    return mode != SRC_PREFIX || (p >> P.src_log_n) == 0;
 }
 
 // The inter-pass twiddle omega_{log_m}^e (or its inverse), e < 2^log_m.
@@ -484,20 +484,40 @@ __device__ __forceinline__ uint64_t scale_offset(const NttPass& P, uint64_t col)
     return (col & ((1ull << P.log_b) - 1)) * P.scale_stride;
 }
 
+// The load loops of the common passes are compiled for their source and
+// scale, so that no element carries branches on the modes: LOAD_PLAIN (the
+// source's own shape, no scale: every pass of a plain transform but
+// maybe the first) and the coset transform's first pass (SRC_COSETS or
+// SRC_COSETS_BITREV with a split scale); LOAD_ANY reads the modes from P.
+enum LoadKind : int { LOAD_ANY, LOAD_PLAIN, LOAD_SPLIT_COSETS, LOAD_SPLIT_COSETS_BITREV };
+
+template <int KIND>
+__device__ __forceinline__ uint32_t load_source_mode(const NttPass& P) {
+    switch (KIND) {
+        case LOAD_PLAIN: return SRC_SAME;
+        case LOAD_SPLIT_COSETS: return SRC_COSETS;
+        case LOAD_SPLIT_COSETS_BITREV: return SRC_COSETS_BITREV;
+        default: return P.src_mode;
+    }
+}
+
 // Global -> shared: the tile's elements, with the coefficient scaling and,
 // in a strided DIT pass, the inter-pass twiddle. ONE_COLUMN (see
 // tile_in_one_column) keeps the column's pointers out of the loop. The
 // tile has at least THREADS elements (tile_log >= 8, mod.rs).
-template <int LIMBS, bool CONTIGUOUS, bool DIF, bool ONE_COLUMN>
-__device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint64_t* sh, uint32_t plane,
+template <int LIMBS, bool CONTIGUOUS, bool DIF, bool ONE_COLUMN, int KIND>
+__device__ __forceinline__ void load_loop(const NttPass& P, const Tile& T, uint64_t* sh, uint32_t plane,
                                           uint32_t ls) {
     const uint32_t g = P.log_g, log_c = P.log_c;
     const uint32_t log_steps = g + log_c - LOG_THREADS;  // log2(tile / THREADS)
-    const bool bitrev_source = P.src_mode == SRC_COSETS_BITREV;
+    const uint32_t mode = load_source_mode<KIND>(P);
+    const uint32_t scale_load = KIND == LOAD_PLAIN ? (uint32_t)SCALE_NONE : P.scale_load;
+    const bool bitrev_source = mode == SRC_COSETS_BITREV;
     // (a bit-reversed source orders the tile's elements otherwise)
     const bool walk = walks(P, CONTIGUOUS) && !bitrev_source;
-    const bool split_scale = splits_scale(P, T, DIF, walks(P, CONTIGUOUS));
-    const uint64_t* col_src = hoisted(source_column<LIMBS>(P, T.col0));
+    const bool split_scale = KIND == LOAD_SPLIT_COSETS || KIND == LOAD_SPLIT_COSETS_BITREV ||
+                             (KIND == LOAD_ANY && splits_scale(P, T, DIF, walks(P, CONTIGUOUS)));
+    const uint64_t* col_src = hoisted(source_column<LIMBS>(P, mode, T.col0));
     uint64_t scale_off = scale_offset(P, T.col0);
     TwiddleWalk tw{1, 1};
     if (!DIF && walk) tw = twiddle_walk(P, T, 1);
@@ -512,20 +532,20 @@ __device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint6
         if (!ONE_COLUMN) {
             const uint64_t col = T.col0 + (off >> P.log_n);
             p = off & T.n_mask;
-            cs = source_column<LIMBS>(P, col);
+            cs = source_column<LIMBS>(P, mode, col);
             scale_off = scale_offset(P, col);
         }
         uint64_t v[LIMBS];
         uint32_t at;
-        if (source_index(P, p, at)) {
+        if (source_index(P, mode, p, at)) {
             const uint64_t* s = cs + (uint64_t)at * LIMBS;
 #pragma unroll
             for (int c = 0; c < LIMBS; ++c) v[c] = s[c];
             const uint64_t* hi = (const uint64_t*)P.scale_hi + scale_off;
             if (split_scale) {
                 times<LIMBS>(v, hi[sl.i1 << (T.log_stride - 11)]);
-            } else if (P.scale_load != SCALE_NONE) {
-                times<LIMBS>(v, scale_factor(P, P.scale_load, p, (const uint64_t*)P.scale_lo + scale_off, hi));
+            } else if (scale_load != SCALE_NONE) {
+                times<LIMBS>(v, scale_factor(P, scale_load, p, (const uint64_t*)P.scale_lo + scale_off, hi));
             }
             if (!DIF && !CONTIGUOUS) {
                 times<LIMBS>(v, walk ? tw.f : slot_pass_twiddle(P, T, sl));
@@ -538,6 +558,26 @@ __device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint6
 #pragma unroll
         for (int c = 0; c < LIMBS; ++c) sh[c * plane + sl.l * ls + sh_pos(sl.i1)] = v[c];
     }
+}
+
+// The load loop compiled for the pass's source and scale (LoadKind).
+template <int LIMBS, bool CONTIGUOUS, bool DIF, bool ONE_COLUMN>
+__device__ __forceinline__ void load_tile(const NttPass& P, const Tile& T, uint64_t* sh, uint32_t plane,
+                                          uint32_t ls) {
+    if (ONE_COLUMN && P.src_mode == SRC_SAME && P.scale_load == SCALE_NONE) {
+        return load_loop<LIMBS, CONTIGUOUS, DIF, ONE_COLUMN, LOAD_PLAIN>(P, T, sh, plane, ls);
+    }
+    if constexpr (ONE_COLUMN && DIF && !CONTIGUOUS) {
+        if (splits_scale(P, T, DIF, walks(P, CONTIGUOUS))) {
+            if (P.src_mode == SRC_COSETS) {
+                return load_loop<LIMBS, CONTIGUOUS, DIF, ONE_COLUMN, LOAD_SPLIT_COSETS>(P, T, sh, plane, ls);
+            }
+            if (P.src_mode == SRC_COSETS_BITREV) {
+                return load_loop<LIMBS, CONTIGUOUS, DIF, ONE_COLUMN, LOAD_SPLIT_COSETS_BITREV>(P, T, sh, plane, ls);
+            }
+        }
+    }
+    load_loop<LIMBS, CONTIGUOUS, DIF, ONE_COLUMN, LOAD_ANY>(P, T, sh, plane, ls);
 }
 
 // Shared -> global: in a strided DIF pass with the inter-pass twiddle (and
