@@ -145,10 +145,11 @@ fn lde_large_sizes_and_split_blowups_match_cpu() {
     for log_n in [3, 6] {
         compare_all::<Fp>(gpu, &mut rng, 3, log_n, &extensions(&[16, 32]));
     }
-    // Past the split's limit with a strided first pass over the zero-padded
-    // column: its stride 2^12 exceeds the 2^11 rows at log_n 11 (the first
-    // pass's scale then stays whole: the scale tables cover j < 2^log_n),
-    // not at log_n 13 (the scale is split between load and store).
+    // Blowups past the per-coset limit extend each column as one zero-padded
+    // transform with a strided first pass. Its stride 2^12 exceeds the 2^11
+    // rows at log_n 11, so the kernel keeps that pass's coset scale on the
+    // load (the scale tables cover j < 2^log_n); at log_n 13 it splits the
+    // scale between the pass's load and store (kernels/ntt.cu, splits_scale).
     for log_n in [11, 13] {
         compare_all::<Fp>(gpu, &mut rng, 2, log_n, &extensions(&[32, 64]));
     }
