@@ -120,35 +120,41 @@ GL_FN void hash_node(const uint64_t left[4], const uint64_t right[4], uint64_t o
     for (int i = 0; i < 4; ++i) out[i] = s[i];
 }
 
-// Absorbs the message `prefix` (one lane, as is) || `words` big-endian u64
-// words produced in order by `next()` (a functor returning the next word)
-// and writes the digest lanes.
-//
-// Lane position 0 is the prefix, positions 1 .. words the words; block b
-// covers positions 17b .. 17b + 16. The blocks wholly of message lanes are
-// absorbed without a position check per lane (the checks and the branches
-// around `next()` cost ~12% of a leaf's instructions). The last block,
-// which always exists, holds the remaining `rest` < 17 message lanes, the
+// Messages `prefix` (one lane, as is) || `words` big-endian u64 words,
+// produced in order by `next()` (a functor returning the next word):
+// lane position 0 is the prefix, positions 1 .. words the words; block b
+// covers positions 17b .. 17b + 16, so block b >= 1 starts at word 17b - 1.
+// The blocks wholly of message lanes (full_blocks of them) are absorbed
+// without a position check per lane (the checks and the branches around
+// `next()` cost ~12% of a leaf's instructions). The last block, which
+// always exists, holds the remaining `rest` < 17 message lanes, the
 // padding byte 0x01 on lane `rest` (a lane of its own since words are
 // lane-aligned) and 0x80 on the last byte of lane 16.
+GL_FN uint64_t full_blocks(uint64_t words) { return (words + 1) / RATE_LANES; }
+
+// Absorbs full blocks b0 .. b1 - 1; `next()` hands out words from block
+// b0's first on.
 template <typename Next>
-GL_FN void hash_prefixed_words(uint64_t prefix, uint64_t words, Next& next, uint64_t out[4]) {
-    uint64_t s[25];
-    zero(s);
-    const uint64_t total = words + 1;
-    const uint64_t full_blocks = total / RATE_LANES;
-    const uint32_t rest = (uint32_t)(total % RATE_LANES);
-    for (uint64_t blk = 0; blk < full_blocks; ++blk) {
+GL_FN void absorb_blocks(uint64_t s[25], uint64_t prefix, uint64_t b0, uint64_t b1, Next& next) {
+    for (uint64_t blk = b0; blk < b1; ++blk) {
         s[0] ^= blk == 0 ? prefix : bswap64(next());
 #pragma unroll
         for (int k = 1; k < RATE_LANES; ++k) s[k] ^= bswap64(next());
         f1600(s);
     }
+}
+
+// Absorbs the last block (every full block absorbed before) and writes the
+// digest lanes.
+template <typename Next>
+GL_FN void absorb_last_block(uint64_t s[25], uint64_t prefix, uint64_t words, Next& next, uint64_t out[4]) {
+    const bool first = full_blocks(words) == 0;
+    const uint32_t rest = (uint32_t)((words + 1) % RATE_LANES);
 #pragma unroll
     for (int k = 0; k < RATE_LANES; ++k) {
         uint64_t lane = 0;
         if ((uint32_t)k < rest) {
-            lane = (k == 0 && full_blocks == 0) ? prefix : bswap64(next());
+            lane = (k == 0 && first) ? prefix : bswap64(next());
         } else if ((uint32_t)k == rest) {
             lane = 0x01ull;
         }
@@ -158,6 +164,15 @@ GL_FN void hash_prefixed_words(uint64_t prefix, uint64_t words, Next& next, uint
     f1600(s);
 #pragma unroll
     for (int i = 0; i < 4; ++i) out[i] = s[i];
+}
+
+// The digest of the whole message.
+template <typename Next>
+GL_FN void hash_prefixed_words(uint64_t prefix, uint64_t words, Next& next, uint64_t out[4]) {
+    uint64_t s[25];
+    zero(s);
+    absorb_blocks(s, prefix, 0, full_blocks(words), next);
+    absorb_last_block(s, prefix, words, next, out);
 }
 
 // The first 8 digest bytes read as a big-endian u64 (for proof of work).

@@ -40,6 +40,39 @@ extern "C" __global__ void merkle_leaves(const uint64_t* const* leaf_words, uint
     for (int i = 0; i < 4; ++i) digests[j * 4 + i] = d[i];
 }
 
+// merkle_leaves a few sponge blocks at a time, so that a leaf's leading
+// columns are hashed before its later ones are written (backend-cuda's
+// merkle.rs, `RowHasher`): full blocks b0 .. b1 - 1 of every leaf, from
+// the sponge state stored by the previous launch (from zero when b0 is 0);
+// then with `finish` the last block and the digest, else the state stored.
+// State lane i of leaf j is states[i * num_leaves + j] (coalesced).
+extern "C" __global__ void merkle_leaves_blocks(const uint64_t* const* leaf_words, uint64_t words_per_leaf,
+                                                uint64_t leaf_stride, uint64_t num_leaves, uint64_t b0,
+                                                uint64_t b1, uint32_t finish, uint64_t* states,
+                                                uint64_t* digests) {
+    const uint64_t j = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= num_leaves) return;
+    const uint64_t first_word = b0 == 0 ? 0 : keccak::RATE_LANES * b0 - 1;
+    LeafWords words{leaf_words + first_word, j * leaf_stride};
+    uint64_t s[25];
+    if (b0 == 0) {
+        keccak::zero(s);
+    } else {
+#pragma unroll
+        for (int i = 0; i < 25; ++i) s[i] = states[i * num_leaves + j];
+    }
+    keccak::absorb_blocks(s, keccak::LEAF_PREFIX_LANE, b0, b1, words);
+    if (finish) {
+        uint64_t d[4];
+        keccak::absorb_last_block(s, keccak::LEAF_PREFIX_LANE, words_per_leaf, words, d);
+#pragma unroll
+        for (int i = 0; i < 4; ++i) digests[j * 4 + i] = d[i];
+    } else {
+#pragma unroll
+        for (int i = 0; i < 25; ++i) states[i * num_leaves + j] = s[i];
+    }
+}
+
 // The words of tables leaf `leaf`: each table's row digest in turn, four
 // lanes each. `tables` holds (row digests address, shift) pairs. Digest
 // lanes enter the state as they are, so they are handed out byte-swapped

@@ -45,6 +45,8 @@ pub type BackendMatrix<B, T> = Matrix<<B as Backend>::Buffer<T>>;
 /// [`coset_lde`](Backend::coset_lde) (interpolate, then
 /// [`coeffs_to_coset`](Backend::coeffs_to_coset)),
 /// [`upload_lde`](Backend::upload_lde) (upload, then extend),
+/// [`upload_lde_commit`](Backend::upload_lde_commit) (upload and extend,
+/// then commit),
 /// [`fri_commit_layer`](Backend::fri_commit_layer) (a Merkle tree of
 /// `arity` values per leaf), [`add_scaled`](Backend::add_scaled) (through
 /// the host).
@@ -288,6 +290,31 @@ pub trait Backend: Send + Sync + Sized {
         })?;
         let lde = self.coset_lde(ctx, &m, input, blowup, shift, output)?;
         Ok((m, lde))
+    }
+
+    /// Called with arguments that passed [`check::lde`](crate::check::lde).
+    /// By default [`upload_lde`](Backend::upload_lde), then
+    /// [`merkle_commit`](Backend::merkle_commit) of the LDE with `shape`
+    /// (one row per leaf).
+    #[allow(clippy::type_complexity)]
+    #[allow(clippy::too_many_arguments)]
+    fn upload_lde_commit<T: DeviceElem>(
+        &self,
+        ctx: &Self::DeviceCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+        shape: MerkleShape,
+    ) -> DeviceResult<(
+        BackendMatrix<Self, T>,
+        BackendMatrix<Self, T>,
+        Self::MerkleTree,
+    )> {
+        let (m, lde) = self.upload_lde(ctx, evals, input, blowup, shift, output)?;
+        let tree = self.merkle_commit(ctx, &[&lde], shape)?;
+        Ok((m, lde, tree))
     }
 
     /// Called with matrices of one shape ([`check::add_scaled`](crate::check::add_scaled)).

@@ -6,7 +6,9 @@
 use crate::backend::Backend;
 use crate::check;
 use crate::deep::DeepOpening;
-use crate::device::{DeviceMatrix, LogUpTrace, MerkleTree, ProverDevice, TraceColumns};
+use crate::device::{
+    DeviceMatrix, LogUpTrace, MerkleShape, MerkleTree, ProverDevice, TraceColumns,
+};
 use crate::domain::{Coset, NttDirection, Order};
 use crate::error::{DeviceError, DeviceResult};
 use crate::expr::{CompositionDomain, ConstraintParams, ConstraintSystem};
@@ -147,6 +149,34 @@ impl<B: Backend> ProverDevice for B {
         check::output_matrix("upload_lde", &m, w, h)?;
         check::output_matrix("upload_lde", &lde, w, h * blowup)?;
         Ok((m, lde))
+    }
+
+    fn upload_lde_commit<T: DeviceElem>(
+        &self,
+        ctx: &B::DeviceCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+    ) -> DeviceResult<(DeviceMatrix<Self, T>, DeviceMatrix<Self, T>, B::MerkleTree)> {
+        check::lde(evals, blowup, shift)?;
+        let (w, h) = (evals.width(), evals.height());
+        let shape = MerkleShape::of_tables(T::KIND, &[(w, h * blowup)]);
+        let (m, lde, tree) = Backend::upload_lde_commit(
+            self,
+            ctx,
+            evals,
+            input,
+            blowup,
+            shift,
+            output,
+            shape.clone(),
+        )?;
+        check::output_matrix("upload_lde_commit", &m, w, h)?;
+        check::output_matrix("upload_lde_commit", &lde, w, h * blowup)?;
+        check::output_tree("upload_lde_commit", tree.shape(), &shape)?;
+        Ok((m, lde, tree))
     }
 
     fn coeffs_to_coset<T: DeviceElem>(

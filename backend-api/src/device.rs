@@ -335,6 +335,30 @@ pub trait ProverDevice: Send + Sync + Sized + crate::checked::Sealed {
         output: Order,
     ) -> DeviceResult<(DeviceMatrix<Self, T>, DeviceMatrix<Self, T>)>;
 
+    /// [`upload_lde`](Self::upload_lde), then
+    /// [`merkle_commit_tables`](Self::merkle_commit_tables) of the LDE alone,
+    /// in one call: returns `(m, lde, tree)` with `(m, lde) =
+    /// upload_lde(evals, ..)` and `tree = merkle_commit_tables(&[&lde])`
+    /// (one row per leaf). One call, so that a backend can hash the rows'
+    /// leading columns while the later ones are still being copied and
+    /// extended (a one-table round's commitment).
+    ///
+    /// Errors: as [`coset_lde`](Self::coset_lde).
+    #[allow(clippy::type_complexity)]
+    fn upload_lde_commit<T: DeviceElem>(
+        &self,
+        ctx: &Self::DeviceCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+    ) -> DeviceResult<(
+        DeviceMatrix<Self, T>,
+        DeviceMatrix<Self, T>,
+        Self::MerkleTree,
+    )>;
+
     /// Like [`coset_lde`](Self::coset_lde) but the columns hold the
     /// coefficients `c_0 .. c_{n-1}` (order `input`) instead of evaluations:
     /// returns `sum_j c_j x^j` for `x` over `shift * H_{n * blowup}`.

@@ -20,6 +20,18 @@ pub enum CallShape<'a> {
         /// log2 of the input's rows.
         log_n: u32,
     },
+    /// `upload_lde_commit` of `width` columns of `2^log_n` elements of
+    /// `kind`, extended by `2^log_blowup`.
+    ExtendCommit {
+        /// The elements' field.
+        kind: ElemKind,
+        /// Columns.
+        width: usize,
+        /// log2 of the input's rows.
+        log_n: u32,
+        /// log2 of the blowup.
+        log_blowup: u32,
+    },
     /// `merkle_commit_tables` (or `merkle_commit`) over matrices of these
     /// heights.
     CommitTables {

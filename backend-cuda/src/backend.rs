@@ -85,7 +85,21 @@ impl Backend for CudaDevice {
         shift: Fp,
         output: Order,
     ) -> DeviceResult<(CudaMatrix<T>, CudaMatrix<T>)> {
-        ntt::upload_lde(self, ctx, evals, input, blowup, shift, output)
+        ntt::upload_lde(self, ctx, evals, (input, blowup, shift, output))
+    }
+
+    fn upload_lde_commit<T: DeviceElem>(
+        &self,
+        ctx: &CudaCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+        shape: MerkleShape,
+    ) -> DeviceResult<(CudaMatrix<T>, CudaMatrix<T>, CudaMerkleTree)> {
+        let args = (input, blowup, shift, output);
+        ntt::upload_lde_commit(self, ctx, evals, args, shape)
     }
 
     fn coeffs_to_coset<T: DeviceElem>(

@@ -107,6 +107,7 @@ macro_rules! conformance_suite {
             $crate::__conformance_test!(check_lde_restricts_to_input, $device, $config, $ignore);
             $crate::__conformance_test!(check_lde_large, $device, $config, $ignore);
             $crate::__conformance_test!(check_upload_lde_is_upload_then_lde, $device, $config, $ignore);
+            $crate::__conformance_test!(check_upload_lde_commit_is_upload_lde_then_commit, $device, $config, $ignore);
             $crate::__conformance_test!(check_logup_fingerprints, $device, $config, $ignore);
             $crate::__conformance_test!(check_logup_aux_trace, $device, $config, $ignore);
             $crate::__conformance_test!(check_logup_balanced_bus, $device, $config, $ignore);

@@ -135,6 +135,11 @@ pub struct MemoryPlan {
     /// [`concurrent`](Self::concurrent) and [`in_turn`](Self::in_turn)
     /// when round 4 releases the traces and the parts' values.
     pub releasing: (u64, u64),
+    /// With one table: the working memory of round 1 as one
+    /// `upload_lde_commit`, which hashes the LDE's rows while it extends
+    /// them ([`Schedule::commit_while_extending`]); `None` with several
+    /// tables. The peaks above are those of `upload_lde` then the commit.
+    pub commit_while_extending: Option<u64>,
 }
 
 /// How a proof runs within its memory.
@@ -147,6 +152,10 @@ pub struct Schedule {
     /// the H200 host (the stream-ordered pool then places the next proof's
     /// buffers worse), so it is done only when memory needs it.
     pub release: bool,
+    /// A one-table proof commits round 1 with `upload_lde_commit` (the
+    /// rows hashed while the columns are extended; more working memory on
+    /// some devices), else with `upload_lde` then the commit.
+    pub commit_while_extending: bool,
 }
 
 impl MemoryPlan {
@@ -175,18 +184,36 @@ impl MemoryPlan {
             tree(heights(|t| t.aux_width > 0)),
             tree(heights(|_| true)),
         ];
-        let fri = fri_bytes(fri);
-        let sum: fn(&[u64]) -> u64 = |w| w.iter().sum();
-        let max: fn(&[u64]) -> u64 = |w| w.iter().copied().max().unwrap_or(0);
-        let peak = |combine, release| peak(&per_table, &trees, fri, combine, release);
-        MemoryPlan {
-            concurrent: peak(sum, false),
-            in_turn: peak(max, false),
-            releasing: (peak(sum, true), peak(max, true)),
+        let commit_while_extending = match tables {
+            [t] => Some(working(CallShape::ExtendCommit {
+                kind: ElemKind::Base,
+                width: t.width,
+                log_n: t.log_n,
+                log_blowup: t.log_lde - t.log_n,
+            })),
+            _ => None,
+        };
+        let mut plan = MemoryPlan {
+            concurrent: 0,
+            in_turn: 0,
+            releasing: (0, 0),
             tables: per_table,
             trees,
-            fri,
-        }
+            fri: fri_bytes(fri),
+            commit_while_extending,
+        };
+        let schedule = |concurrent, release| Schedule {
+            concurrent,
+            release,
+            commit_while_extending: false,
+        };
+        plan.concurrent = plan.peak(schedule(true, false));
+        plan.in_turn = plan.peak(schedule(false, false));
+        plan.releasing = (
+            plan.peak(schedule(true, true)),
+            plan.peak(schedule(false, true)),
+        );
+        plan
     }
 
     /// The table holding the most (for an error that names it).
@@ -194,29 +221,43 @@ impl MemoryPlan {
         self.tables.iter().max_by_key(|t| t.held())
     }
 
-    /// The peak of a proof run with `schedule`.
+    /// The peak of a proof run with `schedule` (committing round 1 while
+    /// extending only counts with one table).
     pub fn peak(&self, schedule: Schedule) -> u64 {
-        match (schedule.concurrent, schedule.release) {
-            (true, false) => self.concurrent,
-            (false, false) => self.in_turn,
-            (true, true) => self.releasing.0,
-            (false, true) => self.releasing.1,
-        }
+        let sum: fn(&[u64]) -> u64 = |w| w.iter().sum();
+        let max: fn(&[u64]) -> u64 = |w| w.iter().copied().max().unwrap_or(0);
+        let combine = if schedule.concurrent { sum } else { max };
+        let fused = self
+            .commit_while_extending
+            .filter(|_| schedule.commit_while_extending);
+        peak(
+            &self.tables,
+            &self.trees,
+            self.fri,
+            combine,
+            schedule.release,
+            fused,
+        )
     }
 
     /// The first schedule that fits `available` bytes, in this order:
     /// tables concurrently (only if `concurrently`) keeping everything,
-    /// concurrently releasing, in turn keeping, in turn releasing. Errors:
-    /// [`ProverError::OutOfMemory`] when none fits.
+    /// concurrently releasing, in turn keeping, in turn releasing; each
+    /// first committing round 1 while extending (one table only), then
+    /// not. Errors: [`ProverError::OutOfMemory`] when none fits.
     pub fn schedule(&self, concurrently: bool, available: u64) -> Result<Schedule, ProverError> {
         let candidates = [(true, false), (true, true), (false, false), (false, true)];
+        let fused = [true, false];
         let fits = candidates
             .into_iter()
-            .map(|(concurrent, release)| Schedule {
+            .flat_map(|c| fused.map(|f| (c, f)))
+            .map(|((concurrent, release), fused)| Schedule {
                 concurrent,
                 release,
+                commit_while_extending: fused,
             })
             .filter(|s| concurrently || !s.concurrent)
+            .filter(|s| self.commit_while_extending.is_some() || !s.commit_while_extending)
             .find(|&s| self.peak(s) <= available);
         if let Some(schedule) = fits {
             return Ok(schedule);
@@ -251,13 +292,16 @@ fn fri_bytes(fri: &FriLayout) -> u64 {
 
 /// The largest of the steps' held-plus-working memory; `combine` adds up
 /// the tables' working memory of one round (sum: concurrently; max: in
-/// turn); with `release`, round 4 frees the traces and parts' values.
+/// turn); with `release`, round 4 frees the traces and parts' values; with
+/// `fused` working memory, round 1 is one `upload_lde_commit` (its tree
+/// and the LDE held with it).
 fn peak(
     tables: &[TableMemory],
     trees: &[(u64, u64); 3],
     fri: u64,
     combine: fn(&[u64]) -> u64,
     release: bool,
+    fused: Option<u64>,
 ) -> u64 {
     let round = |r: usize| combine(&tables.iter().map(|t| t.working[r]).collect::<Vec<_>>());
     let sum = |f: fn(&TableMemory) -> u64| tables.iter().map(f).sum::<u64>();
@@ -271,9 +315,13 @@ fn peak(
     };
     let ldes_and_trees = main + aux + parts - released + main_tree + aux_tree + parts_tree;
     let deep = sum(|t| t.deep);
+    let (round1_extend, round1_commit) = match fused {
+        Some(working) => (0, main + main_tree + working),
+        None => (main + round(0), main + main_tree + main_commit),
+    };
     let steps = [
-        main + round(0),
-        main + main_tree + main_commit,
+        round1_extend,
+        round1_commit,
         main + main_tree + aux + round(1),
         main + main_tree + aux + aux_tree + aux_commit,
         main + main_tree + aux + aux_tree + parts + round(2),
@@ -337,6 +385,36 @@ mod tests {
         assert!(bare.trees[1].0 > 0, "and an aux tree");
     }
 
+    /// One table: round 1 is committed while extending where that call's
+    /// working memory fits, else extended then committed; several tables
+    /// never commit while extending.
+    #[test]
+    fn one_table_commits_while_extending_where_it_fits() {
+        let working = |s: CallShape<'_>| match s {
+            CallShape::ExtendCommit { .. } => 1 << 30,
+            _ => 0,
+        };
+        let p = plan(&FibWide::new(64, 10).unwrap(), &working);
+        let fused = Schedule {
+            concurrent: false,
+            release: false,
+            commit_while_extending: true,
+        };
+        let separate = Schedule {
+            commit_while_extending: false,
+            ..fused
+        };
+        let peak = p.peak(fused);
+        assert_eq!(p.peak(separate), p.in_turn);
+        assert!(peak >= 1 << 30 && peak > p.in_turn);
+        assert_eq!(p.schedule(false, peak).unwrap(), fused);
+        assert_eq!(p.schedule(false, peak - 1).unwrap(), separate);
+        let lookup = plan(&Lookup::new(12, 10).unwrap(), &working);
+        assert_eq!(lookup.commit_while_extending, None);
+        let s = lookup.schedule(true, u64::MAX).unwrap();
+        assert!(!s.commit_while_extending, "several tables: {s:?}");
+    }
+
     /// The first schedule that fits, in order: concurrently keeping,
     /// concurrently releasing, in turn keeping, in turn releasing; less
     /// than the last: an error naming the largest table and the figures.
@@ -347,6 +425,7 @@ mod tests {
         let s = |concurrent, release| Schedule {
             concurrent,
             release,
+            commit_while_extending: false,
         };
         assert!(p.releasing.0 < p.concurrent && p.releasing.1 < p.in_turn);
         assert_eq!(p.schedule(true, p.concurrent).unwrap(), s(true, false));

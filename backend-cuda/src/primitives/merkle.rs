@@ -38,6 +38,8 @@ const MAX_FUSED_LEVELS: u32 = 9;
 const WIDE_LEVEL: usize = 1 << 13;
 /// Threads per block of `merkle_level`.
 const LEVEL_THREADS: u32 = 128;
+/// Lanes of a Keccak-256 sponge block (kernels/keccak.cuh `RATE_LANES`).
+const SPONGE_RATE_LANES: u64 = 17;
 
 /// The device copy of a [`leaf_word_table`], with the kernels' arguments.
 struct LeafWords {
@@ -148,17 +150,28 @@ pub(crate) fn commit<T: DeviceElem>(
     matrices: &[&CudaMatrix<T>],
     shape: MerkleShape,
 ) -> DeviceResult<CudaMerkleTree> {
-    let leaves = shape.num_leaves();
-    let depth = shape.depth() as u32;
-    let digests = DeviceAlloc::new(ctx, (2 * leaves - 1) * 32)?;
-    let digests_ptr = digests.as_raw();
+    let digests = DeviceAlloc::new(ctx, (2 * shape.num_leaves() - 1) * 32)?;
     match shape.table_heights {
-        Some(_) => join_tables(dev, ctx, matrices, &shape, digests_ptr)?,
+        Some(_) => join_tables(dev, ctx, matrices, &shape, digests.as_raw())?,
         None => {
             let rows = (shape.height, shape.rows_per_leaf);
-            hash_leaves(dev, ctx, matrices, rows, digests_ptr)?;
+            hash_leaves(dev, ctx, matrices, rows, digests.as_raw())?;
         }
     }
+    with_nodes(dev, ctx, shape, digests)
+}
+
+/// The tree whose leaf digests are level 0 of `digests`: hashes every
+/// level above it and reads the root.
+fn with_nodes(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    shape: MerkleShape,
+    digests: DeviceAlloc,
+) -> DeviceResult<CudaMerkleTree> {
+    let leaves = shape.num_leaves();
+    let depth = shape.depth() as u32;
+    let digests_ptr = digests.as_raw();
     let (level_kernel, nodes_kernel) = (
         kernel(dev, KernelId::MerkleLevel),
         kernel(dev, KernelId::MerkleNodes),
@@ -186,6 +199,107 @@ pub(crate) fn commit<T: DeviceElem>(
         root,
         digests,
     })
+}
+
+/// A one-table tree (one row per leaf) hashed while its matrix is written
+/// column by column (`upload_lde_commit`): once the first columns are
+/// written, every leaf absorbs the sponge blocks they complete
+/// (`merkle_leaves_blocks`, the states kept in device memory between
+/// launches); [`finish`](Self::finish) absorbs the rest, then hashes the
+/// nodes.
+pub(crate) struct RowHasher<'a> {
+    dev: &'a CudaDevice,
+    ctx: &'a CudaCtx,
+    shape: MerkleShape,
+    words: LeafWords,
+    /// Words of a row per column.
+    limbs: usize,
+    /// Full sponge blocks of a leaf, and how many every leaf has absorbed.
+    blocks: (u64, u64),
+    /// 25 lanes per leaf, from the first launch that stops before the
+    /// last block.
+    states: Option<DeviceAlloc>,
+    digests: DeviceAlloc,
+}
+
+impl<'a> RowHasher<'a> {
+    /// For `m`, whose columns are written later on `ctx`'s stream; `shape`
+    /// is its one-table tree's. The leaf word table goes up now: an upload
+    /// among the writes would wait for a staging slot behind them.
+    pub(crate) fn new<T: DeviceElem>(
+        dev: &'a CudaDevice,
+        ctx: &'a CudaCtx,
+        m: &CudaMatrix<T>,
+        shape: MerkleShape,
+    ) -> DeviceResult<RowHasher<'a>> {
+        let words = LeafWords::new("upload_lde_commit", ctx, &[m], (m.height(), 1))?;
+        Ok(RowHasher {
+            dev,
+            ctx,
+            blocks: ((words.words + 1) / SPONGE_RATE_LANES, 0),
+            words,
+            limbs: T::LIMBS,
+            states: None,
+            digests: DeviceAlloc::new(ctx, (2 * shape.num_leaves() - 1) * 32)?,
+            shape,
+        })
+    }
+
+    /// Columns `0 .. columns` are written (in stream order): absorbs the
+    /// full blocks they complete, unless every column is (then
+    /// [`finish`](Self::finish) does).
+    pub(crate) fn columns_written(&mut self, columns: usize) -> DeviceResult<()> {
+        let words = (columns * self.limbs) as u64;
+        let ready = ((words + 1) / SPONGE_RATE_LANES).min(self.blocks.0);
+        if words >= self.words.words || ready <= self.blocks.1 {
+            return Ok(());
+        }
+        let states = match &self.states {
+            Some(s) => s.as_raw(),
+            None => {
+                let lanes = 25 * self.shape.num_leaves() * 8;
+                self.states
+                    .insert(DeviceAlloc::scratch(self.ctx, lanes)?)
+                    .as_raw()
+            }
+        };
+        self.launch((self.blocks.1, ready), false, states)?;
+        self.blocks.1 = ready;
+        Ok(())
+    }
+
+    /// Every column is written: the remaining blocks, the leaf digests,
+    /// the nodes and the root.
+    pub(crate) fn finish(self) -> DeviceResult<CudaMerkleTree> {
+        let states = self.states.as_ref().map_or(0, DeviceAlloc::as_raw);
+        self.launch((self.blocks.1, self.blocks.0), true, states)?;
+        with_nodes(self.dev, self.ctx, self.shape, self.digests)
+    }
+
+    /// `merkle_leaves_blocks` over blocks `b0 .. b1` of every leaf.
+    fn launch(&self, (b0, b1): (u64, u64), finish: bool, states: u64) -> DeviceResult<()> {
+        let leaves_kernel = kernel(self.dev, KernelId::MerkleLeavesBlocks);
+        let leaves = self.shape.num_leaves();
+        let grid = Grid::linear(leaves, 128, self.dev)?;
+        let (table, wpl, stride, n_leaves) = (
+            self.words.table.as_raw(),
+            self.words.words,
+            self.words.stride,
+            leaves as u64,
+        );
+        let (finish, digests) = (u32::from(finish), self.digests.as_raw());
+        // SAFETY: matches merkle_leaves_blocks(const uint64_t* const*,
+        // uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint32_t,
+        // uint64_t*, uint64_t*); the table as in `hash_leaves`, its words
+        // of blocks below b1 (all with `finish`) written before this launch
+        // in stream order; `states` holds 25 lanes per leaf whenever b0 > 0
+        // or the launch stores them (not `finish`); the digests hold the
+        // leaves; all outlive the launch in stream order.
+        unsafe {
+            crate::launch!(self.ctx, leaves_kernel, grid; table, wpl, stride, n_leaves, b0, b1,
+                finish, states, digests)
+        }
+    }
 }
 
 /// For each of `rows` (leaf indices of `matrices`, all of `height` rows):

@@ -16,11 +16,26 @@ fn elem_bytes(kind: ElemKind) -> u64 {
     }
 }
 
+/// The coefficients' scratch of an LDE: at most the whole input.
+fn extend(kind: ElemKind, width: usize, log_n: u32) -> u64 {
+    ((width as u64) << log_n) * elem_bytes(kind)
+}
+
 /// The working memory of a call of `shape` on the CUDA backend.
 pub(crate) fn working_memory(shape: CallShape<'_>) -> u64 {
     let bytes = match shape {
-        // The coefficients' scratch: at most the whole input.
-        CallShape::Extend { kind, width, log_n } => ((width as u64) << log_n) * elem_bytes(kind),
+        CallShape::Extend { kind, width, log_n } => extend(kind, width, log_n),
+        // As `Extend`, plus the sponge states of the LDE's rows (25 lanes)
+        // and the leaf word table; the tree is the result.
+        CallShape::ExtendCommit {
+            kind,
+            width,
+            log_n,
+            log_blowup,
+        } => {
+            let words = width as u64 * (elem_bytes(kind) / 8);
+            extend(kind, width, log_n) + (200 << (log_n + log_blowup)) + 8 * words
+        }
         // One row digest per row of every matrix, when there are several.
         CallShape::CommitTables { heights } if heights.len() > 1 => {
             heights.iter().map(|&h| h as u64 * 32).sum()

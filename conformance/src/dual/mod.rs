@@ -286,6 +286,30 @@ impl<A: ProverDevice, B: ProverDevice> Backend for Dual<A, B> {
         Ok((trace, lde))
     }
 
+    fn upload_lde_commit<T: DeviceElem>(
+        &self,
+        ctx: &Self::DeviceCtx,
+        evals: &HostMatrix<T>,
+        input: Order,
+        blowup: usize,
+        shift: Fp,
+        output: Order,
+        _shape: MerkleShape,
+    ) -> DeviceResult<(DualMatrix<A, B, T>, DualMatrix<A, B, T>, Self::MerkleTree)> {
+        let ((ta, la, ra), (tb, lb, rb)) = compare::agree(
+            "upload_lde_commit",
+            self.a
+                .upload_lde_commit(&ctx.0, evals, input, blowup, shift, output),
+            self.b
+                .upload_lde_commit(&ctx.1, evals, input, blowup, shift, output),
+        )?;
+        let trace = self.join(ctx, "upload_lde_commit (upload)", ta, tb)?;
+        let lde = self.join(ctx, "upload_lde_commit", la, lb)?;
+        compare::value("upload_lde_commit", 0, ra.shape(), rb.shape())?;
+        compare::roots("upload_lde_commit", &ra.root(), &rb.root())?;
+        Ok((trace, lde, DualTree { a: ra, b: rb }))
+    }
+
     fn coeffs_to_coset<T: DeviceElem>(
         &self,
         ctx: &Self::DeviceCtx,

@@ -84,7 +84,8 @@ pub fn bad_ntt_shift_zero<D: ProverDevice>(dev: &D, _: &SuiteConfig) {
     ntt_case(dev, 2, 4, Fp::ZERO, "shift");
 }
 
-/// `coset_lde` (and `upload_lde` of the same matrix) or `coeffs_to_coset`
+/// `coset_lde` (and `upload_lde` and `upload_lde_commit` of the same
+/// matrix) or `coeffs_to_coset`
 /// must refuse the arguments naming `argument`.
 fn lde_case<D: ProverDevice>(
     dev: &D,
@@ -108,6 +109,10 @@ fn lde_case<D: ProverDevice>(
         let host = host_matrix::<Fp3>(width, height);
         expect_invalid(
             h.dev.upload_lde(&h.ctx, &host, i, blowup, shift, o),
+            argument,
+        );
+        expect_invalid(
+            h.dev.upload_lde_commit(&h.ctx, &host, i, blowup, shift, o),
             argument,
         );
     }

@@ -26,6 +26,7 @@ mod ntt;
 mod ood;
 mod proofs;
 mod threads;
+mod upload_commit;
 mod util;
 
 pub use bad_input::*;
@@ -43,3 +44,4 @@ pub use ntt::*;
 pub use ood::*;
 pub use proofs::*;
 pub use threads::*;
+pub use upload_commit::*;

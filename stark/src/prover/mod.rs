@@ -121,10 +121,12 @@ impl<D: ProverDevice> Prover<D> {
     }
 
     /// How a proof with `pk` runs: its tables as the prover chose, nothing
-    /// released early, unless memory (the device's, and the budget) needs
-    /// releasing or tables in turn ([`MemoryPlan::schedule`]). Errors:
-    /// `OutOfMemory` when nothing fits, before any work.
-    fn schedule(&self, pk: &ProvingKey<'_, D>) -> Result<Schedule, ProverError> {
+    /// released early, one table committed while extending, unless memory
+    /// (the device's, and the budget) needs otherwise
+    /// ([`MemoryPlan::schedule`]); its peak is
+    /// [`MemoryPlan::peak`] of it. Errors: `OutOfMemory` when nothing
+    /// fits, before any work.
+    pub fn schedule(&self, pk: &ProvingKey<'_, D>) -> Result<Schedule, ProverError> {
         let concurrent = self.concurrent_tables && pk.layouts.len() > 1;
         let available = match (self.device.memory_available()?, self.budget) {
             (Some(d), Some(b)) => Some(d.min(b)),
@@ -135,6 +137,7 @@ impl<D: ProverDevice> Prover<D> {
             None => Ok(Schedule {
                 concurrent,
                 release: false,
+                commit_while_extending: pk.layouts.len() == 1,
             }),
         }
     }
@@ -228,7 +231,7 @@ impl<D: ProverDevice> Prover<D> {
             false => Vec::new(),
         };
         let mut phases = self.phases();
-        let run = rounds::ProofRun::new(self, pk, public, ctxs, schedule.release)?;
+        let run = rounds::ProofRun::new(self, pk, public, ctxs, schedule)?;
         let proof = run.prove(traces, &mut phases)?;
         Ok((proof, phases.times))
     }

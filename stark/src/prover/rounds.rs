@@ -12,6 +12,7 @@ use crate::error::ProverError;
 use crate::fri_layout::FriLayout;
 use crate::keys::ProvingKey;
 use crate::logup_constraints::{public_sum, NUM_CHALLENGES};
+use crate::memory_plan::Schedule;
 use crate::merkle_batch::{distinct, prune, BatchOpening};
 use crate::ood::composition_matches;
 use crate::proof::{FriProof, Proof, TableOod};
@@ -156,8 +157,9 @@ pub(super) struct ProofRun<'a, 'k, D: ProverDevice> {
     fri: FriLayout,
     rounds: RoundTrees,
     channel: Channel,
-    /// Whether round 4 releases what later rounds do not read.
-    release: bool,
+    /// Whether round 4 releases what later rounds do not read, and round
+    /// 1 of one table is committed while extending.
+    schedule: Schedule,
 }
 
 impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
@@ -170,7 +172,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         pk: &'a ProvingKey<'k, D>,
         public: &'a [Fp],
         table_ctxs: Vec<D::DeviceCtx>,
-        release: bool,
+        schedule: Schedule,
     ) -> Result<Self, ProverError> {
         for c in &table_ctxs {
             prover.device.order_after(c, &prover.ctx)?;
@@ -189,7 +191,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
             rounds: RoundTrees::new(&pk.layouts, fri.log_lde),
             fri,
             channel,
-            release,
+            schedule,
         })
     }
 
@@ -264,7 +266,7 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
         let ldes: Vec<_> = state
             .into_iter()
             .zip(parts)
-            .map(|(s, p)| TableLdes::new(s, p, self.release))
+            .map(|(s, p)| TableLdes::new(s, p, self.schedule.release))
             .collect();
         phases.end("ood evaluation");
         phases.start("deep + fri");
@@ -331,22 +333,41 @@ impl<'a, 'k, D: ProverDevice> ProofRun<'a, 'k, D> {
     }
 
     /// Round 1: uploads and extends each main trace (tables
-    /// concurrently), then commits them all with one tree.
+    /// concurrently), then commits them all with one tree; one table, when
+    /// the schedule says so, in one call that hashes the rows while the
+    /// columns are extended.
     fn main_commit(
         &mut self,
         traces: &[HostMatrix<Fp>],
     ) -> Result<(Vec<TableState<D>>, D::MerkleTree), ProverError> {
-        let state = self.per_table(traces.iter().enumerate().collect(), |_, tr, ctx| {
-            let (trace, main_lde) = self.upload_extend(ctx, tr)?;
-            Ok(TableState {
-                trace,
-                main_lde,
-                aux: None,
-                total: Fp3::ZERO,
-            })
-        })?;
-        let ldes: Vec<_> = state.iter().map(|s| &s.main_lde).collect();
-        let tree = self.dev.merkle_commit_tables(self.ctx, &ldes)?;
+        let new_state = |(trace, main_lde)| TableState {
+            trace,
+            main_lde,
+            aux: None,
+            total: Fp3::ZERO,
+        };
+        let (state, tree) = match traces {
+            [trace] if self.schedule.commit_while_extending => {
+                let opts = &self.pk.options;
+                let (trace, lde, tree) = self.dev.upload_lde_commit(
+                    self.ctx,
+                    trace,
+                    Order::Natural,
+                    opts.blowup(),
+                    opts.shift,
+                    Order::BitReversed,
+                )?;
+                (vec![new_state((trace, lde))], tree)
+            }
+            _ => {
+                let state = self.per_table(traces.iter().enumerate().collect(), |_, tr, ctx| {
+                    Ok(new_state(self.upload_extend(ctx, tr)?))
+                })?;
+                let ldes: Vec<_> = state.iter().map(|s| &s.main_lde).collect();
+                let tree = self.dev.merkle_commit_tables(self.ctx, &ldes)?;
+                (state, tree)
+            }
+        };
         self.channel.main_root(&tree.root());
         Ok((state, tree))
     }

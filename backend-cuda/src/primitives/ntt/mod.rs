@@ -28,6 +28,9 @@
 //! * `upload_lde`: `coset_lde` planned once (`LdePlan`) and run on batches
 //!   of columns as they arrive: batch `k + 1` is copied on the context's
 //!   copy stream while batch `k` is extended on its stream.
+//! * `upload_lde_commit`: `upload_lde`, the rows of each batch's extended
+//!   columns hashed into the LDE's tree as the batches complete sponge
+//!   blocks (`merkle::RowHasher`).
 //!
 //! Twiddle and power tables are built on the device the first time a size
 //! and coset are needed and cached per device (`tables.rs`).
@@ -39,9 +42,10 @@ pub(crate) use tables::TableCache;
 
 use crate::args::NttPassParams;
 use crate::launch::{kernel, Grid, Kernel, KernelId};
-use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix};
+use crate::primitives::merkle::RowHasher;
+use crate::{CudaBuffer, CudaCtx, CudaDevice, CudaMatrix, CudaMerkleTree};
 use backend_api::{
-    DeviceElem, DeviceError, DeviceResult, Fp, HostMatrix, Matrix, NttDirection, Order,
+    DeviceElem, DeviceError, DeviceResult, Fp, HostMatrix, Matrix, MerkleShape, NttDirection, Order,
 };
 use plan::dif_passes;
 use std::sync::Arc;
@@ -423,22 +427,67 @@ fn extend<T: DeviceElem>(
 const UPLOAD_BATCH_BYTES: usize = 32 << 20;
 
 /// Upload and coset LDE; see `ProverDevice::upload_lde` (arguments
-/// checked). The columns go up in batches of about `UPLOAD_BATCH_BYTES` on
-/// the context's copy stream, each batch extended on its stream while the
-/// next one is copied.
+/// checked).
 pub fn upload_lde<T: DeviceElem>(
     dev: &CudaDevice,
     ctx: &CudaCtx,
     evals: &HostMatrix<T>,
-    input: Order,
-    blowup: usize,
-    shift: Fp,
-    output: Order,
+    args: LdeArgs,
 ) -> DeviceResult<(CudaMatrix<T>, CudaMatrix<T>)> {
+    let lde = lde_matrix(ctx, evals, args.1)?;
+    let trace = upload_extend(dev, ctx, evals, args, &lde, |_| Ok(()))?;
+    Ok((trace, lde))
+}
+
+/// Upload, coset LDE and the LDE's tree; see
+/// `ProverDevice::upload_lde_commit` (arguments checked, `shape` the
+/// tree's). Each batch's extended columns complete sponge blocks of every
+/// row, which are absorbed while later batches are copied (`RowHasher`).
+pub fn upload_lde_commit<T: DeviceElem>(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    evals: &HostMatrix<T>,
+    args: LdeArgs,
+    shape: MerkleShape,
+) -> DeviceResult<(CudaMatrix<T>, CudaMatrix<T>, CudaMerkleTree)> {
+    let lde = lde_matrix(ctx, evals, args.1)?;
+    let mut rows = RowHasher::new(dev, ctx, &lde, shape)?;
+    let trace = upload_extend(dev, ctx, evals, args, &lde, |columns| {
+        rows.columns_written(columns)
+    })?;
+    Ok((trace, lde, rows.finish()?))
+}
+
+/// An LDE's input order, blowup, shift and output order.
+pub type LdeArgs = (Order, usize, Fp, Order);
+
+/// An uninitialized matrix for the LDE of `evals` by `blowup`.
+fn lde_matrix<T: DeviceElem>(
+    ctx: &CudaCtx,
+    evals: &HostMatrix<T>,
+    blowup: usize,
+) -> DeviceResult<CudaMatrix<T>> {
+    let (width, n) = (evals.width(), evals.height());
+    let log_big = n.trailing_zeros() + blowup.trailing_zeros();
+    into_matrix(lde_buffer::<T>(ctx, width, log_big)?, width, 1 << log_big)
+}
+
+/// Uploads `evals` and extends it into `lde`: the columns go up in batches
+/// of about `UPLOAD_BATCH_BYTES` on the context's copy stream, each batch
+/// extended on its stream while the next one is copied; after each batch,
+/// `written(c)` may queue work on the stream that reads the LDE's first
+/// `c` columns. Returns the uploaded matrix.
+fn upload_extend<T: DeviceElem>(
+    dev: &CudaDevice,
+    ctx: &CudaCtx,
+    evals: &HostMatrix<T>,
+    (input, blowup, shift, output): LdeArgs,
+    lde: &CudaMatrix<T>,
+    mut written: impl FnMut(usize) -> DeviceResult<()>,
+) -> DeviceResult<CudaMatrix<T>> {
     let (width, n) = (evals.width(), evals.height());
     let (log_n, log_b) = (n.trailing_zeros(), blowup.trailing_zeros());
     let trace = CudaBuffer::<T>::uninit(ctx, evals.buffer().len())?;
-    let out = lde_buffer::<T>(ctx, width, log_n + log_b)?;
     let plan = LdePlan::new::<T>(dev, ctx, input, log_n, log_b, shift, output, true)?;
     let column_bytes = n * std::mem::size_of::<T>();
     let batch = (UPLOAD_BATCH_BYTES / column_bytes).clamp(1, width);
@@ -450,18 +499,16 @@ pub fn upload_lde<T: DeviceElem>(
         let columns = batch.min(width - first);
         plan.run(
             trace.elem_ptr(first * n),
-            out.elem_ptr((first * n) << log_b),
+            lde.buffer().elem_ptr((first * n) << log_b),
             columns,
             scratch,
-        )
+        )?;
+        written(first + columns)
     };
     // SAFETY: `trace` holds exactly `src.len()` bytes, allocated on `ctx`
     // and alive until the returned matrix is dropped (stream order).
     unsafe { ctx.upload_pipelined(src, trace.as_raw(), batch * column_bytes, extend_batch)? };
-    Ok((
-        into_matrix(trace, width, n)?,
-        into_matrix(out, width, n << log_b)?,
-    ))
+    into_matrix(trace, width, n)
 }
 
 /// An uninitialized buffer for `width` columns of `2^log_big` rows.
