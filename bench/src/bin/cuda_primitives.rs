@@ -97,6 +97,8 @@ fn main() {
     });
     row("coset LDE 64 x 2^20 Fp, blowup 4", g, Some(c));
 
+    pipeline(&dev, &ctx, &trace, shift);
+
     // Keccak Merkle commit of the 64 x 2^22 LDE.
     let lde_host = HostMatrix::new(rng.elems::<Fp>(64 << 22), 64, 1 << 22).unwrap();
     let lde = dev.upload_matrix(&ctx, &lde_host).unwrap();
@@ -161,6 +163,43 @@ fn main() {
     println!(
         "\npeak device memory tracked: {} MiB",
         dev.peak_memory() >> 20
+    );
+}
+
+/// Round 1 of a one-table proof from the host trace, on the wall clock up
+/// to its root (or a synchronize): the upload alone, `upload_lde`, then
+/// `merkle_commit_tables`, and both in one `upload_lde_commit` (rows hashed
+/// while later columns are copied and extended).
+fn pipeline(dev: &CudaDevice, ctx: &CudaCtx, trace: &HostMatrix<Fp>, shift: Fp) {
+    let (natural, br) = (Order::Natural, Order::BitReversed);
+    let wall_row = |name: &str, ms: Result<f64, String>| row(name, ms, None);
+    wall_row(
+        "upload 64 x 2^20 Fp (wall, + sync)",
+        wall_ms(|| {
+            let m = dev.upload_matrix(ctx, trace)?;
+            ctx.synchronize()?;
+            Ok(m)
+        }),
+    );
+    wall_row(
+        "upload_lde 64 x 2^20, blowup 4 (wall, + sync)",
+        wall_ms(|| {
+            let m = dev.upload_lde(ctx, trace, natural, 4, shift, br)?;
+            ctx.synchronize()?;
+            Ok(m)
+        }),
+    );
+    wall_row(
+        "upload_lde, then merkle_commit_tables (wall)",
+        wall_ms(|| {
+            let (m, lde) = dev.upload_lde(ctx, trace, natural, 4, shift, br)?;
+            let tree = dev.merkle_commit_tables(ctx, &[&lde])?;
+            Ok((m, lde, tree))
+        }),
+    );
+    wall_row(
+        "upload_lde_commit 64 x 2^20, blowup 4 (wall)",
+        wall_ms(|| dev.upload_lde_commit(ctx, trace, natural, 4, shift, br)),
     );
 }
 
