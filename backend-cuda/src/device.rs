@@ -60,6 +60,8 @@ pub(crate) struct DeviceInner {
     /// Per kernel (`KernelId as usize`), the dynamic shared memory limit
     /// raised so far (0: the default).
     shared_limits: Vec<AtomicI32>,
+    /// Held while a limit is raised.
+    shared_raise: Mutex<()>,
     /// The pinned staging slots every context's host transfers go through
     /// (`transfer.rs`).
     pub(crate) staging: Mutex<StagingPool>,
@@ -98,12 +100,21 @@ impl DeviceInner {
     }
 
     /// Lets kernel `id` use `bytes` of dynamic shared memory: the driver
-    /// is asked only the first time a kernel needs more than before.
+    /// is asked only the first time a kernel needs more than before. Raises
+    /// are serialized: callers asking for different sizes at once must not
+    /// leave the attribute at a smaller one than another caller relies on.
     pub(crate) fn allow_dynamic_shared(&self, id: KernelId, bytes: usize) -> DeviceResult<()> {
         let bytes = i32::try_from(bytes)
             .map_err(|_| too_large("launch", format!("{bytes} bytes of shared memory")))?;
         let limit = &self.shared_limits[id as usize];
-        if limit.load(Ordering::Relaxed) >= bytes {
+        if limit.load(Ordering::Acquire) >= bytes {
+            return Ok(());
+        }
+        let _raising = self
+            .shared_raise
+            .lock()
+            .map_err(|_| poisoned("shared memory limits"))?;
+        if limit.load(Ordering::Acquire) >= bytes {
             return Ok(());
         }
         self.make_current()?;
@@ -118,7 +129,7 @@ impl DeviceInner {
             },
             "cuFuncSetAttribute",
         )?;
-        limit.fetch_max(bytes, Ordering::Relaxed);
+        limit.store(bytes, Ordering::Release);
         Ok(())
     }
 
@@ -479,6 +490,7 @@ impl CudaDevice {
                 fence: std::ptr::null_mut(),
             }),
             shared_limits: KernelId::ALL.iter().map(|_| AtomicI32::new(0)).collect(),
+            shared_raise: Mutex::new(()),
             staging: Mutex::new(StagingPool::new()),
         };
         inner.make_current()?;
@@ -646,4 +658,57 @@ fn read_properties(device: cu::CUdevice) -> DeviceResult<DeviceProperties> {
             .min(u(A::CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Z)?),
         max_threads_per_block: u(A::CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kernel's dynamic shared memory attribute, as the driver has it.
+    fn shared_attribute(inner: &DeviceInner, id: KernelId) -> i32 {
+        let mut value = 0;
+        inner.make_current().unwrap();
+        // SAFETY: a valid function handle and attribute; the context is current.
+        let r = unsafe {
+            cu::cuFuncGetAttribute(
+                &mut value,
+                cu::CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                inner.function(id),
+            )
+        };
+        check(r, "cuFuncGetAttribute").unwrap();
+        value
+    }
+
+    /// Threads raising one kernel's limit to different sizes at once leave
+    /// the driver's attribute at the largest, round after round (unserialized,
+    /// the last caller's size won and a larger launch failed with
+    /// CUDA_ERROR_INVALID_VALUE).
+    #[test]
+    #[ignore = "needs a CUDA device"]
+    fn concurrent_raises_of_a_shared_limit_keep_the_largest() {
+        let dev = CudaDevice::new(0).expect("CUDA device");
+        let inner = &dev.inner;
+        let id = KernelId::ALL[0];
+        let sizes: Vec<usize> = (0..8).map(|k| (48 << 10) + (k << 10)).collect();
+        for round in 0..1000 {
+            inner.shared_limits[id as usize].store(0, Ordering::SeqCst);
+            // SAFETY: as in `shared_attribute`; 0 is the default.
+            let reset = unsafe {
+                cu::cuFuncSetAttribute(
+                    inner.function(id),
+                    cu::CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    0,
+                )
+            };
+            check(reset, "cuFuncSetAttribute").unwrap();
+            std::thread::scope(|s| {
+                for &bytes in &sizes {
+                    s.spawn(move || inner.allow_dynamic_shared(id, bytes).unwrap());
+                }
+            });
+            let largest = *sizes.last().unwrap() as i32;
+            assert_eq!(shared_attribute(inner, id), largest, "round {round}");
+        }
+    }
 }
