@@ -10,7 +10,9 @@
 //! (later rounds read only LDEs). Round 5 adds each table's DEEP codeword,
 //! then the FRI layers. At each step the peak is what is held plus the
 //! step's working memory: the sum over tables when they run concurrently,
-//! the largest when they run in turn. A [`Schedule`] picks both choices.
+//! the largest when they run in turn. A one-table proof may instead do
+//! round 1 in one call that hashes the rows while it extends them, with
+//! that call's working memory. A [`Schedule`] picks all three choices.
 
 use crate::error::ProverError;
 use crate::fri_layout::FriLayout;
@@ -128,7 +130,8 @@ pub struct MemoryPlan {
     /// Round 5's FRI: every layer's codeword and tree, and the folds.
     pub fri: u64,
     /// The peak with each round's tables run concurrently, nothing
-    /// released before the end (the prover's default schedule).
+    /// released before the end (the prover's default schedule for several
+    /// tables; one table commits round 1 while extending when it fits).
     pub concurrent: u64,
     /// The peak with them run in turn ([`crate::Prover::tables_in_turn`]).
     pub in_turn: u64,
@@ -263,8 +266,15 @@ impl MemoryPlan {
             return Ok(schedule);
         }
         let largest = self.largest_table();
+        let fused = self.commit_while_extending.map(|_| {
+            self.peak(Schedule {
+                concurrent: false,
+                release: true,
+                commit_while_extending: true,
+            })
+        });
         Err(ProverError::OutOfMemory {
-            needed: self.releasing.1,
+            needed: fused.map_or(self.releasing.1, |f| f.min(self.releasing.1)),
             available,
             table: largest.map_or_else(String::new, |t| t.name.clone()),
             table_bytes: largest.map_or(0, TableMemory::held),
@@ -413,6 +423,30 @@ mod tests {
         assert_eq!(lookup.commit_while_extending, None);
         let s = lookup.schedule(true, u64::MAX).unwrap();
         assert!(!s.commit_while_extending, "several tables: {s:?}");
+    }
+
+    /// A device whose fused round 1 needs less than extending alone: a
+    /// refusal names the smallest peak of every schedule, the fused one.
+    #[test]
+    fn a_refusal_names_the_smallest_peak() {
+        let working = |s: CallShape<'_>| match s {
+            CallShape::Extend {
+                kind: ElemKind::Base,
+                ..
+            } => 1 << 30,
+            _ => 0,
+        };
+        let p = plan(&FibWide::new(64, 10).unwrap(), &working);
+        let fused = p.peak(Schedule {
+            concurrent: false,
+            release: true,
+            commit_while_extending: true,
+        });
+        assert!(fused < p.releasing.1);
+        match p.schedule(false, fused - 1) {
+            Err(ProverError::OutOfMemory { needed, .. }) => assert_eq!(needed, fused),
+            other => panic!("expected OutOfMemory, got {other:?}"),
+        }
     }
 
     /// The first schedule that fits, in order: concurrently keeping,

@@ -8,9 +8,9 @@ use backend_api::{
 };
 
 /// Widths whose rows (with the leaf prefix lane) end just before, on and
-/// just after a sponge block edge (17 lanes): Fp 15, 16, 17 and 33, 50
-/// (one and two whole blocks before the last); Fp3 5 (16 lanes), 11 (34:
-/// a last block of padding alone), 16.
+/// just after a sponge block edge (17 lanes): Fp 15, 16, 17, and 33, 50
+/// (two and three whole blocks, then a last block of padding alone); Fp3
+/// 5 (16 lanes), 11 (34: two whole blocks, then padding alone), 16.
 const FP_WIDTHS: [usize; 6] = [1, 15, 16, 17, 33, 50];
 const FP3_WIDTHS: [usize; 3] = [5, 11, 16];
 
@@ -149,10 +149,13 @@ pub fn check_upload_lde_commit_is_upload_lde_then_commit<D: ProverDevice>(
     let tall = cfg.max_log_height.saturating_sub(2).max(2);
     let natural_to_br = (Order::Natural, 4, Order::BitReversed);
     let leaves = sample_positions(&mut rng, 4 << tall, 12);
-    // 40 Fp columns: blocks end at columns 15 and 32, inside batches.
-    let fp = rng.matrix::<Fp>(40, 1 << tall);
+    // 50 Fp columns: blocks end at columns 15, 32 and 49, then a last
+    // block of padding alone; a backend copying a few columns at a time
+    // absorbs the first two before the last columns arrive.
+    let fp = rng.matrix::<Fp>(50, 1 << tall);
     against_device(&h, &fp, natural_to_br, &leaves);
-    // 14 Fp3 columns: 42 words; blocks end inside columns 5 and 10.
+    // 14 Fp3 columns: 42 words; blocks end in columns 5 and 10 (limbs 0
+    // and 2), then a last block of 9 words.
     let fp3 = rng.matrix::<Fp3>(14, 1 << tall);
     against_device(&h, &fp3, natural_to_br, &leaves);
 }
