@@ -251,7 +251,7 @@ impl MemoryPlan {
     pub fn schedule(&self, concurrently: bool, available: u64) -> Result<Schedule, ProverError> {
         let candidates = [(true, false), (true, true), (false, false), (false, true)];
         let fused = [true, false];
-        let fits = candidates
+        let peaks: Vec<(Schedule, u64)> = candidates
             .into_iter()
             .flat_map(|c| fused.map(|f| (c, f)))
             .map(|((concurrent, release), fused)| Schedule {
@@ -261,20 +261,14 @@ impl MemoryPlan {
             })
             .filter(|s| concurrently || !s.concurrent)
             .filter(|s| self.commit_while_extending.is_some() || !s.commit_while_extending)
-            .find(|&s| self.peak(s) <= available);
-        if let Some(schedule) = fits {
+            .map(|s| (s, self.peak(s)))
+            .collect();
+        if let Some(&(schedule, _)) = peaks.iter().find(|&&(_, peak)| peak <= available) {
             return Ok(schedule);
         }
         let largest = self.largest_table();
-        let fused = self.commit_while_extending.map(|_| {
-            self.peak(Schedule {
-                concurrent: false,
-                release: true,
-                commit_while_extending: true,
-            })
-        });
         Err(ProverError::OutOfMemory {
-            needed: fused.map_or(self.releasing.1, |f| f.min(self.releasing.1)),
+            needed: peaks.iter().map(|&(_, peak)| peak).min().unwrap_or(0),
             available,
             table: largest.map_or_else(String::new, |t| t.name.clone()),
             table_bytes: largest.map_or(0, TableMemory::held),
